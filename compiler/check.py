@@ -1,0 +1,1171 @@
+"""Stage 3: resolve names and check types, units, boundary words and citations.
+
+Turns the AST into the IR (`polc.compiler.ir`), collecting every problem as a
+diagnostic rather than stopping at the first.  Meaning is assigned here and
+only here: which number a threshold word includes (民法典 第一千二百五十九条,
+overridden by the document's 约定 and by （含）/（不含） marks), what 1.5万元 is
+in 元, which name a bare identifier refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import keyword
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from . import ast as A
+from . import ir
+from .diagnostics import Diagnostics, Span
+from .units import DIMENSIONLESS, DURATIONS, MONEY, AREA, Unit, describe, parse_unit
+
+# threshold word -> (direction, includes the number by default)
+# direction "lower": the subject is at or above the number; "upper": at or below
+WORDS: dict[str, tuple[str, bool]] = {
+    "以上": ("lower", True), "及以上": ("lower", True), "满": ("lower", True),
+    "年满": ("lower", True), "达": ("lower", True), "达到": ("lower", True),
+    "不低于": ("lower", True), "不少于": ("lower", True), "届满": ("lower", True),
+    "超过": ("lower", False), "超": ("lower", False), "高于": ("lower", False),
+    "多于": ("lower", False), "以外": ("lower", False),
+    "以下": ("upper", True), "及以下": ("upper", True), "以内": ("upper", True),
+    "不超过": ("upper", True), "不多于": ("upper", True),
+    "低于": ("upper", False), "少于": ("upper", False), "不满": ("upper", False),
+    "未满": ("upper", False), "不足": ("upper", False),
+}
+POST_WORDS = {"以上", "及以上", "以下", "及以下", "以内", "以外", "届满"}
+
+BASIC = {
+    "计数": ir.Type("count"),
+    "金额": ir.Type("num", MONEY),
+    "面积": ir.Type("num", AREA),
+    "比率": ir.Type("num", DIMENSIONLESS),
+    "日期": ir.DATE,
+    "时刻": ir.DATETIME,
+    "是否": ir.BOOL,
+    "角色": ir.ROLE,
+}
+
+RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | {
+    "Decimal", "date", "datetime", "enum", "typing", "rt", "trace", "self", "cls",
+    "None", "True", "False",
+}
+
+
+def _mark_include(mark: str | None) -> bool | None:
+    if mark is None:
+        return None
+    return "不" not in mark
+
+
+class Checker:
+    def __init__(self, module: A.Module, text: str, diags: Diagnostics) -> None:
+        self.m = module
+        self.text = text
+        self.lines = text.splitlines()
+        self.d = diags
+        self.file = module.file
+        self.conventions: dict[str, bool] = {}
+        self.enums: dict[str, ir.EnumDef] = {}
+        self.members: dict[str, list[str]] = {}  # member id -> enums having it
+        self.roles: dict[str, ir.RoleDef] = {}
+        self.bodies: dict[str, ir.Body] = {}
+        self.inputs: dict[str, ir.Input] = {}
+        self.consts: dict[str, ir.ConstDef] = {}
+        self.decl_decisions: dict[str, A.Decision] = {}
+        self.decisions: dict[str, ir.Decision] = {}
+        self.readings: list[tuple[Span, str]] = []
+        self.used_inputs: set[str] = set()
+        self.used_consts: set[str] = set()
+
+    # ------------------------------------------------------------ helpers
+    def source(self, span: Span) -> str:
+        if span.line <= 0:
+            return ""
+        if span.line == span.end_line:
+            return self.lines[span.line - 1][span.col - 1 : span.end_col - 1]
+        parts = [self.lines[span.line - 1][span.col - 1 :]]
+        parts += self.lines[span.line : span.end_line - 1]
+        parts.append(self.lines[span.end_line - 1][: span.end_col - 1])
+        return " ".join(p.strip() for p in parts)
+
+    def site(self, annot: A.Annot, span: Span, *, inherit: ir.Site | None = None,
+             required: str | None = None) -> ir.Site:
+        for r in annot.readings:
+            self.readings.append((r.span, r.text))
+        if annot.cites:
+            c = annot.cites[0]
+            quotes = tuple(q for cite in annot.cites for q in cite.quotes)
+            return ir.Site(span, c.clause, quotes, tuple(r.text for r in annot.readings),
+                           annot.derived[0].reason if annot.derived else None)
+        if annot.derived:
+            return ir.Site(span, None, (), tuple(r.text for r in annot.readings),
+                           annot.derived[0].reason)
+        if inherit is not None:
+            return ir.Site(span, inherit.clause, inherit.quotes,
+                           tuple(r.text for r in annot.readings), inherit.derived)
+        if required:
+            self.d.error("E401", f"{required} 没有引文：每条规则须以 引 注明条款和原文，"
+                         "或以 推导 说明理由", span,
+                         hint='add 引 CLAUSE 「quote」 or 推导 "reason"')
+        return ir.Site(span, None, (), tuple(r.text for r in annot.readings))
+
+    def check_name(self, name: str, span: Span, what: str) -> None:
+        if name in RESERVED or name.startswith("_") or name.startswith("explain_"):
+            self.d.error("E102", f"名称 {name!r} 不能用作{what}：它是 Python 的保留字或"
+                         "生成代码保留的名称", span, hint="choose another ASCII name")
+
+    def suggest(self, name: str, candidates: Iterable[str]) -> str:
+        close = difflib.get_close_matches(name, sorted(set(candidates)), n=1)
+        return f"did you mean {close[0]!r}?" if close else ""
+
+    # ------------------------------------------------------------ numbers
+    def number(self, q: A.Quantity) -> tuple[Decimal, Unit]:
+        unit, factor = parse_unit(q.unit)
+        return Decimal(q.number) * factor, unit
+
+    def quantity(self, q: A.Quantity) -> ir.Lit:
+        value, unit = self.number(q)
+        if value == value.to_integral_value() and (unit.duration or not unit.dimensionless
+                                                   or "." not in q.number and q.unit is None):
+            return ir.Lit(int(value), ir.Type("count", unit), q.span)
+        return ir.Lit(value.normalize() if value != 0 else Decimal(0), ir.Type("num", unit),
+                      q.span)
+
+    # ------------------------------------------------------------ types
+    def type_of(self, t: A.TypeExpr) -> ir.Type | None:
+        span = t.span or Span(self.file, 0, 0, 0, 0)
+        if t.kind == "nullable":
+            inner = self.type_of(t.inner) if t.inner else None
+            return None if inner is None else ir.Type(inner.kind, inner.unit, inner.enum, True,
+                                                      inner.item)
+        if t.kind == "list":
+            inner = self.type_of(t.inner) if t.inner else None
+            return None if inner is None else ir.Type("list", item=inner)
+        if t.kind == "named":
+            assert t.name is not None
+            if t.name not in self.enums:
+                self.d.error("E103", f"未定义的类型 {t.name!r}", span,
+                             hint=self.suggest(t.name, list(self.enums) + list(BASIC)))
+                return None
+            return ir.Type("enum", enum=t.name)
+        if t.kind == "数量":
+            return ir.Type("num", parse_unit(t.unit)[0])
+        base = BASIC[t.kind]
+        if t.unit is not None:
+            if base.kind not in ("count", "num"):
+                self.d.error("E104", f"类型 {t.kind} 不带单位", span)
+                return base
+            unit, factor = parse_unit(t.unit)
+            if factor != 1:
+                self.d.error("E104", f"类型的单位须为基本单位，{t.unit} 不是（用 元、平方米、分钟 等）",
+                             span)
+            return ir.Type(base.kind, unit)
+        return base
+
+    # ------------------------------------------------------------ pass 1
+    def run(self) -> ir.Policy | None:
+        headers: list[tuple[str, str]] = []
+        conventions: list[tuple[str, bool, ir.Site]] = []
+        seen: dict[tuple[str, str], Span] = {}
+
+        def unique(ns: str, name: str, span: Span) -> bool:
+            key = (ns, name)
+            if key in seen:
+                self.d.error("E101", f"重复定义 {name!r}", span,
+                             related=[(seen[key], "first defined here")])
+                return False
+            seen[key] = span
+            return True
+
+        items = self.m.items
+        for it in items:
+            if isinstance(it, A.Header):
+                if any(k == it.key for k, _ in headers):
+                    self.d.error("E101", f"重复的文件头 {it.key}", it.span)
+                headers.append((it.key, it.value))
+            elif isinstance(it, A.Convention):
+                direction = WORDS.get(it.word)
+                if direction is None:
+                    self.d.error("E301", f"未知的门槛词 {it.word!r}", it.span)
+                else:
+                    self.conventions[it.word] = it.include
+                site = self.site(it.annot, it.span, required="约定")
+                conventions.append((it.word, it.include, site))
+        if not any(k == "文号" for k, _ in headers):
+            self.d.error("E402", "缺少 文号：每个文件须注明它编码的通知", Span(self.file, 1, 1, 1, 2),
+                         hint='start the file with 文号 "海政办发〔2022〕55号"')
+        for k, v in headers:
+            if k in ("成文日期", "施行日期"):
+                try:
+                    dt.date.fromisoformat(v)
+                except ValueError:
+                    self.d.error("E105", f"{k} 不是有效日期: {v}", self.m.items[0].span)
+
+        for it in items:
+            if isinstance(it, A.EnumDecl):
+                if not unique("type", it.name, it.span):
+                    continue
+                self.check_name(it.name, it.span, "类型名")
+                members = []
+                mseen: set[str] = set()
+                for m in it.members:
+                    if m.name in mseen:
+                        self.d.error("E101", f"枚举 {it.name} 的成员 {m.name!r} 重复", m.span)
+                        continue
+                    mseen.add(m.name)
+                    self.check_name(m.name, m.span, "枚举成员")
+                    members.append((m.name, m.label))
+                    self.members.setdefault(m.name, []).append(it.name)
+                    self.site(m.annot, m.span)
+                self.enums[it.name] = ir.EnumDef(it.name, it.label, tuple(members),
+                                                 self.site(it.annot, it.span, required="枚举"))
+            elif isinstance(it, A.RoleDecl):
+                if unique("value", it.name, it.span):
+                    self.check_name(it.name, it.span, "角色名")
+                    self.roles[it.name] = ir.RoleDef(it.name, it.label,
+                                                     self.site(it.annot, it.span, required="角色"))
+            elif isinstance(it, A.BodyDecl):
+                if unique("value", it.name, it.span):
+                    self.check_name(it.name, it.span, "机构名")
+                    self.bodies[it.name] = ir.Body(it.name, it.label, it.aliases, "body",
+                                                   self.site(it.annot, it.span, required="机构"))
+
+        for it in items:
+            if isinstance(it, A.InputDecl):
+                if not unique("value", it.name, it.span):
+                    continue
+                self.check_name(it.name, it.span, "输入名")
+                typ = self.type_of(it.type)
+                if typ is None:
+                    continue
+                self.inputs[it.name] = self.input_def(it, typ)
+        for it in items:
+            if isinstance(it, A.ConstDecl):
+                if not unique("value", it.name, it.span):
+                    continue
+                self.check_name(it.name, it.span, "常量名")
+                site = self.site(it.annot, it.span, required="常量")
+                e = self.expr(it.expr, _Env(self, (), {}, None, site))
+                if e is not None:
+                    self.consts[it.name] = ir.ConstDef(it.name, it.label, e, e.type, site)
+        for it in items:
+            if isinstance(it, A.Decision):
+                if unique("decision", it.name, it.span):
+                    self.check_name(it.name, it.span, "决策名")
+                    self.decl_decisions[it.name] = it
+        # decisions in dependency order, so 取 OTHER can see the callee's type
+        order = self.decision_order()
+        for name in order:
+            dec = self.decision(self.decl_decisions[name])
+            if dec is not None:
+                self.decisions[name] = dec
+        examples = [ex for it in items if isinstance(it, A.Example)
+                    for ex in [self.example(it)] if ex is not None]
+        flows, ladders, relations, groups = self.flows(items)
+
+        for name, inp in self.inputs.items():
+            if name not in self.used_inputs:
+                self.d.warning("W501", f"输入 {name!r} 未被任何决策使用", inp.site.span)
+        for name, c in self.consts.items():
+            if name not in self.used_consts:
+                self.d.warning("W502", f"常量 {name!r} 未被使用", c.site.span)
+
+        docno = dict(headers).get("文号", "")
+        return ir.Policy(
+            file=self.file, docno=docno, headers=tuple(headers),
+            conventions=tuple(conventions), enums=tuple(self.enums.values()),
+            roles=tuple(self.roles.values()), bodies=tuple(self.bodies.values()),
+            relations=tuple(relations), groups=tuple(groups),
+            inputs=tuple(self.inputs.values()), consts=tuple(self.consts.values()),
+            decisions=tuple(self.decisions[n] for n in self.decl_decisions
+                            if n in self.decisions),
+            examples=tuple(examples), flows=tuple(flows), ladders=tuple(ladders),
+            readings=tuple(self.readings),
+            sha256=hashlib.sha256(self.text.encode("utf-8")).hexdigest(),
+        )
+
+    def input_def(self, it: A.InputDecl, typ: ir.Type) -> ir.Input:
+        lo: ir.Scalar = None
+        hi: ir.Scalar = None
+        lo_closed = hi_closed = True
+        if typ.numeric:
+            lo = 0  # counts, money, areas and ratios are never negative unless 取值 says so
+        if it.domain is not None:
+            if not (typ.numeric or typ.kind in ("date", "datetime")):
+                self.d.error("E106", f"类型 {typ.show()} 不能限定取值范围", it.domain.span)
+            else:
+                lo, lo_closed = self.bound_value(it.domain.lo, typ, it.domain.lo_closed)
+                hi, hi_closed = self.bound_value(it.domain.hi, typ, it.domain.hi_closed)
+        return ir.Input(it.name, it.label, typ, lo, lo_closed, hi, hi_closed,
+                        self.site(it.annot, it.span))
+
+    def bound_value(self, v: object, typ: ir.Type, closed: bool) -> tuple[ir.Scalar, bool]:
+        if isinstance(v, A.Inf):
+            return None, False
+        if isinstance(v, A.DateLit):
+            return self.date(v.text, v.span), closed
+        if isinstance(v, A.DateTimeLit):
+            return self.datetime(v.text, v.span), closed
+        assert isinstance(v, A.Quantity)
+        lit = self.quantity(v)
+        self.unify_units(typ, lit.type, v.span, "取值范围")
+        return lit.value, closed
+
+    def date(self, text: str, span: Span) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.d.error("E105", f"无效日期 {text}", span)
+            return None
+
+    def datetime(self, text: str, span: Span) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            self.d.error("E105", f"无效时刻 {text}", span)
+            return None
+
+    def decision_order(self) -> list[str]:
+        deps: dict[str, set[str]] = {}
+        for name, dec in self.decl_decisions.items():
+            deps[name] = set()
+            for node in _walk(dec):
+                if isinstance(node, A.DecisionRef):
+                    deps[name].add(node.name)
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(n: str, stack: list[str]) -> None:
+            if state.get(n) == 2:
+                return
+            if state.get(n) == 1:
+                self.d.error("E107", "决策循环引用: " + " → ".join(stack + [n]),
+                             self.decl_decisions[n].span)
+                return
+            state[n] = 1
+            for m in sorted(deps.get(n, ())):
+                if m in self.decl_decisions:
+                    visit(m, stack + [n])
+            state[n] = 2
+            order.append(n)
+
+        for n in self.decl_decisions:
+            visit(n, [])
+        return order
+
+    # ------------------------------------------------------------ decisions
+    def decision(self, dec: A.Decision) -> ir.Decision | None:
+        typ = self.type_of(dec.type)
+        site = self.site(dec.annot, dec.span, required=f"决策 {dec.name}")
+        params: list[str] = []
+        for p, span in dec.params:
+            if p not in self.inputs:
+                self.d.error("E108", f"决策 {dec.name} 的参数 {p!r} 没有声明为 输入", span,
+                             hint=self.suggest(p, self.inputs) or f'declare it: 输入 {p} "…" : 类型')
+            elif p in params:
+                self.d.error("E101", f"参数 {p!r} 重复", span)
+            else:
+                params.append(p)
+                self.used_inputs.add(p)
+        env = _Env(self, tuple(params), {}, typ, site)
+        env.decision = dec.name
+        lets: list[ir.Let] = []
+        requires: list[ir.Require] = []
+        for st in dec.stmts:
+            if isinstance(st, A.Let):
+                s = self.site(st.annot, st.span, inherit=site)
+                e = self.expr(st.expr, env.with_site(s))
+                if st.name in env.locals or st.name in self.inputs or st.name in self.consts:
+                    self.d.error("E101", f"局部名 {st.name!r} 与已有名称重复", st.span)
+                self.check_name(st.name, st.span, "局部名")
+                if e is not None:
+                    env.locals[st.name] = e.type
+                    lets.append(ir.Let(st.name, e, s))
+            else:
+                s = self.site(st.annot, st.span, inherit=site)
+                c = self.cond(st.cond, env.with_site(s))
+                if c is not None:
+                    fields = tuple(sorted({n.name for n in _walk_ir(c) if isinstance(n, ir.Var)
+                                           and n.scope == "input"}))
+                    requires.append(ir.Require(c, st.message, fields, s))
+        rsite = self.site(dec.result_annot, dec.result.span if hasattr(dec.result, "span")
+                          else dec.span, inherit=site)
+        result = self.expr(dec.result, env.with_site(rsite), expected=typ)
+        if result is None or typ is None:
+            return None
+        self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
+        calls = tuple(sorted({n.name for n in _walk_ir(result) if isinstance(n, ir.CallDecision)}))
+        return ir.Decision(dec.name, dec.label, tuple(params), typ, tuple(lets), tuple(requires),
+                           result, site, rsite, calls)
+
+    def assignable(self, got: ir.Type, want: ir.Type, span: Span, what: str) -> bool:
+        if got.kind == "null":
+            if not want.nullable:
+                self.d.error("E201", f"{what} 不能为 无（类型 {want.show()} 不可为空）", span,
+                             hint="declare the type as  T 或 无")
+                return False
+            return True
+        if want.kind == "list" and got.kind == "list" and want.item and got.item:
+            return self.assignable(got.item, want.item, span, what)
+        ok = False
+        if want.kind == got.kind and want.enum == got.enum:
+            ok = True
+        elif want.kind == "num" and got.kind == "count":
+            ok = True
+        elif want.kind == "count" and got.kind == "num":
+            self.d.error("E202", f"{what} 须为整数（{want.show()}），而计算结果可能有小数", span)
+            return False
+        if not ok:
+            self.d.error("E203", f"{what} 类型不符：期望 {want.show()}，实际 {got.show()}", span)
+            return False
+        if want.numeric and got.unit != want.unit:
+            self.d.error("E204", f"{what} 单位不符：期望 {describe(want.unit)}，"
+                         f"实际 {describe(got.unit)}", span)
+            return False
+        return True
+
+    def unify_units(self, a: ir.Type, b: ir.Type, span: Span, what: str) -> bool:
+        if a.unit != b.unit:
+            self.d.error("E204", f"{what}: 单位不同，{describe(a.unit)} 与 {describe(b.unit)} "
+                         "不能比较或相加", span,
+                         hint="write the number with the unit of the quantity it is compared with")
+            return False
+        return True
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, e: A.Expr, env: _Env, expected: ir.Type | None = None) -> ir.Expr | None:
+        method = getattr(self, "e_" + type(e).__name__)
+        result: ir.Expr | None = method(e, env, expected)
+        return result
+
+    def e_Quantity(self, e: A.Quantity, env: _Env, expected: ir.Type | None) -> ir.Expr:
+        return self.quantity(e)
+
+    def e_DateLit(self, e: A.DateLit, env: _Env, expected: ir.Type | None) -> ir.Expr:
+        return ir.Lit(self.date(e.text, e.span), ir.DATE, e.span)
+
+    def e_DateTimeLit(self, e: A.DateTimeLit, env: _Env, expected: ir.Type | None) -> ir.Expr:
+        return ir.Lit(self.datetime(e.text, e.span), ir.DATETIME, e.span)
+
+    def e_NullLit(self, e: A.NullLit, env: _Env, expected: ir.Type | None) -> ir.Expr:
+        return ir.Lit(None, ir.NULL, e.span)
+
+    def e_BoolLit(self, e: A.BoolLit, env: _Env, expected: ir.Type | None) -> ir.Expr:
+        return ir.Lit(e.value, ir.BOOL, e.span)
+
+    def e_Ref(self, e: A.Ref, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        n = e.name
+        if n in env.locals:
+            return ir.Var(n, "local", env.locals[n], e.span)
+        if n in env.params:
+            return ir.Var(n, "input", self.inputs[n].type, e.span)
+        if n in self.consts:
+            self.used_consts.add(n)
+            return ir.Var(n, "const", self.consts[n].type, e.span)
+        if expected is not None and expected.kind == "enum" and expected.enum:
+            if any(m == n for m, _ in self.enums[expected.enum].members):
+                return ir.EnumVal(expected.enum, n, ir.Type("enum", enum=expected.enum), e.span)
+        if n in self.roles:
+            return ir.RoleVal(n, self.roles[n].title, ir.ROLE, e.span)
+        if n in self.inputs:
+            self.d.error("E109", f"输入 {n!r} 不在决策 {env.decision} 的参数列表中", e.span,
+                         hint=f"add {n} to the decision's (…) list")
+            return None
+        enums = self.members.get(n, [])
+        if len(enums) == 1:
+            return ir.EnumVal(enums[0], n, ir.Type("enum", enum=enums[0]), e.span)
+        names = list(env.locals) + list(env.params) + list(self.consts) + list(self.roles) + \
+            list(self.members)
+        self.d.error("E110", f"未定义的名称 {n!r}", e.span, hint=self.suggest(n, names))
+        return None
+
+    def e_BinOp(self, e: A.BinOp, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        left = self.expr(e.left, env)
+        right = self.expr(e.right, env)
+        if left is None or right is None:
+            return None
+        lt, rt = left.type, right.type
+        if e.op in "+-" and lt.kind in ("date", "datetime"):
+            how = DURATIONS.get(rt.unit.duration or "") if rt.numeric else None
+            if how is None:
+                self.d.error("E205", f"日期只能加减期间（日、工作日、月、年、小时、分钟），"
+                             f"不能加 {rt.show()}", e.right_span if hasattr(e, "right_span")
+                             else e.span)
+                return None
+            if lt.kind == "date" and how == "minutes":
+                self.d.error("E205", "日期不能加小时或分钟；用 时刻 类型", e.span)
+                return None
+            if lt.kind == "datetime" and how != "minutes":
+                self.d.error("E205", "时刻只加小时或分钟", e.span)
+                return None
+            if how != "minutes" and rt.kind != "count":
+                self.d.error("E205", "日、工作日、月、年须为整数", e.span)
+                return None
+            if e.op == "-":
+                if how == "working_days":
+                    how = "working_days_before"
+                else:
+                    self.d.error("E205", "只支持 提前N工作日 形式的减法", e.span)
+                    return None
+            return ir.Shift(left, right, how, lt, e.span)
+        if not (lt.numeric and rt.numeric):
+            self.d.error("E206", f"算术运算需要数量，实际为 {lt.show()} {e.op} {rt.show()}", e.span)
+            return None
+        kind = "count" if lt.kind == rt.kind == "count" and e.op != "/" else "num"
+        if e.op in "+-":
+            if not self.unify_units(lt, rt, e.span, "加减"):
+                return None
+            unit = lt.unit
+        elif e.op == "*":
+            unit = lt.unit * rt.unit
+        else:
+            unit = lt.unit / rt.unit
+        return ir.Arith(e.op, left, right, ir.Type(kind, unit), e.span)
+
+    def e_Bound(self, e: A.Bound, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        inner = self.expr(e.expr, env, expected)
+        limit = self.expr(e.limit, env)
+        if inner is None or limit is None:
+            return None
+        if not (inner.type.numeric and limit.type.numeric):
+            self.d.error("E206", "最高/最低 需要数量", e.span)
+            return None
+        self.unify_units(inner.type, limit.type, e.span, "最高/最低")
+        kind = "count" if inner.type.kind == limit.type.kind == "count" else "num"
+        return ir.Clamp(e.kind, inner, limit, ir.Type(kind, inner.type.unit), e.span)
+
+    def e_Call(self, e: A.Call, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        args = [self.expr(a, env, expected) for a in e.args]
+        if any(a is None for a in args):
+            return None
+        real = [a for a in args if a is not None]
+        for a in real[1:]:
+            self.unify_units(real[0].type, a.type, e.span, e.func)
+        kind = "count" if all(a.type.kind == "count" for a in real) else "num"
+        return ir.MinMax("max" if e.func == "较大" else "min", tuple(real),
+                         ir.Type(kind, real[0].type.unit), e.span)
+
+    def e_DecisionRef(self, e: A.DecisionRef, env: _Env,
+                      expected: ir.Type | None) -> ir.Expr | None:
+        callee = self.decisions.get(e.name)
+        if callee is None:
+            if e.name not in self.decl_decisions:
+                self.d.error("E111", f"未定义的决策 {e.name!r}", e.span,
+                             hint=self.suggest(e.name, self.decl_decisions))
+            return None
+        missing = [p for p in callee.params if p not in env.params]
+        if missing:
+            self.d.error("E112", f"取 {e.name} 需要输入 {', '.join(missing)}，"
+                         f"它们不在本决策的参数中", e.span)
+            return None
+        return ir.CallDecision(e.name, callee.params, callee.type, e.span)
+
+    def e_If(self, e: A.If, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        c = self.cond(e.cond, env)
+        a = self.expr(e.then, env, expected)
+        b = self.expr(e.other, env, expected)
+        if c is None or a is None or b is None:
+            return None
+        t = self.join(a.type, b.type, e.span)
+        return None if t is None else ir.IfE(c, a, b, t, e.span)
+
+    def join(self, a: ir.Type, b: ir.Type, span: Span) -> ir.Type | None:
+        if a.kind == "null":
+            return ir.Type(b.kind, b.unit, b.enum, True, b.item)
+        if b.kind == "null":
+            return ir.Type(a.kind, a.unit, a.enum, True, a.item)
+        if a.numeric and b.numeric:
+            if not self.unify_units(a, b, span, "各分支的结果"):
+                return None
+            kind = "count" if a.kind == b.kind == "count" else "num"
+            return ir.Type(kind, a.unit, nullable=a.nullable or b.nullable)
+        if a.kind == b.kind and a.enum == b.enum:
+            return ir.Type(a.kind, a.unit, a.enum, a.nullable or b.nullable, a.item or b.item)
+        self.d.error("E203", f"各分支的结果类型不一致：{a.show()} 与 {b.show()}", span)
+        return None
+
+    def join_all(self, types: list[ir.Type], span: Span) -> ir.Type | None:
+        if not types:
+            return None
+        t: ir.Type | None = types[0]
+        for other in types[1:]:
+            if t is None:
+                return None
+            t = self.join(t, other, span)
+        return t
+
+    def e_RollForward(self, e: A.RollForward, env: _Env,
+                      expected: ir.Type | None) -> ir.Expr | None:
+        inner = self.expr(e.expr, env)
+        if inner is None:
+            return None
+        if inner.type.kind != "date":
+            self.d.error("E205", "顺延 只用于日期", e.span)
+            return None
+        return ir.Roll(inner, inner.type, e.span)
+
+    def otherwise(self, o: A.Otherwise | None, env: _Env,
+                  expected: ir.Type | None) -> tuple[ir.Otherwise | None, list[ir.Type], bool]:
+        if o is None:
+            return None, [], True
+        s = self.site(o.annot, o.span, inherit=env.site)
+        e = self.expr(o.expr, env.with_site(s), expected)
+        if e is None:
+            return None, [], False
+        return ir.Otherwise(e, s), [e.type], True
+
+    def e_Levels(self, e: A.Levels, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        if expected is None or expected.kind != "enum" or not expected.enum:
+            self.d.error("E207", "取最严重 的结果须为枚举类型（决策声明为 : 枚举名）", e.span)
+            return None
+        enum = self.enums[expected.enum]
+        order = [m for m, _ in enum.members]
+        rows: dict[str, ir.LevelRow] = {}
+        ok = True
+        for r in e.rows:
+            if r.member not in order:
+                self.d.error("E208", f"{r.member!r} 不是枚举 {enum.name} 的成员", r.span,
+                             hint=self.suggest(r.member, order))
+                ok = False
+                continue
+            if r.member in rows:
+                self.d.error("E101", f"级别 {r.member} 重复", r.span)
+                continue
+            s = self.site(r.annot, r.span, inherit=env.site)
+            c = self.cond(r.cond, env.with_site(s))
+            if c is None:
+                ok = False
+                continue
+            rows[r.member] = ir.LevelRow(r.member, c, s)
+        listed = [r.member for r in e.rows if r.member in order]
+        if listed != sorted(listed, key=order.index):
+            self.d.warning("W301", f"级别的书写顺序与枚举 {enum.name} 的顺序（最严重在前）不同；"
+                           "按枚举顺序判定", e.span)
+        other, _, ok2 = self.otherwise(e.otherwise, env, expected)
+        if not (ok and ok2):
+            return None
+        return ir.LevelsE(enum.name, tuple(rows[m] for m in order if m in rows), other,
+                          ir.Type("enum", enum=enum.name, nullable=bool(
+                              other and other.expr.type.kind == "null")), e.span)
+
+    def e_Table(self, e: A.Table, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        keys = [self.expr(k, env) for k in e.keys]
+        if any(k is None for k in keys):
+            return None
+        real_keys = [k for k in keys if k is not None]
+        rows: list[ir.TableRow] = []
+        types: list[ir.Type] = []
+        ok = True
+        for r in e.rows:
+            if len(r.patterns) != len(real_keys):
+                self.d.error("E209", f"此行有 {len(r.patterns)} 个条件，表有 {len(real_keys)} 个键",
+                             r.span)
+                ok = False
+                continue
+            tests = []
+            for p, k in zip(r.patterns, real_keys):
+                t = self.pattern(p, k.type)
+                if t is None:
+                    ok = False
+                tests.append(t)
+            s = self.site(r.annot, r.span, inherit=env.site)
+            v = self.expr(r.expr, env.with_site(s), expected)
+            if v is None or any(t is None for t in tests):
+                ok = False
+                continue
+            types.append(v.type)
+            rows.append(ir.TableRow(tuple(t for t in tests if t is not None), v, s))
+        other, otypes, ok2 = self.otherwise(e.otherwise, env, expected)
+        if not (ok and ok2):
+            return None
+        t = self.join_all(types + otypes, e.span)
+        if t is None:
+            return None
+        return ir.TableE(tuple(real_keys), tuple(rows), other, t, e.span)
+
+    def pattern(self, p: A.Pattern, key: ir.Type) -> ir.Test | None:
+        text = self.source(p.span)
+        if isinstance(p, A.AnyPat):
+            return ir.Test("any", text="*")
+        if isinstance(p, A.NamePat):
+            if key.kind != "enum" or key.enum is None:
+                self.d.error("E210", f"{p.name!r} 是名称，但此键的类型是 {key.show()}", p.span)
+                return None
+            members = [m for m, _ in self.enums[key.enum].members]
+            if p.name not in members:
+                self.d.error("E208", f"{p.name!r} 不是枚举 {key.enum} 的成员", p.span,
+                             hint=self.suggest(p.name, members))
+                return None
+            return ir.Test("eq", value=p.name, text=text)
+        if isinstance(p, A.BoolPat):
+            if key.kind != "bool":
+                self.d.error("E210", f"是/否 只能匹配 是否 类型的键，此键是 {key.show()}", p.span)
+                return None
+            return ir.Test("eq", value=p.value, text=text)
+        if isinstance(p, A.EqPat):
+            if isinstance(p.value, A.DateLit):
+                if key.kind != "date":
+                    self.d.error("E210", f"日期不能匹配 {key.show()} 类型的键", p.span)
+                    return None
+                return ir.Test("eq", value=self.date(p.value.text, p.span), text=text)
+            lit = self.quantity(p.value)
+            if not key.numeric:
+                self.d.error("E210", f"数量不能匹配 {key.show()} 类型的键", p.span)
+                return None
+            if p.value.unit is not None or not key.unit.dimensionless:
+                if p.value.unit is not None:
+                    self.unify_units(key, lit.type, p.span, "表的条件")
+            return ir.Test("eq", value=lit.value, text=text)
+        if isinstance(p, A.BoundPat):
+            if not key.numeric:
+                self.d.error("E210", f"门槛不能匹配 {key.show()} 类型的键", p.span)
+                return None
+            lit = self.quantity(p.quantity)
+            if p.quantity.unit is not None:
+                self.unify_units(key, lit.type, p.span, "表的条件")
+            op = self.word_op(p.word, None, p.mark, p.span)
+            if op is None:
+                return None
+            if op in (">", ">="):
+                return ir.Test("interval", lo=lit.value, lo_closed=op == ">=", hi=None,
+                               hi_closed=False, text=text)
+            return ir.Test("interval", lo=None, lo_closed=False, hi=lit.value,
+                           hi_closed=op == "<=", text=text)
+        if isinstance(p, A.IntervalPat) or isinstance(p, A.Interval):
+            iv = p.interval if isinstance(p, A.IntervalPat) else p
+            return self.interval_test(iv, key, text)
+        raise AssertionError(p)
+
+    def interval_test(self, iv: A.Interval, key: ir.Type, text: str) -> ir.Test | None:
+        if not (key.numeric or key.kind in ("date", "datetime")):
+            self.d.error("E210", f"区间不能匹配 {key.show()} 类型的键", iv.span)
+            return None
+        lo, lo_closed = self.bound_value(iv.lo, key, iv.lo_closed)
+        hi, hi_closed = self.bound_value(iv.hi, key, iv.hi_closed)
+        if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_closed and  # type: ignore[operator]
+                                                                                  hi_closed))):
+            self.d.error("E211", f"区间 {text} 是空的", iv.span)
+            return None
+        return ir.Test("interval", lo=lo, lo_closed=lo_closed, hi=hi, hi_closed=hi_closed,
+                       text=text)
+
+    def e_Rules(self, e: A.Rules, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        rows: list[ir.RuleRow] = []
+        types: list[ir.Type] = []
+        ok = True
+        for r in e.rows:
+            s = self.site(r.annot, r.span, inherit=env.site)
+            c = self.cond(r.cond, env.with_site(s))
+            v = self.expr(r.expr, env.with_site(s), expected)
+            if c is None or v is None:
+                ok = False
+                continue
+            types.append(v.type)
+            rows.append(ir.RuleRow(c, v, s))
+        other, otypes, ok2 = self.otherwise(e.otherwise, env, expected)
+        if not (ok and ok2):
+            return None
+        t = self.join_all(types + otypes, e.span)
+        return None if t is None else ir.RulesE(tuple(rows), other, t, e.span)
+
+    def e_NamedConds(self, e: A.NamedConds, env: _Env,
+                     expected: ir.Type | None) -> ir.Expr | None:
+        items: list[ir.NamedItem] = []
+        names: set[str] = set()
+        ok = True
+        for it in e.items:
+            if it.name in names:
+                self.d.error("E101", f"条件名 {it.name!r} 重复", it.span)
+            names.add(it.name)
+            s = self.site(it.annot, it.span, inherit=env.site)
+            c = self.cond(it.cond, env.with_site(s))
+            if c is None:
+                ok = False
+                continue
+            items.append(ir.NamedItem(it.name, it.label, c, s))
+        return ir.NamedE(e.kind, tuple(items), ir.BOOL, e.span) if ok else None
+
+    def e_Schedule(self, e: A.Schedule, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        total = self.expr(e.total, env)
+        if total is None:
+            return None
+        if not total.type.numeric:
+            self.d.error("E206", "分期 的总额须为数量", e.span)
+            return None
+        raw = [self.number(q) for q in e.shares]
+        if all(u.dimensionless and q.unit == "%" for (_, u), q in zip(raw, e.shares)):
+            shares = [v for v, _ in raw]
+            if sum(shares) != 1:
+                self.d.error("E212", f"各期比例之和为 {sum(shares) * 100}%，不是 100%", e.span)
+                return None
+        elif all(q.unit is None for q in e.shares):
+            parts = [v for v, _ in raw]
+            total_parts = sum(parts)
+            shares = [p / total_parts for p in parts]
+        else:
+            self.d.error("E212", "分期比例须全部用 % 或全部为比例数（4︰3︰3）", e.span)
+            return None
+        return ir.ScheduleE(total, tuple(shares), ir.Type("list", item=ir.Type("num",
+                                                                                total.type.unit)),
+                            e.span)
+
+    # ------------------------------------------------------------ conditions
+    def word_op(self, word: str, mark_before: str | None, mark_after: str | None,
+                span: Span) -> str | None:
+        info = WORDS.get(word)
+        if info is None:
+            self.d.error("E301", f"未知的门槛词 {word!r}", span,
+                         hint="known: " + "、".join(sorted(WORDS)))
+            return None
+        direction, include = info
+        include = self.conventions.get(word, include)
+        marks = [m for m in (mark_before, mark_after) if m is not None]
+        if marks:
+            explicit = _mark_include(marks[-1])
+            assert explicit is not None
+            include = explicit
+        if direction == "lower":
+            return ">=" if include else ">"
+        return "<=" if include else "<"
+
+    def cond(self, c: A.Cond, env: _Env) -> ir.Cond | None:
+        text = self.source(c.span)
+        if isinstance(c, A.Truth):
+            e = self.expr(c.expr, env)
+            if e is None:
+                return None
+            if e.type.kind != "bool":
+                self.d.error("E213", f"条件须为 是否 类型，{text!r} 是 {e.type.show()}", c.span,
+                             hint="compare it: x 400人以上, x >= 3, x 为 member")
+                return None
+            return ir.BoolC(e, text, c.span)
+        if isinstance(c, A.Not):
+            inner = self.cond(c.cond, env)
+            return None if inner is None else ir.NotC(inner, text, c.span)
+        if isinstance(c, (A.And, A.Or)):
+            items = [self.cond(i, env) for i in c.items]
+            if any(i is None for i in items):
+                return None
+            flat: list[ir.Cond] = []
+            cls = ir.AndC if isinstance(c, A.And) else ir.OrC
+            for i in items:
+                if isinstance(i, cls):
+                    flat.extend(i.items)
+                elif i is not None:
+                    flat.append(i)
+            return cls(tuple(flat), text, c.span)
+        if isinstance(c, A.PostCompare):
+            subj = self.expr(c.subject, env)
+            if subj is None:
+                return None
+            parts: list[ir.Cond] = []
+            for b in c.bounds:
+                if b.word not in POST_WORDS:
+                    self.d.error("E302", f"{b.word!r} 应写在数字之前（如 低于 3946元），"
+                                 "数字之后只用 以上、以下、以内 等", b.span)
+                    return None
+                op = self.word_op(b.word, b.mark_before, b.mark_after, b.span)
+                rhs = self.quantity(b.quantity)
+                if op is None or not self.comparable(subj, rhs, b.span):
+                    return None
+                parts.append(ir.Compare(subj, op, rhs, self.source(c.subject.span) + " " +
+                                        self.source(b.span), b.span))
+            if len(parts) == 2:
+                ops = {p.op[0] for p in parts if isinstance(p, ir.Compare)}
+                if ops != {"<", ">"}:
+                    self.d.error("E303", "区间的两端须一上一下（如 300人以上400人以下）", c.span)
+                    return None
+                return ir.AndC(tuple(parts), text, c.span)
+            return parts[0]
+        if isinstance(c, A.PreCompare):
+            subj = self.expr(c.subject, env)
+            rhs = self.expr(c.rhs, env)
+            if subj is None or rhs is None:
+                return None
+            if c.word in POST_WORDS:
+                self.d.error("E302", f"{c.word!r} 应写在数字之后（如 400人以上）", c.span)
+                return None
+            if c.word_after is not None:
+                d1 = WORDS.get(c.word)
+                d2 = WORDS.get(c.word_after)
+                if d1 and d2 and d1[0] != d2[0]:
+                    self.d.error("E303", f"{c.word} 与 {c.word_after} 方向相反", c.span)
+                    return None
+                if d1 and d2 and d1[1] != d2[1] and c.mark is None:
+                    self.d.error("E304", f"{c.word}…{c.word_after}：两个门槛词对是否包含本数的约定"
+                                 "相反，须以（含）或（不含）写明", c.span,
+                                 hint="add （含） or （不含） and a 解读 saying why")
+                    return None
+            op = self.word_op(c.word, None, c.mark, c.span)
+            if op is None or not self.comparable(subj, rhs, c.span):
+                return None
+            return ir.Compare(subj, op, rhs, text, c.span)
+        if isinstance(c, A.Cmp):
+            left = self.expr(c.left, env)
+            right = self.expr(c.right, env, left.type if left is not None else None)
+            if left is None or right is None:
+                return None
+            if c.op in ("==", "!=") and left.type.kind in ("enum", "bool", "role"):
+                if left.type.kind != right.type.kind or left.type.enum != right.type.enum:
+                    self.d.error("E203", f"比较两边类型不同：{left.type.show()} 与 "
+                                 f"{right.type.show()}", c.span)
+                    return None
+                return ir.Compare(left, c.op, right, text, c.span)
+            if not self.comparable(left, right, c.span):
+                return None
+            return ir.Compare(left, c.op, right, text, c.span)
+        if isinstance(c, A.InInterval):
+            subj = self.expr(c.subject, env)
+            if subj is None:
+                return None
+            t = self.interval_test(c.interval, subj.type, self.source(c.interval.span))
+            if t is None:
+                return None
+            parts = []
+            if t.lo is not None:
+                parts.append(ir.Compare(subj, ">=" if t.lo_closed else ">",
+                                        self.scalar_lit(t.lo, subj.type, c.span), text, c.span))
+            if t.hi is not None:
+                parts.append(ir.Compare(subj, "<=" if t.hi_closed else "<",
+                                        self.scalar_lit(t.hi, subj.type, c.span), text, c.span))
+            if not parts:
+                return ir.BoolC(ir.Lit(True, ir.BOOL, c.span), text, c.span)
+            return parts[0] if len(parts) == 1 else ir.AndC(tuple(parts), text, c.span)
+        if isinstance(c, A.IsMember):
+            subj = self.expr(c.subject, env)
+            if subj is None:
+                return None
+            if subj.type.kind != "enum" or not subj.type.enum:
+                self.d.error("E210", f"为 只用于枚举，此处是 {subj.type.show()}", c.span)
+                return None
+            members = [m for m, _ in self.enums[subj.type.enum].members]
+            if c.member not in members:
+                self.d.error("E208", f"{c.member!r} 不是枚举 {subj.type.enum} 的成员", c.span,
+                             hint=self.suggest(c.member, members))
+                return None
+            return ir.Compare(subj, "==", ir.EnumVal(subj.type.enum, c.member, subj.type, c.span),
+                              text, c.span)
+        raise AssertionError(c)
+
+    def scalar_lit(self, value: ir.Scalar, typ: ir.Type, span: Span) -> ir.Lit:
+        if isinstance(value, Decimal) and value == value.to_integral_value() and \
+                typ.kind == "count":
+            value = int(value)
+        kind = typ.kind if typ.kind != "count" or isinstance(value, int) else "num"
+        return ir.Lit(value, ir.Type(kind, typ.unit), span)
+
+    def comparable(self, a: ir.Expr, b: ir.Expr, span: Span) -> bool:
+        ta, tb = a.type, b.type
+        if ta.numeric and tb.numeric:
+            if ta.unit != tb.unit:
+                if tb.unit.dimensionless and isinstance(b, ir.Lit) and not ta.unit.dimensionless:
+                    # a bare number compared with a quantity: the drafter left the unit out
+                    self.d.error("E204", f"数字缺少单位：{describe(ta.unit)} 与纯数字比较", span,
+                                 hint=f"write the unit, e.g. …{describe(ta.unit)}")
+                    return False
+                return self.unify_units(ta, tb, span, "比较")
+            return True
+        if ta.kind == tb.kind and ta.kind in ("date", "datetime"):
+            return True
+        self.d.error("E203", f"不能比较 {ta.show()} 与 {tb.show()}", span)
+        return False
+
+    # ------------------------------------------------------------ examples
+    def example(self, ex: A.Example) -> ir.Example | None:
+        site = self.site(ex.annot, ex.span, required="例")
+        dec = self.decisions.get(ex.decision)
+        if dec is None:
+            if ex.decision not in self.decl_decisions:
+                self.d.error("E111", f"例 引用了未定义的决策 {ex.decision!r}", ex.span,
+                             hint=self.suggest(ex.decision, self.decl_decisions))
+            return None
+        args: list[tuple[str, ir.Scalar]] = []
+        ok = True
+        given = set()
+        for name, value, span in ex.args:
+            if name not in dec.params:
+                self.d.error("E113", f"决策 {dec.name} 没有输入 {name!r}", span,
+                             hint=self.suggest(name, dec.params))
+                ok = False
+                continue
+            given.add(name)
+            v = self.value(value, self.inputs[name].type, f"输入 {name}")
+            args.append((name, v))
+        missing = [p for p in dec.params if p not in given]
+        expected = ex.expected
+        if missing and expected.kind != "rejected":
+            self.d.error("E114", f"例 缺少输入 {', '.join(missing)}", ex.span)
+            ok = False
+        if expected.kind == "rejected":
+            exp: object = ir.REJECTED
+        else:
+            exp = self.value(expected, dec.type, "期望结果")
+        return ir.Example(dec.name, tuple(args), exp, site) if ok else None
+
+    def value(self, v: A.Value, typ: ir.Type, what: str) -> object:
+        if v.kind == "null":
+            if not typ.nullable:
+                self.d.error("E201", f"{what} 不能为 无", v.span)
+            return None
+        if typ.kind == "list":
+            if v.kind != "list" or typ.item is None:
+                self.d.error("E203", f"{what} 须为列表 [ … ]", v.span)
+                return None
+            return [self.value(i, typ.item, what) for i in v.items]
+        if typ.numeric:
+            if v.kind != "quantity":
+                self.d.error("E203", f"{what} 须为数量，实际为 {v.text!r}", v.span)
+                return None
+            try:
+                value, unit = self.number(A.Quantity(v.text.lstrip("-"), v.unit, v.span))
+            except (InvalidOperation, KeyError):
+                self.d.error("E203", f"{what} 无效数量 {v.text}", v.span)
+                return None
+            if v.text.startswith("-"):
+                value = -value
+            if v.unit is not None and unit != typ.unit:
+                self.d.error("E204", f"{what} 单位不符：期望 {describe(typ.unit)}，实际 {v.unit}",
+                             v.span)
+            if typ.kind == "count" and value == value.to_integral_value():
+                return int(value)
+            return value
+        if typ.kind == "date":
+            if v.kind != "date":
+                self.d.error("E203", f"{what} 须为日期 YYYY-MM-DD", v.span)
+                return None
+            return self.date(v.text, v.span)
+        if typ.kind == "datetime":
+            if v.kind != "datetime":
+                self.d.error("E203", f"{what} 须为时刻 YYYY-MM-DDTHH:MM", v.span)
+                return None
+            return self.datetime(v.text, v.span)
+        if typ.kind == "bool":
+            if v.kind != "bool":
+                self.d.error("E203", f"{what} 须为 是 或 否", v.span)
+                return None
+            return v.text == "是"
+        if typ.kind == "enum":
+            assert typ.enum is not None
+            members = [m for m, _ in self.enums[typ.enum].members]
+            if v.kind != "name" or v.text not in members:
+                self.d.error("E208", f"{what}: {v.text!r} 不是枚举 {typ.enum} 的成员", v.span,
+                             hint=self.suggest(v.text, members))
+                return None
+            return v.text
+        if typ.kind == "role":
+            if v.kind == "string":
+                return v.text
+            if v.kind == "name" and v.text in self.roles:
+                return self.roles[v.text].title
+            self.d.error("E203", f"{what} 须为角色（\"区政府主要领导\" 或角色名）", v.span)
+            return None
+        self.d.error("E203", f"{what}: 不支持的值", v.span)
+        return None
+
+    # ------------------------------------------------------------ flows
+    def flows(self, items: tuple[A.Item, ...]) -> tuple[list[ir.Flow], list[ir.Ladder],
+                                                        list[ir.RelationDef], list[ir.Group]]:
+        actors = set(self.bodies) | set(self.roles)
+        flows: list[ir.Flow] = []
+        ladders: list[ir.Ladder] = []
+        relations: list[ir.RelationDef] = []
+        groups: list[ir.Group] = []
+
+        def actor(name: str, span: Span) -> None:
+            if name not in actors:
+                self.d.error("E115", f"未定义的机构或角色 {name!r}", span,
+                             hint=self.suggest(name, actors) or f'declare it: 机构 {name} "…"')
+
+        for it in items:
+            if isinstance(it, A.Relation):
+                actor(it.subject, it.span)
+                actor(it.object, it.span)
+                relations.append(ir.RelationDef(it.subject, it.verb, it.object,
+                                                self.site(it.annot, it.span, required="关系")))
+            elif isinstance(it, A.GroupDecl):
+                for n in it.leads + it.participants:
+                    actor(n, it.span)
+                groups.append(ir.Group(it.name, it.label, it.leads, it.participants,
+                                       self.site(it.annot, it.span, required="工作组")))
+            elif isinstance(it, A.Ladder):
+                actor(it.actor, it.span)
+                actor(it.target, it.span)
+                rungs = tuple((r.label, self.site(r.annot, r.span, required="措施"))
+                              for r in it.rungs)
+                ladders.append(ir.Ladder(it.name, it.label, it.actor, it.target, rungs,
+                                         self.site(it.annot, it.span, required="阶梯")))
+            elif isinstance(it, A.Flow):
+                fsite = self.site(it.annot, it.span, required="流程")
+                nodes: dict[str, ir.FlowNode] = {}
+                for n in it.nodes:
+                    if n.name in nodes:
+                        self.d.error("E101", f"流程节点 {n.name!r} 重复", n.span)
+                        continue
+                    if n.actor is not None:
+                        actor(n.actor, n.span)
+                    nodes[n.name] = ir.FlowNode(
+                        n.kind, n.name, n.label, n.actor, n.inputs, n.outputs,
+                        self.site(n.annot, n.span, inherit=fsite,
+                                  required=None if n.kind in ("choice", "end") else "步骤"))
+                edges = []
+                for e in it.edges:
+                    for end in (e.src, e.dst):
+                        if end not in nodes:
+                            self.d.error("E116", f"流程 {it.name} 没有节点 {end!r}", e.span,
+                                         hint=self.suggest(end, nodes))
+                    amount: int | Decimal | None = None
+                    how = None
+                    if e.deadline is not None:
+                        lit = self.quantity(e.deadline)
+                        how = DURATIONS.get(lit.type.unit.duration or "")
+                        if how is None:
+                            self.d.error("E205", "时限须为期间（日、工作日、月、年、小时、分钟）",
+                                         e.deadline.span)
+                        amount = lit.value  # type: ignore[assignment]
+                    edges.append(ir.FlowEdge(
+                        e.src, e.dst, e.when, amount, how,
+                        self.source(e.deadline.span) if e.deadline else None, e.roll, e.loop,
+                        self.site(e.annot, e.span, inherit=nodes[e.src].site
+                                  if e.src in nodes else fsite)))
+                flows.append(ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges),
+                                     fsite))
+        return flows, ladders, relations, groups
+
+
+class _Env:
+    def __init__(self, checker: Checker, params: tuple[str, ...], locals_: dict[str, ir.Type],
+                 result: ir.Type | None, site: ir.Site) -> None:
+        self.checker = checker
+        self.params = params
+        self.locals = locals_
+        self.result = result
+        self.site = site
+        self.decision = ""
+
+    def with_site(self, site: ir.Site) -> _Env:
+        env = _Env(self.checker, self.params, self.locals, self.result, site)
+        env.decision = self.decision
+        return env
+
+
+def _walk(node: object) -> Iterable[object]:
+    """Every AST node below `node` (attrs classes and tuples)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, tuple):
+            stack.extend(n)
+        elif hasattr(n, "__attrs_attrs__"):
+            for f in n.__attrs_attrs__:  # type: ignore[attr-defined]
+                stack.append(getattr(n, f.name))
+
+
+def _walk_ir(node: object) -> Iterable[object]:
+    return _walk(node)
+
+
+def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:
+    return Checker(module, text, diags).run()

@@ -1,0 +1,247 @@
+"""`polc`: check, build, eval, test, fmt and coverage of .pol policies.
+
+Exit codes are stable: 0 success; 1 a policy does not compile or a check,
+test or format check failed; 2 bad input or usage (eval's bad JSON, a missing
+file); 3 an internal error (a bug in polc, reported without a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from polc.runtime import CalendarError, InputError, NoRuleApplies, PolcError, dumps, loads
+
+from . import driver
+from .diagnostics import Diagnostic, render
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _die(message: str, code: int) -> NoReturn:
+    click.echo(f"polc: {message}", err=True)
+    sys.exit(code)
+
+
+def policy_files(paths: Iterable[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(p.glob("*.pol")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            _die(f"{raw}: no such file or directory", EXIT_INPUT)
+    return out
+
+
+def _print_diags(compiled: driver.Compiled, fmt: str, quiet_notes: bool = False) -> None:
+    diags: list[Diagnostic] = [d for d in compiled.diags
+                               if not (quiet_notes and d.severity == "note")]
+    if fmt == "json":
+        return
+    for d in diags:
+        click.echo(render(d, {compiled.path: compiled.text}), err=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="polc")
+def cli() -> None:
+    """polc: compile Chinese local-government notices, written as .pol policies,
+    into typed Python modules, diagrams and reports."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--no-sources", is_flag=True, help="Skip verifying quotes against the notice texts.")
+def check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
+    """Check policies: names, types, units, boundary words, citations, tables.
+
+    Prints every diagnostic as FILE:LINE:COL, and lists every reading (解读)
+    the policies state.  Exits 1 if any error was found.
+    """
+    files = policy_files(paths)
+    results = [driver.compile_file(f, verify_sources=not no_sources) for f in files]
+    errors = sum(1 for r in results for d in r.diags if d.severity == "error")
+    warnings = sum(1 for r in results for d in r.diags if d.severity == "warning")
+    if fmt == "json":
+        click.echo(json.dumps({
+            "files": [{"path": r.path, "ok": r.ok,
+                       "diagnostics": [d.to_json() for d in r.diags],
+                       "readings": _readings(r)} for r in results],
+            "errors": errors, "warnings": warnings,
+        }, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            for d in r.diags:
+                click.echo(render(d, {r.path: r.text}))
+        readings = [(r.path, x) for r in results for x in _readings(r)]
+        if readings:
+            click.echo(f"\nreadings ({len(readings)}):")
+            for path, x in readings:
+                click.echo(f"  {path}:{x['line']}:{x['col']}: 解读: {x['text']}")
+        click.echo(f"\n{len(files)} file(s): {errors} error(s), {warnings} warning(s)")
+    sys.exit(EXIT_FAIL if errors else EXIT_OK)
+
+
+def _readings(r: driver.Compiled) -> list[dict[str, Any]]:
+    if r.policy is None:
+        return []
+    return [{"line": s.line, "col": s.col, "text": t} for s, t in r.policy.readings]
+
+
+def _compile_or_exit(path: Path) -> driver.Compiled:
+    compiled = driver.compile_file(path)
+    if not compiled.ok:
+        for d in compiled.diags:
+            if d.severity == "error":
+                click.echo(render(d, {compiled.path: compiled.text}), err=True)
+        _die(f"{compiled.path} does not compile", EXIT_FAIL)
+    return compiled
+
+
+@cli.command(name="eval")
+@click.argument("policy", type=click.Path(dir_okay=False))
+@click.argument("decision")
+@click.option("--input", "input_json", help="One case as a JSON object.")
+@click.option("--jsonl", type=click.File("r", encoding="utf-8"),
+              help="One JSON object per line (- for standard input).")
+@click.option("--explain", is_flag=True, help="Add the conditions and rows that decided.")
+def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explain: bool) -> None:
+    """Evaluate DECISION of POLICY on JSON input, through the generated module.
+
+    Prints one JSON object per case: {"value": …} (with "explain" on request), or
+    {"error": …}.  Exit 0: all cases ran; 2: bad input; 1: the policy does not compile.
+    """
+    if not Path(policy).is_file():
+        _die(f"{policy}: no such file", EXIT_INPUT)
+    if (input_json is None) == (jsonl is None):
+        _die("give exactly one of --input JSON or --jsonl FILE", EXIT_INPUT)
+    compiled = _compile_or_exit(Path(policy))
+    module = driver.load_module(compiled)
+    specs = module.DECISIONS
+    if decision not in specs:
+        _die(f"{compiled.path} has no decision {decision!r}; it has: "
+             + ", ".join(sorted(specs)), EXIT_INPUT)
+    spec = specs[decision]
+    lines: Iterator[str] = iter([input_json]) if input_json is not None else iter(jsonl)
+    bad = 0
+    out = sys.stdout
+    for lineno, line in enumerate(lines, 1):
+        if input_json is None and not line.strip():
+            continue
+        result, ok = _eval_one(spec, line, explain, lineno if jsonl is not None else None)
+        bad += not ok
+        out.write(result + "\n")
+    out.flush()
+    sys.exit(EXIT_INPUT if bad else EXIT_OK)
+
+
+def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[str, bool]:
+    where = f"line {lineno}: " if lineno is not None else ""
+    try:
+        obj = loads(line)
+    except (ValueError, RecursionError) as exc:
+        return dumps({"error": f"{where}invalid JSON: {exc}"}), False
+    try:
+        args = spec.convert(obj)
+        if explain:
+            ex = spec.explain(**args)
+            return dumps({"value": ex.value, "explain": [
+                {"kind": s.kind, "text": s.text, "result": s.result, "clause": s.clause,
+                 "quote": s.quote, "where": s.where, "values": dict(s.values)}
+                for s in ex.steps]}), True
+        return dumps({"value": spec.func(**args)}), True
+    except InputError as exc:
+        return dumps({"error": f"{where}{exc}", "field": exc.field}), False
+    except CalendarError as exc:
+        return dumps({"error": f"{where}{exc}"}), False
+    except NoRuleApplies as exc:
+        return dumps({"error": f"{where}{exc}"}), False
+    except PolcError as exc:
+        return dumps({"error": f"{where}{exc}"}), False
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--out", "out_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--no-render", is_flag=True, help="Write .dot only; do not run Graphviz.")
+def build(paths: tuple[str, ...], out_dir: str, no_render: bool) -> None:
+    """Build Python modules, diagrams and reports for policies (default: policies/).
+
+    Writes OUT/python/*.py, OUT/diagrams/<policy>/*.dot|.svg|.png and
+    OUT/reports/*.md.  Exits 1 if a policy does not compile.
+    """
+    from . import build as build_mod
+    files = policy_files(paths or ("policies",))
+    failed = build_mod.build_all(files, Path(out_dir), render=not no_render,
+                                 echo=click.echo)
+    sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def test(paths: tuple[str, ...], fmt: str) -> None:
+    """Run the examples (例) written in policies; report each, expected against got."""
+    from .examples import run_examples
+    files = policy_files(paths)
+    report = []
+    failed = 0
+    for f in files:
+        compiled = driver.compile_file(f)
+        if not compiled.ok:
+            failed += 1
+            report.append({"path": compiled.path, "compiled": False, "examples": [],
+                           "errors": [d.to_json() for d in compiled.diags
+                                      if d.severity == "error"]})
+            if fmt == "text":
+                for d in compiled.diags:
+                    if d.severity == "error":
+                        click.echo(render(d, {compiled.path: compiled.text}))
+            continue
+        results = run_examples(compiled)
+        failed += sum(1 for r in results if not r.passed)
+        report.append({"path": compiled.path, "compiled": True,
+                       "examples": [r.to_json() for r in results]})
+        if fmt == "text":
+            for r in results:
+                click.echo(r.line())
+    total = sum(len(r["examples"]) for r in report)
+    passed = sum(1 for r in report for e in r["examples"] if e["passed"])
+    if fmt == "json":
+        click.echo(json.dumps({"files": report, "passed": passed, "failed": total - passed},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"\n{passed} passed, {total - passed} failed")
+    sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _die("aborted", EXIT_FAIL)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_INPUT)
+    except SystemExit:
+        raise
+    except RecursionError:
+        _die("internal error: input nested too deeply", EXIT_INTERNAL)
+    except Exception as exc:  # never a traceback for a user; say what and where
+        _die(f"internal error: {type(exc).__name__}: {exc} (please report this)", EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

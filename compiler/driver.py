@@ -1,0 +1,85 @@
+"""The pipeline, one stage per module: parse → AST → check → IR → backends.
+
+`compile_source` runs the front end and returns every diagnostic; backends are
+computed on demand from the IR.  `load_module` turns the generated Python into
+a live module (what `polc eval` and `polc test` call), so what eval answers is
+what a developer who imports the generated module gets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import types
+from pathlib import Path
+
+import attrs
+
+from . import builder, check, ir, parser
+from .codegen import generate
+from .diagnostics import Diagnostics
+
+
+@attrs.define
+class Compiled:
+    path: str
+    text: str
+    diags: Diagnostics
+    policy: ir.Policy | None
+
+    @property
+    def ok(self) -> bool:
+        return self.policy is not None and not self.diags.has_errors
+
+    def python(self) -> str:
+        assert self.policy is not None
+        return generate(self.policy, self.path)
+
+
+def display_path(path: Path) -> str:
+    """A stable, relative path for messages and generated headers."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def compile_source(text: str, path: str, *, verify_sources: bool = True) -> Compiled:
+    diags = Diagnostics()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    tree = parser.parse(text, path, diags)
+    policy = None
+    if tree is not None:
+        module = builder.build(tree, path)
+        policy = check.check(module, text, diags)
+        if policy is not None and not diags.has_errors:
+            from . import analysis
+            analysis.analyse(policy, diags)
+    return Compiled(path, text, diags, policy)
+
+
+def compile_file(path: Path, *, verify_sources: bool = True) -> Compiled:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        d = Diagnostics()
+        from .diagnostics import Span
+        d.error("E000", f"文件不是 UTF-8 编码: {exc.reason}", Span(display_path(path), 1, 1, 1, 2))
+        return Compiled(display_path(path), "", d, None)
+    return compile_source(text, display_path(path), verify_sources=verify_sources)
+
+
+def load_module(compiled: Compiled) -> types.ModuleType:
+    """Execute the generated module in a fresh module object."""
+    code = compiled.python()
+    digest = hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+    name = f"polc_generated_{digest}"
+    if name in sys.modules:
+        return sys.modules[name]
+    module = types.ModuleType(name)
+    module.__file__ = f"<polc {compiled.path}>"
+    # registered before exec so dataclass/enum machinery can find the module
+    sys.modules[name] = module
+    exec(compile(code, module.__file__, "exec"), module.__dict__)
+    return module

@@ -1,0 +1,483 @@
+"""Stage 3 output: the normalised, typed intermediate representation.
+
+Names are resolved (an input, a local, a constant, an enum member, a role),
+quantities are converted to base units and exact values, threshold words are
+turned into explicit comparisons under the document's boundary conventions,
+and every node keeps its span and the citation of the rule it came from.
+Backends (Python, Graphviz, analyses) read only this.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Union
+
+import attrs
+
+from .diagnostics import Span
+from .units import DIMENSIONLESS, MONEY, Unit
+
+# ---------------------------------------------------------------- types
+
+
+@attrs.frozen
+class Type:
+    kind: str  # count, num, date, datetime, bool, enum, role, list, null
+    unit: Unit = DIMENSIONLESS
+    enum: str | None = None
+    nullable: bool = False
+    item: Type | None = None
+
+    def show(self) -> str:
+        if self.kind == "count":
+            text = "计数" + ("" if self.unit.dimensionless else f"({self.unit})")
+        elif self.kind == "num":
+            if self.unit == MONEY:
+                text = "金额"
+            elif self.unit.dimensionless:
+                text = "比率"
+            else:
+                text = f"数量({self.unit})"
+        elif self.kind == "enum":
+            text = self.enum or "?"
+        elif self.kind == "list":
+            text = f"列表({self.item.show() if self.item else '?'})"
+        else:
+            text = {"date": "日期", "datetime": "时刻", "bool": "是否", "role": "角色",
+                    "null": "无"}[self.kind]
+        return text + (" 或 无" if self.nullable and self.kind != "null" else "")
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("count", "num")
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind == "num" and self.unit == MONEY
+
+
+BOOL = Type("bool")
+DATE = Type("date")
+DATETIME = Type("datetime")
+ROLE = Type("role")
+NULL = Type("null", nullable=True)
+
+
+@attrs.frozen
+class Site:
+    """Where a rule comes from: its span and its citation."""
+
+    span: Span
+    clause: str | None = None
+    quotes: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()
+    derived: str | None = None
+
+
+# ---------------------------------------------------------------- expressions
+
+Scalar = Union[int, Decimal, _dt.date, _dt.datetime, bool, str, None]
+
+
+@attrs.frozen
+class Lit:
+    value: Scalar
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Var:
+    name: str
+    scope: str  # input, local, const
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class EnumVal:
+    enum: str
+    member: str
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class RoleVal:
+    name: str
+    title: str
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Arith:
+    op: str
+    left: Expr
+    right: Expr
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Clamp:
+    kind: str  # "max": a cap (最高), "min": a floor (最低)
+    expr: Expr
+    limit: Expr
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class MinMax:
+    func: str  # "max" | "min"
+    args: tuple[Expr, ...]
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Shift:
+    base: Expr
+    amount: Expr
+    how: str  # days, working_days, months, years, minutes
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Roll:
+    expr: Expr
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class IfE:
+    cond: Cond
+    then: Expr
+    other: Expr
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Otherwise:
+    expr: Expr
+    site: Site
+
+
+@attrs.frozen
+class LevelRow:
+    member: str
+    cond: Cond
+    site: Site
+
+
+@attrs.frozen
+class LevelsE:
+    enum: str
+    rows: tuple[LevelRow, ...]  # in the enum's order, most severe first
+    otherwise: Otherwise | None
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Test:
+    """One table cell: equality, or an interval; None bounds are infinite."""
+
+    kind: str  # "any", "eq", "interval"
+    value: Scalar = None
+    lo: Scalar = None
+    lo_closed: bool = True
+    hi: Scalar = None
+    hi_closed: bool = True
+    text: str = ""
+
+
+@attrs.frozen
+class TableRow:
+    tests: tuple[Test, ...]
+    expr: Expr
+    site: Site
+
+
+@attrs.frozen
+class TableE:
+    keys: tuple[Expr, ...]
+    rows: tuple[TableRow, ...]
+    otherwise: Otherwise | None
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class RuleRow:
+    cond: Cond
+    expr: Expr
+    site: Site
+
+
+@attrs.frozen
+class RulesE:
+    rows: tuple[RuleRow, ...]
+    otherwise: Otherwise | None
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class NamedItem:
+    name: str
+    label: str
+    cond: Cond
+    site: Site
+
+
+@attrs.frozen
+class NamedE:
+    kind: str  # all | any
+    items: tuple[NamedItem, ...]
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class ScheduleE:
+    total: Expr
+    shares: tuple[Decimal, ...]  # fractions summing to 1
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class CallDecision:
+    name: str
+    args: tuple[str, ...]
+    type: Type
+    span: Span
+
+
+Expr = Union[Lit, Var, EnumVal, RoleVal, Arith, Clamp, MinMax, Shift, Roll, IfE, LevelsE,
+             TableE, RulesE, NamedE, ScheduleE, CallDecision]
+
+# ---------------------------------------------------------------- conditions
+
+
+@attrs.frozen
+class Compare:
+    left: Expr
+    op: str  # < <= > >= == !=
+    right: Expr
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class BoolC:
+    expr: Expr
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class NotC:
+    cond: Cond
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class AndC:
+    items: tuple[Cond, ...]
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class OrC:
+    items: tuple[Cond, ...]
+    text: str
+    span: Span
+
+
+Cond = Union[Compare, BoolC, NotC, AndC, OrC]
+
+# ---------------------------------------------------------------- declarations
+
+
+@attrs.frozen
+class EnumDef:
+    name: str
+    label: str
+    members: tuple[tuple[str, str], ...]  # (id, label), most severe first
+    site: Site
+
+
+@attrs.frozen
+class RoleDef:
+    name: str
+    title: str
+    site: Site
+
+
+@attrs.frozen
+class Input:
+    name: str
+    label: str
+    type: Type
+    lo: Scalar  # domain, None = unbounded
+    lo_closed: bool
+    hi: Scalar
+    hi_closed: bool
+    site: Site
+
+
+@attrs.frozen
+class ConstDef:
+    name: str
+    label: str
+    expr: Expr
+    type: Type
+    site: Site
+
+
+@attrs.frozen
+class Let:
+    name: str
+    expr: Expr
+    site: Site
+
+
+@attrs.frozen
+class Require:
+    cond: Cond
+    message: str
+    fields: tuple[str, ...]
+    site: Site
+
+
+@attrs.frozen
+class Decision:
+    name: str
+    label: str
+    params: tuple[str, ...]
+    type: Type
+    lets: tuple[Let, ...]
+    requires: tuple[Require, ...]
+    result: Expr
+    site: Site
+    result_site: Site
+    calls: tuple[str, ...]
+
+
+@attrs.frozen
+class Example:
+    decision: str
+    args: tuple[tuple[str, Scalar], ...]
+    expected: object  # a scalar, a list, or REJECTED
+    site: Site
+
+
+REJECTED = "<rejected>"
+
+
+@attrs.frozen
+class Body:
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    kind: str  # body or role
+    site: Site
+
+
+@attrs.frozen
+class RelationDef:
+    subject: str
+    verb: str
+    object: str
+    site: Site
+
+
+@attrs.frozen
+class Group:
+    name: str
+    label: str
+    leads: tuple[str, ...]
+    participants: tuple[str, ...]
+    site: Site
+
+
+@attrs.frozen
+class FlowNode:
+    kind: str
+    name: str
+    label: str
+    actor: str | None
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    site: Site
+
+
+@attrs.frozen
+class FlowEdge:
+    src: str
+    dst: str
+    when: str | None
+    amount: int | Decimal | None
+    how: str | None  # days, working_days, months, years, minutes
+    unit_text: str | None
+    roll: bool
+    loop: bool
+    site: Site
+
+
+@attrs.frozen
+class Flow:
+    name: str
+    label: str
+    nodes: tuple[FlowNode, ...]
+    edges: tuple[FlowEdge, ...]
+    site: Site
+
+
+@attrs.frozen
+class Ladder:
+    name: str
+    label: str
+    actor: str
+    target: str
+    rungs: tuple[tuple[str, Site], ...]
+    site: Site
+
+
+@attrs.frozen
+class Policy:
+    file: str
+    docno: str
+    headers: tuple[tuple[str, str], ...]
+    conventions: tuple[tuple[str, bool, Site], ...]
+    enums: tuple[EnumDef, ...]
+    roles: tuple[RoleDef, ...]
+    bodies: tuple[Body, ...]
+    relations: tuple[RelationDef, ...]
+    groups: tuple[Group, ...]
+    inputs: tuple[Input, ...]
+    consts: tuple[ConstDef, ...]
+    decisions: tuple[Decision, ...]
+    examples: tuple[Example, ...]
+    flows: tuple[Flow, ...]
+    ladders: tuple[Ladder, ...]
+    readings: tuple[tuple[Span, str], ...]
+    sha256: str
+
+    def enum(self, name: str) -> EnumDef:
+        return next(e for e in self.enums if e.name == name)
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.inputs if i.name == name)
+
+    def decision(self, name: str) -> Decision:
+        return next(d for d in self.decisions if d.name == name)

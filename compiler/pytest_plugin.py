@@ -1,0 +1,1 @@
+"""pytest plugin: collects the examples of .pol files (filled in below)."""

@@ -1,0 +1,44 @@
+"""polc.runtime: the thin runtime that generated policy modules import.
+
+Generated modules import only this package and the standard library.  It holds
+the typed errors, exact money and JSON handling, legal date arithmetic
+(民法典 counting rules, official working days) and the explanation tracer.
+"""
+
+from .dates import (
+    KNOWN_YEARS,
+    add_days,
+    add_hours,
+    add_minutes,
+    add_months,
+    add_working_days,
+    add_years,
+    is_working_day,
+    month_end,
+    quarter_end,
+    roll_forward,
+    working_days_before,
+)
+from .errors import CalendarError, InputError, NoRuleApplies, PolcError
+from .trace import Explanation, Step, Tracer
+from .values import (
+    DecisionSpec,
+    Field,
+    decimal_arg,
+    div,
+    dumps,
+    enum_arg,
+    loads,
+    money,
+    num,
+    schedule,
+    to_jsonable,
+)
+
+__all__ = [
+    "KNOWN_YEARS", "add_days", "add_hours", "add_minutes", "add_months", "add_working_days",
+    "add_years", "is_working_day", "month_end", "quarter_end", "roll_forward",
+    "working_days_before", "CalendarError", "InputError", "NoRuleApplies", "PolcError",
+    "Explanation", "Step", "Tracer", "DecisionSpec", "Field", "decimal_arg", "div", "dumps",
+    "enum_arg", "loads", "money", "num", "schedule", "to_jsonable",
+]

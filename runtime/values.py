@@ -1,0 +1,267 @@
+"""Exact values: money rounding, JSON in and out, staged payouts, division.
+
+The money rule, stated once for every backend: amounts are computed exactly
+in Decimal and a decision whose result is money rounds it to the fen (0.01
+元) half up (四舍五入), at the end and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+
+from .errors import InputError, PolcError
+
+FEN = Decimal("0.01")
+
+
+def money(value: Decimal | int) -> Decimal:
+    """Round a money amount to the fen, half up; integral amounts stay integral."""
+    d = value if isinstance(value, Decimal) else Decimal(value)
+    q = d.quantize(FEN, rounding=ROUND_HALF_UP)
+    return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
+
+
+def num(value: Decimal | int) -> Decimal:
+    """Normalise a computed quantity for output (no trailing zeros, no exponent)."""
+    d = value if isinstance(value, Decimal) else Decimal(value)
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
+
+
+def div(a: Decimal | int, b: Decimal | int, where: str) -> Decimal:
+    if b == 0:
+        raise PolcError(f"division by zero at {where}")
+    return Decimal(a) / Decimal(b) if not isinstance(a, Decimal) else a / Decimal(b)
+
+
+def schedule(total: Decimal | int, shares: Sequence[Decimal]) -> list[Decimal]:
+    """Instalments of `total` by `shares` (fractions summing to 1), each rounded to
+    the fen; the last instalment takes the rounding difference so they add up."""
+    total_d = money(total)
+    parts = [money(total_d * s) for s in shares[:-1]]
+    parts.append(money(total_d - sum(parts, Decimal(0))))
+    return parts
+
+
+# ---------------------------------------------------------------- input checking
+
+
+def decimal_arg(value: object, field: str, expected: str) -> Decimal:
+    """A Decimal from a Python caller's int or Decimal (never a float: floats are
+    not exact, and a silent 0.1 + 0.2 is the wrong answer this tool exists to avoid)."""
+    if isinstance(value, bool):
+        raise InputError(field, expected, value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(field, expected + " (finite)", value)
+        return value
+    if isinstance(value, float):
+        raise InputError(field, expected, value,
+                         detail=f"got the float {value!r}; pass a Decimal or a string")
+    raise InputError(field, expected, value)
+
+
+def enum_arg(cls: type[enum.Enum], value: object, field: str) -> Any:
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        try:
+            return cls[value]
+        except KeyError:
+            pass
+    raise InputError(field, "one of " + ", ".join(m.name for m in cls), value)
+
+
+@attrs.frozen
+class Field:
+    name: str
+    kind: str  # count, num, date, datetime, bool, enum, role
+    label: str
+    unit: str = ""
+    lo: Any = None
+    lo_closed: bool = True
+    hi: Any = None
+    hi_closed: bool = True
+    enum: type[enum.Enum] | None = None
+
+    def expected(self) -> str:
+        if self.kind == "count":
+            text = "a whole number"
+        elif self.kind == "num":
+            text = "a number" + (f" ({self.unit})" if self.unit else "")
+        elif self.kind == "enum":
+            assert self.enum is not None
+            return "one of " + ", ".join(m.name for m in self.enum)
+        else:
+            text = {"date": "a date YYYY-MM-DD", "datetime": "a date-time YYYY-MM-DDTHH:MM",
+                    "bool": "true or false", "role": "a role title"}[self.kind]
+        bounds = []
+        if self.lo is not None:
+            bounds.append(("≥ " if self.lo_closed else "> ") + str(self.lo))
+        if self.hi is not None:
+            bounds.append(("≤ " if self.hi_closed else "< ") + str(self.hi))
+        return text + (" " + " and ".join(bounds) if bounds else "")
+
+    def from_json(self, raw: object) -> Any:
+        """Convert one JSON value (parsed with Decimal for floats) to the Python value."""
+        exp = self.expected()
+        if self.kind in ("count", "num"):
+            if isinstance(raw, bool) or raw is None:
+                raise InputError(self.name, exp, raw)
+            if isinstance(raw, str):
+                if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", raw.strip()):
+                    raise InputError(self.name, exp, raw)
+                raw = Decimal(raw.strip()) if "." in raw else int(raw.strip())
+            if isinstance(raw, float):
+                if math.isnan(raw) or math.isinf(raw):
+                    raise InputError(self.name, exp, raw)
+                raw = Decimal(repr(raw))
+            if isinstance(raw, Decimal):
+                if not raw.is_finite():
+                    raise InputError(self.name, exp, raw)
+                if self.kind == "count":
+                    if raw != raw.to_integral_value() or raw.as_tuple().exponent != 0:
+                        raise InputError(self.name, exp, raw,
+                                         detail=f"got {raw}, which is not a whole number")
+                    raw = int(raw)
+            if not isinstance(raw, (int, Decimal)):
+                raise InputError(self.name, exp, raw)
+            if self.kind == "num" and isinstance(raw, int):
+                raw = Decimal(raw)
+            if abs(raw) > Decimal("1e18"):
+                raise InputError(self.name, exp, raw, detail=f"got {raw}, which is out of range")
+            self._bounds(raw)
+            return raw
+        if self.kind == "bool":
+            if not isinstance(raw, bool):
+                raise InputError(self.name, exp, raw)
+            return raw
+        if self.kind == "date":
+            if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+                raise InputError(self.name, exp, raw)
+            try:
+                value: Any = dt.date.fromisoformat(raw)
+            except ValueError:
+                raise InputError(self.name, exp, raw, detail=f"{raw} is not a real date") from None
+            self._bounds(value)
+            return value
+        if self.kind == "datetime":
+            if not isinstance(raw, str) or not re.fullmatch(
+                    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?", raw):
+                raise InputError(self.name, exp, raw)
+            try:
+                value = dt.datetime.fromisoformat(raw)
+            except ValueError:
+                raise InputError(self.name, exp, raw,
+                                 detail=f"{raw} is not a real date-time") from None
+            return value
+        if self.kind == "enum":
+            assert self.enum is not None
+            if not isinstance(raw, str) or raw not in self.enum.__members__:
+                raise InputError(self.name, exp, raw)
+            return self.enum[raw]
+        if self.kind == "role":
+            if not isinstance(raw, str):
+                raise InputError(self.name, exp, raw)
+            return raw
+        raise InputError(self.name, exp, raw)  # pragma: no cover
+
+    def _bounds(self, v: Any) -> None:
+        lo, hi = self.lo, self.hi
+        if (lo is not None and (v < lo or (v == lo and not self.lo_closed))) or \
+                (hi is not None and (v > hi or (v == hi and not self.hi_closed))):
+            raise InputError(self.name, self.expected(), v)
+
+
+@attrs.frozen
+class DecisionSpec:
+    name: str
+    label: str
+    func: Callable[..., Any]
+    explain: Callable[..., Any]
+    fields: tuple[Field, ...]
+
+    def convert(self, obj: object) -> dict[str, Any]:
+        if not isinstance(obj, dict):
+            raise InputError("<input>", "a JSON object {\"field\": value, …}", obj)
+        names = [f.name for f in self.fields]
+        unknown = sorted(k for k in obj if k not in names)
+        if unknown:
+            raise InputError(unknown[0], "no such field; fields are " + ", ".join(names),
+                             detail="unknown field; fields are " + ", ".join(names))
+        args = {}
+        for f in self.fields:
+            if f.name not in obj:
+                raise InputError(f.name, f.expected(), detail="missing")
+            args[f.name] = f.from_json(obj[f.name])
+        return args
+
+
+# ---------------------------------------------------------------- JSON output
+
+
+class _Raw(str):
+    """A JSON number already rendered exactly."""
+
+
+def to_jsonable(value: object) -> object:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return _Raw(format(num(value), "f"))
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if attrs.has(type(value)):
+        return to_jsonable(attrs.asdict(value, recurse=False))  # type: ignore[arg-type]
+    return str(value)
+
+
+def dumps(value: object) -> str:
+    """JSON text where Decimals are exact JSON numbers (no float on the way)."""
+    return _encode(to_jsonable(value))
+
+
+def _encode(v: object) -> str:
+    if isinstance(v, _Raw):
+        return str.__str__(v)
+    if isinstance(v, dict):
+        return "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + _encode(x)
+                               for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_encode(x) for x in v) + "]"
+    return json.dumps(v, ensure_ascii=False)
+
+
+def loads(text: str) -> Any:
+    """Parse JSON input exactly: floats become Decimals; NaN/Infinity are refused."""
+    def bad_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a number JSON allows")
+    return json.loads(text, parse_float=Decimal, parse_constant=bad_constant)
+
+
+__all__ = [
+    "FEN", "money", "num", "div", "schedule", "decimal_arg", "enum_arg", "Field", "DecisionSpec",
+    "to_jsonable", "dumps", "loads",
+]
