@@ -1,0 +1,209 @@
+"""Legal date arithmetic for deadlines in generated policy modules.
+
+Notices state deadlines in the words of the Civil Code (民法典), and the Code
+fixes how each kind of period is counted; getting a deadline one day wrong is
+the kind of error a citizen pays for, so every rule here follows the Code to
+the letter rather than what a calendar library happens to do:
+
+* 第二百零一条: periods in years, months and days do not count the start day,
+  because the event happens part-way through it; "N日内" after a date therefore
+  ends N days later. Periods in hours run from the stated moment, so they are
+  plain clock arithmetic, done exactly in ``Decimal`` because "0.5小时" must be
+  thirty minutes, not a float that rounds.
+* 第二百零二条: a period of months or years ends on the corresponding day of
+  the last month; when that month is too short (31 January plus one month, 29
+  February plus a year) it ends on that month's last day.
+* 第二百零三条: a period whose last day is a statutory holiday ends on the first
+  day after the holiday instead. Whether a day is a working day follows the
+  State Council's published schedule, make-up working days (调休上班) included:
+  a make-up Saturday is a working day, so a deadline can end on it.
+
+Working days (工作日, as in 行政许可法 第八十二条) come from the
+``chinese_calendar`` package, which only knows the years whose schedule has
+been published. Guessing an unpublished year would silently move deadlines,
+so any count that needs such a year raises ``CalendarError`` instead, and
+never the package's own ``NotImplementedError``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+
+from chinese_calendar import constants as _cc  # type: ignore[import-untyped]
+
+from .errors import CalendarError, InputError
+
+__all__ = [
+    "KNOWN_YEARS",
+    "add_days",
+    "add_hours",
+    "add_minutes",
+    "add_months",
+    "add_working_days",
+    "add_years",
+    "is_working_day",
+    "month_end",
+    "quarter_end",
+    "roll_forward",
+    "working_days_before",
+]
+
+# The package's own data, read directly: its public is_workday() rescans every
+# holiday to find the supported range on each call, far too slow per day.
+_HOLIDAYS: Mapping[date, object] = _cc.holidays
+_MAKEUP_WORKDAYS: Mapping[date, object] = _cc.workdays
+
+# The same range chinese_calendar itself accepts (it validates against its
+# holiday table), so a year we call known is a year it would not refuse.
+KNOWN_YEARS: tuple[int, int] = (
+    min(d.year for d in _HOLIDAYS),
+    max(d.year for d in _HOLIDAYS),
+)
+
+_ONE_DAY = timedelta(days=1)
+_MICROSECONDS_PER_HOUR = 3_600_000_000
+_MICROSECONDS_PER_MINUTE = 60_000_000
+
+
+@cache
+def _working_ordinals(year: int) -> tuple[int, ...]:
+    """Sorted proleptic ordinals of the official working days of ``year``.
+
+    Built once per year so that counting N working days is a binary search,
+    not a walk over N days with a lookup each.
+    """
+    if not KNOWN_YEARS[0] <= year <= KNOWN_YEARS[1]:
+        raise CalendarError(year, KNOWN_YEARS)
+    first = date(year, 1, 1).toordinal()
+    last = date(year, 12, 31).toordinal()
+    days: list[int] = []
+    for ordinal in range(first, last + 1):
+        d = date.fromordinal(ordinal)
+        # Same rule as chinese_calendar.is_workday: a make-up day is worked even
+        # on a weekend; otherwise weekdays are worked unless a holiday.
+        if d in _MAKEUP_WORKDAYS or (d.weekday() < 5 and d not in _HOLIDAYS):
+            days.append(ordinal)
+    return tuple(days)
+
+
+@cache
+def _working_set(year: int) -> frozenset[int]:
+    return frozenset(_working_ordinals(year))
+
+
+def _check_count(n: int, minimum: int) -> None:
+    if n < minimum:
+        raise InputError("n", f"a whole number >= {minimum}", n)
+
+
+def is_working_day(d: date) -> bool:
+    """Whether ``d`` is an official working day, make-up working days included."""
+    # Ordinals, not dates: a datetime never compares equal to a date, so a
+    # datetime argument would otherwise miss every entry.
+    return d.toordinal() in _working_set(d.year)
+
+
+def add_days(start: date, n: int) -> date:
+    """Last day of a period of ``n`` days after ``start`` (start day not counted)."""
+    _check_count(n, 0)
+    return start + timedelta(days=n)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The ``n``-th official working day after ``start`` (start day not counted)."""
+    _check_count(n, 1)
+    # Only the days after start are looked at, so a start on 31 December of an
+    # unknown year still gives an answer when the next year is known.
+    first = start + _ONE_DAY
+    year = first.year
+    days = _working_ordinals(year)
+    index = bisect_left(days, first.toordinal()) + n - 1
+    while index >= len(days):
+        index -= len(days)
+        year += 1
+        days = _working_ordinals(year)
+    return date.fromordinal(days[index])
+
+
+def working_days_before(event: date, n: int) -> date:
+    """The ``n``-th official working day before ``event`` (event day not counted)."""
+    _check_count(n, 1)
+    last = event - _ONE_DAY
+    year = last.year
+    days = _working_ordinals(year)
+    # Number of working days of this year up to and including `last`; the
+    # n-th one back sits n places before that.
+    index = bisect_right(days, last.toordinal()) - n
+    while index < 0:
+        year -= 1
+        days = _working_ordinals(year)
+        index += len(days)
+    return date.fromordinal(days[index])
+
+
+def add_months(start: date, n: int) -> date:
+    """Last day of a period of ``n`` months after ``start`` (第二百零二条)."""
+    _check_count(n, 0)
+    months = start.month - 1 + n
+    year = start.year + months // 12
+    month = months % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(start: date, n: int) -> date:
+    """Last day of a period of ``n`` years after ``start`` (第二百零二条)."""
+    _check_count(n, 0)
+    # A year is twelve months, so 29 February falls back to the 28th exactly as
+    # a short month does.
+    return add_months(start, 12 * n)
+
+
+def roll_forward(d: date) -> date:
+    """``d`` if it is a working day, else the next working day (第二百零三条)."""
+    if is_working_day(d):
+        return d
+    return add_working_days(d, 1)
+
+
+def _exact_microseconds(amount: Decimal | int, per_unit: int, what: str) -> int:
+    # Floats are where rounding surprises come from; refuse them rather than
+    # convert them exactly to a value nobody wrote.
+    if isinstance(amount, float):
+        raise TypeError(f"{what} must be a Decimal, not float")
+    if isinstance(amount, Decimal) and not amount.is_finite():
+        raise ValueError(f"{what} must be finite, got {amount}")
+    # Exact rational arithmetic: Decimal multiplication would round to the
+    # context precision for long values.
+    numerator, denominator = amount.as_integer_ratio()
+    scaled = numerator * per_unit
+    if scaled % denominator:
+        raise ValueError(f"{what}={amount} is not a whole number of microseconds")
+    return scaled // denominator
+
+
+def add_hours(t: datetime, hours: Decimal | int) -> datetime:
+    """``t`` plus ``hours`` exactly; hour periods run from the stated time."""
+    return t + timedelta(microseconds=_exact_microseconds(hours, _MICROSECONDS_PER_HOUR, "hours"))
+
+
+def add_minutes(t: datetime, minutes: Decimal | int) -> datetime:
+    """``t`` plus ``minutes`` exactly."""
+    micros = _exact_microseconds(minutes, _MICROSECONDS_PER_MINUTE, "minutes")
+    return t + timedelta(microseconds=micros)
+
+
+def month_end(year: int, month: int) -> date:
+    """Last day of ``month`` in ``year`` (for "3月底前")."""
+    if not 1 <= month <= 12:
+        raise InputError("month", "a month number 1-12", month)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_end(d: date) -> date:
+    """Last day of the quarter containing ``d`` (for "季后N日内")."""
+    return month_end(d.year, (d.month - 1) // 3 * 3 + 3)
