@@ -387,8 +387,9 @@ class Checker:
                 s = self.site(st.annot, st.span, inherit=site)
                 c = self.cond(st.cond, env.with_site(s))
                 if c is not None:
-                    fields = tuple(sorted({n.name for n in _walk_ir(c) if isinstance(n, ir.Var)
-                                           and n.scope == "input"}))
+                    used = {n.name for n in _walk_ir(c) if isinstance(n, ir.Var)
+                            and n.scope == "input"}
+                    fields = tuple(p for p in params if p in used)
                     requires.append(ir.Require(c, st.message, fields, s))
         rsite = self.site(dec.result_annot, dec.result.span if hasattr(dec.result, "span")
                           else dec.span, inherit=site)

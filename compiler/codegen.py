@@ -430,7 +430,7 @@ class PythonBackend:
             c = self.cond(req.cond, b, False)
             fields = req.fields[0] if req.fields else d.name
             b.emit(f"if not ({c}):")
-            b.emit(f"    raise _rt.InputError({fields!r}, {req.message!r}, _ARGS())")
+            b.emit(f"    raise _rt.InputError({fields!r}, {req.message!r})")
         for let in d.lets:
             self.current_site = let.site
             target = let.name
