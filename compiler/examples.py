@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from polc.runtime import InputError, PolcError, to_jsonable
+from polc.runtime import CalendarError, InputError, PolcError, to_jsonable
 
 from . import driver, ir
 
@@ -59,7 +59,8 @@ def run_examples(compiled: driver.Compiled) -> list[ExampleResult]:
         got: Any
         try:
             got = _normalise(spec.func(**kwargs))
-        except InputError as exc:
+        except (InputError, CalendarError) as exc:
+            # what `polc eval` refuses with exit 2 is what an example's 拒绝 expects
             got = ir.REJECTED + f" ({exc})"
         except PolcError as exc:
             got = f"<error: {exc}>"
