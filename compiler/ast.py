@@ -261,8 +261,16 @@ class Schedule:
     span: Span
 
 
+@attrs.frozen
+class CondValue:
+    """A condition used as a value: 结果 n 400人以上."""
+
+    cond: Cond
+    span: Span
+
+
 Expr = Union[
-    Quantity, Ref, DateLit, DateTimeLit, NullLit, BoolLit, BinOp, Bound, Call, DecisionRef,
+    CondValue, Quantity, Ref, DateLit, DateTimeLit, NullLit, BoolLit, BinOp, Bound, Call, DecisionRef,
     If, RollForward, Levels, Table, Rules, NamedConds, Schedule,
 ]
 

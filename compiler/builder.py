@@ -143,12 +143,18 @@ class _Builder(Transformer[Token, Any]):
         typ, annot = rest[i], rest[i + 1]
         body = rest[i + 2:]
         stmts = tuple(b for b in body[:-2])
-        result, result_annot = body[-2], body[-1]
+        result, result_annot = self._value_of(body[-2]), body[-1]
         return A.Decision(name, label, tuple(params), typ, annot, stmts, result, result_annot,
                           self._span(meta))
 
     def let_stmt(self, meta: Any, ch: list[Any]) -> A.Let:
-        return A.Let(str(ch[0]), ch[1], ch[2], self._span(meta))
+        return A.Let(str(ch[0]), self._value_of(ch[1]), ch[2], self._span(meta))
+
+    def _value_of(self, cond: Any) -> Any:
+        # a bare expression parses as a condition (Truth); anything else is a condition value
+        if isinstance(cond, A.Truth):
+            return cond.expr
+        return A.CondValue(cond, cond.span)
 
     def require_stmt(self, meta: Any, ch: list[Any]) -> A.Require:
         return A.Require(ch[0], _strip_string(ch[1]), ch[2], self._span(meta))

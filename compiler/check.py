@@ -441,6 +441,11 @@ class Checker:
         result: ir.Expr | None = method(e, env, expected)
         return result
 
+    def e_CondValue(self, e: A.CondValue, env: _Env,
+                    expected: ir.Type | None) -> ir.Expr | None:
+        c = self.cond(e.cond, env)
+        return None if c is None else ir.CondE(c, ir.BOOL, e.span)
+
     def e_Quantity(self, e: A.Quantity, env: _Env, expected: ir.Type | None) -> ir.Expr:
         return self.quantity(e)
 

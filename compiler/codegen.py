@@ -162,6 +162,8 @@ class PythonBackend:
             return f"_rt.{func}({base}, {amount})"
         if isinstance(e, ir.Roll):
             return f"_rt.roll_forward({self.val(e.expr, b, tr)})"
+        if isinstance(e, ir.CondE):
+            return f"({self.cond(e.cond, b, tr)})"
         if isinstance(e, ir.CallDecision):
             args = ", ".join(f"{a}={a}" for a in e.args)
             return f"{e.name}({args})"

@@ -260,7 +260,14 @@ class CallDecision:
     span: Span
 
 
-Expr = Union[Lit, Var, EnumVal, RoleVal, Arith, Clamp, MinMax, Shift, Roll, IfE, LevelsE,
+@attrs.frozen
+class CondE:
+    cond: Cond
+    type: Type
+    span: Span
+
+
+Expr = Union[CondE, Lit, Var, EnumVal, RoleVal, Arith, Clamp, MinMax, Shift, Roll, IfE, LevelsE,
              TableE, RulesE, NamedE, ScheduleE, CallDecision]
 
 # ---------------------------------------------------------------- conditions
