@@ -1,97 +1,115 @@
 """Diagrams of decisions: levels, tables and bands with their thresholds.
 
-One diagram per decision: the inputs on the left, each row (a level's
-criteria, a table row's cells, a band's interval) as a node with its result,
-and the clause each row cites, so a reviewer can check a rule against the text
-by eye.
+One diagram per decision.  The inputs sit at the top; each local (令) and the
+result (结果) is drawn as a cluster showing how it is decided: a level's
+criteria, a band's intervals in order, a two-key table (梯队 × 名次) as a grid,
+named conditions, or the formula.  Every row carries the clause it cites, so a
+reviewer can hold each rule against the notice.
 """
 
 from __future__ import annotations
 
+import html
+from decimal import Decimal
+
 import graphviz
 
 from polc.compiler import ir
+from polc.compiler.units import MONEY
 
-from .common import label, new_graph, safe_id, wrap
+from .common import FONT, label, new_graph, wrap
+
+OP_WORDS = {"max": "最高", "min": "最低"}
 
 
-def _value_text(e: ir.Expr, policy: ir.Policy) -> str:
+def value_text(e: ir.Expr, policy: ir.Policy) -> str:
+    """A result as a reviewer reads it: 5万元 rather than 50000."""
     if isinstance(e, ir.EnumVal):
         labels = dict(policy.enum(e.enum).members)
         return f"{e.member} {labels.get(e.member, '')}".strip()
-    if isinstance(e, ir.RoleVal):
-        return e.title
     if isinstance(e, ir.Lit):
-        if e.value is None:
-            return "无"
-        if e.type.is_money:
-            return f"{e.value} 元"
-        return str(e.value)
-    return _expr_text(e)
+        return lit_text(e)
+    return expr_text(e)
 
 
-def _expr_text(e: ir.Expr) -> str:
+def lit_text(e: ir.Lit) -> str:
+    v = e.value
+    if v is None:
+        return "无"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, (int, Decimal)) and e.type.unit == MONEY:
+        return money_text(Decimal(v))
+    if isinstance(v, (int, Decimal)) and e.type.numeric and e.type.unit.dimensionless \
+            and isinstance(v, Decimal):
+        return f"{(v * 100).normalize():f}%"
+    if isinstance(v, (int, Decimal)):
+        unit = "" if e.type.unit.dimensionless else str(e.type.unit)
+        return f"{v}{unit}"
+    return str(v)
+
+
+def money_text(v: Decimal) -> str:
+    if v != 0 and v % 100000000 == 0:
+        return f"{(v / 100000000).normalize():f}亿元"
+    if v != 0 and v % 1000 == 0:
+        return f"{(v / 10000).normalize():f}万元"
+    return f"{v.normalize():f}元"
+
+
+def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.Var):
         return e.name
     if isinstance(e, ir.Lit):
-        return str(e.value)
-    if isinstance(e, ir.Arith):
-        return f"{_expr_text(e.left)} {e.op} {_expr_text(e.right)}"
-    if isinstance(e, ir.Clamp):
-        return f"{_expr_text(e.expr)} {'最高' if e.kind == 'max' else '最低'} {_expr_text(e.limit)}"
-    if isinstance(e, ir.Shift):
-        return f"{_expr_text(e.base)} + {_expr_text(e.amount)} ({e.how})"
-    if isinstance(e, ir.Roll):
-        return f"{_expr_text(e.expr)} 顺延"
-    if isinstance(e, ir.CallDecision):
-        return f"取 {e.name}"
+        return lit_text(e)
     if isinstance(e, ir.EnumVal):
         return e.member
     if isinstance(e, ir.RoleVal):
         return e.title
-    return type(e).__name__.replace("E", "") if not isinstance(e, ir.IfE) else "若…则…否则…"
+    if isinstance(e, ir.Arith):
+        op = {"*": "×", "/": "÷"}.get(e.op, e.op)
+        return f"{_paren(e.left)} {op} {_paren(e.right)}"
+    if isinstance(e, ir.Clamp):
+        return f"{expr_text(e.expr)} {OP_WORDS[e.kind]} {expr_text(e.limit)}"
+    if isinstance(e, ir.MinMax):
+        return f"{'较大' if e.func == 'max' else '较小'}({', '.join(map(expr_text, e.args))})"
+    if isinstance(e, ir.Shift):
+        unit = {"days": "日", "working_days": "工作日", "working_days_before": "工作日前",
+                "months": "个月", "years": "年", "minutes": "分钟"}[e.how]
+        return f"{expr_text(e.base)} + {expr_text(e.amount).rstrip('日工作年月分钟个')}{unit}"
+    if isinstance(e, ir.Roll):
+        return f"{expr_text(e.expr)} 顺延"
+    if isinstance(e, ir.IfE):
+        return f"若 {e.cond.text} 则 {expr_text(e.then)} 否则 {expr_text(e.other)}"
+    if isinstance(e, ir.CallDecision):
+        return f"取 {e.name}"
+    if isinstance(e, ir.CondE):
+        return e.cond.text
+    if isinstance(e, ir.ScheduleE):
+        shares = "、".join(f"{(s * 100).normalize():f}%" for s in e.shares)
+        return f"分期 {expr_text(e.total)} 按 {shares}"
+    if isinstance(e, ir.LevelsE):
+        return "取最严重 {…}"
+    if isinstance(e, ir.TableE):
+        return "查表 (" + ", ".join(map(expr_text, e.keys)) + ") {…}"
+    if isinstance(e, ir.RulesE):
+        return "依次 {…}"
+    if isinstance(e, ir.NamedE):
+        return "全部满足 {…}" if e.kind == "all" else "任一满足 {…}"
+    return type(e).__name__
 
 
-def _cite(site: ir.Site) -> str:
+def _paren(e: ir.Expr) -> str:
+    text = expr_text(e)
+    return f"({text})" if isinstance(e, ir.Arith) and e.op in "+-" else text
+
+
+def cite_text(site: ir.Site) -> str:
     if site.clause:
         return f"引 {site.clause}"
     if site.derived:
         return "推导"
     return ""
-
-
-def decision_graph(policy: ir.Policy, d: ir.Decision) -> graphviz.Digraph:
-    g = new_graph(f"{d.name}", f"{policy.docno} · {d.label}（{d.name}）", rankdir="TB")
-    inputs = [policy.input(n) for n in d.params]
-    g.node("inputs", label("\n".join(f"{i.name}: {i.label} ({i.type.show()})" for i in inputs)
-                           or "（无输入）"), shape="note")
-    g.node("decision", label(f"{d.label}\n{_cite(d.site)}"), shape="box", style="bold")
-    g.edge("inputs", "decision")
-    rows = _rows(policy, d.result)
-    for i, (cond, result, site) in enumerate(rows):
-        rid = f"row{i:03d}"
-        g.node(rid, label("\n".join(wrap(line, 40) for line in cond.split("\n"))),
-               shape="box")
-        g.edge("decision", rid, label=label(str(i + 1)))
-        vid = f"val{i:03d}"
-        g.node(vid, label(wrap(result, 24) + ("\n" + _cite(site) if _cite(site) else "")),
-               shape="box", style="rounded,filled", fillcolor="#eef5ff")
-        g.edge(rid, vid)
-    if not rows:
-        g.node("value", label(wrap(_expr_text(d.result), 30)), shape="box")
-        g.edge("decision", "value")
-    for r in d.site.readings + d.result_site.readings:
-        g.node(f"reading{safe_id(str(abs(hash_text(r))))}", label("解读: " + wrap(r, 28)),
-               shape="note", style="filled", fillcolor="#fff6d5")
-    return g
-
-
-def hash_text(text: str) -> int:
-    # deterministic (unlike hash()): a small FNV-1a
-    h = 2166136261
-    for ch in text.encode("utf-8"):
-        h = ((h ^ ch) * 16777619) & 0xFFFFFFFF
-    return h
 
 
 def cond_text(c: ir.Cond) -> str:
@@ -104,32 +122,157 @@ def cond_text(c: ir.Cond) -> str:
     return c.text
 
 
-def _rows(policy: ir.Policy, e: ir.Expr) -> list[tuple[str, str, ir.Site]]:
-    if isinstance(e, ir.LevelsE):
-        rows = [(cond_text(r.cond), _value_text(ir.EnumVal(e.enum, r.member, e.type, r.site.span),
-                                          policy), r.site) for r in e.rows]
-        if e.otherwise:
-            rows.append(("否则", _value_text(e.otherwise.expr, policy), e.otherwise.site))
-        return rows
-    if isinstance(e, ir.TableE):
-        keys = [_expr_text(k) for k in e.keys]
-        rows = []
+class _Drawer:
+    def __init__(self, policy: ir.Policy, g: graphviz.Digraph) -> None:
+        self.p = policy
+        self.g = g
+        self.n = 0
+
+    def node_id(self, prefix: str) -> str:
+        self.n += 1
+        return f"{prefix}{self.n:03d}"
+
+    def rows_node(self, sub: graphviz.Digraph, anchor: str,
+                  rows: list[tuple[str, str, ir.Site]], *, chain: bool = False) -> None:
+        prev = anchor
+        for i, (cond, result, site) in enumerate(rows):
+            rid = self.node_id("row")
+            lines = "\n".join(wrap(line, 36) for line in cond.split("\n"))
+            sub.node(rid, label(lines), shape="box")
+            if chain and i:
+                sub.edge(prev, rid, label=label("否则"), style="dashed")
+            else:
+                sub.edge(anchor, rid, label=label(str(i + 1)))
+            vid = self.node_id("val")
+            cite = cite_text(site)
+            sub.node(vid, label(wrap(result, 24) + (f"\n{cite}" if cite else "")),
+                     style="rounded,filled", fillcolor="#eef5ff")
+            sub.edge(rid, vid)
+            prev = rid
+
+    def grid(self, sub: graphviz.Digraph, anchor: str, e: ir.TableE) -> bool:
+        """A two-key table of equalities as one grid (rows × columns)."""
+        if len(e.keys) != 2:
+            return False
+        row_keys: list[str] = []
+        col_keys: list[str] = []
+        cells: dict[tuple[str, str], str] = {}
         for r in e.rows:
-            cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind != "any"]
-            rows.append(("\n".join(cells) or "*", _value_text(r.expr, policy), r.site))
-        if e.otherwise:
-            rows.append(("否则", _value_text(e.otherwise.expr, policy), e.otherwise.site))
-        return rows
-    if isinstance(e, ir.RulesE):
-        rows = [(cond_text(r.cond), _value_text(r.expr, policy), r.site) for r in e.rows]
-        if e.otherwise:
-            rows.append(("否则", _value_text(e.otherwise.expr, policy), e.otherwise.site))
-        return rows
-    if isinstance(e, ir.NamedE):
-        joiner = "全部满足" if e.kind == "all" else "任一满足"
-        return [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site) for it in e.items]
-    if isinstance(e, ir.Clamp):
-        return _rows(policy, e.expr)
-    if isinstance(e, ir.Arith):
-        return _rows(policy, e.left) or _rows(policy, e.right)
-    return []
+            a, b = (t.text for t in r.tests)
+            row_keys += [a] if a not in row_keys else []
+            col_keys += [b] if b not in col_keys else []
+            cells[(a, b)] = value_text(r.expr, self.p)
+        esc = html.escape
+        head = "".join(f"<TD><B>{esc(expr_text(e.keys[1]))} = {esc(c)}</B></TD>"
+                       for c in col_keys)
+        corner = f"{esc(expr_text(e.keys[0]))} ＼ {esc(expr_text(e.keys[1]))}"
+        body = [f"<TR><TD><B>{corner}</B></TD>{head}</TR>"]
+        for rk in row_keys:
+            tds = "".join(f"<TD>{esc(cells.get((rk, c), '—'))}</TD>" for c in col_keys)
+            body.append(f"<TR><TD><B>{esc(expr_text(e.keys[0]))} = {esc(rk)}</B></TD>{tds}</TR>")
+        clauses = sorted({r.site.clause for r in e.rows if r.site.clause})
+        foot = esc("引 " + "、".join(clauses)) if clauses else ""
+        span = len(col_keys) + 1
+        body.append(f'<TR><TD COLSPAN="{span}">{foot}</TD></TR>')
+        table = ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+                 + "".join(body) + "</TABLE>>")
+        gid = self.node_id("grid")
+        sub.node(gid, table, shape="plain", fontname=FONT)
+        sub.edge(anchor, gid)
+        if e.otherwise is not None:
+            self.rows_node(sub, anchor, [("否则", value_text(e.otherwise.expr, self.p),
+                                          e.otherwise.site)])
+        return True
+
+    def structure(self, sub: graphviz.Digraph, anchor: str, e: ir.Expr) -> None:
+        p = self.p
+        if isinstance(e, ir.LevelsE):
+            rows = [(cond_text(r.cond),
+                     value_text(ir.EnumVal(e.enum, r.member, e.type, r.site.span), p), r.site)
+                    for r in e.rows]
+            if e.otherwise:
+                rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
+            self.rows_node(sub, anchor, rows, chain=True)
+        elif isinstance(e, ir.TableE):
+            if self.grid(sub, anchor, e):
+                return
+            keys = [expr_text(k) for k in e.keys]
+            rows = []
+            for r in e.rows:
+                cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind != "any"]
+                rows.append(("\n".join(cells) or "*", value_text(r.expr, p), r.site))
+            if e.otherwise:
+                rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
+            self.rows_node(sub, anchor, rows)
+        elif isinstance(e, ir.RulesE):
+            rows = [(cond_text(r.cond), value_text(r.expr, p), r.site) for r in e.rows]
+            if e.otherwise:
+                rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
+            self.rows_node(sub, anchor, rows, chain=True)
+        elif isinstance(e, ir.NamedE):
+            joiner = "全部满足" if e.kind == "all" else "任一满足"
+            self.rows_node(sub, anchor, [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site)
+                                         for it in e.items])
+        else:
+            vid = self.node_id("expr")
+            sub.node(vid, label(wrap(expr_text(e), 40)), shape="box")
+            sub.edge(anchor, vid)
+            for inner in _inner_structures(e):
+                self.structure(sub, vid, inner)
+
+
+def _inner_structures(e: ir.Expr) -> list[ir.Expr]:
+    """Tables and levels nested inside a formula (a cap over a table, …)."""
+    out: list[ir.Expr] = []
+    stack: list[object] = [e]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ir.LevelsE, ir.TableE, ir.RulesE, ir.NamedE)) and n is not e:
+            out.append(n)
+            continue
+        if isinstance(n, (ir.Arith,)):
+            stack += [n.right, n.left]
+        elif isinstance(n, ir.Clamp):
+            stack += [n.limit, n.expr]
+        elif isinstance(n, ir.IfE):
+            stack += [n.other, n.then]
+        elif isinstance(n, ir.MinMax):
+            stack += list(reversed(n.args))
+        elif isinstance(n, (ir.Roll,)):
+            stack.append(n.expr)
+        elif isinstance(n, ir.Shift):
+            stack.append(n.base)
+        elif isinstance(n, ir.ScheduleE):
+            stack.append(n.total)
+    return out
+
+
+def decision_graph(policy: ir.Policy, d: ir.Decision) -> graphviz.Digraph:
+    g = new_graph(d.name, f"{policy.docno} · {d.label}（{d.name}）")
+    inputs = [policy.input(n) for n in d.params]
+    g.node("inputs", label("\n".join(f"{i.name}: {i.label}（{i.type.show()}）" for i in inputs)
+                           or "（无输入）"), shape="note")
+    head = f"{d.label} : {d.type.show()}"
+    cite = cite_text(d.site)
+    g.node("decision", label(head + (f"\n{cite}" if cite else "")), style="bold")
+    g.edge("inputs", "decision")
+    draw = _Drawer(policy, g)
+    prev = "decision"
+    parts: list[tuple[str, ir.Expr, ir.Site]] = [(f"令 {let.name}", let.expr, let.site)
+                                                 for let in d.lets]
+    parts.append(("结果", d.result, d.result_site))
+    for i, (title, expr, site) in enumerate(parts):
+        with g.subgraph(name=f"cluster_{i:02d}") as sub:
+            sub.attr(label=label(title + (f"  {cite_text(site)}" if cite_text(site) else "")),
+                     style="rounded", color="#8899aa")
+            anchor = draw.node_id("part")
+            sub.node(anchor, label(title), shape="oval")
+            draw.structure(sub, anchor, expr)
+        g.edge(prev, anchor)
+        prev = anchor
+    readings = [r for r in d.site.readings + d.result_site.readings]
+    readings += [r for let in d.lets for r in let.site.readings]
+    for i, r in enumerate(dict.fromkeys(readings)):
+        g.node(f"reading{i:02d}", label("解读: " + wrap(r, 30)), shape="note", style="filled",
+               fillcolor="#fff6d5")
+    return g
