@@ -543,6 +543,8 @@ class Checker:
         return ir.Clamp(e.kind, inner, limit, ir.Type(kind, inner.type.unit), e.span)
 
     def e_Call(self, e: A.Call, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
+        if e.func in ("季末", "次年月底"):
+            return self.calendar_call(e, env)
         args = [self.expr(a, env, expected) for a in e.args]
         if any(a is None for a in args):
             return None
@@ -552,6 +554,30 @@ class Checker:
         kind = "count" if all(a.type.kind == "count" for a in real) else "num"
         return ir.MinMax("max" if e.func == "较大" else "min", tuple(real),
                          ir.Type(kind, real[0].type.unit), e.span)
+
+    def calendar_call(self, e: A.Call, env: _Env) -> ir.Expr | None:
+        want = 1 if e.func == "季末" else 2
+        if len(e.args) != want:
+            self.d.error("E214", f"{e.func} 需要 {want} 个参数", e.span,
+                         hint="季末(日期)；次年月底(日期, 月份)")
+            return None
+        args = [self.expr(a, env) for a in e.args]
+        if any(a is None for a in args):
+            return None
+        date_arg = args[0]
+        assert date_arg is not None
+        if date_arg.type.kind != "date":
+            self.d.error("E214", f"{e.func} 的第一个参数须为日期，实际为 {date_arg.type.show()}",
+                         e.span)
+            return None
+        if e.func == "季末":
+            return ir.CalendarFn("quarter_end", (date_arg,), ir.DATE, e.span)
+        month = args[1]
+        if not (isinstance(month, ir.Lit) and isinstance(month.value, int)
+                and 1 <= month.value <= 12):
+            self.d.error("E214", "次年月底 的月份须为 1 至 12 的整数", e.span)
+            return None
+        return ir.CalendarFn("next_year_month_end", (date_arg, month), ir.DATE, e.span)
 
     def e_DecisionRef(self, e: A.DecisionRef, env: _Env,
                       expected: ir.Type | None) -> ir.Expr | None:

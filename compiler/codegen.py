@@ -153,6 +153,11 @@ class PythonBackend:
             return f"{'min' if e.kind == 'max' else 'max'}({inner}, {limit})"
         if isinstance(e, ir.MinMax):
             return f"{e.func}({', '.join(self.val(a, b, tr) for a in e.args)})"
+        if isinstance(e, ir.CalendarFn):
+            day = self.val(e.args[0], b, tr)
+            if e.func == "quarter_end":
+                return f"_rt.quarter_end({day})"
+            return f"_rt.month_end({day}.year + 1, {self.val(e.args[1], b, tr)})"
         if isinstance(e, ir.Shift):
             base = self.val(e.base, b, tr)
             amount = self.val(e.amount, b, tr)

@@ -147,6 +147,14 @@ class Shift:
 
 
 @attrs.frozen
+class CalendarFn:
+    func: str  # quarter_end, next_year_month_end
+    args: tuple[Expr, ...]
+    type: Type
+    span: Span
+
+
+@attrs.frozen
 class Roll:
     expr: Expr
     type: Type
@@ -267,7 +275,7 @@ class CondE:
     span: Span
 
 
-Expr = Union[CondE, Lit, Var, EnumVal, RoleVal, Arith, Clamp, MinMax, Shift, Roll, IfE, LevelsE,
+Expr = Union[CondE, CalendarFn, Lit, Var, EnumVal, RoleVal, Arith, Clamp, MinMax, Shift, Roll, IfE, LevelsE,
              TableE, RulesE, NamedE, ScheduleE, CallDecision]
 
 # ---------------------------------------------------------------- conditions
