@@ -225,6 +225,75 @@ def test(paths: tuple[str, ...], fmt: str) -> None:
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--min", "minimum", type=float, default=None,
+              help="Exit 1 if a notice with rules is below this percentage.")
+def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
+    """Per notice, the rule-bearing sentences: cited by a rule, marked as deliberately not
+    encoded (policies/<stem>.uncovered), or not covered.  Default PATHS: policies/."""
+    from . import coverage as cov
+    results: list[cov.NoticeCoverage] = []
+    problems: list[str] = []
+    for f in policy_files(paths or ("policies",)):
+        r = cov.coverage(f)
+        if isinstance(r, str):
+            problems.append(r)
+        else:
+            results.append(r)
+            problems.extend(r.errors)
+    below = [r for r in results
+             if r.has_rules and minimum is not None and r.percent < minimum]
+    if fmt == "json":
+        click.echo(json.dumps({"notices": [r.to_json() for r in results], "errors": problems},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(cov.render_text(results))
+        for p in problems:
+            if not any(p in r.errors for r in results):
+                click.echo(f"error: {p}")
+        for r in below:
+            click.echo(f"polc: {r.docno} is at {r.percent:.1f}%, below --min {minimum:g}")
+    sys.exit(EXIT_FAIL if below or problems else EXIT_OK)
+
+
+@cli.command(name="fmt")
+@click.argument("paths", nargs=-1)
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 and list files that would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
+@click.option("--write", is_flag=True, help="Rewrite the files in place.")
+def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool) -> None:
+    """Lay out policies canonically (default PATHS: policies/); comments are kept.
+
+    Without an option, prints the formatted text of a single file.
+    """
+    from . import fmt as fmt_mod
+    files = policy_files(paths or ("policies",))
+    if not (check_only or show_diff or write) and len(files) != 1:
+        _die("give one file, or --check, --diff or --write", EXIT_INPUT)
+    changed = []
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            _die(f"{f}: not UTF-8 ({exc.reason})", EXIT_INPUT)
+        new = fmt_mod.format_text(text)
+        if not (check_only or show_diff or write):
+            click.echo(new, nl=False)
+            return
+        if new == text:
+            continue
+        changed.append(f)
+        if show_diff:
+            click.echo(fmt_mod.diff(text, new, driver.display_path(f)), nl=False)
+        if write:
+            f.write_text(new, encoding="utf-8")
+        if check_only:
+            click.echo(f"would reformat {driver.display_path(f)}")
+    sys.exit(EXIT_FAIL if check_only and changed else EXIT_OK)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -51,11 +51,21 @@ def compile_source(text: str, path: str, *, verify_sources: bool = True) -> Comp
     tree = parser.parse(text, path, diags)
     policy = None
     if tree is not None:
-        module = builder.build(tree, path)
-        policy = check.check(module, text, diags)
-        if policy is not None and not diags.has_errors:
-            from . import analysis
-            analysis.analyse(policy, diags)
+        try:
+            module = builder.build(tree, path)
+            policy = check.check(module, text, diags)
+            if verify_sources:
+                from . import citations
+                citations.verify(module, citations.find_sources_dir(path), diags)
+            if policy is not None and not diags.has_errors:
+                from . import analysis
+                analysis.analyse(policy, diags)
+        except RecursionError:
+            # parser.MAX_DEPTH stops deep nesting first; this keeps any other deep
+            # structure a located error rather than a traceback
+            from .diagnostics import Span
+            diags.error("E004", "表达式嵌套过深", Span(path, 1, 1, 1, 2))
+            policy = None
     return Compiled(path, text, diags, policy)
 
 
