@@ -397,7 +397,9 @@ class Checker:
         if result is None or typ is None:
             return None
         self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
-        calls = tuple(sorted({n.name for n in _walk_ir(result) if isinstance(n, ir.CallDecision)}))
+        # lets and requirements call decisions too, not only the result
+        calls = tuple(sorted({n.name for n in _walk_ir((result, lets, requires))
+                              if isinstance(n, ir.CallDecision)}))
         return ir.Decision(dec.name, dec.label, tuple(params), typ, tuple(lets), tuple(requires),
                            result, site, rsite, calls)
 
