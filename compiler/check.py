@@ -9,15 +9,17 @@ in 元, which name a bare identifier refers to.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import difflib
 import hashlib
 import keyword
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from . import ast as A
-from . import ir
+from . import flowgen, ir
 from .diagnostics import Diagnostics, Span
 from .units import DIMENSIONLESS, DURATIONS, MONEY, AREA, Unit, describe, parse_unit
 
@@ -50,7 +52,19 @@ BASIC = {
 RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | {
     "Decimal", "date", "datetime", "enum", "typing", "rt", "trace", "self", "cls",
     "None", "True", "False",
+} | set(flowgen.NAMES)
+
+# Names the generated module binds at top level or calls from its functions: a
+# policy name equal to one shadows it (an input `type` broke `type(x) is not int`,
+# a decision `DECISIONS` was replaced by the table of decisions).
+MODULE_NAMES = set(dir(builtins)) | {
+    "DOCNO", "TITLE", "SOURCE_SHA256", "DECISIONS", "ROLES", "annotations", "polc",
 }
+# enum.Enum refuses a member called `mro` when the module is loaded
+ENUM_MEMBER_RESERVED = {"mro"}
+
+
+_BLANKS = re.compile(r"[ \t\u3000]+")
 
 
 def _mark_include(mark: str | None) -> bool | None:

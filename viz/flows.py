@@ -1,10 +1,327 @@
-"""Diagrams of flows, ladders and command structures (swimlanes, org charts)."""
+"""Diagrams of flows, ladders and command structures (swimlanes, org charts).
+
+* `flow_<name>`: a swimlane chart, one cluster per actor in order of first
+  appearance; events and ends have no actor of their own and sit in the lane
+  of the step they lead to or come from, so every lane reads as one party's
+  work.  Deadlines are written on their edges and drawn red; loops are dashed
+  and do not constrain the ranking, so a "continue until …" edge cannot pull
+  the chart out of order.
+* `ladder_<name>`: the measures of an escalation ladder in the notice's order.
+* `org`: bodies and roles with their relations (设在, 隶属, 担任 …) and the
+  working groups, 牵头 as bold edges and 参与 as dashed ones.
+
+Node ids are ASCII (`n_` + the checked .pol identifier); every label goes
+through `label()`.  Statements follow declaration order, which the checker
+preserves, so the DOT text is identical for identical input.
+"""
 
 from __future__ import annotations
 
+import itertools
+
+import graphviz
+
 from polc.compiler import ir
+
+from .common import label, new_graph, safe_id
+
+DEADLINE_COLOR = "#c0392b"
+LOOP_COLOR = "#7f8c8d"
+LANE_FILL = ("#f4f8fc", "#fbf7ef")  # alternating, so neighbouring lanes stay apart
 
 
 def policy_graphs(policy: ir.Policy) -> dict[str, str]:
     """name -> DOT source for the policy's flows, ladders and structures."""
-    return {}
+    out: dict[str, str] = {}
+    for f in policy.flows:
+        out[f"flow_{f.name}"] = flow_graph(policy, f).source
+    for lad in policy.ladders:
+        out[f"ladder_{lad.name}"] = ladder_graph(policy, lad).source
+    if policy.relations:
+        out["org"] = org_graph(policy).source
+    if policy.groups:
+        out["groups"] = groups_graph(policy).source
+    return out
+
+
+def _titles(policy: ir.Policy) -> dict[str, str]:
+    titles = {b.name: b.label for b in policy.bodies}
+    titles.update({r.name: r.title for r in policy.roles})
+    return titles
+
+
+_CLOSERS = "）》」』〕、，。；：？！)"
+_BREAK_AFTER = "、，；：。"
+
+
+def _wrap(text: str, width: int) -> str:
+    """`wrap` that keeps closing punctuation on its line and prefers breaks after 、，；."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        while len(para) > width:
+            cut = width
+            soft = max(para.rfind(ch, width * 2 // 3, width) for ch in _BREAK_AFTER)
+            if soft >= 0:
+                cut = soft + 1
+            while cut < len(para) and para[cut] in _CLOSERS:
+                cut += 1
+            if cut >= len(para):
+                break
+            lines.append(para[:cut])
+            para = para[cut:]
+        lines.append(para)
+    return "\n".join(lines)
+
+
+def _nid(name: str) -> str:
+    return "n_" + safe_id(name)
+
+
+def _cite(site: ir.Site) -> str:
+    if site.clause:
+        return f"〔{site.clause}〕"
+    if site.derived:
+        return "〔推导〕"
+    return ""
+
+
+def _doc_title(policy: ir.Policy, what: str, site: ir.Site) -> str:
+    return f"{policy.docno}　{what}　{_cite(site)}".rstrip()
+
+
+def deadline_text(e: ir.FlowEdge) -> str:
+    """The deadline as the notice writes it: "15工作日", "10日（顺延）"."""
+    if e.unit_text is None:
+        return ""
+    return "时限 " + "".join(e.unit_text.split()) + ("（顺延）" if e.roll else "")
+
+
+def _lanes(f: ir.Flow) -> dict[str, str | None]:
+    """node -> lane (an actor), for every node of `f`."""
+    lane: dict[str, str | None] = {n.name: n.actor for n in f.nodes}
+    succ: dict[str, list[str]] = {}
+    pred: dict[str, list[str]] = {}
+    for e in f.edges:
+        if not e.loop:
+            succ.setdefault(e.src, []).append(e.dst)
+            pred.setdefault(e.dst, []).append(e.src)
+    # a few passes settle chains of actorless nodes (event -> event -> step)
+    for _ in range(len(f.nodes)):
+        changed = False
+        for n in f.nodes:
+            if lane[n.name] is not None:
+                continue
+            near = succ.get(n.name, []) + pred.get(n.name, []) if n.kind != "end" \
+                else pred.get(n.name, []) + succ.get(n.name, [])
+            found = next((lane[m] for m in near if lane.get(m) is not None), None)
+            if found is not None:
+                lane[n.name] = found
+                changed = True
+        if not changed:
+            break
+    return lane
+
+
+def _node_attrs(kind: str) -> dict[str, str]:
+    if kind == "event":
+        return {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f4e8"}
+    if kind == "choice":
+        return {"shape": "diamond", "style": "filled", "fillcolor": "#fff6d5"}
+    if kind == "end":
+        return {"shape": "doublecircle", "style": "filled", "fillcolor": "#eeeeee",
+                "fixedsize": "false"}
+    return {"shape": "box", "style": "rounded,filled", "fillcolor": "white"}
+
+
+def _node_text(n: ir.FlowNode) -> str:
+    width = {"choice": 10, "end": 6, "event": 12}.get(n.kind, 14)
+    parts = [_wrap(n.label, width)]
+    for doc in n.inputs:
+        parts.append(_wrap("收 " + doc, width))
+    for doc in n.outputs:
+        parts.append(_wrap("出 " + doc, width))
+    cite = _cite(n.site)
+    if cite and n.kind in ("step", "event"):
+        parts.append(cite)
+    return "\n".join(parts)
+
+
+def _edge_text(e: ir.FlowEdge) -> str:
+    parts = []
+    if e.when:
+        parts.append(_wrap(e.when, 12))
+    if e.unit_text:
+        parts.append(deadline_text(e))
+    if e.loop:
+        parts.append("循环")
+    return "\n".join(parts)
+
+
+def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
+    titles = _titles(policy)
+    g = new_graph(f"flow_{f.name}", _doc_title(policy, f.label, f.site))
+    g.attr(nodesep="0.35", ranksep="0.45", fontsize="18", compound="true")
+    g.attr("node", fontsize="11", margin="0.12,0.06")
+    g.attr("edge", fontsize="10")
+    lane = _lanes(f)
+    actors: list[str] = []
+    for n in f.nodes:
+        a = lane[n.name]
+        if a is not None and a not in actors:
+            actors.append(a)
+    for i, actor in enumerate(actors):
+        with g.subgraph(name=f"cluster_{safe_id(actor)}") as sub:
+            sub.attr(label=label(titles.get(actor, actor)), style="filled,rounded",
+                     fillcolor=LANE_FILL[i % 2], color="#9aa7b4", fontsize="13",
+                     labeljust="l")
+            for n in f.nodes:
+                if lane[n.name] == actor:
+                    sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind))
+    for n in f.nodes:
+        if lane[n.name] is None:
+            g.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind))
+    for e in f.edges:
+        attrs: dict[str, str] = {}
+        text = _edge_text(e)
+        if text:
+            attrs["label"] = label(text)
+        if e.unit_text:
+            attrs.update(color=DEADLINE_COLOR, fontcolor=DEADLINE_COLOR, penwidth="1.6")
+        if e.loop:
+            attrs.update(style="dashed", constraint="false", tailport="e", headport="e")
+            if not e.unit_text:
+                attrs.update(color=LOOP_COLOR, fontcolor=LOOP_COLOR)
+        g.edge(_nid(e.src), _nid(e.dst), **attrs)
+    _legend(g, [n.kind for n in f.nodes], any(e.unit_text for e in f.edges),
+            any(e.loop for e in f.edges))
+    return g
+
+
+_LEGEND_NODES = (("event", "事件"), ("step", "步骤"), ("choice", "判断"), ("end", "结束"))
+
+
+def _legend(g: graphviz.Digraph, kinds: list[str], deadlines: bool, loops: bool) -> None:
+    with g.subgraph(name="cluster_legend") as lg:
+        lg.attr(label="图例", style="dashed", color="#bbbbbb", fontsize="11", labeljust="l")
+        lg.attr("node", fontsize="9", width="0.3", height="0.3", margin="0.05,0.03")
+        # one row: shapes, then sample edges drawn horizontally between points
+        lg.attr(rank="same")
+        shown = [(k, text) for k, text in _LEGEND_NODES if k in kinds]
+        for k, text in shown:
+            lg.node(f"legend_{k}", label(text), **_node_attrs(k))
+        # the sample edges sit between plain points so they read as lines, not steps
+        samples: list[tuple[str, dict[str, str]]] = [("一般", {})]
+        if deadlines:
+            samples.append(("时限", {"color": DEADLINE_COLOR, "fontcolor": DEADLINE_COLOR,
+                                    "penwidth": "1.6"}))
+        if loops:
+            samples.append(("循环", {"style": "dashed", "color": LOOP_COLOR,
+                                    "fontcolor": LOOP_COLOR}))
+        for i, (text, attrs) in enumerate(samples):
+            a, b = f"legend_e{i}a", f"legend_e{i}b"
+            lg.node(a, "", shape="point", width="0.05")
+            lg.node(b, "", shape="point", width="0.05")
+            lg.edge(a, b, label=label(text), **attrs)
+        # invisible links fix the left-to-right order, which a rank alone leaves open
+        chain = [f"legend_{k}" for k, _ in shown]
+        for i in range(len(samples)):
+            chain += [f"legend_e{i}a", f"legend_e{i}b"]
+        for x, y in itertools.pairwise(chain):
+            if not (x.endswith("a") and y.endswith("b") and x[:-1] == y[:-1]):
+                lg.edge(x, y, style="invis")
+
+
+def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
+    titles = _titles(policy)
+    g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site))
+    g.attr(fontsize="18", ranksep="0.3")
+    g.attr("node", fontsize="11")
+    g.attr("edge", fontsize="10")
+    who = f"{titles.get(lad.actor, lad.actor)} 对 {titles.get(lad.target, lad.target)}"
+    g.node("actor", label(_wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6")
+    prev = "actor"
+    for i, (text, site) in enumerate(lad.rungs, start=1):
+        rid = f"rung_{i:02d}"
+        g.node(rid, label(f"（{i}）{_wrap(text, 18)}\n{_cite(site)}"), shape="box",
+               style="rounded,filled", fillcolor="#fdf0ee" if i > 1 else "white")
+        if prev == "actor":
+            g.edge(prev, rid, label=label("采取措施"))
+        else:
+            g.edge(prev, rid, color=DEADLINE_COLOR, penwidth="1.6",
+                   fontcolor=DEADLINE_COLOR, label=label("升级"))
+        prev = rid
+    return g
+
+
+def org_graph(policy: ir.Policy) -> graphviz.Digraph:
+    """The command structure: who is set up in, belongs to, heads or reports to whom."""
+    titles = _titles(policy)
+    roles = {r.name for r in policy.roles}
+    g = new_graph("org", f"{policy.docno}　组织体系", rankdir="LR")
+    g.attr(fontsize="18", nodesep="0.25", ranksep="0.7")
+    g.attr("node", fontsize="11", margin="0.12,0.05")
+    g.attr("edge", fontsize="10")
+    seen: list[str] = []
+    for rel in policy.relations:
+        for n in (rel.subject, rel.object):
+            if n not in seen:
+                seen.append(n)
+    for n in seen:
+        g.node(_nid(n), label(_wrap(titles.get(n, n), 12)), **_body_attrs(n in roles))
+    for rel in policy.relations:
+        attrs = {"label": label(rel.verb)}
+        attrs.update(_VERB_STYLE.get(rel.verb, {}))
+        g.edge(_nid(rel.subject), _nid(rel.object), **attrs)
+    _org_legend(g)
+    return g
+
+
+_VERB_STYLE: dict[str, dict[str, str]] = {
+    "设在": {"style": "dashed", "color": "#2c6fbb", "fontcolor": "#2c6fbb"},
+    "担任": {"color": "#8e44ad", "fontcolor": "#8e44ad", "penwidth": "1.6"},
+    "报告": {"color": "#27764a", "fontcolor": "#27764a"},
+}
+
+
+def _body_attrs(role: bool) -> dict[str, str]:
+    if role:
+        return {"shape": "ellipse", "style": "filled", "fillcolor": "#fff6d5"}
+    return {"shape": "box", "style": "filled", "fillcolor": "#e8eef6"}
+
+
+def _org_legend(g: graphviz.Digraph) -> None:
+    with g.subgraph(name="cluster_legend") as lg:
+        lg.attr(label="图例", style="dashed", color="#bbbbbb", fontsize="11", labeljust="l")
+        lg.attr("node", fontsize="9", margin="0.05,0.03")
+        lg.node("legend_body", label("机构"), **_body_attrs(False))
+        lg.node("legend_role", label("角色"), **_body_attrs(True))
+        lg.edge("legend_body", "legend_role", style="invis")
+
+
+def groups_graph(policy: ir.Policy) -> graphviz.Digraph:
+    """Working groups against departments: 牵头 bold, 参与 dashed."""
+    titles = _titles(policy)
+    g = new_graph("groups", f"{policy.docno}　工作组（粗线：牵头；虚线：参与）", rankdir="LR")
+    g.attr(fontsize="18", nodesep="0.12", ranksep="2.2", splines="true")
+    g.attr("node", fontsize="11", margin="0.12,0.04")
+    members: list[str] = []
+    for grp in policy.groups:
+        for n in grp.leads + grp.participants:
+            if n not in members:
+                members.append(n)
+    with g.subgraph(name="cluster_members") as sub:
+        sub.attr(label="部门与单位", style="rounded", color="#9aa7b4")
+        for n in members:
+            sub.node(_nid(n), label(_wrap(titles.get(n, n), 14)), **_body_attrs(False))
+    with g.subgraph(name="cluster_groups") as sub:
+        sub.attr(label="工作组", style="rounded", color="#9aa7b4")
+        for grp in policy.groups:
+            sub.node("g_" + safe_id(grp.name), label(_wrap(grp.label, 12) + "\n" + _cite(grp.site)),
+                     shape="box", style="rounded,filled", fillcolor="#fdf0ee")
+    for grp in policy.groups:
+        gid = "g_" + safe_id(grp.name)
+        for n in grp.leads:
+            g.edge(_nid(n), gid, penwidth="2.6", color=DEADLINE_COLOR)
+        for n in grp.participants:
+            g.edge(_nid(n), gid, style="dashed", color="#7f8c8d", arrowsize="0.6")
+    return g
