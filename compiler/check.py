@@ -95,14 +95,16 @@ class Checker:
 
     # ------------------------------------------------------------ helpers
     def source(self, span: Span) -> str:
+        # runs of blanks become one space, so explanation texts do not depend on layout
+        # (polc fmt may re-space a line; the generated module must stay the same)
         if span.line <= 0:
             return ""
         if span.line == span.end_line:
-            return self.lines[span.line - 1][span.col - 1 : span.end_col - 1]
+            return _BLANKS.sub(" ", self.lines[span.line - 1][span.col - 1 : span.end_col - 1])
         parts = [self.lines[span.line - 1][span.col - 1 :]]
         parts += self.lines[span.line : span.end_line - 1]
         parts.append(self.lines[span.end_line - 1][: span.end_col - 1])
-        return " ".join(p.strip() for p in parts)
+        return _BLANKS.sub(" ", " ".join(p.strip() for p in parts))
 
     def site(self, annot: A.Annot, span: Span, *, inherit: ir.Site | None = None,
              required: str | None = None) -> ir.Site:
@@ -126,7 +128,10 @@ class Checker:
         return ir.Site(span, None, (), tuple(r.text for r in annot.readings))
 
     def check_name(self, name: str, span: Span, what: str) -> None:
-        if name in RESERVED or name.startswith("_") or name.startswith("explain_"):
+        # enum members are attributes of their class, so only Enum's own names clash
+        shadows = name in ENUM_MEMBER_RESERVED if what == "枚举成员" else (
+            name in MODULE_NAMES or name.startswith("CONST_") or name.endswith("_LABELS"))
+        if name in RESERVED or name.startswith("_") or name.startswith("explain_") or shadows:
             self.d.error("E102", f"名称 {name!r} 不能用作{what}：它是 Python 的保留字或"
                          "生成代码保留的名称", span, hint="choose another ASCII name")
 
@@ -222,6 +227,11 @@ class Checker:
                 if not unique("type", it.name, it.span):
                     continue
                 self.check_name(it.name, it.span, "类型名")
+                # each enum gets a NAME.upper()_LABELS table: Level and LEVEL would share one
+                twin = next((e for e in self.enums if e.upper() == it.name.upper()), None)
+                if twin is not None:
+                    self.d.error("E101", f"枚举名 {it.name!r} 与 {twin!r} 只差大小写", it.span,
+                                 related=[(self.enums[twin].site.span, "first defined here")])
                 members = []
                 mseen: set[str] = set()
                 for m in it.members:
@@ -269,6 +279,12 @@ class Checker:
                 if unique("decision", it.name, it.span):
                     self.check_name(it.name, it.span, "决策名")
                     self.decl_decisions[it.name] = it
+        # an enum class shares the module namespace with the decision functions, and a
+        # parameter of the same name would hide the class inside a function
+        for (ns, name), span in sorted(seen.items(), key=lambda kv: kv[1]):
+            if ns != "type" and ("type", name) in seen:
+                self.d.error("E101", f"名称 {name!r} 已用作枚举类型名", span,
+                             related=[(seen[("type", name)], "the enum")])
         # decisions in dependency order, so 取 OTHER can see the callee's type
         order = self.decision_order()
         for name in order:
@@ -391,7 +407,8 @@ class Checker:
             if isinstance(st, A.Let):
                 s = self.site(st.annot, st.span, inherit=site)
                 e = self.expr(st.expr, env.with_site(s))
-                if st.name in env.locals or st.name in self.inputs or st.name in self.consts:
+                if st.name in env.locals or st.name in self.inputs or st.name in self.consts \
+                        or st.name in self.enums:
                     self.d.error("E101", f"局部名 {st.name!r} 与已有名称重复", st.span)
                 self.check_name(st.name, st.span, "局部名")
                 if e is not None:

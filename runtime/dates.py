@@ -111,7 +111,10 @@ def is_working_day(d: date) -> bool:
 def add_days(start: date, n: int) -> date:
     """Last day of a period of ``n`` days after ``start`` (start day not counted)."""
     _check_count(n, 0)
-    return start + timedelta(days=n)
+    try:
+        return start + timedelta(days=n)
+    except OverflowError:
+        raise _beyond_9999(start) from None
 
 
 def add_working_days(start: date, n: int) -> date:
@@ -152,6 +155,8 @@ def add_months(start: date, n: int) -> date:
     months = start.month - 1 + n
     year = start.year + months // 12
     month = months % 12 + 1
+    if year > date.max.year:
+        raise _beyond_9999(start)
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
@@ -188,13 +193,25 @@ def _exact_microseconds(amount: Decimal | int, per_unit: int, what: str) -> int:
 
 def add_hours(t: datetime, hours: Decimal | int) -> datetime:
     """``t`` plus ``hours`` exactly; hour periods run from the stated time."""
-    return t + timedelta(microseconds=_exact_microseconds(hours, _MICROSECONDS_PER_HOUR, "hours"))
+    try:
+        return t + timedelta(
+            microseconds=_exact_microseconds(hours, _MICROSECONDS_PER_HOUR, "hours"))
+    except OverflowError:
+        raise _beyond_9999(t) from None
 
 
 def add_minutes(t: datetime, minutes: Decimal | int) -> datetime:
     """``t`` plus ``minutes`` exactly."""
     micros = _exact_microseconds(minutes, _MICROSECONDS_PER_MINUTE, "minutes")
-    return t + timedelta(microseconds=micros)
+    try:
+        return t + timedelta(microseconds=micros)
+    except OverflowError:
+        raise _beyond_9999(t) from None
+
+
+def _beyond_9999(start: date) -> InputError:
+    # a Python date stops at 9999-12-31: bad input (exit 2), not an internal error
+    return InputError("date", "a date whose deadline falls before 10000-01-01", start)
 
 
 def month_end(year: int, month: int) -> date:

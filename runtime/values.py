@@ -21,13 +21,15 @@ import attrs
 from .errors import InputError, PolcError
 
 FEN = Decimal("0.01")
+_LIMIT = 10**18  # largest magnitude a JSON number input may have
 
 
 def money(value: Decimal | int) -> Decimal:
     """Round a money amount to the fen, half up; integral amounts stay integral."""
     d = value if isinstance(value, Decimal) else Decimal(value)
     q = d.quantize(FEN, rounding=ROUND_HALF_UP)
-    return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
+    whole = q.to_integral_value()  # exponent 0: the same as q.quantize(Decimal(1))
+    return whole if whole == q else q.normalize()
 
 
 def num(value: Decimal | int) -> Decimal:
@@ -116,6 +118,13 @@ class Field:
 
     def from_json(self, raw: object) -> Any:
         """Convert one JSON value (parsed with Decimal for floats) to the Python value."""
+        # fast paths for the common well-typed values (same checks, no message built)
+        kind = self.kind
+        if kind == "count" and type(raw) is int and -_LIMIT <= raw <= _LIMIT:
+            self._bounds(raw)
+            return raw
+        if kind == "bool" and type(raw) is bool:
+            return raw
         exp = self.expected()
         if self.kind in ("count", "num"):
             if isinstance(raw, bool) or raw is None:
@@ -132,9 +141,16 @@ class Field:
                 if not raw.is_finite():
                     raise InputError(self.name, exp, raw)
                 if self.kind == "count":
-                    if raw != raw.to_integral_value() or raw.as_tuple().exponent != 0:
+                    # out of range first: 1e400 is whole, but no count of anything
+                    if abs(raw) > _LIMIT:
+                        raise InputError(self.name, exp, raw,
+                                         detail=f"got {raw}, which is out of range")
+                    if raw != raw.to_integral_value():
                         raise InputError(self.name, exp, raw,
                                          detail=f"got {raw}, which is not a whole number")
+                    if raw.as_tuple().exponent != 0:
+                        raise InputError(self.name, exp, raw, detail=f"got {raw}: write a count "
+                                         "without a decimal point or exponent")
                     raw = int(raw)
             if not isinstance(raw, (int, Decimal)):
                 raise InputError(self.name, exp, raw)
@@ -196,11 +212,15 @@ class DecisionSpec:
     def convert(self, obj: object) -> dict[str, Any]:
         if not isinstance(obj, dict):
             raise InputError("<input>", "a JSON object {\"field\": value, …}", obj)
-        names = [f.name for f in self.fields]
+        fields = self.fields
+        if len(obj) == len(fields) and all(f.name in obj for f in fields):
+            # exactly the declared fields: nothing unknown or missing
+            return {f.name: f.from_json(obj[f.name]) for f in fields}
+        names = [f.name for f in fields]
         unknown = sorted(k for k in obj if k not in names)
         if unknown:
-            raise InputError(unknown[0], "no such field; fields are " + ", ".join(names),
-                             detail="unknown field; fields are " + ", ".join(names))
+            raise InputError(unknown[0], "one of the fields " + ", ".join(names),
+                             detail="no such field")
         args = {}
         for f in self.fields:
             if f.name not in obj:
@@ -247,18 +267,44 @@ def _encode(v: object) -> str:
     if isinstance(v, _Raw):
         return str.__str__(v)
     if isinstance(v, dict):
-        return "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + _encode(x)
+        return "{" + ", ".join(_json_text(k) + ": " + _encode(x)
                                for k, x in v.items()) + "}"
     if isinstance(v, list):
         return "[" + ", ".join(_encode(x) for x in v) + "]"
-    return json.dumps(v, ensure_ascii=False)
+    return _json_text(v)
+
+
+# json.dumps/json.loads with options build a new encoder/decoder on every call;
+# these are built once (same options, same output).
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _bad_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # a repeated key would silently keep the last value: refuse it as ambiguous
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate field {key!r}")
+            seen.add(key)
+    return obj
+
+
+_decode = json.JSONDecoder(parse_float=Decimal, parse_constant=_bad_constant,
+                           object_pairs_hook=_object).decode
 
 
 def loads(text: str) -> Any:
     """Parse JSON input exactly: floats become Decimals; NaN/Infinity are refused."""
-    def bad_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a number JSON allows")
-    return json.loads(text, parse_float=Decimal, parse_constant=bad_constant)
+    if isinstance(text, str) and not text.startswith("\ufeff"):
+        return _decode(text)
+    return json.loads(text, parse_float=Decimal, parse_constant=_bad_constant,
+                      object_pairs_hook=_object)
 
 
 __all__ = [

@@ -24,7 +24,9 @@ def new_graph(name: str, title: str, *, rankdir: str = "TB") -> graphviz.Digraph
     return g
 
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls, bidi marks, embeddings and isolates, line/paragraph separators
+_CONTROL = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def label(text: str) -> str:

@@ -1,0 +1,222 @@
+"""Fuzzing the front end: any text gives a module or located diagnostics.
+
+Properties: `driver.compile_source` never raises (no RecursionError, no internal
+traceback) and never hangs; a result that does not compile carries error
+diagnostics, each with a code and a line ≥ 1; a result that compiles generates
+Python that parses and loads.
+
+Bounded for CI (derandomized, 200 examples a property).  For a long run:
+
+    POLC_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q -p no:polc tests/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from polc.compiler import driver
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = sorted((ROOT / "policies").glob("*.pol"))
+REFERENCE = (ROOT / "policies" / "55_overseas_labor_emergency.pol").read_text(encoding="utf-8")
+EXAMPLES = int(os.environ.get("POLC_FUZZ_EXAMPLES", "200"))
+
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def assert_clean(text: str, *, load: bool = True) -> driver.Compiled:
+    compiled = driver.compile_source(text, "fuzz.pol", verify_sources=False)
+    errors = [d for d in compiled.diags if d.severity == "error"]
+    for d in compiled.diags:
+        assert d.code and d.span.line >= 1, d
+    if compiled.ok:
+        code = compiled.python()
+        ast.parse(code)
+        if load:
+            module = driver.load_module(compiled)
+            assert set(module.DECISIONS) == {d.name for d in compiled.policy.decisions}
+    else:
+        assert errors, "not compiled, yet no error says why"
+    return compiled
+
+
+# ---------------------------------------------------------------- random text
+
+PIECES = ["文号", "标题", "枚举", "角色", "输入", "常量", "决策", "结果", "令", "要求", "否则", "若",
+          "则", "取最严重", "查表", "依次", "全部满足", "任一满足", "任一", "全部", "分期", "按", "例",
+          "引", "推导", "解读", "流程", "事件", "步骤", "转", "以上", "以下", "不超过", "低于",
+          "（含）", "（不含）", "计数", "金额", "日期", "时刻", "是否", "或", "无", "且", "非", "为",
+          "在", "至", "=>", "->", "{", "}", "(", ")", "[", ")", ",", "，", "；", "、", ":", "：",
+          "=", "+", "-", "×", "÷", "*", "/", "∞", '"label"', "「引文」", "x", "y", "Level", "I",
+          "400人", "1.5万元", "3%", "15工作日", "2022-09-30", "2022-10-01T08:00", "0.5小时", "\n",
+          " ", "\u3000", "＂", "“", "”", "「", "」", "｛", "｝", "＝", "\\", '"', "#", "\x00",
+          "\u202e", "ｆｏｏ"]
+
+tokens = st.lists(st.sampled_from(PIECES), max_size=80).map(" ".join)
+unicode_text = st.text(max_size=300)
+
+
+@FUZZ
+@given(st.one_of(unicode_text, tokens))
+def test_random_text(text: str) -> None:
+    assert_clean(text)
+
+
+# ---------------------------------------------------------------- mutated policies
+
+INSERTS = ["「", "」", "{", "}", "(", ")", "（", "）", '"', "\\", "\n", "，", "、", "：", "＝",
+           "任一 {", "全部 {", "非", "若", "否则", "以上", "人", "万元", "∞", "\u202e", "\x00",
+           "级", "海门", "ｘ", "🙂", "\ufeff"]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from([p.read_text(encoding="utf-8") for p in POLICIES]))
+    for _ in range(draw(st.integers(1, 6))):
+        if not text:
+            break
+        i = draw(st.integers(0, len(text) - 1))
+        j = min(len(text), i + draw(st.integers(1, 40)))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "char"]))
+        if op == "delete":
+            text = text[:i] + text[j:]
+        elif op == "duplicate":
+            text = text[:j] + text[i:j] + text[j:]
+        elif op == "swap":
+            k = draw(st.integers(0, len(text) - 1))
+            a, b = sorted((i, k))
+            text = text[:a] + text[b] + text[a + 1:b] + text[a] + text[b + 1:] if a != b else text
+        elif op == "insert":
+            text = text[:i] + draw(st.sampled_from(INSERTS)) + text[i:]
+        else:
+            text = text[:i] + draw(st.characters()) + text[i + 1:]
+    return text
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_policies(text: str) -> None:
+    assert_clean(text)
+
+
+@st.composite
+def token_edits(draw: st.DrawFn) -> str:
+    words = REFERENCE.split()
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(words) - 1))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap"]))
+        if op == "delete":
+            del words[i]
+        elif op == "duplicate":
+            words.insert(i, words[i])
+        else:
+            k = draw(st.integers(0, len(words) - 1))
+            words[i], words[k] = words[k], words[i]
+    return " ".join(words)
+
+
+@FUZZ
+@given(token_edits())
+def test_token_edits_of_the_reference_policy(text: str) -> None:
+    assert_clean(text)
+
+
+# ---------------------------------------------------------------- depth and size
+
+HEAD = '文号 "x"\n输入 x "x" : 计数(人)\n'
+
+
+def test_ten_thousand_parentheses() -> None:
+    depth = 10_000
+    src = HEAD + ('决策 d "d" (x) : 计数(人) 推导 "r" { 结果 ' + "(" * depth + "x" + ")" * depth
+                  + " }\n")
+    compiled = assert_clean(src)
+    # parentheses that only group do not nest in the tree: this compiles and runs
+    assert compiled.ok
+    assert driver.load_module(compiled).d(x=3) == 3
+
+
+def _too_deep(src: str) -> None:
+    compiled = assert_clean(src)
+    assert not compiled.ok
+    codes = {d.code for d in compiled.diags if d.severity == "error"}
+    assert codes == {"E004"}
+    assert any("嵌套过深" in d.message for d in compiled.diags)
+
+
+def test_deeply_nested_any_blocks() -> None:
+    n = 10_000
+    _too_deep(HEAD + '决策 d "d" (x) : 是否 推导 "r" { 结果 若 ' + "任一 { " * n + "x 1人以上"
+              + " }" * n + " 则 是 否则 否 }\n")
+
+
+def test_long_chains() -> None:
+    body = {
+        "sum": " + ".join(["x"] * 5000),
+        "or": "若 " + " 或 ".join(["x > 1人"] * 5000) + " 则 1人 否则 0人",
+        "not": "若 " + "非 " * 5000 + "x > 1人 则 1人 否则 0人",
+        "if": "若 x > 1人 则 1人 否则 " * 5000 + "0人",
+        "cap": "x" + " 最高 5人" * 5000,
+        "max": "较大(x, " * 5000 + "x" + ")" * 5000,
+    }
+    for expr in body.values():
+        _too_deep(HEAD + f'决策 d "d" (x) : 计数(人) 推导 "r" {{ 结果 {expr} }}\n')
+
+
+@FUZZ
+@given(st.integers(1, 55), st.sampled_from(["sum", "any", "not", "if"]))
+def test_nesting_within_the_limit_compiles_and_runs(n: int, form: str) -> None:
+    expr = {
+        "sum": " + ".join(["x"] * n),
+        "any": "若 " + "任一 { " * (n // 3 + 1) + "x 1人以上" + " }" * (n // 3 + 1) + " 则 1人 否则 0人",
+        "not": "若 " + "非 " * n + "x > 1人 则 1人 否则 0人",
+        "if": "若 x > 1人 则 1人 否则 " * n + "0人",
+    }[form]
+    compiled = assert_clean(HEAD + f'决策 d "d" (x) : 计数(人) 推导 "r" {{ 结果 {expr} }}\n')
+    assert compiled.ok, [d.message for d in compiled.diags]
+    module = driver.load_module(compiled)
+    assert isinstance(module.d(x=3), int)
+    assert module.DECISIONS["d"].explain(x=3).value == module.d(x=3)
+
+
+def _big_policy(target_bytes: int) -> str:
+    parts = ['文号 "大文件"\n']
+    i = 0
+    size = len(parts[0].encode("utf-8"))
+    while size < target_bytes:
+        chunk = (f'输入 x{i} "涉及人数{i}" : 计数(人)\n'
+                 f'决策 d{i} "级别{i}" (x{i}) : 计数(人) 推导 "生成的规则，用于压力测试" {{\n'
+                 f'  结果 依次 {{ 若 x{i} 400人以上 => 1人 若 x{i} 200人以上400人以下 => 2人 '
+                 f'否则 => 3人 }}\n}}\n'
+                 f'例 d{i}(x{i} = 400人) => 1人 推导 "边界"\n')
+        parts.append(chunk)
+        size += len(chunk.encode("utf-8"))
+        i += 1
+    return "".join(parts)
+
+
+def test_five_megabyte_policy() -> None:
+    text = _big_policy(5 * 1024 * 1024)
+    assert len(text.encode("utf-8")) >= 5 * 1024 * 1024
+    start = time.monotonic()
+    compiled = driver.compile_source(text, "big.pol", verify_sources=False)
+    assert compiled.ok, [d.message for d in list(compiled.diags)[:3]]
+    code = compiled.python()
+    ast.parse(code)
+    elapsed = time.monotonic() - start
+    assert elapsed < 300, f"5 MB took {elapsed:.0f} s"
+
+
+def test_five_megabyte_policy_with_an_error_at_the_end() -> None:
+    text = _big_policy(5 * 1024 * 1024) + "决策 {\n"
+    compiled = assert_clean(text, load=False)
+    assert not compiled.ok
+    last = max(d.span.line for d in compiled.diags)
+    assert last >= text.count("\n")
