@@ -135,8 +135,19 @@ class PythonBackend:
             return self.simple(e.expr)
         return False
 
-    def val(self, e: ir.Expr, b: _Block, tr: bool) -> str:
-        """An inline Python expression for `e`, emitting statements first if needed."""
+    def val(self, e: ir.Expr, b: _Block, tr: bool, num: bool = False) -> str:
+        """An inline Python expression for `e`, emitting statements first if needed.
+
+        `num`: a Decimal is expected, so a whole-number value is given as a Decimal:
+        mixing int and Decimal in min/max or in one variable defeats the type checker."""
+        if num and e.type.kind == "count":
+            if isinstance(e, ir.Lit):
+                return self.lit(Decimal(e.value))  # type: ignore[arg-type]
+            if isinstance(e, (ir.IfE, ir.LevelsE, ir.TableE, ir.RulesE)):
+                target = self.new_tmp()
+                self.assign(e, target, b, tr, num=True)
+                return target
+            return f"Decimal({self.val(e, b, tr)})"
         if isinstance(e, ir.Lit):
             return self.lit(e.value)
         if isinstance(e, ir.Var):
@@ -154,11 +165,13 @@ class PythonBackend:
                 return f"_rt.div({left}, {right}, {str(e.span)!r})"
             return f"({left} {e.op} {right})"
         if isinstance(e, ir.Clamp):
-            inner = self.val(e.expr, b, tr)
-            limit = self.val(e.limit, b, tr)
+            num = e.type.kind == "num"
+            inner = self.val(e.expr, b, tr, num)
+            limit = self.val(e.limit, b, tr, num)
             return f"{'min' if e.kind == 'max' else 'max'}({inner}, {limit})"
         if isinstance(e, ir.MinMax):
-            return f"{e.func}({', '.join(self.val(a, b, tr) for a in e.args)})"
+            num = e.type.kind == "num"
+            return f"{e.func}({', '.join(self.val(a, b, tr, num) for a in e.args)})"
         if isinstance(e, ir.CalendarFn):
             day = self.val(e.args[0], b, tr)
             if e.func == "quarter_end":
@@ -184,16 +197,20 @@ class PythonBackend:
         self.assign(e, target, b, tr)
         return target
 
-    def assign(self, e: ir.Expr, target: str, b: _Block, tr: bool) -> None:
-        """Statements that leave the value of `e` in `target`."""
+    def assign(self, e: ir.Expr, target: str, b: _Block, tr: bool, num: bool = False) -> None:
+        """Statements that leave the value of `e` in `target`.
+
+        `num`: the target holds a Decimal, so whole-number branches are written as
+        Decimals too (one type per variable, as mypy and readers expect)."""
+        num = num or (e.type.kind == "num" and not isinstance(e, ir.Lit))
         if isinstance(e, ir.IfE):
             b.emit(f"if {self.cond(e.cond, b, tr)}:")
             b.indent += 1
-            self.assign(e.then, target, b, tr)
+            self.assign(e.then, target, b, tr, num)
             b.indent -= 1
             b.emit("else:")
             b.indent += 1
-            self.assign(e.other, target, b, tr)
+            self.assign(e.other, target, b, tr, num)
             b.indent -= 1
             return
         if isinstance(e, ir.LevelsE):
@@ -208,7 +225,7 @@ class PythonBackend:
                     b.emit(f"_tr.row({('级别 ' + row.member)!r}, {self.site(row.site)})")
                 b.emit(f"{target} = {e.enum}.{row.member}")
                 b.indent -= 1
-            self.fallback(e.otherwise, target, b, tr, e.span, first)
+            self.fallback(e.otherwise, target, b, tr, e.span, first, num)
             return
         if isinstance(e, ir.RulesE):
             first = True
@@ -219,9 +236,9 @@ class PythonBackend:
                 b.indent += 1
                 if tr:
                     b.emit(f"_tr.row({rrow.cond.text!r}, {self.site(rrow.site)})")
-                self.assign(rrow.expr, target, b, tr)
+                self.assign(rrow.expr, target, b, tr, num)
                 b.indent -= 1
-            self.fallback(e.otherwise, target, b, tr, e.span, first)
+            self.fallback(e.otherwise, target, b, tr, e.span, first, num)
             return
         if isinstance(e, ir.TableE):
             keys = []
@@ -243,9 +260,9 @@ class PythonBackend:
                 if tr:
                     text = ", ".join(t.text for t in trow.tests)
                     b.emit(f"_tr.row({text!r}, {self.site(trow.site)})")
-                self.assign(trow.expr, target, b, tr)
+                self.assign(trow.expr, target, b, tr, num)
                 b.indent -= 1
-            self.fallback(e.otherwise, target, b, tr, e.span, first)
+            self.fallback(e.otherwise, target, b, tr, e.span, first, num)
             return
         if isinstance(e, ir.NamedE):
             if tr:
@@ -267,21 +284,21 @@ class PythonBackend:
             shares = ", ".join(self.lit(s) for s in e.shares)
             b.emit(f"{target} = _rt.schedule({total}, ({shares},))")
             return
-        b.emit(f"{target} = {self.val(e, b, tr)}")
+        b.emit(f"{target} = {self.val(e, b, tr, num)}")
 
     def fallback(self, other: ir.Otherwise | None, target: str, b: _Block, tr: bool,
-                 span: object, first: bool) -> None:
+                 span: object, first: bool, num: bool = False) -> None:
         if first:
             # no rows at all: the otherwise stands alone
             if other is not None:
-                self.assign(other.expr, target, b, tr)
+                self.assign(other.expr, target, b, tr, num)
             return
         b.emit("else:")
         b.indent += 1
         if other is not None:
             if tr:
                 b.emit(f"_tr.row('否则', {self.site(other.site)})")
-            self.assign(other.expr, target, b, tr)
+            self.assign(other.expr, target, b, tr, num)
         else:
             # the inputs inline, at the one place that needs them: no per-call closure
             b.emit(f"raise _rt.NoRuleApplies({self.decision_name!r}, {str(span)!r}, "
@@ -452,7 +469,7 @@ class PythonBackend:
             target = let.name
             self.assign(let.expr, target, b, tr)
         self.current_site = d.result_site
-        result = self.val(d.result, b, tr)
+        result = self.val(d.result, b, tr, d.type.kind == "num")
         if d.type.is_money:
             result = f"_rt.money({result})" if not d.type.nullable else \
                 f"(None if {result} is None else _rt.money({result}))"

@@ -21,6 +21,8 @@ import attrs
 from .errors import InputError, PolcError
 
 FEN = Decimal("0.01")
+# no count or amount in a notice comes near this; past it a value is a mistake
+_BIG = Decimal("1e18")
 _LIMIT = 10**18  # largest magnitude a JSON number input may have
 
 
@@ -154,12 +156,12 @@ class Field:
                     raw = int(raw)
             if not isinstance(raw, (int, Decimal)):
                 raise InputError(self.name, exp, raw)
-            if self.kind == "num" and isinstance(raw, int):
-                raw = Decimal(raw)
-            if abs(raw) > Decimal("1e18"):
-                raise InputError(self.name, exp, raw, detail=f"got {raw}, which is out of range")
-            self._bounds(raw)
-            return raw
+            number: int | Decimal = Decimal(raw) if self.kind == "num" else raw
+            if not -_BIG <= number <= _BIG:
+                raise InputError(self.name, exp, number,
+                                 detail=f"got {number}, which is out of range")
+            self._bounds(number)
+            return number
         if self.kind == "bool":
             if not isinstance(raw, bool):
                 raise InputError(self.name, exp, raw)
