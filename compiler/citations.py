@@ -45,6 +45,8 @@ class Rule:
     example: bool = False
     # each with whether it bounds an input's domain (取值)
     quantities: list[tuple[A.Quantity, bool]] = field(default_factory=list)
+    # threshold words (以上, 低于, …) with where they stand
+    words: list[tuple[str, Span]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- locating sources
@@ -143,6 +145,10 @@ def rules(module: A.Module) -> list[Rule]:
             return
         if not hasattr(node, "__attrs_attrs__"):
             return
+        if owner is not None and isinstance(node, (A.PostBound, A.PreCompare, A.BoundPat)):
+            owner.words.append((node.word, node.span))
+            if isinstance(node, A.PreCompare) and node.word_after is not None:
+                owner.words.append((node.word_after, node.span))
         annot = getattr(node, "annot", None)
         label = _describe(node, context)
         span = getattr(node, "span", None)
@@ -337,6 +343,19 @@ def _check_rule(rule: Rule, notice: sources.Notice, diags: Diagnostics) -> None:
                     hint="quote the sentence that states this number, or mark the rule "
                          '推导 "reason"',
                     related=[(c.span, "the citation") for c in rule.annot.cites[:1]])
+    for word in dict.fromkeys(w for w, _ in rule.words):
+        if _word_quoted(word, text):
+            continue
+        span = next(sp for w, sp in rule.words if w == word)
+        diags.error("E414", f"{rule.label} 用了门槛词“{word}”，但它的引文里没有（{doc}）：是否"
+                    "包含本数取决于原文的用词", span,
+                    hint="quote the sentence with this word, or use the word the notice uses",
+                    related=[(c.span, "the citation") for c in rule.annot.cites[:1]])
+
+
+def _word_quoted(word: str, text: str) -> bool:
+    # 及以上/及以下 say the same as 以上/以下, which is how notices usually write them
+    return word in text or (word.startswith("及") and word[1:] in text)
 
 
 def _unique(qs: list[tuple[A.Quantity, bool]]) -> Iterator[tuple[A.Quantity, bool]]:

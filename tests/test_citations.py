@@ -67,6 +67,15 @@ def test_number_in_rule_not_in_quote_is_E413(tmp_path: Path) -> None:
     assert line[e413[0].span.col - 1:].startswith("401人")
 
 
+def test_threshold_word_not_in_quote_is_E414(tmp_path: Path) -> None:
+    # 超过 excludes 400 where the notice's 以上 includes it: a wrong answer at the boundary
+    errors = compile_variant(tmp_path, "possible_people_involved 400人以上\n",
+                             "possible_people_involved 超过 400人\n")
+    e414 = [d for d in errors if d.code == "E414"]
+    assert len(e414) == 1 and "超过" in e414[0].message
+    assert "E413" not in codes(errors)
+
+
 def test_amount_with_units_must_match_quote(tmp_path: Path) -> None:
     errors = compile_variant(tmp_path, "IV => occurred_at + 0.5小时", "IV => occurred_at + 1.5小时")
     assert "E413" in codes(errors)
