@@ -7,8 +7,6 @@ untouched; meaning is assigned by the checker (`polc.compiler.check`).
 
 from __future__ import annotations
 
-from typing import Union
-
 import attrs
 
 from .diagnostics import Span
@@ -204,7 +202,7 @@ class BoolPat:
     span: Span
 
 
-Pattern = Union[AnyPat, IntervalPat, BoundPat, EqPat, NamePat, BoolPat]
+Pattern = AnyPat | IntervalPat | BoundPat | EqPat | NamePat | BoolPat
 
 
 @attrs.frozen
@@ -269,10 +267,10 @@ class CondValue:
     span: Span
 
 
-Expr = Union[
-    CondValue, Quantity, Ref, DateLit, DateTimeLit, NullLit, BoolLit, BinOp, Bound, Call, DecisionRef,
-    If, RollForward, Levels, Table, Rules, NamedConds, Schedule,
-]
+Expr = (
+    CondValue | Quantity | Ref | DateLit | DateTimeLit | NullLit | BoolLit | BinOp | Bound |
+    Call | DecisionRef | If | RollForward | Levels | Table | Rules | NamedConds | Schedule
+)
 
 # ---------------------------------------------------------------- conditions
 
@@ -349,7 +347,7 @@ class Or:
     span: Span
 
 
-Cond = Union[Truth, PostCompare, PreCompare, Cmp, InInterval, IsMember, Not, And, Or]
+Cond = Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | Not | And | Or
 
 # ---------------------------------------------------------------- declarations
 
@@ -553,10 +551,10 @@ class Ladder:
     span: Span
 
 
-Item = Union[
-    Header, Convention, EnumDecl, RoleDecl, BodyDecl, Relation, GroupDecl, InputDecl,
-    ConstDecl, Decision, Example, Flow, Ladder,
-]
+Item = (
+    Header | Convention | EnumDecl | RoleDecl | BodyDecl | Relation | GroupDecl | InputDecl |
+    ConstDecl | Decision | Example | Flow | Ladder
+)
 
 
 @attrs.frozen

@@ -18,7 +18,6 @@ from pathlib import Path
 from polc.runtime import to_jsonable
 
 from . import driver
-from .diagnostics import render
 from .examples import run_examples
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from . import ast as A
 from . import flowgen, ir
 from .diagnostics import Diagnostics, Span
-from .units import DIMENSIONLESS, DURATIONS, MONEY, AREA, Unit, describe, parse_unit
+from .units import AREA, DIMENSIONLESS, DURATIONS, MONEY, Unit, describe, parse_unit
 
 # threshold word -> (direction, includes the number by default)
 # direction "lower": the subject is at or above the number; "upper": at or below
@@ -131,7 +131,7 @@ class Checker:
         # enum members are attributes of their class, so only Enum's own names clash
         shadows = name in ENUM_MEMBER_RESERVED if what == "枚举成员" else (
             name in MODULE_NAMES or name.startswith("CONST_") or name.endswith("_LABELS"))
-        if name in RESERVED or name.startswith("_") or name.startswith("explain_") or shadows:
+        if name in RESERVED or name.startswith(("_", "explain_")) or shadows:
             self.d.error("E102", f"名称 {name!r} 不能用作{what}：它是 Python 的保留字或"
                          "生成代码保留的名称", span, hint="choose another ASCII name")
 
@@ -250,11 +250,10 @@ class Checker:
                     self.check_name(it.name, it.span, "角色名")
                     self.roles[it.name] = ir.RoleDef(it.name, it.label,
                                                      self.site(it.annot, it.span, required="角色"))
-            elif isinstance(it, A.BodyDecl):
-                if unique("value", it.name, it.span):
-                    self.check_name(it.name, it.span, "机构名")
-                    self.bodies[it.name] = ir.Body(it.name, it.label, it.aliases, "body",
-                                                   self.site(it.annot, it.span, required="机构"))
+            elif isinstance(it, A.BodyDecl) and unique("value", it.name, it.span):
+                self.check_name(it.name, it.span, "机构名")
+                self.bodies[it.name] = ir.Body(it.name, it.label, it.aliases, "body",
+                                               self.site(it.annot, it.span, required="机构"))
 
         for it in items:
             if isinstance(it, A.InputDecl):
@@ -275,10 +274,9 @@ class Checker:
                 if e is not None:
                     self.consts[it.name] = ir.ConstDef(it.name, it.label, e, e.type, site)
         for it in items:
-            if isinstance(it, A.Decision):
-                if unique("decision", it.name, it.span):
-                    self.check_name(it.name, it.span, "决策名")
-                    self.decl_decisions[it.name] = it
+            if isinstance(it, A.Decision) and unique("decision", it.name, it.span):
+                self.check_name(it.name, it.span, "决策名")
+                self.decl_decisions[it.name] = it
         # an enum class shares the module namespace with the decision functions, and a
         # parameter of the same name would hide the class inside a function
         for (ns, name), span in sorted(seen.items(), key=lambda kv: kv[1]):
@@ -444,9 +442,7 @@ class Checker:
         if want.kind == "list" and got.kind == "list" and want.item and got.item:
             return self.assignable(got.item, want.item, span, what)
         ok = False
-        if want.kind == got.kind and want.enum == got.enum:
-            ok = True
-        elif want.kind == "num" and got.kind == "count":
+        if want.kind == got.kind and want.enum == got.enum or want.kind == "num" and got.kind == "count":
             ok = True
         elif want.kind == "count" and got.kind == "num":
             self.d.error("E202", f"{what} 须为整数（{want.show()}），而计算结果可能有小数", span)
@@ -503,9 +499,9 @@ class Checker:
         if n in self.consts:
             self.used_consts.add(n)
             return ir.Var(n, "const", self.consts[n].type, e.span)
-        if expected is not None and expected.kind == "enum" and expected.enum:
-            if any(m == n for m, _ in self.enums[expected.enum].members):
-                return ir.EnumVal(expected.enum, n, ir.Type("enum", enum=expected.enum), e.span)
+        if expected is not None and expected.kind == "enum" and expected.enum \
+                and any(m == n for m, _ in self.enums[expected.enum].members):
+            return ir.EnumVal(expected.enum, n, ir.Type("enum", enum=expected.enum), e.span)
         if n in self.roles:
             return ir.RoleVal(n, self.roles[n].title, ir.ROLE, e.span)
         if n in self.inputs:
@@ -779,9 +775,8 @@ class Checker:
             if not key.numeric:
                 self.d.error("E210", f"数量不能匹配 {key.show()} 类型的键", p.span)
                 return None
-            if p.value.unit is not None or not key.unit.dimensionless:
-                if p.value.unit is not None:
-                    self.unify_units(key, lit.type, p.span, "表的条件")
+            if p.value.unit is not None:
+                self.unify_units(key, lit.type, p.span, "表的条件")
             return ir.Test("eq", value=lit.value, text=text)
         if isinstance(p, A.BoundPat):
             if not key.numeric:
@@ -798,7 +793,7 @@ class Checker:
                                hi_closed=False, text=text)
             return ir.Test("interval", lo=None, lo_closed=False, hi=lit.value,
                            hi_closed=op == "<=", text=text)
-        if isinstance(p, A.IntervalPat) or isinstance(p, A.Interval):
+        if isinstance(p, (A.IntervalPat, A.Interval)):
             iv = p.interval if isinstance(p, A.IntervalPat) else p
             return self.interval_test(iv, key, text)
         raise AssertionError(p)

@@ -308,7 +308,7 @@ def main() -> None:
         raise
     except RecursionError:
         _die("internal error: input nested too deeply", EXIT_INTERNAL)
-    except Exception as exc:  # never a traceback for a user; say what and where
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a user; say what and where
         _die(f"internal error: {type(exc).__name__}: {exc} (please report this)", EXIT_INTERNAL)
 
 

@@ -244,7 +244,7 @@ class PythonBackend:
             keys = []
             for k in e.keys:
                 kv = self.val(k, b, tr)
-                if not (isinstance(k, ir.Var) or isinstance(k, ir.Lit)):
+                if not isinstance(k, (ir.Var, ir.Lit)):
                     t = self.new_tmp()
                     b.emit(f"{t} = {kv}")
                     kv = t
@@ -385,7 +385,7 @@ class PythonBackend:
     def check_input(self, inp: ir.Input, b: _Block) -> None:
         n = inp.name
         t = inp.type
-        expected = f"{n!r}, {repr(self.expected_text(inp))}"
+        expected = f"{n!r}, {self.expected_text(inp)!r}"
         bounds = []
         if inp.lo is not None:
             bounds.append(f"{n} {'<' if inp.lo_closed else '<='} {self.lit(inp.lo)}")

@@ -46,8 +46,7 @@ def display_path(path: Path) -> str:
 
 def compile_source(text: str, path: str, *, verify_sources: bool = True) -> Compiled:
     diags = Diagnostics()
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     tree = parser.parse(text, path, diags)
     policy = None
     if tree is not None:
@@ -91,5 +90,6 @@ def load_module(compiled: Compiled) -> types.ModuleType:
     module.__file__ = f"<polc {compiled.path}>"
     # registered before exec so dataclass/enum machinery can find the module
     sys.modules[name] = module
-    exec(compile(code, module.__file__, "exec"), module.__dict__)
+    # the code is polc's own output: text from the .pol file is only ever a repr() literal
+    exec(compile(code, module.__file__, "exec"), module.__dict__)  # noqa: S102
     return module

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from typing import Union
 
 import attrs
 
@@ -77,7 +76,7 @@ class Site:
 
 # ---------------------------------------------------------------- expressions
 
-Scalar = Union[int, Decimal, _dt.date, _dt.datetime, bool, str, None]
+Scalar = int | Decimal | _dt.date | _dt.datetime | bool | str | None
 
 
 @attrs.frozen
@@ -275,8 +274,8 @@ class CondE:
     span: Span
 
 
-Expr = Union[CondE, CalendarFn, Lit, Var, EnumVal, RoleVal, Arith, Clamp, MinMax, Shift, Roll, IfE, LevelsE,
-             TableE, RulesE, NamedE, ScheduleE, CallDecision]
+Expr = (CondE | CalendarFn | Lit | Var | EnumVal | RoleVal | Arith | Clamp | MinMax | Shift
+        | Roll | IfE | LevelsE | TableE | RulesE | NamedE | ScheduleE | CallDecision)
 
 # ---------------------------------------------------------------- conditions
 
@@ -318,7 +317,7 @@ class OrC:
     span: Span
 
 
-Cond = Union[Compare, BoolC, NotC, AndC, OrC]
+Cond = Compare | BoolC | NotC | AndC | OrC
 
 # ---------------------------------------------------------------- declarations
 

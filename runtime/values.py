@@ -310,6 +310,16 @@ def loads(text: str) -> Any:
 
 
 __all__ = [
-    "FEN", "money", "num", "div", "schedule", "decimal_arg", "enum_arg", "Field", "DecisionSpec",
-    "to_jsonable", "dumps", "loads",
+    "FEN",
+    "DecisionSpec",
+    "Field",
+    "decimal_arg",
+    "div",
+    "dumps",
+    "enum_arg",
+    "loads",
+    "money",
+    "num",
+    "schedule",
+    "to_jsonable",
 ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import chinese_calendar
 import pytest
+
 from polc.runtime.dates import (
     KNOWN_YEARS,
     add_days,

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from polc.compiler.sources import (
     NOTICE_PATH,
     PREAMBLE_PATH,
