@@ -7,6 +7,8 @@ file); 3 an internal error (a bug in polc, reported without a traceback).
 
 from __future__ import annotations
 
+import enum
+import functools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -119,6 +121,10 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
 
     Prints one JSON object per case: {"value": …} (with "explain" on request), or
     {"error": …}.  Exit 0: all cases ran; 2: bad input; 1: the policy does not compile.
+
+    With --jsonl, every non-blank line is one case and gets one output line, in
+    order; a bad line gets {"error": "line N: …"} and the rest still run (exit 2).
+    Blank or whitespace-only lines are not cases: they are skipped, without output.
     """
     if not Path(policy).is_file():
         _die(f"{policy}: no such file", EXIT_INPUT)
@@ -144,6 +150,19 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
     sys.exit(EXIT_INPUT if bad else EXIT_OK)
 
 
+@functools.cache
+def _enum_text(member: enum.Enum) -> str:
+    return dumps(member)
+
+
+def _value_text(value: object) -> str:
+    """`dumps(value)`, with the JSON of enum members (most answers) computed once each;
+    '{"value": ' + _value_text(v) + "}" is exactly dumps({"value": v})."""
+    if isinstance(value, enum.Enum):
+        return _enum_text(value)
+    return dumps(value)
+
+
 def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[str, bool]:
     where = f"line {lineno}: " if lineno is not None else ""
     try:
@@ -158,7 +177,7 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
                 {"kind": s.kind, "text": s.text, "result": s.result, "clause": s.clause,
                  "quote": s.quote, "where": s.where, "values": dict(s.values)}
                 for s in ex.steps]}), True
-        return dumps({"value": spec.func(**args)}), True
+        return '{"value": ' + _value_text(spec.func(**args)) + "}", True
     except InputError as exc:
         return dumps({"error": f"{where}{exc}", "field": exc.field}), False
     except CalendarError as exc:

@@ -1,0 +1,407 @@
+"""polc benchmarks (issue 8): compile speed, growth, generated code against hand-written.
+
+    .venv/bin/python bench/run.py            # full run (a few minutes)
+    .venv/bin/python bench/run.py --quick    # fewer sizes, repeats and cases
+    .venv/bin/python bench/run.py --write    # also write bench/RESULTS.md
+
+Prints every figure and every ratio with its target.  Timings are the best (min)
+of several runs: the least disturbed measurement of the same work.  Nothing here
+asserts on time; a missed target is printed as "MISSED".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import gc
+import itertools
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import traceback
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import handwritten
+import synth
+
+from polc.compiler import analysis, builder, check, cli, codegen, driver, parser
+from polc.compiler.diagnostics import Diagnostics
+
+POLC = str(Path(sys.executable).with_name("polc"))
+
+
+class Report:
+    """Rows of (section, what, figure, target, verdict), printed as they come."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.section = ""
+
+    def head(self, title: str) -> None:
+        self.section = title
+        print(f"\n== {title}", flush=True)
+
+    def add(self, what: str, figure: str, target: str = "", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("met" if ok else "MISSED")
+        self.rows.append((self.section, what, figure, target, verdict))
+        tail = f"   [target {target}: {verdict}]" if target else ""
+        print(f"  {what:<58} {figure:>18}{tail}", flush=True)
+
+
+def best(run: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+# ------------------------------------------------------------------ 1. cold build
+
+
+def _build_once(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, check=False, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode not in (0, 1):  # 1: a policy does not compile; still a full build
+        last = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
+        raise RuntimeError(f"exit {proc.returncode}: {' '.join(last)}")
+
+
+def bench_build(rep: Report, repeats: int) -> None:
+    rep.head(f"polc build policies/ in a cold process (best of {repeats})")
+    n = len(list((ROOT / "policies").glob("*.pol")))
+    startup = best(lambda: subprocess.run([sys.executable, "-c", "import polc.compiler.cli"],
+                                          check=True), repeats)
+    rep.add("python start + import polc.compiler.cli", ms(startup))
+    for render in (False, True):
+        if render and shutil.which("dot") is None:
+            rep.add("build with rendering", "skipped (no Graphviz `dot`)")
+            continue
+        with tempfile.TemporaryDirectory(prefix="polc-bench-") as tmp:
+            cmd = [POLC, "build", "policies", "-o", tmp] + ([] if render else ["--no-render"])
+            try:
+                t = best(functools.partial(_build_once, cmd), repeats)
+            except RuntimeError as exc:
+                rep.add(f"build, {'with' if render else 'no'} rendering", "FAILED",
+                        "< 1,000 ms" if not render else "", False if not render else None)
+                print(f"      ({exc})")
+                continue
+            mods = [str(m) for m in sorted((Path(tmp) / "python").glob("*.py"))]
+            fmt = best(functools.partial(subprocess.run, [
+                sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
+                "--line-length", "100", *mods], check=True), repeats)
+        label = f"build {n} policies, " + ("with rendering" if render else "--no-render")
+        if render:
+            rep.add(label, ms(t))
+        else:
+            rep.add(label, ms(t), "< 1,000 ms", t < 1.0)
+            rep.add("  of which: ruff format of the modules (subprocess)", ms(fmt))
+    # a fresh clone: the parser cache is empty on the first run
+    with tempfile.TemporaryDirectory(prefix="polc-bench-") as tmp:
+        env = {**os.environ, "POLC_CACHE_DIR": str(Path(tmp) / "cache")}
+        t0 = time.perf_counter()
+        subprocess.run([POLC, "build", "policies", "-o", str(Path(tmp) / "out"), "--no-render"],
+                       cwd=ROOT, env=env, capture_output=True, check=False)
+        rep.add("  first build, empty parser cache (fresh clone)", ms(time.perf_counter() - t0))
+    # in-process, warm: the compiler's own share
+    files = sorted((ROOT / "policies").glob("*.pol"))
+    parser.get_parser()
+
+    def compile_all() -> None:
+        for f in files:
+            c = driver.compile_file(f)
+            if c.ok:
+                c.python()
+    rep.add("  compile+codegen of the corpus, in process, warm", ms(best(compile_all, repeats)))
+
+
+# ------------------------------------------------------------------ 2. synthetic growth
+
+STAGES = ("parse", "build", "check", "analysis", "codegen")
+
+
+def compile_stages(text: str) -> dict[str, float]:
+    d = Diagnostics()
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    tree = parser.parse(text, "synthetic.pol", d)
+    t1 = time.perf_counter()
+    assert tree is not None, [str(x) for x in d]
+    module = builder.build(tree, "synthetic.pol")
+    t2 = time.perf_counter()
+    policy = check.check(module, text, d)
+    t3 = time.perf_counter()
+    assert policy is not None and not d.has_errors, [str(x) for x in d][:5]
+    analysis.analyse(policy, d)
+    t4 = time.perf_counter()
+    codegen.generate(policy, "synthetic.pol")
+    t5 = time.perf_counter()
+    out = dict(zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)))
+    out["total"] = t5 - t0
+    return out
+
+
+def bench_growth(rep: Report, sizes: list[int], repeats: int) -> None:
+    rep.head(f"synthetic policies: parse / build / check / analysis / codegen "
+             f"(best of {repeats})")
+    parser.get_parser()
+    for shape, make in synth.SHAPES.items():
+        totals: dict[int, float] = {}
+        for n in sizes:
+            text = make(n)
+            runs: list[dict[str, float]] = []
+            try:
+                for _ in range(repeats if n < 10_000 else max(1, repeats - 1)):
+                    runs.append(compile_stages(text))
+                    gc.collect()
+            except (MemoryError, RecursionError, AssertionError) as exc:
+                kind = type(exc).__name__
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                rep.add(f"{shape} × {n:,}", f"FAILED: {kind}",
+                        "compiles" if n < 10_000 else "< 5 s", False)
+                print(f"      ({kind} in {Path(where.filename).name}:{where.lineno})")
+                continue
+            stage = {k: min(r[k] for r in runs) for k in (*STAGES, "total")}
+            totals[n] = stage["total"]
+            detail = " ".join(f"{k[:5]} {stage[k] * 1000:.0f}" for k in STAGES)
+            if n == 10_000:
+                rep.add(f"{shape} × {n:,}  [{detail} ms]", ms(stage["total"]), "< 5 s",
+                        stage["total"] < 5)
+            else:
+                rep.add(f"{shape} × {n:,}  [{detail} ms]", ms(stage["total"]))
+        for a, b in itertools.pairwise(sizes):
+            if a in totals and b in totals:
+                g = totals[b] / totals[a]
+                rep.add(f"{shape}: time({b:,}) / time({a:,})", f"{g:.2f}×",
+                        f"≤ {12 * b // a // 10}× for {b // a}× rules", g <= 1.2 * b / a)
+
+
+# ------------------------------------------------------------------ 3. decisions vs hand-written
+
+
+def _load(stem: str) -> Any:
+    path = ROOT / "policies" / f"{stem}.pol"
+    if not path.exists():
+        return None
+    c = driver.compile_file(path)
+    return driver.load_module(c) if c.ok else None
+
+
+def _cases() -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    rng = random.Random(8)
+    sev = [{"people_involved": rng.choice((10, 150, 250, 350, 450)),
+                "deaths": rng.choice((0, 0, 2, 5, 12, 40)),
+                "serious_injuries": rng.choice((0, 5, 20, 60, 120)),
+                "confirmed_infections": rng.choice((0, 0, 2, 6, 12)),
+                "suspected_infections": rng.choice((0, 5, 20, 60, 150))} for _ in range(20)]
+    bank = [{"rank": r, "bank_count": c, "missed_tasks": m}
+            for r, c, m in ((1, 20, 0), (2, 20, 1), (15, 20, 3), (16, 20, 0), (7, 30, 2),
+                            (25, 30, 0), (3, 12, 1), (10, 40, 3))]
+    D = Decimal
+    base: dict[str, Any] = {
+        "urban_hukou_years": D(3), "per_capita_monthly_income": D("3945.99"),
+        "per_capita_assets": D(150000), "last_year_urban_per_capita_disposable_income": D(50000),
+        "per_capita_housing_area": D("19.99"), "has_car": False,
+        "car_transfer_within_2_years": False, "applicant_type": "couple", "age": D(28),
+        "rents_on_market": True, "rental_contract_registered": True}
+    variants: list[dict[str, Any]] = [
+        {}, {"urban_hukou_years": D("2.99")}, {"per_capita_monthly_income": D(3946)},
+        {"applicant_type": "single", "age": D(29)}, {"applicant_type": "orphan"},
+        {"has_car": True}, {"rents_on_market": False, "rental_contract_registered": False},
+        {"per_capita_housing_area": D(0)}]
+    housing = [{**base, **v} for v in variants]
+    days = [dt.date(2022, 9, 30), dt.date(2022, 9, 5), dt.date(2023, 1, 16),
+            dt.date(2024, 4, 30), dt.date(2025, 1, 20), dt.date(2023, 6, 21)]
+    return {
+        "severity": ("55_overseas_labor_emergency", sev),
+        "bank_annual_reward": ("58_finance_assessment", bank),
+        "lower_middle_income_eligible": ("60_public_rental_housing", housing),
+        "task_list_deadline": ("54_audit_rectification", [{"received_on": d} for d in days]),
+    }
+
+
+def _timer(func: Callable[..., Any], cases: list[dict[str, Any]]) -> timeit.Timer:
+    """Calls with literal keywords and local arguments: no ** unpacking in the loop."""
+    setup, calls = [], []
+    for i, kw in enumerate(cases):
+        for k in kw:
+            setup.append(f"a{i}_{k} = CASES[{i}][{k!r}]")
+        calls.append("f(" + ", ".join(f"{k}=a{i}_{k}" for k in kw) + ")")
+    return timeit.Timer("\n".join(calls), "\n".join(setup), globals={"f": func, "CASES": cases})
+
+
+def _per_call(func: Callable[..., Any], cases: list[dict[str, Any]], repeats: int) -> float:
+    t = _timer(func, cases)
+    number, _ = t.autorange()
+    return min(t.repeat(repeats, number)) / number / len(cases)
+
+
+def _same(a: object, b: object) -> bool:
+    if hasattr(a, "name") and hasattr(b, "name"):
+        return bool(a.name == b.name)  # two Enum classes with the same members
+    return a == b
+
+
+def bench_decisions(rep: Report, repeats: int) -> None:
+    rep.head(f"generated decision vs hand-written twin (timeit, min of {repeats})")
+    for name, (stem, cases) in _cases().items():
+        mod = _load(stem)
+        if mod is None:
+            rep.add(name, f"skipped ({stem}.pol missing or not compiling)")
+            continue
+        gen = getattr(mod, name)
+        hand = getattr(handwritten, name)
+        if name == "lower_middle_income_eligible":  # generated code wants its own enum
+            gen_cases = [{**c, "applicant_type": mod.ApplicantType[c["applicant_type"]]}
+                         for c in cases]
+            hand_cases = [{**c, "applicant_type": handwritten.ApplicantType[c["applicant_type"]]}
+                          for c in cases]
+        else:
+            gen_cases = hand_cases = cases
+        for g, h in zip(gen_cases, hand_cases):
+            a, b = gen(**g), hand(**h)
+            if not _same(a, b):
+                raise AssertionError(f"{name}({g}): generated {a!r} != hand-written {b!r}")
+        tg = _per_call(gen, gen_cases, repeats)
+        th = _per_call(hand, hand_cases, repeats)
+        rep.add(f"{name}: generated / hand-written",
+                f"{tg * 1e9:,.0f} / {th * 1e9:,.0f} ns", )
+        rep.add(f"{name}: ratio", f"{tg / th:.2f}×", "≤ 1.3×", tg / th <= 1.3)
+
+
+# ------------------------------------------------------------------ 4. eval --jsonl
+
+
+def severity_lines(n: int) -> list[str]:
+    rng = random.Random(55)
+    keys = ("people_involved", "deaths", "serious_injuries", "confirmed_infections",
+            "suspected_infections")
+    tops = (500, 40, 120, 12, 120)
+    return ["{" + ", ".join(f'"{k}": {rng.randrange(t)}' for k, t in zip(keys, tops)) + "}\n"
+            for _ in range(n)]
+
+
+def bench_jsonl(rep: Report, n: int, repeats: int) -> None:
+    rep.head(f"polc eval --jsonl, severity, {n:,} cases (best of {repeats})")
+    policy = "policies/55_overseas_labor_emergency.pol"
+    lines = severity_lines(n)
+    with tempfile.TemporaryDirectory(prefix="polc-bench-") as tmp:
+        big, one = Path(tmp) / "cases.jsonl", Path(tmp) / "one.jsonl"
+        big.write_text("".join(lines), encoding="utf-8")
+        one.write_text(lines[0], encoding="utf-8")
+
+        def run(path: Path) -> Callable[[], None]:
+            def go() -> None:
+                subprocess.run([POLC, "eval", policy, "severity", "--jsonl", str(path)],
+                               cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            return go
+        total = best(run(big), repeats)
+        fixed = best(run(one), repeats)
+    rep.add("whole subprocess", f"{n / total:,.0f} cases/s", "≥ 100,000/s", n / total >= 100_000)
+    rep.add("  fixed cost (start, compile, load: 1 case)", ms(fixed))
+    rep.add("  per-case loop after start-up", f"{n / (total - fixed):,.0f} cases/s")
+
+    # in process: where the per-case time goes
+    c = driver.compile_file(ROOT / policy)
+    spec = driver.load_module(c).DECISIONS["severity"]
+    from polc.runtime import dumps, loads
+    objs = [loads(x) for x in lines]
+    args = [spec.convert(o) for o in objs]
+    values = [spec.func(**a) for a in args]
+    parts: list[tuple[str, Callable[[], object]]] = [
+        ("cli._eval_one (whole loop body)",
+         lambda: [cli._eval_one(spec, x, False, i) for i, x in enumerate(lines, 1)]),
+        ("  runtime.loads (json, parse_float=Decimal)", lambda: [loads(x) for x in lines]),
+        ("  spec.convert (JSON values to typed args)", lambda: [spec.convert(o) for o in objs]),
+        ("  the decision itself", lambda: [spec.func(**a) for a in args]),
+        ("  runtime.dumps of {\"value\": …} (general)",
+         lambda: [dumps({"value": v}) for v in values]),
+        ("  the CLI's output line (enum text cached)",
+         lambda: ['{"value": ' + cli._value_text(v) + "}" for v in values]),
+    ]
+    for label, fn in parts:
+        t = best(fn, repeats)
+        rep.add(label, f"{t / n * 1e6:.2f} µs/case")
+
+
+# ------------------------------------------------------------------ main
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+NOTES_MARKER = "<!-- notes: kept by bench/run.py --write -->"
+
+
+def write_markdown(rep: Report, path: Path, quick: bool) -> None:
+    lines = ["# Benchmark results", "",
+             f"- date: {dt.date.today().isoformat()}",
+             f"- machine: {machine()}",
+             f"- command: `.venv/bin/python bench/run.py{' --quick' if quick else ''}`",
+             "- every figure is the best (min) of several runs; see `bench/run.py`", ""]
+    section = None
+    for sec, what, fig, target, verdict in rep.rows:
+        if sec != section:
+            section = sec
+            lines += ["", f"## {sec}", "", "| measure | figure | target | |",
+                      "|---|---:|---|---|"]
+        lines.append(f"| {what.strip()} | {fig} | {target} | {verdict} |")
+    # hand-written notes below the marker survive a rewrite
+    notes = NOTES_MARKER + "\n"
+    if path.exists() and NOTES_MARKER in (old := path.read_text(encoding="utf-8")):
+        notes = NOTES_MARKER + old.split(NOTES_MARKER, 1)[1]
+    path.write_text("\n".join(lines) + "\n\n" + notes, encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer sizes, repeats and cases")
+    ap.add_argument("--only", choices=("build", "growth", "decisions", "jsonl"), action="append",
+                    help="run only these sections (repeatable)")
+    ap.add_argument("--write", nargs="?", const=str(BENCH / "RESULTS.md"), default=None,
+                    metavar="FILE", help="write the table as Markdown (default bench/RESULTS.md)")
+    a = ap.parse_args()
+    os.chdir(ROOT)
+    only = set(a.only or ("build", "growth", "decisions", "jsonl"))
+    rep = Report()
+    print(f"polc benchmarks — {machine()}")
+    if "build" in only:
+        bench_build(rep, 2 if a.quick else 5)
+    if "growth" in only:
+        bench_growth(rep, [100, 1_000] if a.quick else [100, 1_000, 10_000], 2 if a.quick else 3)
+    if "decisions" in only:
+        bench_decisions(rep, 3 if a.quick else 7)
+    if "jsonl" in only:
+        bench_jsonl(rep, 50_000 if a.quick else 200_000, 1 if a.quick else 3)
+    missed = [r for r in rep.rows if r[4] == "MISSED"]
+    print(f"\n{len(missed)} target(s) missed" + (":" if missed else "."))
+    for sec, what, fig, target, _ in missed:
+        print(f"  {what.strip()}: {fig} (target {target})")
+    if a.write:
+        write_markdown(rep, Path(a.write), a.quick)
+        print(f"wrote {a.write}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
