@@ -683,10 +683,11 @@ class Checker:
             return None
         enum = self.enums[expected.enum]
         order = [m for m, _ in enum.members]
+        rank = {m: i for i, m in enumerate(order)}  # membership and order in O(1)
         rows: dict[str, ir.LevelRow] = {}
         ok = True
         for r in e.rows:
-            if r.member not in order:
+            if r.member not in rank:
                 self.d.error("E208", f"{r.member!r} 不是枚举 {enum.name} 的成员", r.span,
                              hint=self.suggest(r.member, order))
                 ok = False
@@ -700,8 +701,8 @@ class Checker:
                 ok = False
                 continue
             rows[r.member] = ir.LevelRow(r.member, c, s)
-        listed = [r.member for r in e.rows if r.member in order]
-        if listed != sorted(listed, key=order.index):
+        listed = [r.member for r in e.rows if r.member in rank]
+        if listed != sorted(listed, key=rank.__getitem__):
             self.d.warning("W301", f"级别的书写顺序与枚举 {enum.name} 的顺序（最严重在前）不同；"
                            "按枚举顺序判定", e.span)
         other, _, ok2 = self.otherwise(e.otherwise, env, expected)
