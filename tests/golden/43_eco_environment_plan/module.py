@@ -6,7 +6,6 @@ sha256: 219edd00d8e6f3595ad832bdbd817136e9574b76b5708c9d24ea397377a98765"""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple

@@ -2,11 +2,10 @@
 """海政办发〔2022〕54号 南通市海门区审计整改销号管理办法（试行）
 
 source: policies/54_audit_rectification.pol
-sha256: 1e657d7cff480e2434a7b33ea6c5d164bf4814ed898f0dbd0635eda98838a5ff"""
+sha256: 8add68ff344417a3973e92a2e7892a9b99cd18f6680f3b8540a892ec99c5404f"""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -15,7 +14,7 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕54号"
 TITLE = "南通市海门区审计整改销号管理办法（试行）"
-SOURCE_SHA256 = "1e657d7cff480e2434a7b33ea6c5d164bf4814ed898f0dbd0635eda98838a5ff"
+SOURCE_SHA256 = "8add68ff344417a3973e92a2e7892a9b99cd18f6680f3b8540a892ec99c5404f"
 
 
 ROLES: dict[str, str] = {

@@ -2,7 +2,7 @@
 """海政办发〔2022〕55号 南通市海门区境外劳务纠纷及相关突发事件应急工作预案
 
 source: policies/55_overseas_labor_emergency.pol
-sha256: f166414de24347e0ef74f6861737d28a3d158bf2643decf6f664de5c85978e2f"""
+sha256: eacfe403427c5c65cb0a5ed3312e7a703ddb78f268032817cb59b78e77856165"""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕55号"
 TITLE = "南通市海门区境外劳务纠纷及相关突发事件应急工作预案"
-SOURCE_SHA256 = "f166414de24347e0ef74f6861737d28a3d158bf2643decf6f664de5c85978e2f"
+SOURCE_SHA256 = "eacfe403427c5c65cb0a5ed3312e7a703ddb78f268032817cb59b78e77856165"
 
 
 class Level(enum.Enum):
     """事件级别（按严重程度或文中顺序，第一个最严重）"""
 
-    I = "I"
+    I = "I"  # noqa: E741
     II = "II"
     III = "III"
     IV = "IV"

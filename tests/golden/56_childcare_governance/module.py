@@ -2,7 +2,7 @@
 """海政办发〔2022〕56号 海门区托育机构专项治理工作方案
 
 source: policies/56_childcare_governance.pol
-sha256: f8adbd50099107bf0e86dd92034f349b7beb9da752b6e451a24f8df2e1213981"""
+sha256: 02d06f96ce62eaca6c32230f310545f2932fcf55b0cf00edf3938fba1d5c46ed"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕56号"
 TITLE = "海门区托育机构专项治理工作方案"
-SOURCE_SHA256 = "f8adbd50099107bf0e86dd92034f349b7beb9da752b6e451a24f8df2e1213981"
+SOURCE_SHA256 = "02d06f96ce62eaca6c32230f310545f2932fcf55b0cf00edf3938fba1d5c46ed"
 
 
 class Category(enum.Enum):

@@ -2,7 +2,7 @@
 """海政办发〔2022〕58号 海门区2022年金融工作考核办法
 
 source: policies/58_finance_assessment.pol
-sha256: 16d346284451dafab4f1ac81f15e4c21be9a138415b64c53ead23f9b78941fee"""
+sha256: 82b06057b080a05a6b6ccde09300359a689254d3b19e8ee55ed2195516ff6879"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕58号"
 TITLE = "海门区2022年金融工作考核办法"
-SOURCE_SHA256 = "16d346284451dafab4f1ac81f15e4c21be9a138415b64c53ead23f9b78941fee"
+SOURCE_SHA256 = "82b06057b080a05a6b6ccde09300359a689254d3b19e8ee55ed2195516ff6879"
 
 
 class Prize(enum.Enum):
@@ -36,8 +36,18 @@ ROLES: dict[str, str] = {
     "deputy_leader": "区政府分管领导",
 }
 
+_D_0 = Decimal("0")
 _D_0_2 = Decimal("0.2")
 _D_0_4 = Decimal("0.4")
+_D_10000 = Decimal("10000")
+_D_100000 = Decimal("100000")
+_D_15000 = Decimal("15000")
+_D_150000 = Decimal("150000")
+_D_20000 = Decimal("20000")
+_D_200000 = Decimal("200000")
+_D_250000 = Decimal("250000")
+_D_30000 = Decimal("30000")
+_D_50000 = Decimal("50000")
 
 # (clause, quote, position) of each rule, for explanations
 _SITES: tuple[tuple[str | None, str | None, str], ...] = (
@@ -253,7 +263,7 @@ def inclusive_finance_quarterly_reward(*, tier: int, rank: int, last_in_nantong:
     if last_in_nantong:
         _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:86:26")
     else:
-        _v1 = base
+        _v1 = Decimal(base)
     return _rt.money(_v1)
 
 
@@ -296,7 +306,7 @@ def explain_inclusive_finance_quarterly_reward(
         _tr.row("3, 3", 8)
         base = 5000
     elif 4 <= rank:
-        _tr.row("*, 4以上", 9)
+        _tr.row("*, [4, ∞)", 9)
         base = 0
     else:
         raise _rt.NoRuleApplies(
@@ -307,7 +317,7 @@ def explain_inclusive_finance_quarterly_reward(
     if _tr.cond(bool(last_in_nantong), "last_in_nantong", 10):
         _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:86:26")
     else:
-        _v1 = base
+        _v1 = Decimal(base)
     return _tr.done(_rt.money(_v1))
 
 
@@ -348,7 +358,7 @@ def deposit_loan_growth_quarterly_reward(*, tier: int, rank: int, last_in_nanton
     if last_in_nantong:
         _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:107:26")
     else:
-        _v1 = base
+        _v1 = Decimal(base)
     return _rt.money(_v1)
 
 
@@ -386,7 +396,7 @@ def explain_deposit_loan_growth_quarterly_reward(
         _tr.row("2, 3", 16)
         base = 15000
     elif 4 <= rank:
-        _tr.row("*, 4以上", 17)
+        _tr.row("*, [4, ∞)", 17)
         base = 0
     else:
         raise _rt.NoRuleApplies(
@@ -397,7 +407,7 @@ def explain_deposit_loan_growth_quarterly_reward(
     if _tr.cond(bool(last_in_nantong), "last_in_nantong", 18):
         _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:107:26")
     else:
-        _v1 = base
+        _v1 = Decimal(base)
     return _tr.done(_rt.money(_v1))
 
 
@@ -460,13 +470,13 @@ def insurance_annual_prize(*, rank: int) -> Decimal:
     if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     if rank == 1:
-        _v1 = 20000
+        _v1 = _D_20000
     elif 2 <= rank <= 3:
-        _v1 = 15000
+        _v1 = _D_15000
     elif 4 <= rank <= 7:
-        _v1 = 10000
+        _v1 = _D_10000
     elif 8 <= rank:
-        _v1 = 0
+        _v1 = _D_0
     else:
         raise _rt.NoRuleApplies(
             "insurance_annual_prize", "policies/58_finance_assessment.pol:135:6", {"rank": rank}
@@ -481,16 +491,16 @@ def explain_insurance_annual_prize(*, rank: int) -> _rt.Explanation:
     _tr = _rt.Tracer(_SITES)
     if rank == 1:
         _tr.row("1", 21)
-        _v1 = 20000
+        _v1 = _D_20000
     elif 2 <= rank <= 3:
         _tr.row("[2, 3]", 22)
-        _v1 = 15000
+        _v1 = _D_15000
     elif 4 <= rank <= 7:
         _tr.row("[4, 7]", 23)
-        _v1 = 10000
+        _v1 = _D_10000
     elif 8 <= rank:
-        _tr.row("8以上", 24)
-        _v1 = 0
+        _tr.row("[8, ∞)", 24)
+        _v1 = _D_0
     else:
         raise _rt.NoRuleApplies(
             "insurance_annual_prize", "policies/58_finance_assessment.pol:135:6", {"rank": rank}
@@ -505,9 +515,9 @@ def local_finance_org_reward(*, target_completed: bool) -> Decimal:
     if type(target_completed) is not bool:
         raise _rt.InputError("target_completed", "true or false", target_completed)
     if target_completed:
-        _v1 = 50000
+        _v1 = _D_50000
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _rt.money(_v1)
 
 
@@ -518,10 +528,10 @@ def explain_local_finance_org_reward(*, target_completed: bool) -> _rt.Explanati
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(bool(target_completed), "target_completed", 25):
         _tr.row("target_completed", 25)
-        _v1 = 50000
+        _v1 = _D_50000
     else:
         _tr.row("否则", 26)
-        _v1 = 0
+        _v1 = _D_0
     return _tr.done(_rt.money(_v1))
 
 
@@ -535,15 +545,15 @@ def tax_contribution_reward(*, tax_paid: Decimal) -> Decimal:
     if not tax_paid.is_finite() or abs(tax_paid) > 10**18 or tax_paid < 0:
         raise _rt.InputError("tax_paid", "a number (元) ≥ 0", tax_paid)
     if 0 <= tax_paid < 50000000:
-        _v1 = 0
+        _v1 = _D_0
     elif 50000000 <= tax_paid <= 100000000:
-        _v1 = 100000
+        _v1 = _D_100000
     elif 100000000 < tax_paid <= 150000000:
-        _v1 = 150000
+        _v1 = _D_150000
     elif 150000000 < tax_paid <= 200000000:
-        _v1 = 200000
+        _v1 = _D_200000
     elif 200000000 < tax_paid:
-        _v1 = 250000
+        _v1 = _D_250000
     else:
         raise _rt.NoRuleApplies(
             "tax_contribution_reward",
@@ -562,19 +572,19 @@ def explain_tax_contribution_reward(*, tax_paid: Decimal) -> _rt.Explanation:
     _tr = _rt.Tracer(_SITES)
     if 0 <= tax_paid < 50000000:
         _tr.row("[0元, 5000万元)", 27)
-        _v1 = 0
+        _v1 = _D_0
     elif 50000000 <= tax_paid <= 100000000:
         _tr.row("[5000万元, 1亿元]", 28)
-        _v1 = 100000
+        _v1 = _D_100000
     elif 100000000 < tax_paid <= 150000000:
         _tr.row("(1亿元, 1.5亿元]", 29)
-        _v1 = 150000
+        _v1 = _D_150000
     elif 150000000 < tax_paid <= 200000000:
         _tr.row("(1.5亿元, 2亿元]", 30)
-        _v1 = 200000
+        _v1 = _D_200000
     elif 200000000 < tax_paid:
         _tr.row("(2亿元, ∞)", 31)
-        _v1 = 250000
+        _v1 = _D_250000
     else:
         raise _rt.NoRuleApplies(
             "tax_contribution_reward",
@@ -593,11 +603,11 @@ def new_branch_reward(*, loan_balance: Decimal) -> Decimal:
     if not loan_balance.is_finite() or abs(loan_balance) > 10**18 or loan_balance < 0:
         raise _rt.InputError("loan_balance", "a number (元) ≥ 0", loan_balance)
     if loan_balance > 2000000000:
-        _v1 = 100000
+        _v1 = _D_100000
     elif loan_balance >= 1000000000:
-        _v1 = 50000
+        _v1 = _D_50000
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _rt.money(_v1)
 
 
@@ -615,15 +625,15 @@ def explain_new_branch_reward(*, loan_balance: Decimal) -> _rt.Explanation:
         ("loan_balance", loan_balance),
     ):
         _tr.row("loan_balance 超过 20亿元 以上（不含）", 32)
-        _v1 = 100000
+        _v1 = _D_100000
     elif _tr.cond(
         loan_balance >= 1000000000, "loan_balance 达到 10亿元", 33, ("loan_balance", loan_balance)
     ):
         _tr.row("loan_balance 达到 10亿元", 33)
-        _v1 = 50000
+        _v1 = _D_50000
     else:
         _tr.row("否则", 34)
-        _v1 = 0
+        _v1 = _D_0
     return _tr.done(_rt.money(_v1))
 
 
@@ -634,9 +644,9 @@ def new_insurer_reward(*, insurer_open_one_year: bool) -> Decimal:
     if type(insurer_open_one_year) is not bool:
         raise _rt.InputError("insurer_open_one_year", "true or false", insurer_open_one_year)
     if insurer_open_one_year:
-        _v1 = 30000
+        _v1 = _D_30000
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _rt.money(_v1)
 
 
@@ -647,10 +657,10 @@ def explain_new_insurer_reward(*, insurer_open_one_year: bool) -> _rt.Explanatio
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(bool(insurer_open_one_year), "insurer_open_one_year", 35):
         _tr.row("insurer_open_one_year", 35)
-        _v1 = 30000
+        _v1 = _D_30000
     else:
         _tr.row("否则", 36)
-        _v1 = 0
+        _v1 = _D_0
     return _tr.done(_rt.money(_v1))
 
 
@@ -661,11 +671,11 @@ def risk_resolution_reward(*, prize: Prize) -> Decimal:
     if type(prize) is not Prize:
         prize = _rt.enum_arg(Prize, prize, "prize")
     if prize is Prize.first:
-        _v1 = 50000
+        _v1 = _D_50000
     elif prize is Prize.second:
-        _v1 = 30000
+        _v1 = _D_30000
     elif prize is Prize.third:
-        _v1 = 20000
+        _v1 = _D_20000
     else:
         raise _rt.NoRuleApplies(
             "risk_resolution_reward", "policies/58_finance_assessment.pol:209:6", {"prize": prize}
@@ -680,13 +690,13 @@ def explain_risk_resolution_reward(*, prize: Prize) -> _rt.Explanation:
     _tr = _rt.Tracer(_SITES)
     if prize is Prize.first:
         _tr.row("first", 37)
-        _v1 = 50000
+        _v1 = _D_50000
     elif prize is Prize.second:
         _tr.row("second", 38)
-        _v1 = 30000
+        _v1 = _D_30000
     elif prize is Prize.third:
         _tr.row("third", 39)
-        _v1 = 20000
+        _v1 = _D_20000
     else:
         raise _rt.NoRuleApplies(
             "risk_resolution_reward", "policies/58_finance_assessment.pol:209:6", {"prize": prize}

@@ -6,7 +6,6 @@ sha256: 9843f028a69e38fdefc7f26437e86a555223d1cc5ba2df5b3cd7f895e2908afb"""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple

@@ -2,19 +2,18 @@
 """海政办发〔2022〕60号 关于明确海门区2022年度公共租赁住房申请条件和保障标准的通知
 
 source: policies/60_public_rental_housing.pol
-sha256: f85e433ee2f6de11e689beafb0b9e230d0839275625d5ab41fa7691568002bdc"""
+sha256: 2fd3911dfd60bbd8c1953e8d3772139c37fab81403f2b6b387cf7543df7342a4"""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
 from decimal import Decimal
 
 import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕60号"
 TITLE = "关于明确海门区2022年度公共租赁住房申请条件和保障标准的通知"
-SOURCE_SHA256 = "f85e433ee2f6de11e689beafb0b9e230d0839275625d5ab41fa7691568002bdc"
+SOURCE_SHA256 = "2fd3911dfd60bbd8c1953e8d3772139c37fab81403f2b6b387cf7543df7342a4"
 
 
 class FamilyType(enum.Enum):
@@ -64,6 +63,18 @@ _D_0_1 = Decimal("0.1")
 _D_0_3 = Decimal("0.3")
 _D_0_5 = Decimal("0.5")
 _D_0_7 = Decimal("0.7")
+_D_10 = Decimal("10")
+_D_12 = Decimal("12")
+_D_15 = Decimal("15")
+_D_180 = Decimal("180")
+_D_20 = Decimal("20")
+_D_30 = Decimal("30")
+_D_300 = Decimal("300")
+_D_45 = Decimal("45")
+_D_6 = Decimal("6")
+_D_60 = Decimal("60")
+_D_8 = Decimal("8")
+_D_80 = Decimal("80")
 
 CONST_market_rent: int = 10
 
@@ -247,13 +258,13 @@ def guarantee_area(*, household_size: int) -> Decimal:
     if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     if household_size == 1:
-        _v1 = 30
+        _v1 = _D_30
     elif household_size == 2:
-        _v1 = 45
+        _v1 = _D_45
     elif household_size == 3:
-        _v1 = 60
+        _v1 = _D_60
     elif 4 <= household_size:
-        _v1 = 80
+        _v1 = _D_80
     else:
         raise _rt.NoRuleApplies(
             "guarantee_area",
@@ -270,16 +281,16 @@ def explain_guarantee_area(*, household_size: int) -> _rt.Explanation:
     _tr = _rt.Tracer(_SITES)
     if household_size == 1:
         _tr.row("1人", 0)
-        _v1 = 30
+        _v1 = _D_30
     elif household_size == 2:
         _tr.row("2人", 1)
-        _v1 = 45
+        _v1 = _D_45
     elif household_size == 3:
         _tr.row("3人", 2)
-        _v1 = 60
+        _v1 = _D_60
     elif 4 <= household_size:
         _tr.row("4人及以上", 3)
-        _v1 = 80
+        _v1 = _D_80
     else:
         raise _rt.NoRuleApplies(
             "guarantee_area",
@@ -298,17 +309,17 @@ def rent_subsidy_rate(*, family_type: FamilyType, location: Location) -> Decimal
     if type(location) is not Location:
         location = _rt.enum_arg(Location, location, "location")
     if family_type is FamilyType.subsistence and location is Location.haimen_subdistrict:
-        _v1 = 20
+        _v1 = _D_20
     elif family_type is FamilyType.subsistence and location is Location.other:
-        _v1 = 12
+        _v1 = _D_12
     elif family_type is FamilyType.low_income and location is Location.haimen_subdistrict:
-        _v1 = 15
+        _v1 = _D_15
     elif family_type is FamilyType.low_income and location is Location.other:
-        _v1 = 8
+        _v1 = _D_8
     elif family_type is FamilyType.lower_middle_income and location is Location.haimen_subdistrict:
-        _v1 = 10
+        _v1 = _D_10
     elif family_type is FamilyType.lower_middle_income and location is Location.other:
-        _v1 = 6
+        _v1 = _D_6
     else:
         raise _rt.NoRuleApplies(
             "rent_subsidy_rate",
@@ -327,22 +338,22 @@ def explain_rent_subsidy_rate(*, family_type: FamilyType, location: Location) ->
     _tr = _rt.Tracer(_SITES)
     if family_type is FamilyType.subsistence and location is Location.haimen_subdistrict:
         _tr.row("subsistence, haimen_subdistrict", 4)
-        _v1 = 20
+        _v1 = _D_20
     elif family_type is FamilyType.subsistence and location is Location.other:
         _tr.row("subsistence, other", 5)
-        _v1 = 12
+        _v1 = _D_12
     elif family_type is FamilyType.low_income and location is Location.haimen_subdistrict:
         _tr.row("low_income, haimen_subdistrict", 6)
-        _v1 = 15
+        _v1 = _D_15
     elif family_type is FamilyType.low_income and location is Location.other:
         _tr.row("low_income, other", 7)
-        _v1 = 8
+        _v1 = _D_8
     elif family_type is FamilyType.lower_middle_income and location is Location.haimen_subdistrict:
         _tr.row("lower_middle_income, haimen_subdistrict", 8)
-        _v1 = 10
+        _v1 = _D_10
     elif family_type is FamilyType.lower_middle_income and location is Location.other:
         _tr.row("lower_middle_income, other", 9)
-        _v1 = 6
+        _v1 = _D_6
     else:
         raise _rt.NoRuleApplies(
             "rent_subsidy_rate",
@@ -382,7 +393,7 @@ def monthly_rent_subsidy(
         )
     rate = _decision_rent_subsidy_rate(family_type=family_type, location=location)
     subsidized_area = max(
-        (_decision_guarantee_area(household_size=household_size) - recognized_owned_area), 0
+        (_decision_guarantee_area(household_size=household_size) - recognized_owned_area), _D_0
     )
     return _rt.money((rate * subsidized_area))
 
@@ -416,7 +427,7 @@ def explain_monthly_rent_subsidy(
     _tr = _rt.Tracer(_SITES)
     rate = _decision_rent_subsidy_rate(family_type=family_type, location=location)
     subsidized_area = max(
-        (_decision_guarantee_area(household_size=household_size) - recognized_owned_area), 0
+        (_decision_guarantee_area(household_size=household_size) - recognized_owned_area), _D_0
     )
     return _tr.done(_rt.money((rate * subsidized_area)))
 
@@ -428,9 +439,9 @@ def worker_rent_subsidy(*, location: Location) -> Decimal:
     if type(location) is not Location:
         location = _rt.enum_arg(Location, location, "location")
     if location is Location.haimen_subdistrict:
-        _v1 = 300
+        _v1 = _D_300
     elif location is Location.other:
-        _v1 = 180
+        _v1 = _D_180
     else:
         raise _rt.NoRuleApplies(
             "worker_rent_subsidy",
@@ -447,10 +458,10 @@ def explain_worker_rent_subsidy(*, location: Location) -> _rt.Explanation:
     _tr = _rt.Tracer(_SITES)
     if location is Location.haimen_subdistrict:
         _tr.row("haimen_subdistrict", 10)
-        _v1 = 300
+        _v1 = _D_300
     elif location is Location.other:
         _tr.row("other", 11)
-        _v1 = 180
+        _v1 = _D_180
     else:
         raise _rt.NoRuleApplies(
             "worker_rent_subsidy",
@@ -505,7 +516,7 @@ def monthly_rent(*, family_type: FamilyType, household_size: int, actual_area: D
             },
         )
     area_inside = min(actual_area, _decision_guarantee_area(household_size=household_size))
-    area_beyond = max((actual_area - _decision_guarantee_area(household_size=household_size)), 0)
+    area_beyond = max((actual_area - _decision_guarantee_area(household_size=household_size)), _D_0)
     return _rt.money(
         (
             ((CONST_market_rent * inside_rate) * area_inside)
@@ -566,7 +577,7 @@ def explain_monthly_rent(
             },
         )
     area_inside = min(actual_area, _decision_guarantee_area(household_size=household_size))
-    area_beyond = max((actual_area - _decision_guarantee_area(household_size=household_size)), 0)
+    area_beyond = max((actual_area - _decision_guarantee_area(household_size=household_size)), _D_0)
     return _tr.done(
         _rt.money(
             (
@@ -1684,6 +1695,10 @@ def explain_bus_driver_eligible(
         )
     )
     return _tr.done(_v1)
+
+
+_decision_guarantee_area = guarantee_area
+_decision_rent_subsidy_rate = rent_subsidy_rate
 
 
 DECISIONS: dict[str, _rt.DecisionSpec] = {

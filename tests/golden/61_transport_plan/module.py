@@ -6,7 +6,6 @@ sha256: 50b81d768b61199c0c5ac27b0acb427bf8023297c22d84afaba3971a5d8cf99e"""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple

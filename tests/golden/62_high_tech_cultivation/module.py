@@ -6,7 +6,6 @@ sha256: a4be6b15b2791cdddc855644c17f01964f71b3cfb615d51fd284a585eb6ca742"""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple

@@ -2,19 +2,18 @@
 """海政办发〔2022〕63号 关于印发《南通市海门区总部（楼宇）经济攻坚行动方案（2022-2025）》的通知
 
 source: policies/63_headquarters_economy.pol
-sha256: 46351bd8b8af308f2ccff97d10c376fcff35d0f8d57a01492a61a26be7d07a40"""
+sha256: 273b62af65220faae275a73fc03e82110c2c7c17740f01a2711987fd8422670c"""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
 from decimal import Decimal
 
 import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕63号"
 TITLE = "关于印发《南通市海门区总部（楼宇）经济攻坚行动方案（2022-2025）》的通知"
-SOURCE_SHA256 = "46351bd8b8af308f2ccff97d10c376fcff35d0f8d57a01492a61a26be7d07a40"
+SOURCE_SHA256 = "273b62af65220faae275a73fc03e82110c2c7c17740f01a2711987fd8422670c"
 
 
 class Sector(enum.Enum):
@@ -100,6 +99,7 @@ BENCHMARK_LABELS: dict[Benchmark, str] = {
     Benchmark.nantong: "达到南通市对应行业中上水平",
 }
 
+_D_0 = Decimal("0")
 _D_0_03 = Decimal("0.03")
 _D_0_1 = Decimal("0.1")
 _D_0_2 = Decimal("0.2")
@@ -109,6 +109,15 @@ _D_0_5 = Decimal("0.5")
 _D_0_6 = Decimal("0.6")
 _D_0_7 = Decimal("0.7")
 _D_0_8 = Decimal("0.8")
+_D_1000000 = Decimal("1000000")
+_D_10000000 = Decimal("10000000")
+_D_1500000 = Decimal("1500000")
+_D_2000 = Decimal("2000")
+_D_2000000 = Decimal("2000000")
+_D_30000000 = Decimal("30000000")
+_D_500 = Decimal("500")
+_D_500000 = Decimal("500000")
+_D_6000000 = Decimal("6000000")
 
 # (clause, quote, position) of each rule, for explanations
 _SITES: tuple[tuple[str | None, str | None, str], ...] = (
@@ -379,7 +388,7 @@ def growth_reward(*, last_year_contribution: Decimal, this_year_contribution: De
     elif _D_0_6 <= growth:
         _v1 = increment * _D_0_8
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _rt.money(_v1)
 
 
@@ -429,7 +438,7 @@ def explain_growth_reward(
         _v1 = increment * _D_0_8
     else:
         _tr.row("否则", 5)
-        _v1 = 0
+        _v1 = _D_0
     return _tr.done(_rt.money(_v1))
 
 
@@ -513,9 +522,9 @@ def talent_reward(*, annual_salary: Decimal) -> Decimal:
     if not annual_salary.is_finite() or abs(annual_salary) > 10**18 or annual_salary < 0:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     if annual_salary >= 300000:
-        _v1 = min((annual_salary * _D_0_1), 500000)
+        _v1 = min((annual_salary * _D_0_1), _D_500000)
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _rt.money(_v1)
 
 
@@ -529,9 +538,9 @@ def explain_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     if _tr.cond(
         annual_salary >= 300000, "annual_salary 30万元及以上", 6, ("annual_salary", annual_salary)
     ):
-        _v1 = min((annual_salary * _D_0_1), 500000)
+        _v1 = min((annual_salary * _D_0_1), _D_500000)
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _tr.done(_rt.money(_v1))
 
 
@@ -547,7 +556,7 @@ def soe_talent_reward(*, annual_salary: Decimal) -> Decimal:
     if annual_salary >= 500000:
         _v1 = annual_salary * _D_0_1
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _rt.money(_v1)
 
 
@@ -563,7 +572,7 @@ def explain_soe_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     ):
         _v1 = annual_salary * _D_0_1
     else:
-        _v1 = 0
+        _v1 = _D_0
     return _tr.done(_rt.money(_v1))
 
 
@@ -575,7 +584,7 @@ def landing_subsidy(*, paid_in_capital: Decimal) -> Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
-    return _rt.money(min((paid_in_capital * _D_0_03), 10000000))
+    return _rt.money(min((paid_in_capital * _D_0_03), _D_10000000))
 
 
 def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
@@ -585,7 +594,7 @@ def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min((paid_in_capital * _D_0_03), 10000000)))
+    return _tr.done(_rt.money(min((paid_in_capital * _D_0_03), _D_10000000)))
 
 
 def landing_subsidy_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
@@ -639,7 +648,7 @@ def soe_landing_reward(*, paid_in_capital: Decimal) -> Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
-    return _rt.money(min((paid_in_capital * _D_0_03), 30000000))
+    return _rt.money(min((paid_in_capital * _D_0_03), _D_30000000))
 
 
 def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
@@ -649,7 +658,7 @@ def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min((paid_in_capital * _D_0_03), 30000000)))
+    return _tr.done(_rt.money(min((paid_in_capital * _D_0_03), _D_30000000)))
 
 
 def soe_landing_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
@@ -698,9 +707,9 @@ def mnc_startup_subsidy(*, mnc_type: MncType) -> Decimal:
     if type(mnc_type) is not MncType:
         mnc_type = _rt.enum_arg(MncType, mnc_type, "mnc_type")
     if mnc_type is MncType.regional_hq:
-        _v1 = 6000000
+        _v1 = _D_6000000
     elif mnc_type is MncType.functional:
-        _v1 = 2000000
+        _v1 = _D_2000000
     else:
         raise _rt.NoRuleApplies(
             "mnc_startup_subsidy",
@@ -717,10 +726,10 @@ def explain_mnc_startup_subsidy(*, mnc_type: MncType) -> _rt.Explanation:
     _tr = _rt.Tracer(_SITES)
     if mnc_type is MncType.regional_hq:
         _tr.row("regional_hq", 8)
-        _v1 = 6000000
+        _v1 = _D_6000000
     elif mnc_type is MncType.functional:
         _tr.row("functional", 9)
-        _v1 = 2000000
+        _v1 = _D_2000000
     else:
         raise _rt.NoRuleApplies(
             "mnc_startup_subsidy",
@@ -807,7 +816,7 @@ def soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> Decimal:
         or new_paid_in_capital < 0
     ):
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
-    return _rt.money(min((new_paid_in_capital * _D_0_03), 6000000))
+    return _rt.money(min((new_paid_in_capital * _D_0_03), _D_6000000))
 
 
 def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanation:
@@ -823,7 +832,7 @@ def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanati
     ):
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min((new_paid_in_capital * _D_0_03), 6000000)))
+    return _tr.done(_rt.money(min((new_paid_in_capital * _D_0_03), _D_6000000)))
 
 
 def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> Decimal:
@@ -852,7 +861,7 @@ def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> 
             "policies/63_headquarters_economy.pol:242:11",
             {"new_paid_in_capital": new_paid_in_capital, "benchmark": benchmark},
         )
-    return _rt.money(min((new_paid_in_capital * _D_0_03), cap))
+    return _rt.money(min((new_paid_in_capital * _D_0_03), Decimal(cap)))
 
 
 def explain_hq_upgrade_reward(
@@ -884,7 +893,7 @@ def explain_hq_upgrade_reward(
             "policies/63_headquarters_economy.pol:242:11",
             {"new_paid_in_capital": new_paid_in_capital, "benchmark": benchmark},
         )
-    return _tr.done(_rt.money(min((new_paid_in_capital * _D_0_03), cap)))
+    return _tr.done(_rt.money(min((new_paid_in_capital * _D_0_03), Decimal(cap))))
 
 
 def max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -> Decimal:
@@ -899,9 +908,9 @@ def max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -> Decima
     if not rented_area.is_finite() or abs(rented_area) > 10**18 or rented_area < 0:
         raise _rt.InputError("rented_area", "a number (平方米) ≥ 0", rented_area)
     if hq_type is HqType.manufacturing:
-        _v1 = 10 * min(rented_area, 2000)
+        _v1 = 10 * min(rented_area, _D_2000)
     elif hq_type is HqType.modern_services:
-        _v1 = 20 * min(rented_area, 500)
+        _v1 = 20 * min(rented_area, _D_500)
     else:
         raise _rt.NoRuleApplies(
             "max_monthly_rent_subsidy",
@@ -922,10 +931,10 @@ def explain_max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -
     _tr = _rt.Tracer(_SITES)
     if hq_type is HqType.manufacturing:
         _tr.row("manufacturing", 12)
-        _v1 = 10 * min(rented_area, 2000)
+        _v1 = 10 * min(rented_area, _D_2000)
     elif hq_type is HqType.modern_services:
         _tr.row("modern_services", 13)
-        _v1 = 20 * min(rented_area, 500)
+        _v1 = 20 * min(rented_area, _D_500)
     else:
         raise _rt.NoRuleApplies(
             "max_monthly_rent_subsidy",
@@ -946,9 +955,9 @@ def soe_office_purchase_subsidy(*, has_local_own_office: bool, purchased_area: D
     if not purchased_area.is_finite() or abs(purchased_area) > 10**18 or purchased_area < 0:
         raise _rt.InputError("purchased_area", "a number (平方米) ≥ 0", purchased_area)
     if has_local_own_office:
-        _v1 = 0
+        _v1 = _D_0
     else:
-        _v1 = min((1000 * purchased_area), 10000000)
+        _v1 = min((1000 * purchased_area), _D_10000000)
     return _rt.money(_v1)
 
 
@@ -964,9 +973,9 @@ def explain_soe_office_purchase_subsidy(
         raise _rt.InputError("purchased_area", "a number (平方米) ≥ 0", purchased_area)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 14):
-        _v1 = 0
+        _v1 = _D_0
     else:
-        _v1 = min((1000 * purchased_area), 10000000)
+        _v1 = min((1000 * purchased_area), _D_10000000)
     return _tr.done(_rt.money(_v1))
 
 
@@ -984,9 +993,9 @@ def soe_annual_rent_subsidy(*, has_local_own_office: bool, annual_rent_paid: Dec
     if not annual_rent_paid.is_finite() or abs(annual_rent_paid) > 10**18 or annual_rent_paid < 0:
         raise _rt.InputError("annual_rent_paid", "a number (元) ≥ 0", annual_rent_paid)
     if has_local_own_office:
-        _v1 = 0
+        _v1 = _D_0
     else:
-        _v1 = min((annual_rent_paid * _D_0_5), 1500000)
+        _v1 = min((annual_rent_paid * _D_0_5), _D_1500000)
     return _rt.money(_v1)
 
 
@@ -1004,9 +1013,9 @@ def explain_soe_annual_rent_subsidy(
         raise _rt.InputError("annual_rent_paid", "a number (元) ≥ 0", annual_rent_paid)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 15):
-        _v1 = 0
+        _v1 = _D_0
     else:
-        _v1 = min((annual_rent_paid * _D_0_5), 1500000)
+        _v1 = min((annual_rent_paid * _D_0_5), _D_1500000)
     return _tr.done(_rt.money(_v1))
 
 
@@ -1022,9 +1031,9 @@ def renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -> Decima
     if not audited_cost.is_finite() or abs(audited_cost) > 10**18 or audited_cost < 0:
         raise _rt.InputError("audited_cost", "a number (元) ≥ 0", audited_cost)
     if kind is RenovationKind.whole:
-        _v1 = min((audited_cost * _D_0_4), 1000000)
+        _v1 = min((audited_cost * _D_0_4), _D_1000000)
     elif kind is RenovationKind.single:
-        _v1 = min((audited_cost * _D_0_3), 500000)
+        _v1 = min((audited_cost * _D_0_3), _D_500000)
     else:
         raise _rt.NoRuleApplies(
             "renovation_subsidy",
@@ -1045,10 +1054,10 @@ def explain_renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -
     _tr = _rt.Tracer(_SITES)
     if kind is RenovationKind.whole:
         _tr.row("whole", 16)
-        _v1 = min((audited_cost * _D_0_4), 1000000)
+        _v1 = min((audited_cost * _D_0_4), _D_1000000)
     elif kind is RenovationKind.single:
         _tr.row("single", 17)
-        _v1 = min((audited_cost * _D_0_3), 500000)
+        _v1 = min((audited_cost * _D_0_3), _D_500000)
     else:
         raise _rt.NoRuleApplies(
             "renovation_subsidy",
@@ -1727,7 +1736,7 @@ def explain_functional_hq_qualified(
             _tr.named(
                 _tr.cond(
                     served_entities_outside >= 2,
-                    "served_entities_outside 2家以上",
+                    "served_entities_outside >= 2家",
                     46,
                     ("served_entities_outside", served_entities_outside),
                 ),
