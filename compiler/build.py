@@ -42,9 +42,9 @@ def format_source(code: str) -> str:
 
 def diagrams(compiled: driver.Compiled) -> dict[str, str]:
     """name -> DOT source for every diagram of a policy."""
-    from polc.viz import decisions, flows
+    from polc.viz import decisions, document, flows
     assert compiled.policy is not None
-    out: dict[str, str] = {}
+    out: dict[str, str] = {"document": document.document_graph(compiled.policy).source}
     for d in compiled.policy.decisions:
         out[f"decision_{d.name}"] = decisions.decision_graph(compiled.policy, d).source
     out.update(flows.policy_graphs(compiled.policy))

@@ -1,0 +1,41 @@
+"""The document card: one diagram per policy, even one with no rules.
+
+A reviewer opening any notice's diagrams first sees what it is: its 文号,
+title, issuer and dates, what the policy encodes (decisions, flows, ladders,
+working groups, bodies), and the readings it states.
+"""
+
+from __future__ import annotations
+
+import graphviz
+
+from polc.compiler import ir
+
+from .common import label, new_graph, wrap
+
+
+def document_graph(policy: ir.Policy) -> graphviz.Digraph:
+    headers = dict(policy.headers)
+    g = new_graph("document", f"{policy.docno} {headers.get('标题', '')}")
+    card = [policy.docno, wrap(headers.get("标题", ""), 24)]
+    card += [f"{k}: {headers[k]}" for k in ("发文机关", "成文日期", "施行日期") if k in headers]
+    g.node("doc", label("\n".join(card)), shape="note", style="bold")
+    parts = [
+        ("decisions", "决策", [f"{d.name}: {d.label}" for d in policy.decisions]),
+        ("flows", "流程", [f"{f.name}: {f.label}" for f in policy.flows]),
+        ("ladders", "阶梯", [f"{lad.name}: {lad.label}" for lad in policy.ladders]),
+        ("groups", "工作组", [f"{gr.label}" for gr in policy.groups]),
+        ("bodies", "机构与角色", [b.label for b in policy.bodies]
+         + [r.title for r in policy.roles]),
+    ]
+    for node, title, lines in parts:
+        if not lines:
+            continue
+        g.node(node, label(f"{title}（{len(lines)}）\n" + "\n".join(wrap(x, 30) for x in lines)),
+               shape="box")
+        g.edge("doc", node)
+    if policy.readings:
+        g.node("readings", label(f"解读（{len(policy.readings)}）: polc check 列出全部"),
+               shape="note", style="filled", fillcolor="#fff6d5")
+        g.edge("doc", "readings", style="dashed")
+    return g
