@@ -16,16 +16,26 @@ already carry the resolved operators).  On boxes the analyses are exact:
 Every finding carries a concrete counterexample.  Conditions that cannot be
 boxed (arithmetic on two inputs, 取 another decision, locals) make the
 analysis that needs them skip silently: a missed finding is better than a
-false one.
+false one.  An analysis that runs out of its work budget (a pathological
+policy) stops with note N608 on that decision, never silently.
+
+The analyses are sized for policies of 10,000 rows: table overlaps sweep
+rows sorted on one ordered key within buckets of equal enum cells, gaps sweep
+the breakpoints of one dimension at a time, shadowing keeps the union of
+earlier one-input rows as merged interval sets, and the monotonicity of
+one-input levels is decided from prefix/suffix maxima instead of all pairs.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import itertools
 import math
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -36,19 +46,110 @@ from .units import MONEY
 Num = int | Decimal
 # boxes larger than this are given up on: the analyses are for readable policies
 MAX_BOXES = 4096
+# the work budget of one analysis: a fixed part for small but tangled policies,
+# plus a part per row so that large regular policies (one sweep, a few steps per
+# row) finish while a pathological one stops in well under a second or two
 MAX_STEPS = 20000
+STEPS_PER_ROW = 40
 
 
 class _GiveUp(Exception):
-    """The analysis would be too expensive; skip it silently."""
+    """The analysis would be too expensive; stop it (the caller says so in a note)."""
+
+
+# ---------------------------------------------------------------- cuts
+# A cut is a position between points of an ordered dimension: (v, 0) lies just
+# below v, (v, 1) just above it, ±inf at the ends.  An interval is the points
+# between its lower and upper cut, so intersection, containment and adjacency
+# become tuple comparisons and intervals can be sorted and swept.  On integer
+# dimensions the upper cut of [a, b] is (b + 1, 0): [1, 3] and [4, 5] then touch,
+# as they do (no integer lies between them).
+
+Cut = tuple[Num | float, int]
+_LOW: Cut = (-math.inf, 0)
+_HIGH: Cut = (math.inf, 0)
+
+
+def _lcut(c: Iv) -> Cut:
+    if c.lo is None:
+        return _LOW
+    return (c.lo, 0 if c.lo_c else 1)
+
+
+def _ucut(c: Iv, kind: str) -> Cut:
+    if c.hi is None:
+        return _HIGH
+    if kind == "int":
+        return (c.hi + 1, 0)  # integer intervals are normalised closed
+    return (c.hi, 1 if c.hi_c else 0)
+
+
+def _between(lo: Cut, hi: Cut, kind: str) -> Iv | None:
+    """The interval between two cuts; None when it holds no point."""
+    lv = None if lo[0] == -math.inf else lo[0]
+    hv = None if hi[0] == math.inf else hi[0]
+    if kind == "int":
+        return _norm(Iv(lv, True, None if hv is None else hv - 1, True), kind)  # type: ignore[operator]
+    return _norm(Iv(lv, lo[1] == 0, hv, hi[1] == 1), kind)  # type: ignore[arg-type]
+
+
+class _IvSet:
+    """A union of intervals of one dimension, kept as sorted, disjoint, merged
+    components, so adding one and asking whether it contains one take log time."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.los: list[Cut] = []
+        self.his: list[Cut] = []
+
+    def add(self, c: Iv) -> None:
+        lo, hi = _lcut(c), _ucut(c, self.kind)
+        # components that overlap or touch [lo, hi) merge with it
+        a = bisect.bisect_left(self.his, lo)
+        b = bisect.bisect_right(self.los, hi)
+        if a < b:
+            lo, hi = min(lo, self.los[a]), max(hi, self.his[b - 1])
+        self.los[a:b] = [lo]
+        self.his[a:b] = [hi]
+
+    def remove(self, c: Iv) -> None:
+        lo, hi = _lcut(c), _ucut(c, self.kind)
+        a = bisect.bisect_right(self.his, lo)
+        b = bisect.bisect_left(self.los, hi)
+        if a >= b:
+            return
+        # the components cut by [lo, hi) keep what lies outside it
+        keep = [(p, q) for p, q in ((self.los[a], lo), (hi, self.his[b - 1])) if p < q]
+        self.los[a:b] = [p for p, _ in keep]
+        self.his[a:b] = [q for _, q in keep]
+
+    def contains(self, c: Iv) -> bool:
+        lo, hi = _lcut(c), _ucut(c, self.kind)
+        k = bisect.bisect_right(self.los, lo) - 1
+        return k >= 0 and self.his[k] >= hi
+
+    def meeting(self, c: Iv) -> list[Iv]:
+        """The components that meet `c`."""
+        lo, hi = _lcut(c), _ucut(c, self.kind)
+        a = bisect.bisect_right(self.his, lo)
+        b = bisect.bisect_left(self.los, hi)
+        out = []
+        for k in range(a, b):
+            iv = _between(self.los[k], self.his[k], self.kind)
+            if iv is not None:
+                out.append(iv)
+        return out
 
 
 # ---------------------------------------------------------------- intervals
 
 
-@attrs.frozen
-class Iv:
-    """An interval; None bounds are infinite.  Integer dimensions keep closed bounds."""
+class Iv(NamedTuple):
+    """An interval; None bounds are infinite.  Integer dimensions keep closed bounds.
+
+    A named tuple rather than an attrs class: the analyses build hundreds of
+    thousands of intervals on large policies and a frozen attrs __init__ costs
+    three times as much."""
 
     lo: Num | None
     lo_c: bool
@@ -133,6 +234,7 @@ class Space:
         self.dims: dict[str, Dim] = {}
         self.consts = {c.name: c.expr for c in policy.consts}
         self.steps = 0
+        self.budget = MAX_STEPS
         for p in params:
             dim = self._dim(policy.input(p))
             if dim is not None:
@@ -154,9 +256,9 @@ class Space:
             return None if dom is None else Dim(inp.name, kind, dom, t)
         return None  # date-times, roles, lists: not analysed
 
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
+    def tick(self, n: int = 1) -> None:
+        self.steps += n
+        if self.steps > self.budget:
             raise _GiveUp
 
     def con(self, box: Box, d: str) -> Con:
@@ -284,35 +386,101 @@ class Space:
     def uncovered(self, region: Box, boxes: list[Box]) -> Box | None:
         """A non-empty sub-box of `region` that no box covers (lowest first), or None.
 
-        Splits the region on the boundaries of the boxes that cut it, never on
-        a full grid, so the cost follows the number of boxes that matter.
+        Sweeps the dimensions in name order: the region is cut at the boundaries
+        of the boxes on the first dimension, and each piece is searched on the
+        remaining dimensions with only the boxes that span it.  On one dimension
+        the hole is the lowest maximal uncovered interval; the work follows the
+        number of boundaries, never a full grid, and never recurses per box.
         """
-        self.tick()
+        self.tick(1 + len(boxes))  # before the filter: it costs a meet per box
         live = [b for b in boxes if self.meet(region, b) is not None]
         if not live:
             return region
-        for b in live:
-            if self.contains(b, region):
-                return None
-        b = live[0]
-        for d in sorted(b):
-            rc, bc, kind = self.con(region, d), b[d], self.dims[d].kind
-            if _subset(rc, bc, kind):
-                continue
-            inside = _meet(rc, bc, kind)
-            outside = _minus(rc, bc, kind)
-            parts: list[Con] = []
-            if outside and isinstance(rc, Iv) and isinstance(outside[0], Iv) and \
-                    inside is not None and _before(outside[0], inside):
-                parts = [outside[0], inside] + outside[1:]
-            else:
-                parts = ([inside] if inside is not None else []) + outside
-            for part in parts:
-                found = self.uncovered({**region, d: part}, live)
-                if found is not None:
-                    return found
+        return self._hole(region, live, sorted(_dims_of(live)))
+
+    def _hole(self, region: Box, boxes: list[Box], dims: list[str]) -> Box | None:
+        """`uncovered` for boxes that all meet `region` and only cut it on `dims`."""
+        self.tick()
+        if not boxes:
+            return region
+        if not dims:
             return None
-        raise AssertionError("a live box that does not cut the region contains it")
+        d, rest = dims[0], dims[1:]
+        kind = self.dims[d].kind
+        rc = self.con(region, d)
+        # a box that spans the region on the later dimensions covers all of its
+        # piece of this one: such boxes are counted, never searched further
+        self.tick(len(boxes))
+        full = [all(_subset(self.con(region, e), self.con(b, e), self.dims[e].kind)
+                    for e in rest if e in b) for b in boxes]
+        if isinstance(rc, frozenset):
+            return self._hole_set(region, boxes, d, rest, rc, full)
+        assert isinstance(rc, Iv)
+        lo_r, hi_r = _lcut(rc), _ucut(rc, kind)
+        starts: dict[Cut, list[int]] = {}
+        ends: dict[Cut, list[int]] = {}
+        for k, b in enumerate(boxes):
+            m = _meet(rc, self.con(b, d), kind)
+            assert isinstance(m, Iv)
+            starts.setdefault(_lcut(m), []).append(k)
+            ends.setdefault(_ucut(m, kind), []).append(k)
+        cuts = sorted({lo_r, hi_r, *starts, *ends})
+        n_full = 0
+        partial: dict[int, None] = {}  # the boxes spanning the current piece that are not full
+        for cut, nxt in itertools.pairwise(cuts):
+            for k in ends.get(cut, ()):
+                if full[k]:
+                    n_full -= 1
+                else:
+                    del partial[k]
+            for k in starts.get(cut, ()):
+                if full[k]:
+                    n_full += 1
+                else:
+                    partial[k] = None
+            if n_full:
+                continue
+            piece = _between(cut, nxt, kind)
+            if piece is None:
+                continue
+            sub = {**region, d: piece}
+            if not partial:
+                return sub
+            self.tick(len(partial))
+            found = self._hole(sub, [boxes[k] for k in sorted(partial)], rest)
+            if found is not None:
+                return found
+        return None
+
+    def _hole_set(self, region: Box, boxes: list[Box], d: str, rest: list[str],
+                  rc: frozenset, full: list[bool]) -> Box | None:
+        """`_hole` on an enum or yes/no dimension: members grouped by the boxes
+        that hold them, the groups of earlier boxes first (as a split on the first
+        box would), then the members no constraining box holds."""
+        always = [k for k, b in enumerate(boxes) if d not in b]
+        holders: dict[object, list[int]] = {m: [] for m in rc}
+        for k, b in enumerate(boxes):
+            c = b.get(d)
+            if isinstance(c, frozenset):
+                for m in c & rc:
+                    holders[m].append(k)
+        groups: dict[tuple[int, ...], list[object]] = {}
+        for m, ks in holders.items():
+            groups.setdefault(tuple(ks), []).append(m)
+        order = sorted(groups.items(), key=lambda g: (g[0] or (len(boxes),),
+                                                      min(str(m) for m in g[1])))
+        for ks, members in order:
+            spanning = sorted([*always, *ks])
+            if any(full[k] for k in spanning):
+                continue
+            sub = {**region, d: frozenset(members)}
+            if not spanning:
+                return sub
+            self.tick(len(spanning))
+            found = self._hole(sub, [boxes[k] for k in spanning], rest)
+            if found is not None:
+                return found
+        return None
 
     def point(self, box: Box, dims: Iterable[str]) -> dict[str, object]:
         return {d: _pick(self.con(box, d)) for d in dims}
@@ -333,11 +501,13 @@ def _before(a: Iv, b: Iv) -> bool:
 
 
 def _dedupe(boxes: list[Box]) -> list[Box]:
+    # keyed on the items, which are hashable: a list scan was quadratic in boxes
     out: list[Box] = []
-    seen: list[Box] = []
+    seen: set[frozenset[tuple[str, Con]]] = set()
     for b in boxes:
-        if b not in seen:
-            seen.append(b)
+        key = frozenset(b.items())
+        if key not in seen:
+            seen.add(key)
             out.append(b)
     return out
 
@@ -459,12 +629,22 @@ class Analyser:
                 self.walk(let.expr, space, ctx)
             self.walk(dec.result, space, ctx)
 
-    def guarded(self, space: Space, fn: object, *args: object) -> None:
+    def guarded(self, space: Space, e: ir.LevelsE | ir.RulesE | ir.TableE, fn: object,
+                *args: object) -> None:
         space.steps = 0
+        space.budget = MAX_STEPS + STEPS_PER_ROW * len(e.rows)
         try:
             fn(*args)  # type: ignore[operator]
         except _GiveUp:
-            pass
+            # findings made before the budget ran out stand; say that the rest is
+            # unknown rather than let a clean run suggest the decision is clean
+            what = {ir.LevelsE: "取最严重", ir.RulesE: "依次", ir.TableE: "查表"}[type(e)]
+            self.d.note("N608", f"{what} 过于复杂（{len(e.rows)} 行），静态分析（缺口、重叠、"
+                        "遮蔽、单调）未做完，已中止", e.span,
+                        hint="split the decision into smaller tables or simplify its "
+                             "conditions to have it analysed in full")
+        finally:
+            space.budget = MAX_STEPS
 
     def walk(self, e: ir.Expr, space: Space, ctx: Ctx) -> None:
         if isinstance(e, ir.IfE):
@@ -476,22 +656,24 @@ class Analyser:
                 self.walk(branch, space, sub)
             return
         if isinstance(e, ir.LevelsE):
-            self.guarded(space, self.levels, e, space, ctx)
+            self.guarded(space, e, self.levels, e, space, ctx)
             if e.otherwise is not None:
                 self.walk(e.otherwise.expr, space, self._after(space, ctx,
                                                                [r.cond for r in e.rows]))
             return
         if isinstance(e, ir.RulesE):
-            self.guarded(space, self.rules, e, space, ctx)
-            for i, row in enumerate(e.rows):
-                sub = self._after(space, ctx, [r.cond for r in e.rows[:i]])
+            self.guarded(space, e, self.rules, e, space, ctx)
+            # the context after rules 0..i-1 is built once, one rule at a time
+            # (recomputing it from ctx for every rule was quadratic)
+            sub = ctx
+            for row in e.rows:
                 self.walk(row.expr, space, self._with(space, sub, row.cond))
+                sub = self._after(space, sub, [row.cond])
             if e.otherwise is not None:
-                self.walk(e.otherwise.expr, space, self._after(space, ctx,
-                                                               [r.cond for r in e.rows]))
+                self.walk(e.otherwise.expr, space, sub)
             return
         if isinstance(e, ir.TableE):
-            self.guarded(space, self.table, e, space, ctx)
+            self.guarded(space, e, self.table, e, space, ctx)
             for row in e.rows:
                 self.walk(row.expr, space, ctx)
             if e.otherwise is not None:
@@ -533,10 +715,13 @@ class Analyser:
     def shadowed(self, space: Space, ctx: Ctx, rows: list[tuple[list[Box] | None, ir.Site]],
                  what: str) -> None:
         """W605: a row whose whole region is taken by earlier rows."""
+        earlier = _Union(space)
+        hulls: dict[object, list[int]] = {}  # rows by the hull of their region
         for i, (boxes, site) in enumerate(rows):
             if boxes is None:
                 continue
-            earlier = [b for prev, _ in rows[:i] if prev is not None for b in prev]
+            space.tick()
+            hull = _hull(space, boxes)
             reachable = [m for r in ctx.boxes for b in boxes
                          for m in [space.meet(r, b)] if m is not None]
             if not reachable:
@@ -546,20 +731,22 @@ class Analyser:
                     msg = f"{what}在允许的取值范围内永远不会适用"
                 self.d.warning("W605", msg, site.span,
                                hint="remove the row or correct its condition")
-                continue
-            if not earlier:
-                continue
-            if all(space.uncovered(r, earlier) is None for r in reachable):
-                same = [j for j, (prev, _) in enumerate(rows[:i]) if prev is not None
-                        and _same_region(space, prev, boxes)]
+            elif earlier and all(earlier.covers(r) for r in reachable):
+                # equal regions have equal hulls: only rows with this hull are compared
+                same = [j for j in hulls.get(hull, ())
+                        if _same_region(space, rows[j][0] or [], boxes)]
+                firsts = itertools.islice((j for j in range(i) if rows[j][0] is not None), 3)
                 related = [(rows[j][1].span, "this earlier row takes every case")
-                           for j in (same or range(i)) if rows[j][0] is not None][:3]
+                           for j in (same[:3] or firsts)]
                 if same:
                     msg = f"{what}与前面的第 {same[0] + 1} 行条件相同，永远不会适用"
                 else:
                     msg = f"{what}被前面的行完全遮蔽，永远不会适用"
                 self.d.warning("W605", msg, site.span, related=related,
                                hint="reorder the rows, or remove the unreachable one")
+            for b in boxes:
+                earlier.add(b)
+            hulls.setdefault(hull, []).append(i)
 
     # ------------------------------------------------------------ 取最严重
     def levels(self, e: ir.LevelsE, space: Space, ctx: Ctx) -> None:
@@ -578,27 +765,18 @@ class Analyser:
         """W607: more of a quantity must never give a less severe level."""
         if ctx.fuzzy & _dims_of(b for r in rows for b in r):
             return
-        eff: list[list[Box]] = []
-        before: list[Box] = list(ctx.boxes)
-        for r in rows:
-            eff.append(space.and_(before, r))
-            before = space.and_(before, space.not_(r))
         quantities = sorted(d for d in _dims_of(b for r in rows for b in r)
                             if space.dims[d].kind != "set" and space.dims[d].type.kind != "date")
-        for x in quantities:
-            worse: tuple[int, int, Box, Box] | None = None  # more x, less severe
-            better = False  # more x, more severe
-            for i in range(len(eff)):
-                for j in range(i + 1, len(eff)):
-                    for a in eff[i]:
-                        for b in eff[j]:
-                            space.tick()
-                            pair = _step(space, x, a, b)
-                            if pair is not None and worse is None:
-                                worse = (i, j, *pair)
-                            if _step(space, x, b, a) is not None:
-                                better = True
-            if worse is not None and better:
+        alone = _dims_of(b for r in rows for b in r) | _dims_of(ctx.boxes)
+        if len(quantities) == 1 and alone == set(quantities):
+            # one input throughout: the level as a function of it is a sequence of
+            # intervals, decided in n log n (the pairwise search is quadratic)
+            found = _worse_1d(space, quantities[0], ctx, rows)
+            steps = [] if found is None else [(quantities[0], found)]
+        else:
+            steps = self._worse_boxes(space, ctx, rows, quantities)
+        for x, worse in steps:
+            if worse is not None:
                 i, j, lo_box, hi_box = worse
                 shown = sorted(_dims_of(b for r in rows for b in r) - {x})
                 rest = space.show_point(space.point(lo_box, shown))
@@ -616,6 +794,30 @@ class Analyser:
                          "of the two levels")
                 return
 
+    def _worse_boxes(self, space: Space, ctx: Ctx, rows: list[list[Box]], quantities: list[str]
+                     ) -> Iterator[tuple[str, tuple[int, int, Box, Box] | None]]:
+        """Per quantity, the first step to a less severe level, when steps to a more
+        severe one exist too: all pairs of boxes, for levels over several inputs."""
+        eff: list[list[Box]] = []
+        before: list[Box] = list(ctx.boxes)
+        for r in rows:
+            eff.append(space.and_(before, r))
+            before = space.and_(before, space.not_(r))
+        for x in quantities:
+            worse: tuple[int, int, Box, Box] | None = None  # more x, less severe
+            better = False  # more x, more severe
+            for i in range(len(eff)):
+                for j in range(i + 1, len(eff)):
+                    for a in eff[i]:
+                        for b in eff[j]:
+                            space.tick()
+                            pair = _step(space, x, a, b)
+                            if pair is not None and worse is None:
+                                worse = (i, j, *pair)
+                            if _step(space, x, b, a) is not None:
+                                better = True
+            yield x, (worse if better else None)
+
     # ------------------------------------------------------------ 依次
     def rules(self, e: ir.RulesE, space: Space, ctx: Ctx) -> None:
         boxes = [space.dnf(r.cond) for r in e.rows]
@@ -631,23 +833,59 @@ class Analyser:
         # with an unboxable context the whole domain stands in: overlaps are
         # ambiguous wherever they lie, the language requires rows never to overlap
         region = list(ctx.boxes) if not (ctx.fuzzy & keyed.inputs) else [{}]
+        # each row is reported against its first earlier row that is identical or
+        # overlaps it inside the region (as a scan of all earlier rows would);
+        # identical rows come from a dict, overlaps from _overlaps' sweep
+        first_same: dict[int, int] = {}
+        seen: dict[tuple[ir.Test, ...], int] = {}
+        for j, row in enumerate(e.rows):
+            if row.tests in seen:
+                first_same[j] = seen[row.tests]
+            else:
+                seen[row.tests] = j
+        # rows with the same box (duplicates, or equal up to the key's domain) are
+        # swept once: many copies of one row would otherwise make the sweep quadratic
+        same_box: dict[frozenset[tuple[str, Con]], list[int]] = {}
+        for k, r in enumerate(rows):
+            if r is not None:
+                same_box.setdefault(frozenset(r.items()), []).append(k)
+        members = {ks[0]: ks for ks in same_box.values()}
+        first_hit: dict[int, tuple[int, Box]] = {}
+
+        def hit(i: int, j: int, box: Box) -> None:
+            if j not in first_hit or i < first_hit[j][0]:
+                first_hit[j] = (i, box)
+
+        def region_hit(both: Box | None) -> Box | None:
+            for r in region if both is not None else ():
+                m = keyed.space.meet(r, both)  # type: ignore[arg-type]
+                if m is not None:
+                    return m
+            return None
+
+        for c, ks in members.items():
+            box = region_hit(rows[c]) if len(ks) > 1 else None
+            for j in ks[1:] if box is not None else ():
+                hit(c, j, box)  # type: ignore[arg-type]
+        for a, b in _overlaps(keyed, rows, sorted(members)):
+            box = region_hit(keyed.space.meet(rows[a], rows[b]))  # type: ignore[arg-type]
+            if box is None:
+                continue
+            for one, other in ((members[a], members[b]), (members[b], members[a])):
+                for j in other:
+                    if one[0] < j:
+                        hit(one[0], j, box)
         for j, row_j in enumerate(e.rows):
-            rj = rows[j]
-            for i in range(j):
-                ri, row_i = rows[i], e.rows[i]
-                if row_i.tests == row_j.tests:
-                    self.d.error("E604", "查表 的这一行与前面的行完全相同", row_j.site.span,
-                                 related=[(row_i.site.span, "the same row")],
-                                 hint="remove one of the two rows")
-                    break
-                if ri is None or rj is None:
-                    continue
-                both = keyed.space.meet(ri, rj)
-                hits = [] if both is None else [
-                    m for r in region for m in [keyed.space.meet(r, both)] if m is not None]
-                if not hits:
-                    continue
-                shown = keyed.show(keyed.space.point(hits[0], keyed.names))
+            same, hit = first_same.get(j), first_hit.get(j)
+            if same is not None and (hit is None or same <= hit[0]):
+                self.d.error("E604", "查表 的这一行与前面的行完全相同", row_j.site.span,
+                             related=[(e.rows[same].site.span, "the same row")],
+                             hint="remove one of the two rows")
+                continue
+            if hit is not None:
+                i, box = hit
+                row_i = e.rows[i]
+                shown = keyed.show(keyed.space.point(box, keyed.names))
                 if _same_expr(row_i.expr, row_j.expr):
                     self.d.warning("W603", f"查表 的两行重叠（结果相同）：{shown} 同时"
                                    "匹配这一行和前面的行", row_j.site.span,
@@ -659,7 +897,6 @@ class Analyser:
                                  related=[(row_i.site.span, "also matches")],
                                  hint="rows of a table must not overlap: move a boundary "
                                       "with （含）/（不含） or an interval [a, b)")
-                break
         self.order(e, keyed)
         if e.otherwise is None and keyed.complete and not (ctx.fuzzy & keyed.inputs):
             covering = [r for r in rows if r is not None]
@@ -701,6 +938,125 @@ class Analyser:
                 return
 
 
+def _overlaps(keyed: _TableSpace, rows: list[Box | None], ks: list[int]
+              ) -> Iterator[tuple[int, int]]:
+    """The pairs i < j of the boxed rows `ks` that may overlap: every overlapping
+    pair, and few others.  Rows are bucketed by their enum/yes-no cells (a `*` cell matches
+    every bucket, so rows with `*` in different places are bucketed per pair of
+    patterns), then swept on an ordered key: sorted by lower bound, each row
+    meets exactly the earlier rows whose upper bound lies above its lower bound."""
+    space = keyed.space
+    sets = [d for d in keyed.names if space.dims[d].kind == "set"]
+    ordered = [d for d in keyed.names if space.dims[d].kind != "set"]
+    patterns: dict[tuple[bool, ...], list[int]] = {}
+    for k in ks:
+        r = rows[k]
+        if r is not None:
+            patterns.setdefault(tuple(d in r for d in sets), []).append(k)
+    keys = list(patterns)
+    for a, pa in enumerate(keys):
+        for pb in keys[a:]:
+            common = [d for d, x, y in zip(sets, pa, pb, strict=True) if x and y]
+            left = _bucket(rows, patterns[pa], common)
+            right = left if pb == pa else _bucket(rows, patterns[pb], common)
+            for cell, here in left.items():
+                other = right.get(cell)
+                if other is None:
+                    continue
+                for i, j in _sweep(keyed, rows, ordered, here, None if pb == pa else other):
+                    yield (i, j) if i < j else (j, i)
+
+
+def _bucket(rows: list[Box | None], ks: list[int], dims: list[str]) -> dict[tuple[Con, ...],
+                                                                         list[int]]:
+    out: dict[tuple[Con, ...], list[int]] = {}
+    for k in ks:
+        r = rows[k]
+        assert r is not None
+        out.setdefault(tuple(r[d] for d in dims), []).append(k)
+    return out
+
+
+def _sweep(keyed: _TableSpace, rows: list[Box | None], ordered: list[str], a: list[int],
+           b: list[int] | None) -> Iterator[tuple[int, int]]:
+    """Pairs within `a` (b None) or across `a` and `b` whose cells meet on every
+    ordered key in `ordered`; with no ordered key, every pair.
+
+    Rows with the same interval on the sweep key form a column, and columns are
+    swept (sorted by lower bound, each meets the open columns whose upper bound
+    lies above it); within a column and between two columns that meet, the
+    remaining keys are swept the same way.  A grid of bands over two keys then
+    costs n log n, not n times the rows of a band."""
+    space = keyed.space
+    if not ordered:
+        if b is None:
+            for x, y in itertools.combinations(a, 2):
+                space.tick()
+                yield x, y
+        else:
+            for x in a:
+                space.tick(1 + len(b))
+                for y in b:
+                    yield x, y
+        return
+    d = ordered[0] if len(ordered) == 1 else min(
+        ordered, key=lambda o: _crossings(keyed, rows, o, a + (b or [])))
+    rest = [o for o in ordered if o != d]
+    kind = space.dims[d].kind
+    columns: dict[tuple[Cut, Cut], tuple[list[int], list[int]]] = {}
+    for side, ks in ((0, a), (1, b or [])):
+        for k in ks:
+            r = rows[k]
+            assert r is not None
+            c = space.con(r, d)
+            assert isinstance(c, Iv)
+            columns.setdefault((_lcut(c), _ucut(c, kind)), ([], []))[side].append(k)
+    for col_a, col_b in columns.values():
+        if b is None:
+            yield from _sweep(keyed, rows, rest, col_a, None)
+        elif col_a and col_b:
+            yield from _sweep(keyed, rows, rest, col_a, col_b)
+    # per open column: (upper cut, its rows); the columns sorted by lower cut
+    open_: list[tuple[Cut, int]] = []
+    spans = sorted(columns, key=lambda span: span)
+    for n, (lo, hi) in enumerate(spans):
+        while open_ and open_[0][0] <= lo:
+            heapq.heappop(open_)
+        space.tick(1 + len(open_))
+        here = columns[(lo, hi)]
+        for _, m in open_:
+            there = columns[spans[m]]
+            if b is None:
+                yield from _sweep(keyed, rows, rest, there[0], here[0])
+            else:
+                if there[0] and here[1]:
+                    yield from _sweep(keyed, rows, rest, there[0], here[1])
+                if here[0] and there[1]:
+                    yield from _sweep(keyed, rows, rest, here[0], there[1])
+        heapq.heappush(open_, (hi, n))
+
+
+def _crossings(keyed: _TableSpace, rows: list[Box | None], d: str, ks: list[int]) -> int:
+    """How many pairs of the rows meet on key `d` (what a sweep on it would yield)."""
+    space = keyed.space
+    kind = space.dims[d].kind
+    los: list[Cut] = []
+    his: list[Cut] = []
+    for k in ks:
+        r = rows[k]
+        assert r is not None
+        c = space.con(r, d)
+        assert isinstance(c, Iv)
+        los.append(_lcut(c))
+        his.append(_ucut(c, kind))
+    los.sort()
+    his.sort()
+    # pairs that do not meet: one ends at or below where the other starts
+    apart = sum(len(los) - bisect.bisect_left(los, h) for h in his)
+    space.tick(1 + len(ks) // 8)
+    return len(ks) * (len(ks) - 1) // 2 - apart
+
+
 def _cmp_iv(a: Iv, b: Iv) -> int:
     """+1 when b lies above a, -1 when below, 0 when neither is clear."""
     def key(v: Num | None, low: bool) -> tuple[int, Num]:
@@ -731,6 +1087,151 @@ def _step(space: Space, x: str, a: Box, b: Box) -> tuple[Box, Box] | None:
     hi_b = _pick(above)
     return ({**common, x: Iv(lo_a, True, lo_a, True)},  # type: ignore[arg-type]
             {**common, x: Iv(hi_b, True, hi_b, True)})  # type: ignore[arg-type]
+
+
+class _Union:
+    """The union of the boxes of earlier rows, for W605.  A box that constrains
+    one input (the usual row: `people 200人以上`, `kind == a`) is a slab, kept
+    per input as merged intervals or a set of members: a row is covered by
+    slabs alone exactly when one input's slabs contain it (the uncovered part
+    of a box is the product of what each input leaves), a log-time test.  Only
+    when other boxes exist does the general search run."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.count = 0
+        self.everything = False
+        self.ivs: dict[str, _IvSet] = {}
+        self.sets: dict[str, frozenset] = {}
+        self.other: list[Box] = []
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def add(self, b: Box) -> None:
+        self.count += 1
+        if not b:
+            self.everything = True
+        elif len(b) == 1:
+            ((d, c),) = b.items()
+            if isinstance(c, frozenset):
+                self.sets[d] = self.sets.get(d, frozenset()) | c
+            else:
+                self.ivs.setdefault(d, _IvSet(self.space.dims[d].kind)).add(c)
+        else:
+            self.other.append(b)
+
+    def covers(self, r: Box) -> bool:
+        space = self.space
+        if self.everything:
+            return True
+        for d, ivs in self.ivs.items():
+            c = space.con(r, d)
+            assert isinstance(c, Iv)
+            if ivs.contains(c):
+                return True
+        for d, members in self.sets.items():
+            c = space.con(r, d)
+            assert isinstance(c, frozenset)
+            if c <= members:
+                return True
+        if not self.other:
+            return False
+        boxes: list[Box] = []
+        for d, ivs in self.ivs.items():
+            c = space.con(r, d)
+            assert isinstance(c, Iv)
+            boxes.extend({d: iv} for iv in ivs.meeting(c))
+        boxes.extend({d: members} for d, members in self.sets.items())
+        return space.uncovered(r, boxes + self.other) is None
+
+
+def _hull(space: Space, boxes: list[Box]) -> object:
+    """The smallest box around a region, hashable; equal regions have equal hulls."""
+    if not boxes:
+        return None
+    out: list[object] = []
+    for d in sorted(space.dims):
+        dim = space.dims[d]
+        cons = [space.con(b, d) for b in boxes]
+        if dim.kind == "set":
+            out.append(frozenset().union(*cons))
+        else:
+            out.append((min(_lcut(c) for c in cons),  # type: ignore[arg-type]
+                        max(_ucut(c, dim.kind) for c in cons)))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _worse_1d(space: Space, x: str, ctx: Ctx, rows: list[list[Box]]
+              ) -> tuple[int, int, Box, Box] | None:
+    """W607 when every box constrains only `x`: what the pairwise search finds.
+
+    The region of level i (its condition, minus the levels above it, inside the
+    context) is kept as merged intervals of x.  A level j below i is reached by
+    more x from some a of level i when a box b of level j has points above
+    a's lowest, i.e. when the box of j reaching highest does: maxima of the
+    upper bounds over the levels below (suffix) and above (prefix) answer
+    whether such pairs exist; the first pair is then found in one scan."""
+    kind = space.dims[x].kind
+    dom = space.dims[x].domain
+    assert isinstance(dom, Iv)
+    before = _IvSet(kind)
+    for c in ctx.boxes:
+        m = _meet(dom, space.con(c, x), kind)
+        if m is not None:
+            before.add(m)  # type: ignore[arg-type]
+    eff: list[list[Iv]] = []
+    for r in rows:
+        space.tick()
+        mine = _IvSet(kind)
+        for b in r:
+            c = space.con(b, x)
+            assert isinstance(c, Iv)
+            for part in before.meeting(c):
+                m = _meet(part, c, kind)
+                if m is not None:
+                    mine.add(m)  # type: ignore[arg-type]
+        parts = mine.meeting(Iv(None, False, None, False))
+        eff.append(parts)
+        for part in parts:
+            before.remove(part)
+
+    def top(ivs: list[Iv]) -> Iv | None:
+        return max(ivs, key=lambda c: _ucut(c, kind), default=None)
+
+    def above(b: Iv | None, a: Iv) -> bool:
+        """b has a point above a's lowest (_step's test)."""
+        t = _pick(a)
+        return b is not None and _meet(b, Iv(t, False, None, False), kind) is not None  # type: ignore[arg-type]
+
+    def higher(p: Iv | None, q: Iv | None) -> Iv | None:
+        if p is None or (q is not None and _ucut(q, kind) > _ucut(p, kind)):
+            return q
+        return p
+
+    tops = [top(parts) for parts in eff]
+    better = False  # more x somewhere gives a more severe level
+    prefix: Iv | None = None
+    for parts, t in zip(eff, tops, strict=True):
+        if any(above(prefix, b) for b in parts):
+            better = True
+            break
+        prefix = higher(prefix, t)
+    if not better:
+        return None
+    suffix: list[Iv | None] = [None] * (len(eff) + 1)
+    for k in range(len(eff) - 1, -1, -1):
+        suffix[k] = higher(suffix[k + 1], tops[k])
+    for i, parts in enumerate(eff):
+        if not any(above(suffix[i + 1], a) for a in parts):
+            continue
+        for j in range(i + 1, len(eff)):
+            for a in parts:
+                for b in eff[j]:
+                    pair = _step(space, x, {x: a}, {x: b})
+                    if pair is not None:
+                        return (i, j, *pair)
+    return None
 
 
 def _same_region(space: Space, a: list[Box], b: list[Box]) -> bool:
