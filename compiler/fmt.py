@@ -136,7 +136,10 @@ def format_text(text: str) -> str:
     stack: list[int] = []
     in_quote = False
     pending_blank = False
-    anchor: tuple[int, int] | None = None  # (depth, original indent) of the last statement
+    # (open brackets, original indent) of the last statement: a line continues it only
+    # inside the same brackets — a count of brackets would confuse "(" closed and "{"
+    # opened on one line with staying put
+    anchor: tuple[tuple[int, ...], int] | None = None
     prev_kind = "code"
     for raw in lines:
         if in_quote:
@@ -151,7 +154,7 @@ def format_text(text: str) -> str:
             pending_blank = bool(out)
             continue
         orig = len(raw) - len(raw.lstrip(SPACE_CHARS))
-        depth = len(stack)
+        frame = tuple(stack)
         base = stack[-1] if stack else 0
         if body[:1] in CLOSERS:
             indent = base - 1
@@ -159,7 +162,7 @@ def format_text(text: str) -> str:
             indent = base + 2  # a further quote of the citation above
         elif body.startswith(CONTINUATION):
             indent = base + 1
-        elif anchor is not None and anchor[0] == depth and orig > anchor[1]:
+        elif anchor is not None and anchor[0] == frame and orig > anchor[1]:
             indent = base + 1  # the drafter continued the statement above on this line
         else:
             indent = base
@@ -168,7 +171,7 @@ def format_text(text: str) -> str:
         if body[:1] in CLOSERS:
             anchor = None
         elif indent == base and not body.startswith("#"):
-            anchor = (depth, orig)
+            anchor = (frame, orig)
         prev = out[-1].strip() if out else ""
         if out and not stack and body.startswith(BLOCK_DECLS) and not prev.startswith("#"):
             pending_blank = True

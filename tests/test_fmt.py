@@ -100,3 +100,12 @@ def test_cli_check_and_write(tmp_path: Path) -> None:
     r = subprocess.run([*polc, "--check", str(tmp_path)], check=False, capture_output=True,
                        text=True)
     assert r.returncode == 0
+
+
+def test_paren_closed_and_brace_opened_on_one_line_is_stable() -> None:
+    # found by the property above: "(" closed and "{" opened on a continuation line
+    # once read the next line as a continuation on the second pass
+    text = ('决策 d "d" (n) : 金额 推导 "t"\n{\n  结果 查表 (\n  \u3000 n) {\n'
+            '    1 => 1元\n  }\n}\n')
+    once = fmt.format_text(text)
+    assert fmt.format_text(once) == once
