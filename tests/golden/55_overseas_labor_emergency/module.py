@@ -2,7 +2,7 @@
 """海政办发〔2022〕55号 南通市海门区境外劳务纠纷及相关突发事件应急工作预案
 
 source: policies/55_overseas_labor_emergency.pol
-sha256: eacfe403427c5c65cb0a5ed3312e7a703ddb78f268032817cb59b78e77856165"""
+sha256: 55c231e0b95b46f78e33d97b90b5b453d41d00cd853f06b10828fec93139675d"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕55号"
 TITLE = "南通市海门区境外劳务纠纷及相关突发事件应急工作预案"
-SOURCE_SHA256 = "eacfe403427c5c65cb0a5ed3312e7a703ddb78f268032817cb59b78e77856165"
+SOURCE_SHA256 = "55c231e0b95b46f78e33d97b90b5b453d41d00cd853f06b10828fec93139675d"
 
 
 class Level(enum.Enum):
@@ -51,11 +51,34 @@ COLOR_LABELS: dict[Color, str] = {
     Color.blue: "蓝色",
 }
 
+
+class Category(enum.Enum):
+    """事件主体类别（按严重程度或文中顺序，第一个最严重）"""
+
+    qualified_enterprise = "qualified_enterprise"
+    unqualified_local = "unqualified_local"
+    outside_recruiter = "outside_recruiter"
+    self_employed_abroad = "self_employed_abroad"
+
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.qualified_enterprise: "对外投资合作企业",
+    Category.unqualified_local: "无经营资格的我区企业或我区公民",
+    Category.outside_recruiter: "外地企业或非我区公民招收我区公民",
+    Category.self_employed_abroad: "我区公民自行出境务工",
+}
+
 ROLES: dict[str, str] = {
     "main_leader": "区政府主要领导",
     "deputy_leader": "区政府分管领导",
     "commerce_head": "商务局局长",
     "commerce_leader": "区商务局主要领导",
+    "the_enterprise": "涉事对外投资合作企业",
+    "the_signer": "对外签约主体",
+    "the_organizer": "组织者",
+    "registration_town": "企业注册地或公民户籍所在地区镇（街道）",
+    "worker_town": "劳务人员户籍所在地区镇（街道）",
+    "hukou_town": "户籍所在地区镇（街道）",
 }
 
 # (clause, quote, position) of each rule, for explanations
@@ -163,6 +186,67 @@ _SITES: tuple[tuple[str | None, str | None, str], ...] = (
         "三（三）",
         "发布黄色（Ⅲ级）、蓝色（Ⅳ级）预警信息应由区政府分管领导同意",
         "policies/55_overseas_labor_emergency.pol:146:5",
+    ),
+    (
+        "二（四）1",
+        "我区对外投资合作企业在对外经营过程中发生的纠纷或突发事件，由该企业负责处理",
+        "policies/55_overseas_labor_emergency.pol:542:5",
+    ),
+    (
+        "二（四）1",
+        "无经营资格企业或公民在对外经营过程中发生的纠纷或突发事件，且不能确定对外签约主体的，由组织者负责处理",
+        "policies/55_overseas_labor_emergency.pol:544:5",
+    ),
+    ("二（四）1", "谁签约、谁负责。", "policies/55_overseas_labor_emergency.pol:546:5"),
+    (
+        None,
+        "二（四）1 未就第（3）类主体规定处理责任方。",
+        "policies/55_overseas_labor_emergency.pol:547:5",
+    ),
+    (
+        None,
+        "二（四）1 未就第（4）类主体规定处理责任方。",
+        "policies/55_overseas_labor_emergency.pol:548:5",
+    ),
+    (
+        "二（四）2",
+        "我区企业或公民开展对外经营过程中发生的纠纷或突发事件，由该企业注册地或公民户籍所在地区镇（街道）负责处置",
+        "policies/55_overseas_labor_emergency.pol:557:5",
+    ),
+    (
+        "二（四）2",
+        "我区企业或公民开展对外经营过程中发生的纠纷或突发事件，由该企业注册地或公民户籍所在地区镇（街道）负责处置",
+        "policies/55_overseas_labor_emergency.pol:559:5",
+    ),
+    (
+        None,
+        "二（四）2 对第（3）类只规定了配合处置的区镇。",
+        "policies/55_overseas_labor_emergency.pol:561:5",
+    ),
+    (
+        "二（四）2",
+        "公民自行出境务工过程中发生的纠纷或突发事件，由其户籍所在地区镇（街道）负责处置",
+        "policies/55_overseas_labor_emergency.pol:562:5",
+    ),
+    (
+        "二（四）2",
+        "劳务人员户籍所在地区镇（街道）配合处置",
+        "policies/55_overseas_labor_emergency.pol:571:5",
+    ),
+    (
+        "二（四）2",
+        "劳务人员户籍所在地区镇（街道）配合处置",
+        "policies/55_overseas_labor_emergency.pol:573:5",
+    ),
+    (
+        "二（四）2",
+        "在我区招收出国劳务人员的外省区企业或公民在对外经营过程中发生的纠纷或突发事件，由劳务人员户籍所在地区镇（街道）配合处置",
+        "policies/55_overseas_labor_emergency.pol:575:5",
+    ),
+    (
+        None,
+        "二（四）2 对公民自行出境务工只规定了负责处置的户籍地区镇。",
+        "policies/55_overseas_labor_emergency.pol:577:5",
     ),
 )
 
@@ -785,6 +869,164 @@ def explain_warning_approver(*, warning_level: Level) -> _rt.Explanation:
     return _tr.done(_v1)
 
 
+def dispute_handler(*, category: Category, signer_identified: bool) -> str | None:
+    """纠纷处理责任方（谁签约、谁负责）.
+
+    引 二（四）1: 「谁签约、谁负责。」
+    解读: 本原则只就第（1）、（2）类主体作了规定；第（3）、（4）类没有写明，结果为无。第（2）类能确定对外签约主体的，按“谁签约、谁负责”由签约主体负责。"""
+    if type(category) is not Category:
+        category = _rt.enum_arg(Category, category, "category")
+    if type(signer_identified) is not bool:
+        raise _rt.InputError("signer_identified", "true or false", signer_identified)
+    if category is Category.qualified_enterprise:
+        _v1 = "涉事对外投资合作企业"
+    elif category is Category.unqualified_local and not signer_identified:
+        _v1 = "组织者"
+    elif category is Category.unqualified_local and signer_identified:
+        _v1 = "对外签约主体"
+    elif category is Category.outside_recruiter:
+        _v1 = None
+    elif category is Category.self_employed_abroad:
+        _v1 = None
+    else:
+        raise _rt.NoRuleApplies(
+            "dispute_handler",
+            "policies/55_overseas_labor_emergency.pol:541:6",
+            {"category": category, "signer_identified": signer_identified},
+        )
+    return _v1
+
+
+def explain_dispute_handler(*, category: Category, signer_identified: bool) -> _rt.Explanation:
+    """Why dispute_handler answers what it does."""
+    if type(category) is not Category:
+        category = _rt.enum_arg(Category, category, "category")
+    if type(signer_identified) is not bool:
+        raise _rt.InputError("signer_identified", "true or false", signer_identified)
+    _tr = _rt.Tracer(_SITES)
+    if category is Category.qualified_enterprise:
+        _tr.row("qualified_enterprise, *", 24)
+        _v1 = "涉事对外投资合作企业"
+    elif category is Category.unqualified_local and not signer_identified:
+        _tr.row("unqualified_local, 否", 25)
+        _v1 = "组织者"
+    elif category is Category.unqualified_local and signer_identified:
+        _tr.row("unqualified_local, 是", 26)
+        _v1 = "对外签约主体"
+    elif category is Category.outside_recruiter:
+        _tr.row("outside_recruiter, *", 27)
+        _v1 = None
+    elif category is Category.self_employed_abroad:
+        _tr.row("self_employed_abroad, *", 28)
+        _v1 = None
+    else:
+        raise _rt.NoRuleApplies(
+            "dispute_handler",
+            "policies/55_overseas_labor_emergency.pol:541:6",
+            {"category": category, "signer_identified": signer_identified},
+        )
+    return _tr.done(_v1)
+
+
+def disposal_lead(*, category: Category) -> str | None:
+    """负责处置的区镇（谁所辖、谁处置）.
+
+    引 二（四）2: 「谁所辖、谁处置。」
+    解读: 第（3）类（外省区企业或公民招收我区劳务人员）原文只写了配合处置的一方，没有负责处置的区镇，结果为无。"""
+    if type(category) is not Category:
+        category = _rt.enum_arg(Category, category, "category")
+    if category is Category.qualified_enterprise:
+        _v1 = "企业注册地或公民户籍所在地区镇（街道）"
+    elif category is Category.unqualified_local:
+        _v1 = "企业注册地或公民户籍所在地区镇（街道）"
+    elif category is Category.outside_recruiter:
+        _v1 = None
+    elif category is Category.self_employed_abroad:
+        _v1 = "户籍所在地区镇（街道）"
+    else:
+        raise _rt.NoRuleApplies(
+            "disposal_lead",
+            "policies/55_overseas_labor_emergency.pol:556:6",
+            {"category": category},
+        )
+    return _v1
+
+
+def explain_disposal_lead(*, category: Category) -> _rt.Explanation:
+    """Why disposal_lead answers what it does."""
+    if type(category) is not Category:
+        category = _rt.enum_arg(Category, category, "category")
+    _tr = _rt.Tracer(_SITES)
+    if category is Category.qualified_enterprise:
+        _tr.row("qualified_enterprise", 29)
+        _v1 = "企业注册地或公民户籍所在地区镇（街道）"
+    elif category is Category.unqualified_local:
+        _tr.row("unqualified_local", 30)
+        _v1 = "企业注册地或公民户籍所在地区镇（街道）"
+    elif category is Category.outside_recruiter:
+        _tr.row("outside_recruiter", 31)
+        _v1 = None
+    elif category is Category.self_employed_abroad:
+        _tr.row("self_employed_abroad", 32)
+        _v1 = "户籍所在地区镇（街道）"
+    else:
+        raise _rt.NoRuleApplies(
+            "disposal_lead",
+            "policies/55_overseas_labor_emergency.pol:556:6",
+            {"category": category},
+        )
+    return _tr.done(_v1)
+
+
+def disposal_assist(*, category: Category) -> str | None:
+    """配合处置的区镇.
+
+    引 二（四）2: 「谁所辖、谁处置。」"""
+    if type(category) is not Category:
+        category = _rt.enum_arg(Category, category, "category")
+    if category is Category.qualified_enterprise:
+        _v1 = "劳务人员户籍所在地区镇（街道）"
+    elif category is Category.unqualified_local:
+        _v1 = "劳务人员户籍所在地区镇（街道）"
+    elif category is Category.outside_recruiter:
+        _v1 = "劳务人员户籍所在地区镇（街道）"
+    elif category is Category.self_employed_abroad:
+        _v1 = None
+    else:
+        raise _rt.NoRuleApplies(
+            "disposal_assist",
+            "policies/55_overseas_labor_emergency.pol:570:6",
+            {"category": category},
+        )
+    return _v1
+
+
+def explain_disposal_assist(*, category: Category) -> _rt.Explanation:
+    """Why disposal_assist answers what it does."""
+    if type(category) is not Category:
+        category = _rt.enum_arg(Category, category, "category")
+    _tr = _rt.Tracer(_SITES)
+    if category is Category.qualified_enterprise:
+        _tr.row("qualified_enterprise", 33)
+        _v1 = "劳务人员户籍所在地区镇（街道）"
+    elif category is Category.unqualified_local:
+        _tr.row("unqualified_local", 34)
+        _v1 = "劳务人员户籍所在地区镇（街道）"
+    elif category is Category.outside_recruiter:
+        _tr.row("outside_recruiter", 35)
+        _v1 = "劳务人员户籍所在地区镇（街道）"
+    elif category is Category.self_employed_abroad:
+        _tr.row("self_employed_abroad", 36)
+        _v1 = None
+    else:
+        raise _rt.NoRuleApplies(
+            "disposal_assist",
+            "policies/55_overseas_labor_emergency.pol:570:6",
+            {"category": category},
+        )
+    return _tr.done(_v1)
+
+
 DECISIONS: dict[str, _rt.DecisionSpec] = {
     "severity": _rt.DecisionSpec(
         "severity",
@@ -844,6 +1086,30 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
         warning_approver,
         explain_warning_approver,
         (_rt.Field("warning_level", "enum", "预警级别", enum=Level),),
+    ),
+    "dispute_handler": _rt.DecisionSpec(
+        "dispute_handler",
+        "纠纷处理责任方（谁签约、谁负责）",
+        dispute_handler,
+        explain_dispute_handler,
+        (
+            _rt.Field("category", "enum", "事件主体类别", enum=Category),
+            _rt.Field("signer_identified", "bool", "能否确定对外签约主体"),
+        ),
+    ),
+    "disposal_lead": _rt.DecisionSpec(
+        "disposal_lead",
+        "负责处置的区镇（谁所辖、谁处置）",
+        disposal_lead,
+        explain_disposal_lead,
+        (_rt.Field("category", "enum", "事件主体类别", enum=Category),),
+    ),
+    "disposal_assist": _rt.DecisionSpec(
+        "disposal_assist",
+        "配合处置的区镇",
+        disposal_assist,
+        explain_disposal_assist,
+        (_rt.Field("category", "enum", "事件主体类别", enum=Category),),
     ),
 }
 
@@ -957,6 +1223,14 @@ BODIES: dict[str, BodySpec] = {
     "deputy_leader": BodySpec("区政府分管领导", (), "role", "二（一）1"),
     "commerce_head": BodySpec("商务局局长", (), "role", "二（一）1"),
     "commerce_leader": BodySpec("区商务局主要领导", (), "role", "二（二）"),
+    "the_enterprise": BodySpec("涉事对外投资合作企业", (), "role", "二（四）1"),
+    "the_signer": BodySpec("对外签约主体", (), "role", "二（四）1"),
+    "the_organizer": BodySpec("组织者", (), "role", "二（四）1"),
+    "registration_town": BodySpec(
+        "企业注册地或公民户籍所在地区镇（街道）", (), "role", "二（四）2"
+    ),
+    "worker_town": BodySpec("劳务人员户籍所在地区镇（街道）", (), "role", "二（四）2"),
+    "hukou_town": BodySpec("户籍所在地区镇（街道）", (), "role", "二（四）2"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -1410,10 +1684,14 @@ def _instant(d: date | datetime) -> datetime:
 
 
 __all__ = [
+    "Category",
     "Color",
     "DECISIONS",
     "Level",
     "commander",
+    "disposal_assist",
+    "disposal_lead",
+    "dispute_handler",
     "severity",
     "warning_approver",
     "warning_color",

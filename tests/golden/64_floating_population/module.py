@@ -2,7 +2,7 @@
 """海政办发〔2022〕64号 全区“流动人口走访服务活动”工作方案
 
 source: policies/64_floating_population.pol
-sha256: 733364daf3b5b7af1c1139f9d147e93f658cc29cc23d992f360227d9d0e34187"""
+sha256: da8ebbec3ef63c6ddf3dd5e3e4af7f2eed12a486c63505d15889d185c35f07b6"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕64号"
 TITLE = "全区“流动人口走访服务活动”工作方案"
-SOURCE_SHA256 = "733364daf3b5b7af1c1139f9d147e93f658cc29cc23d992f360227d9d0e34187"
+SOURCE_SHA256 = "da8ebbec3ef63c6ddf3dd5e3e4af7f2eed12a486c63505d15889d185c35f07b6"
 
 
 class Phase(enum.Enum):
@@ -342,7 +342,154 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
 
 GROUPS: dict[str, WorkingGroup] = {}
 
-FLOWS: dict[str, FlowSpec] = {}
+FLOWS: dict[str, FlowSpec] = {
+    "campaign": FlowSpec(
+        "流动人口走访服务活动流程",
+        (
+            FlowStep("start", "event", "活动启动（即日起）", None, (), (), "序言"),
+            FlowStep(
+                "mobilize", "step", "动员部署：细化方案措施，宣传发动", "towns", (), (), "三（一）"
+            ),
+            FlowStep(
+                "plan_report",
+                "step",
+                "报送本区镇（街道）细化工作方案（10月31日前）",
+                "towns",
+                (),
+                (),
+                "五（四）",
+            ),
+            FlowStep(
+                "investigate",
+                "step",
+                "摸排清查：全域排查、集中清查、信息采集登记",
+                "police",
+                (),
+                (),
+                "三（二）",
+            ),
+            FlowStep(
+                "town_registration",
+                "step",
+                "各区镇（街道）集中排查登记",
+                "towns",
+                (),
+                (),
+                "三（二）",
+            ),
+            FlowStep(
+                "weekly_report",
+                "step",
+                "每周四17时前报送统计表及诉求排摸、办结情况",
+                "towns",
+                (),
+                ("《全区流动人口大走访活动统计表》",),
+                "五（四）",
+            ),
+            FlowStep(
+                "weekly_inspection",
+                "step",
+                "每周专项督导检查、检查通报",
+                "police",
+                (),
+                (),
+                "五（四）",
+            ),
+            FlowStep(
+                "remediate",
+                "step",
+                "治理攻坚：汇总、登记注销、办理诉求",
+                "towns",
+                (),
+                (),
+                "三（三）",
+            ),
+            FlowStep(
+                "institutionalize",
+                "step",
+                "建章立制：固化经验和工作机制",
+                "command_center",
+                (),
+                (),
+                "三（四）",
+            ),
+            FlowStep(
+                "summary_report", "step", "报送工作总结（12月18日前）", "towns", (), (), "五（四）"
+            ),
+            FlowStep("done", "end", "活动结束", None, (), (), "三（四）"),
+        ),
+        (
+            FlowEdge("start", "mobilize", None, None, None, None, False, False, "序言"),
+            FlowEdge("mobilize", "plan_report", None, None, None, None, False, False, "三（一）"),
+            FlowEdge(
+                "plan_report", "investigate", None, None, None, None, False, False, "五（四）"
+            ),
+            FlowEdge(
+                "investigate", "town_registration", None, None, None, None, False, False, "三（二）"
+            ),
+            FlowEdge(
+                "town_registration",
+                "weekly_report",
+                None,
+                None,
+                None,
+                None,
+                False,
+                False,
+                "三（二）",
+            ),
+            FlowEdge(
+                "weekly_report",
+                "weekly_inspection",
+                None,
+                7,
+                "days",
+                "7日",
+                False,
+                False,
+                "五（四）",
+            ),
+            FlowEdge(
+                "weekly_inspection",
+                "weekly_report",
+                "下一周",
+                None,
+                None,
+                None,
+                False,
+                True,
+                "五（四）",
+            ),
+            FlowEdge(
+                "weekly_inspection",
+                "remediate",
+                "摸排清查阶段结束",
+                None,
+                None,
+                None,
+                False,
+                False,
+                "五（四）",
+            ),
+            FlowEdge(
+                "remediate", "institutionalize", None, None, None, None, False, False, "三（三）"
+            ),
+            FlowEdge(
+                "institutionalize",
+                "summary_report",
+                None,
+                None,
+                None,
+                None,
+                False,
+                False,
+                "三（四）",
+            ),
+            FlowEdge("summary_report", "done", None, None, None, None, False, False, "五（四）"),
+        ),
+        "三",
+    ),
+}
 
 LADDERS: dict[str, LadderSpec] = {}
 
