@@ -22,26 +22,26 @@ from .diagnostics import Diagnostics, Span
 
 # Words for the grammar's terminals, used in "expected ..." messages.
 TOKEN_WORDS: dict[str, str] = {
-    "NAME": "a name (ASCII letters, digits, _)",
-    "STRING": 'a "label"',
-    "QUOTE": "a 「quote」",
-    "CLAUSE": "a clause path such as 一（四）2（1） or 第七条",
-    "NUMBER": "a number",
-    "UNIT": "a unit (人, 元, 万元, 平方米, 工作日, %, …)",
-    "WORD": "a threshold word (以上, 以下, 低于, 不超过, …)",
-    "INCLUSION_MARK": "（含） or （不含）",
-    "INCLUSION": "含本数 or 不含本数",
-    "DATE": "a date YYYY-MM-DD",
-    "DATETIME": "a date-time YYYY-MM-DDTHH:MM",
-    "HEADER_KEY": "a header field (文号, 标题, 发文机关, 成文日期, 施行日期, 来源)",
-    "BASIC_TYPE": "a type (计数, 金额, 面积, 比率, 日期, 时刻, 是否, 角色)",
-    "BOOL": "是 or 否",
-    "CMP": "a comparison (>=, <=, >, <, ==, !=)",
-    "VERB": "a relation (报告, 同意, 签发, 主持, 设在, 担任, 指导, 督促, 负责, 隶属)",
-    "DOC": "a document title 《…》",
-    "COND_SEP": "a separator (， or ；)",
-    "SHARE_SEP": "a separator (、 or ︰)",
-    "FUNC": "较大 or 较小",
+    "NAME": "名称（ASCII 字母、数字、_）",
+    "STRING": '"标签"',
+    "QUOTE": "「引文」",
+    "CLAUSE": "条款路径（如 一（四）2（1）、第七条）",
+    "NUMBER": "数字",
+    "UNIT": "单位（人、元、万元、平方米、工作日、% 等）",
+    "WORD": "门槛词（以上、以下、低于、不超过 等）",
+    "INCLUSION_MARK": "（含）或（不含）",
+    "INCLUSION": "含本数 或 不含本数",
+    "DATE": "日期 YYYY-MM-DD",
+    "DATETIME": "时刻 YYYY-MM-DDTHH:MM",
+    "HEADER_KEY": "文件头（文号、标题、发文机关、成文日期、施行日期、来源）",
+    "BASIC_TYPE": "类型（计数、金额、面积、比率、日期、时刻、是否、角色）",
+    "BOOL": "是 或 否",
+    "CMP": "比较符（>=、<=、>、<、==、!=）",
+    "VERB": "关系词（报告、同意、签发、主持、设在、担任、指导、督促、负责、隶属）",
+    "DOC": "文件名《…》",
+    "COND_SEP": "分隔符（，或；）",
+    "SHARE_SEP": "分隔符（、或︰）",
+    "FUNC": "函数（较大、较小、季末、次年月底）",
     "MUL": "×",
     "DIV": "÷",
     "INF": "∞",
@@ -57,7 +57,7 @@ TOKEN_WORDS: dict[str, str] = {
     "PLUS": "+",
     "MINUS": "-",
     "STAR": "*",
-    "$END": "the end of the file",
+    "$END": "文件结尾",
 }
 
 # Full-width characters drafters type by habit where the grammar wants ASCII.
@@ -125,7 +125,7 @@ def _describe(expected: set[str]) -> str:
     uniq = sorted(set(words))
     if len(uniq) > 12:
         uniq = uniq[:12] + ["…"]
-    return ", ".join(uniq) if uniq else "something else"
+    return "、".join(uniq) if uniq else "其他内容"
 
 
 # The LALR parser is iterative, but the AST builder, the checker and the code
@@ -316,7 +316,7 @@ def _report(exc: UnexpectedInput, text: str, filename: str, diags: Diagnostics) 
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         expected = _describe(set(exc.allowed or ()))
-        msg = f"语法错误: unexpected character {ch!r}; expected {expected}"
+        msg = f"语法错误：这里不能出现字符 {ch!r}；应为：{expected}"
         if ch in FULLWIDTH_HINTS:
             hint = f"full-width {ch!r} here: write the ASCII {FULLWIDTH_HINTS[ch]!r}"
         elif ch and not ch.isascii() and "NAME" in (exc.allowed or ()):
@@ -324,9 +324,9 @@ def _report(exc: UnexpectedInput, text: str, filename: str, diags: Diagnostics) 
         code = "E001"
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
-        shown = "the end of the file" if tok.type == "$END" else repr(str(tok))
+        shown = "文件结尾" if tok.type == "$END" else repr(str(tok))
         expected = _describe(set(exc.expected or ()))
-        msg = f"语法错误: unexpected {shown}; expected {expected}"
+        msg = f"语法错误：这里不能出现 {shown}；应为：{expected}"
         span = Span(filename, tok.line or line, tok.column or col,
                     tok.end_line or line, tok.end_column or col + 1)
         if tok.type == "WORD" and "UNIT" in (exc.expected or ()):
