@@ -299,6 +299,21 @@ class Checker:
         for name, c in self.consts.items():
             if name not in self.used_consts:
                 self.d.warning("W502", f"常量 {name!r} 未被使用", c.site.span)
+        # a role or body nothing refers to is usually a typo'd name elsewhere; the
+        # issuer (发文机关) is declared to say who speaks, and may stand alone
+        actors = {n.name for d in self.decisions.values() for n in _walk_ir(d)
+                  if isinstance(n, ir.RoleVal)}
+        actors |= {x for r in relations for x in (r.subject, r.object)}
+        actors |= {x for g in groups for x in g.leads + g.participants}
+        actors |= {n.actor for f in flows for n in f.nodes if n.actor}
+        actors |= {x for lad in ladders for x in (lad.actor, lad.target)}
+        issuer = dict(headers).get("发文机关")
+        for name, decl in [*self.roles.items(), *self.bodies.items()]:
+            title = decl.title if isinstance(decl, ir.RoleDef) else decl.label
+            if name not in actors and title != issuer:
+                self.d.warning("W503", f"{'角色' if isinstance(decl, ir.RoleDef) else '机构'} "
+                               f"{name!r}（{title}）未被任何决策、关系、工作组或流程使用",
+                               decl.site.span)
 
         docno = dict(headers).get("文号", "")
         return ir.Policy(
