@@ -139,6 +139,12 @@ STAGES = ("parse", "build", "check", "analysis", "codegen")
 
 
 def compile_stages(text: str) -> dict[str, float]:
+    # as driver.compile_source does: the cyclic collector paused while compiling
+    with driver.without_cycle_collection():
+        return _compile_stages(text)
+
+
+def _compile_stages(text: str) -> dict[str, float]:
     d = Diagnostics()
     out: dict[str, float] = {}
     t0 = time.perf_counter()
