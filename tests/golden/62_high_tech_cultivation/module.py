@@ -2,7 +2,7 @@
 """海政办发〔2022〕62号 南通市海门区高新技术企业培育三年行动方案（2022-2024）
 
 source: policies/62_high_tech_cultivation.pol
-sha256: a4be6b15b2791cdddc855644c17f01964f71b3cfb615d51fd284a585eb6ca742"""
+sha256: 617a03b6c54357317306dbef2b22f85dfb0fae24e8ce54612ec7171fc5b95784"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import polc.runtime as _rt
 
 DOCNO = "海政办发〔2022〕62号"
 TITLE = "南通市海门区高新技术企业培育三年行动方案（2022-2024）"
-SOURCE_SHA256 = "a4be6b15b2791cdddc855644c17f01964f71b3cfb615d51fd284a585eb6ca742"
+SOURCE_SHA256 = "617a03b6c54357317306dbef2b22f85dfb0fae24e8ce54612ec7171fc5b95784"
 
 
 ROLES: dict[str, str] = {
@@ -26,16 +26,16 @@ _D_0_54 = Decimal("0.54")
 
 # (clause, quote, position) of each rule, for explanations
 _SITES: tuple[tuple[str | None, str | None, str], ...] = (
-    ("二", "全区有效高新技术企业达400家", "policies/62_high_tech_cultivation.pol:43:5"),
+    ("二", "全区有效高新技术企业达400家", "policies/62_high_tech_cultivation.pol:47:5"),
     (
         "二",
         "高新技术产业产值占规模以上工业总产值比重达48%",
-        "policies/62_high_tech_cultivation.pol:45:5",
+        "policies/62_high_tech_cultivation.pol:49:5",
     ),
     (
         "二",
         "规模以上高新技术企业实现利润占规模以上工业企业的比重达54%",
-        "policies/62_high_tech_cultivation.pol:47:5",
+        "policies/62_high_tech_cultivation.pol:51:5",
     ),
 )
 
@@ -277,7 +277,9 @@ BODIES: dict[str, BodySpec] = {
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
-RELATIONS: tuple[tuple[str, str, str, str | None], ...] = ()
+RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("science_bureau", "指导", "towns", "三（一）"),
+)
 
 GROUPS: dict[str, WorkingGroup] = {
     "cultivation_group": WorkingGroup(
