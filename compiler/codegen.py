@@ -101,7 +101,11 @@ class PythonBackend:
         for key, ident in sorted(self.consts.items(), key=lambda kv: kv[1]):
             kind, value = key  # type: ignore[misc]
             if kind == "D":
-                out.append(f"{ident} = Decimal({format(value, 'f')!r})")
+                text = format(value, "f")
+                # Decimal(10000) for whole amounts (ruff's FURB157), Decimal("0.03") otherwise
+                arg = text if value == value.to_integral_value() and "." not in text \
+                    else repr(text)
+                out.append(f"{ident} = Decimal({arg})")
             elif kind == "T":
                 v: dt.datetime = value
                 out.append(f"{ident} = datetime({v.year}, {v.month}, {v.day}, {v.hour}, "
@@ -171,10 +175,10 @@ class PythonBackend:
             num = e.type.kind == "num"
             inner = self.val(e.expr, b, tr, num)
             limit = self.val(e.limit, b, tr, num)
-            return f"{'min' if e.kind == 'max' else 'max'}({inner}, {limit})"
+            return f"{'min' if e.kind == 'max' else 'max'}({_bare(inner)}, {_bare(limit)})"
         if isinstance(e, ir.MinMax):
             num = e.type.kind == "num"
-            return f"{e.func}({', '.join(self.val(a, b, tr, num) for a in e.args)})"
+            return f"{e.func}({', '.join(_bare(self.val(a, b, tr, num)) for a in e.args)})"
         if isinstance(e, ir.CalendarFn):
             day = self.val(e.args[0], b, tr)
             if e.func == "quarter_end":
@@ -294,7 +298,7 @@ class PythonBackend:
             shares = ", ".join(self.lit(s) for s in e.shares)
             b.emit(f"{target} = _rt.schedule({total}, ({shares},))")
             return
-        b.emit(f"{target} = {self.val(e, b, tr, num)}")
+        b.emit(f"{target} = {_bare(self.val(e, b, tr, num))}")
 
     def chain(self, b: _Block, branches: list[tuple[Callable[[], str], Callable[[], None]]],
               otherwise: Callable[[], None]) -> None:
@@ -317,11 +321,11 @@ class PythonBackend:
                 b.emit(f"if {flag}:")
                 b.indent += 1
                 b.emit(f"{flag} = False")
-            for i, (cond, body) in enumerate(run):
-                b.emit(f"{'if' if i == 0 else 'elif'} {cond()}:")
-                b.indent += 1
-                body()
-                b.indent -= 1
+            for i, (conds, lines) in enumerate(self._merged(b, run)):
+                test = conds[0] if len(conds) == 1 else " or ".join(
+                    f"({c})" if " or " in c or " and " in c else c for c in conds)
+                b.emit(f"{'if' if i == 0 else 'elif'} {test}:")
+                b.lines.extend(lines)
             b.emit("else:")
             b.indent += 1
             if n < len(runs) - 1:
@@ -331,6 +335,25 @@ class PythonBackend:
             b.indent -= 1
             if n:
                 b.indent -= 1
+
+    def _merged(self, b: _Block, run: list[tuple[Callable[[], str], Callable[[], None]]]
+                ) -> list[tuple[list[str], list[str]]]:
+        """Each branch's condition and body lines; neighbours whose bodies are the same
+        code are merged into one branch (`if a or b:`), as a reader would write it."""
+        out: list[tuple[list[str], list[str]]] = []
+        for cond, body in run:
+            test = cond()
+            mark = len(b.lines)
+            b.indent += 1
+            body()
+            b.indent -= 1
+            lines = b.lines[mark:]
+            del b.lines[mark:]
+            if out and out[-1][1] == lines:
+                out[-1][0].append(test)
+            else:
+                out.append(([test], lines))
+        return out
 
     def fallback(self, other: ir.Otherwise | None, target: str, b: _Block, tr: bool,
                  span: object, num: bool = False) -> None:
@@ -508,6 +531,7 @@ class PythonBackend:
             self.assign(let.expr, target, b, tr)
         self.current_site = d.result_site
         result = self.val(d.result, b, tr, d.type.kind == "num")
+        result = _bare(result)
         if d.type.is_money:
             result = f"_rt.money({result})" if not d.type.nullable else \
                 f"(None if {result} is None else _rt.money({result}))"
@@ -548,9 +572,7 @@ class PythonBackend:
             out.append("    " + _docstring_literal(f"{e.label}（按严重程度或文中顺序，第一个最严重）"))
             out.append("")
             for m, _label in e.members:
-                # the contract's level I is a name pycodestyle calls ambiguous (E741)
-                noqa = "  # noqa: E741" if m in ("l", "I", "O") else ""
-                out.append(f"    {m} = {m!r}{noqa}")
+                out.append(f"    {m} = {m!r}")
             out.append("")
             out.append("")
             out.append(f"{e.name.upper()}_LABELS: dict[{e.name}, str] = {{")
@@ -605,7 +627,10 @@ class PythonBackend:
         out.append("}")
         out.extend(flowgen.lines(p))
         out.append("")
-        out.append(f"__all__ = {sorted([e.name for e in p.enums] + [d.name for d in p.decisions] + ['DECISIONS'])!r}")
+        names = [e.name for e in p.enums] + [d.name for d in p.decisions] + ["DECISIONS"]
+        # ruff's order (RUF022): SCREAMING_CASE, then CamelCase, then the rest
+        names.sort(key=lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n))
+        out.append(f"__all__ = {names!r}")
         # only the imports the module uses, so it passes ruff's F401
         rest = "\n".join(out)
         out[std_imports:std_imports] = [line for line, used in [
@@ -625,6 +650,33 @@ def _printable(text: str) -> str:
     escape, so a path or label can neither end a comment line nor hide what follows."""
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
                    for ch in text)
+
+
+def _bare(text: str) -> str:
+    """`text` without one pair of parentheses around all of it (ruff's UP034 where it
+    stands alone as an argument, a value or a return)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:  # inside a repr() literal: its brackets are text, not structure
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i < len(text) - 1:
+                return text  # "(a) + (b)": the first pair closes early
+        i += 1
+    return text[1:-1]
 
 
 def _docstring_literal(text: str) -> str:

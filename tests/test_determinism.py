@@ -62,8 +62,8 @@ def test_no_absolute_paths_or_timestamps(builds: tuple[Path, Path]) -> None:
 
 def test_generated_modules_pass_ruff(builds: tuple[Path, Path]) -> None:
     a, _ = builds
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated",
-                           "--select", "E4,E7,E9,F", str(a / "python")],
+    # ruff's own default rules, no project configuration
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", str(a / "python")],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 

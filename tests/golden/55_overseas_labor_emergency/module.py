@@ -21,7 +21,7 @@ SOURCE_SHA256 = "55c231e0b95b46f78e33d97b90b5b453d41d00cd853f06b10828fec93139675
 class Level(enum.Enum):
     """事件级别（按严重程度或文中顺序，第一个最严重）"""
 
-    I = "I"  # noqa: E741
+    I = "I"
     II = "II"
     III = "III"
     IV = "IV"
@@ -578,11 +578,7 @@ def commander(*, severity: Level) -> str:
     引 二（一）1: 「发生IV级突发事件，由区政府分管领导担任总指挥，分管副主任和商务局局长为副总指挥；发生Ⅰ、Ⅱ、III级突发事件，由区政府主要领导担任总指挥」"""
     if type(severity) is not Level:
         severity = _rt.enum_arg(Level, severity, "severity")
-    if severity is Level.I:
-        _v1 = "区政府主要领导"
-    elif severity is Level.II:
-        _v1 = "区政府主要领导"
-    elif severity is Level.III:
+    if severity is Level.I or severity is Level.II or severity is Level.III:
         _v1 = "区政府主要领导"
     elif severity is Level.IV:
         _v1 = "区政府分管领导"
@@ -627,11 +623,7 @@ def written_report_deadline(*, severity: Level, occurred_at: datetime) -> dateti
         raise _rt.InputError("occurred_at", "a date-time", occurred_at)
     if severity is Level.IV:
         _v1 = _rt.add_minutes(occurred_at, 30)
-    elif severity is Level.I:
-        _v1 = _rt.add_minutes(occurred_at, 15)
-    elif severity is Level.II:
-        _v1 = _rt.add_minutes(occurred_at, 15)
-    elif severity is Level.III:
+    elif severity is Level.I or severity is Level.II or severity is Level.III:
         _v1 = _rt.add_minutes(occurred_at, 15)
     else:
         raise _rt.NoRuleApplies(
@@ -826,13 +818,9 @@ def warning_approver(*, warning_level: Level) -> str:
     引 三（三）: 「预警信息发布实行审签制度。」"""
     if type(warning_level) is not Level:
         warning_level = _rt.enum_arg(Level, warning_level, "warning_level")
-    if warning_level is Level.I:
+    if warning_level is Level.I or warning_level is Level.II:
         _v1 = "区政府主要领导"
-    elif warning_level is Level.II:
-        _v1 = "区政府主要领导"
-    elif warning_level is Level.III:
-        _v1 = "区政府分管领导"
-    elif warning_level is Level.IV:
+    elif warning_level is Level.III or warning_level is Level.IV:
         _v1 = "区政府分管领导"
     else:
         raise _rt.NoRuleApplies(
@@ -884,9 +872,7 @@ def dispute_handler(*, category: Category, signer_identified: bool) -> str | Non
         _v1 = "组织者"
     elif category is Category.unqualified_local and signer_identified:
         _v1 = "对外签约主体"
-    elif category is Category.outside_recruiter:
-        _v1 = None
-    elif category is Category.self_employed_abroad:
+    elif category is Category.outside_recruiter or category is Category.self_employed_abroad:
         _v1 = None
     else:
         raise _rt.NoRuleApplies(
@@ -935,9 +921,7 @@ def disposal_lead(*, category: Category) -> str | None:
     解读: 第（3）类（外省区企业或公民招收我区劳务人员）原文只写了配合处置的一方，没有负责处置的区镇，结果为无。"""
     if type(category) is not Category:
         category = _rt.enum_arg(Category, category, "category")
-    if category is Category.qualified_enterprise:
-        _v1 = "企业注册地或公民户籍所在地区镇（街道）"
-    elif category is Category.unqualified_local:
+    if category is Category.qualified_enterprise or category is Category.unqualified_local:
         _v1 = "企业注册地或公民户籍所在地区镇（街道）"
     elif category is Category.outside_recruiter:
         _v1 = None
@@ -984,11 +968,11 @@ def disposal_assist(*, category: Category) -> str | None:
     引 二（四）2: 「谁所辖、谁处置。」"""
     if type(category) is not Category:
         category = _rt.enum_arg(Category, category, "category")
-    if category is Category.qualified_enterprise:
-        _v1 = "劳务人员户籍所在地区镇（街道）"
-    elif category is Category.unqualified_local:
-        _v1 = "劳务人员户籍所在地区镇（街道）"
-    elif category is Category.outside_recruiter:
+    if (
+        category is Category.qualified_enterprise
+        or category is Category.unqualified_local
+        or category is Category.outside_recruiter
+    ):
         _v1 = "劳务人员户籍所在地区镇（街道）"
     elif category is Category.self_employed_abroad:
         _v1 = None
@@ -1684,9 +1668,9 @@ def _instant(d: date | datetime) -> datetime:
 
 
 __all__ = [
+    "DECISIONS",
     "Category",
     "Color",
-    "DECISIONS",
     "Level",
     "commander",
     "disposal_assist",

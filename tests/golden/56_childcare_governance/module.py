@@ -418,4 +418,4 @@ def _instant(d: date | datetime) -> datetime:
     return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
 
 
-__all__ = ["Category", "DECISIONS", "institution_category"]
+__all__ = ["DECISIONS", "Category", "institution_category"]

@@ -36,18 +36,18 @@ ROLES: dict[str, str] = {
     "deputy_leader": "区政府分管领导",
 }
 
-_D_0 = Decimal("0")
+_D_0 = Decimal(0)
 _D_0_2 = Decimal("0.2")
 _D_0_4 = Decimal("0.4")
-_D_10000 = Decimal("10000")
-_D_100000 = Decimal("100000")
-_D_15000 = Decimal("15000")
-_D_150000 = Decimal("150000")
-_D_20000 = Decimal("20000")
-_D_200000 = Decimal("200000")
-_D_250000 = Decimal("250000")
-_D_30000 = Decimal("30000")
-_D_50000 = Decimal("50000")
+_D_10000 = Decimal(10000)
+_D_100000 = Decimal(100000)
+_D_15000 = Decimal(15000)
+_D_150000 = Decimal(150000)
+_D_20000 = Decimal(20000)
+_D_200000 = Decimal(200000)
+_D_250000 = Decimal(250000)
+_D_30000 = Decimal(30000)
+_D_50000 = Decimal(50000)
 
 # (clause, quote, position) of each rule, for explanations
 _SITES: tuple[tuple[str | None, str | None, str], ...] = (
@@ -238,15 +238,11 @@ def inclusive_finance_quarterly_reward(*, tier: int, rank: int, last_in_nantong:
         base = 50000
     elif tier == 1 and rank == 2:
         base = 40000
-    elif tier == 1 and rank == 3:
-        base = 30000
-    elif tier == 2 and rank == 1:
+    elif (tier == 1 and rank == 3) or (tier == 2 and rank == 1):
         base = 30000
     elif tier == 2 and rank == 2:
         base = 20000
-    elif tier == 2 and rank == 3:
-        base = 15000
-    elif tier == 3 and rank == 1:
+    elif (tier == 2 and rank == 3) or (tier == 3 and rank == 1):
         base = 15000
     elif tier == 3 and rank == 2:
         base = 10000
@@ -431,8 +427,8 @@ def bank_annual_reward(*, rank: int, bank_count: int, missed_tasks: int) -> Deci
     if (rank + 5) > bank_count:
         base = 0
     else:
-        base = max((200000 - ((rank - 1) * 10000)), 0)
-    return _rt.money((base * (1 - (_D_0_2 * missed_tasks))))
+        base = max(200000 - ((rank - 1) * 10000), 0)
+    return _rt.money(base * (1 - (_D_0_2 * missed_tasks)))
 
 
 def explain_bank_annual_reward(*, rank: int, bank_count: int, missed_tasks: int) -> _rt.Explanation:
@@ -458,8 +454,8 @@ def explain_bank_annual_reward(*, rank: int, bank_count: int, missed_tasks: int)
         base = 0
     else:
         _tr.row("否则", 20)
-        base = max((200000 - ((rank - 1) * 10000)), 0)
-    return _tr.done(_rt.money((base * (1 - (_D_0_2 * missed_tasks)))))
+        base = max(200000 - ((rank - 1) * 10000), 0)
+    return _tr.done(_rt.money(base * (1 - (_D_0_2 * missed_tasks))))
 
 
 def insurance_annual_prize(*, rank: int) -> Decimal:

@@ -58,23 +58,23 @@ APPLICANTTYPE_LABELS: dict[ApplicantType, str] = {
     ApplicantType.orphan: "孤儿",
 }
 
-_D_0 = Decimal("0")
+_D_0 = Decimal(0)
 _D_0_1 = Decimal("0.1")
 _D_0_3 = Decimal("0.3")
 _D_0_5 = Decimal("0.5")
 _D_0_7 = Decimal("0.7")
-_D_10 = Decimal("10")
-_D_12 = Decimal("12")
-_D_15 = Decimal("15")
-_D_180 = Decimal("180")
-_D_20 = Decimal("20")
-_D_30 = Decimal("30")
-_D_300 = Decimal("300")
-_D_45 = Decimal("45")
-_D_6 = Decimal("6")
-_D_60 = Decimal("60")
-_D_8 = Decimal("8")
-_D_80 = Decimal("80")
+_D_10 = Decimal(10)
+_D_12 = Decimal(12)
+_D_15 = Decimal(15)
+_D_180 = Decimal(180)
+_D_20 = Decimal(20)
+_D_30 = Decimal(30)
+_D_300 = Decimal(300)
+_D_45 = Decimal(45)
+_D_6 = Decimal(6)
+_D_60 = Decimal(60)
+_D_8 = Decimal(8)
+_D_80 = Decimal(80)
 
 CONST_market_rent: int = 10
 
@@ -393,9 +393,9 @@ def monthly_rent_subsidy(
         )
     rate = _decision_rent_subsidy_rate(family_type=family_type, location=location)
     subsidized_area = max(
-        (_decision_guarantee_area(household_size=household_size) - recognized_owned_area), _D_0
+        _decision_guarantee_area(household_size=household_size) - recognized_owned_area, _D_0
     )
-    return _rt.money((rate * subsidized_area))
+    return _rt.money(rate * subsidized_area)
 
 
 def explain_monthly_rent_subsidy(
@@ -427,9 +427,9 @@ def explain_monthly_rent_subsidy(
     _tr = _rt.Tracer(_SITES)
     rate = _decision_rent_subsidy_rate(family_type=family_type, location=location)
     subsidized_area = max(
-        (_decision_guarantee_area(household_size=household_size) - recognized_owned_area), _D_0
+        _decision_guarantee_area(household_size=household_size) - recognized_owned_area, _D_0
     )
-    return _tr.done(_rt.money((rate * subsidized_area)))
+    return _tr.done(_rt.money(rate * subsidized_area))
 
 
 def worker_rent_subsidy(*, location: Location) -> Decimal:
@@ -516,12 +516,10 @@ def monthly_rent(*, family_type: FamilyType, household_size: int, actual_area: D
             },
         )
     area_inside = min(actual_area, _decision_guarantee_area(household_size=household_size))
-    area_beyond = max((actual_area - _decision_guarantee_area(household_size=household_size)), _D_0)
+    area_beyond = max(actual_area - _decision_guarantee_area(household_size=household_size), _D_0)
     return _rt.money(
-        (
-            ((CONST_market_rent * inside_rate) * area_inside)
-            + ((CONST_market_rent * beyond_rate) * area_beyond)
-        )
+        ((CONST_market_rent * inside_rate) * area_inside)
+        + ((CONST_market_rent * beyond_rate) * area_beyond)
     )
 
 
@@ -577,13 +575,11 @@ def explain_monthly_rent(
             },
         )
     area_inside = min(actual_area, _decision_guarantee_area(household_size=household_size))
-    area_beyond = max((actual_area - _decision_guarantee_area(household_size=household_size)), _D_0)
+    area_beyond = max(actual_area - _decision_guarantee_area(household_size=household_size), _D_0)
     return _tr.done(
         _rt.money(
-            (
-                ((CONST_market_rent * inside_rate) * area_inside)
-                + ((CONST_market_rent * beyond_rate) * area_beyond)
-            )
+            ((CONST_market_rent * inside_rate) * area_inside)
+            + ((CONST_market_rent * beyond_rate) * area_beyond)
         )
     )
 
@@ -597,7 +593,7 @@ def worker_monthly_rent(*, actual_area: Decimal) -> Decimal:
         actual_area = _rt.decimal_arg(actual_area, "actual_area", "a number (平方米) ≥ 0")
     if not actual_area.is_finite() or abs(actual_area) > 10**18 or actual_area < 0:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
-    return _rt.money(((CONST_market_rent * _D_0_7) * actual_area))
+    return _rt.money((CONST_market_rent * _D_0_7) * actual_area)
 
 
 def explain_worker_monthly_rent(*, actual_area: Decimal) -> _rt.Explanation:
@@ -607,7 +603,7 @@ def explain_worker_monthly_rent(*, actual_area: Decimal) -> _rt.Explanation:
     if not actual_area.is_finite() or abs(actual_area) > 10**18 or actual_area < 0:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(((CONST_market_rent * _D_0_7) * actual_area)))
+    return _tr.done(_rt.money((CONST_market_rent * _D_0_7) * actual_area))
 
 
 def lower_middle_income_eligible(
@@ -1956,8 +1952,8 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 }
 
 __all__ = [
-    "ApplicantType",
     "DECISIONS",
+    "ApplicantType",
     "FamilyType",
     "Location",
     "bus_driver_eligible",

@@ -101,7 +101,7 @@ BENCHMARK_LABELS: dict[Benchmark, str] = {
     Benchmark.nantong: "达到南通市对应行业中上水平",
 }
 
-_D_0 = Decimal("0")
+_D_0 = Decimal(0)
 _D_0_03 = Decimal("0.03")
 _D_0_1 = Decimal("0.1")
 _D_0_2 = Decimal("0.2")
@@ -111,15 +111,15 @@ _D_0_5 = Decimal("0.5")
 _D_0_6 = Decimal("0.6")
 _D_0_7 = Decimal("0.7")
 _D_0_8 = Decimal("0.8")
-_D_1000000 = Decimal("1000000")
-_D_10000000 = Decimal("10000000")
-_D_1500000 = Decimal("1500000")
-_D_2000 = Decimal("2000")
-_D_2000000 = Decimal("2000000")
-_D_30000000 = Decimal("30000000")
-_D_500 = Decimal("500")
-_D_500000 = Decimal("500000")
-_D_6000000 = Decimal("6000000")
+_D_1000000 = Decimal(1000000)
+_D_10000000 = Decimal(10000000)
+_D_1500000 = Decimal(1500000)
+_D_2000 = Decimal(2000)
+_D_2000000 = Decimal(2000000)
+_D_30000000 = Decimal(30000000)
+_D_500 = Decimal(500)
+_D_500000 = Decimal(500000)
+_D_6000000 = Decimal(6000000)
 
 # (clause, quote, position) of each rule, for explanations
 _SITES: tuple[tuple[str | None, str | None, str], ...] = (
@@ -524,7 +524,7 @@ def talent_reward(*, annual_salary: Decimal) -> Decimal:
     if not annual_salary.is_finite() or abs(annual_salary) > 10**18 or annual_salary < 0:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     if annual_salary >= 300000:
-        _v1 = min((annual_salary * _D_0_1), _D_500000)
+        _v1 = min(annual_salary * _D_0_1, _D_500000)
     else:
         _v1 = _D_0
     return _rt.money(_v1)
@@ -540,7 +540,7 @@ def explain_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     if _tr.cond(
         annual_salary >= 300000, "annual_salary 30万元及以上", 6, ("annual_salary", annual_salary)
     ):
-        _v1 = min((annual_salary * _D_0_1), _D_500000)
+        _v1 = min(annual_salary * _D_0_1, _D_500000)
     else:
         _v1 = _D_0
     return _tr.done(_rt.money(_v1))
@@ -586,7 +586,7 @@ def landing_subsidy(*, paid_in_capital: Decimal) -> Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
-    return _rt.money(min((paid_in_capital * _D_0_03), _D_10000000))
+    return _rt.money(min(paid_in_capital * _D_0_03, _D_10000000))
 
 
 def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
@@ -596,7 +596,7 @@ def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min((paid_in_capital * _D_0_03), _D_10000000)))
+    return _tr.done(_rt.money(min(paid_in_capital * _D_0_03, _D_10000000)))
 
 
 def landing_subsidy_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
@@ -650,7 +650,7 @@ def soe_landing_reward(*, paid_in_capital: Decimal) -> Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
-    return _rt.money(min((paid_in_capital * _D_0_03), _D_30000000))
+    return _rt.money(min(paid_in_capital * _D_0_03, _D_30000000))
 
 
 def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
@@ -660,7 +660,7 @@ def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
     if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min((paid_in_capital * _D_0_03), _D_30000000)))
+    return _tr.done(_rt.money(min(paid_in_capital * _D_0_03, _D_30000000)))
 
 
 def soe_landing_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
@@ -818,7 +818,7 @@ def soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> Decimal:
         or new_paid_in_capital < 0
     ):
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
-    return _rt.money(min((new_paid_in_capital * _D_0_03), _D_6000000))
+    return _rt.money(min(new_paid_in_capital * _D_0_03, _D_6000000))
 
 
 def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanation:
@@ -834,7 +834,7 @@ def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanati
     ):
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min((new_paid_in_capital * _D_0_03), _D_6000000)))
+    return _tr.done(_rt.money(min(new_paid_in_capital * _D_0_03, _D_6000000)))
 
 
 def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> Decimal:
@@ -863,7 +863,7 @@ def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> 
             "policies/63_headquarters_economy.pol:242:11",
             {"new_paid_in_capital": new_paid_in_capital, "benchmark": benchmark},
         )
-    return _rt.money(min((new_paid_in_capital * _D_0_03), Decimal(cap)))
+    return _rt.money(min(new_paid_in_capital * _D_0_03, Decimal(cap)))
 
 
 def explain_hq_upgrade_reward(
@@ -895,7 +895,7 @@ def explain_hq_upgrade_reward(
             "policies/63_headquarters_economy.pol:242:11",
             {"new_paid_in_capital": new_paid_in_capital, "benchmark": benchmark},
         )
-    return _tr.done(_rt.money(min((new_paid_in_capital * _D_0_03), Decimal(cap))))
+    return _tr.done(_rt.money(min(new_paid_in_capital * _D_0_03, Decimal(cap))))
 
 
 def max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -> Decimal:
@@ -959,7 +959,7 @@ def soe_office_purchase_subsidy(*, has_local_own_office: bool, purchased_area: D
     if has_local_own_office:
         _v1 = _D_0
     else:
-        _v1 = min((1000 * purchased_area), _D_10000000)
+        _v1 = min(1000 * purchased_area, _D_10000000)
     return _rt.money(_v1)
 
 
@@ -977,7 +977,7 @@ def explain_soe_office_purchase_subsidy(
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 14):
         _v1 = _D_0
     else:
-        _v1 = min((1000 * purchased_area), _D_10000000)
+        _v1 = min(1000 * purchased_area, _D_10000000)
     return _tr.done(_rt.money(_v1))
 
 
@@ -997,7 +997,7 @@ def soe_annual_rent_subsidy(*, has_local_own_office: bool, annual_rent_paid: Dec
     if has_local_own_office:
         _v1 = _D_0
     else:
-        _v1 = min((annual_rent_paid * _D_0_5), _D_1500000)
+        _v1 = min(annual_rent_paid * _D_0_5, _D_1500000)
     return _rt.money(_v1)
 
 
@@ -1017,7 +1017,7 @@ def explain_soe_annual_rent_subsidy(
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 15):
         _v1 = _D_0
     else:
-        _v1 = min((annual_rent_paid * _D_0_5), _D_1500000)
+        _v1 = min(annual_rent_paid * _D_0_5, _D_1500000)
     return _tr.done(_rt.money(_v1))
 
 
@@ -1033,9 +1033,9 @@ def renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -> Decima
     if not audited_cost.is_finite() or abs(audited_cost) > 10**18 or audited_cost < 0:
         raise _rt.InputError("audited_cost", "a number (元) ≥ 0", audited_cost)
     if kind is RenovationKind.whole:
-        _v1 = min((audited_cost * _D_0_4), _D_1000000)
+        _v1 = min(audited_cost * _D_0_4, _D_1000000)
     elif kind is RenovationKind.single:
-        _v1 = min((audited_cost * _D_0_3), _D_500000)
+        _v1 = min(audited_cost * _D_0_3, _D_500000)
     else:
         raise _rt.NoRuleApplies(
             "renovation_subsidy",
@@ -1056,10 +1056,10 @@ def explain_renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -
     _tr = _rt.Tracer(_SITES)
     if kind is RenovationKind.whole:
         _tr.row("whole", 16)
-        _v1 = min((audited_cost * _D_0_4), _D_1000000)
+        _v1 = min(audited_cost * _D_0_4, _D_1000000)
     elif kind is RenovationKind.single:
         _tr.row("single", 17)
-        _v1 = min((audited_cost * _D_0_3), _D_500000)
+        _v1 = min(audited_cost * _D_0_3, _D_500000)
     else:
         raise _rt.NoRuleApplies(
             "renovation_subsidy",
@@ -1118,9 +1118,7 @@ def comprehensive_hq_qualified(
         raise _rt.InputError("outside_revenue_share", "a number ≥ 0 and ≤ 1", outside_revenue_share)
     if sector is Sector.manufacturing:
         revenue_min = 2000000000
-    elif sector is Sector.modern_services:
-        revenue_min = 1000000000
-    elif sector is Sector.commerce:
+    elif sector is Sector.modern_services or sector is Sector.commerce:
         revenue_min = 1000000000
     elif sector is Sector.other_services:
         revenue_min = 100000000
@@ -2399,8 +2397,8 @@ def _instant(d: date | datetime) -> datetime:
 
 
 __all__ = [
-    "Benchmark",
     "DECISIONS",
+    "Benchmark",
     "FunctionalKind",
     "HqType",
     "MncType",

@@ -71,7 +71,7 @@ _DATE_20221216 = date(2022, 12, 16)
 _DATE_20221220 = date(2022, 12, 20)
 _D_0_9 = Decimal("0.9")
 _D_0_95 = Decimal("0.95")
-_D_1 = Decimal("1")
+_D_1 = Decimal(1)
 
 # (clause, quote, position) of each rule, for explanations
 _SITES: tuple[tuple[str | None, str | None, str], ...] = (
@@ -166,23 +166,17 @@ def target_met(*, metric: Metric, rate: Decimal) -> bool:
         rate = _rt.decimal_arg(rate, "rate", "a number ≥ 0 and ≤ 1")
     if not rate.is_finite() or abs(rate) > 10**18 or rate < 0 or rate > 1:
         raise _rt.InputError("rate", "a number ≥ 0 and ≤ 1", rate)
-    if metric is Metric.rental_housing_registration:
-        target = _D_1
-    elif metric is Metric.tenant_registration:
+    if metric is Metric.rental_housing_registration or metric is Metric.tenant_registration:
         target = _D_1
     elif metric is Metric.floating_population_registration:
         target = _D_0_95
-    elif metric is Metric.pledge_signing:
-        target = _D_1
-    elif metric is Metric.responsibility_awareness:
+    elif metric is Metric.pledge_signing or metric is Metric.responsibility_awareness:
         target = _D_1
     elif metric is Metric.grid_awareness:
         target = _D_0_9
     elif metric is Metric.residence_permit_satisfaction:
         target = _D_0_95
-    elif metric is Metric.grid_staff_awareness:
-        target = _D_0_9
-    elif metric is Metric.grid_service_satisfaction:
+    elif metric is Metric.grid_staff_awareness or metric is Metric.grid_service_satisfaction:
         target = _D_0_9
     else:
         raise _rt.NoRuleApplies(
