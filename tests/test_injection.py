@@ -10,7 +10,6 @@ module's own names are refused with a located diagnostic.
 from __future__ import annotations
 
 import ast
-import shutil
 import subprocess
 
 import pytest
@@ -107,7 +106,6 @@ def test_quote_is_data_in_python(quote: str) -> None:
     assert f"「{quote}」" in module.who.__doc__
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
 @pytest.mark.parametrize(("written", "text"), NASTY, ids=[repr(t) for _, t in NASTY])
 def test_label_is_escaped_in_dot(written: str, text: str) -> None:
     compiled = driver.compile_source(policy(written), "t.pol", verify_sources=False)
