@@ -558,7 +558,6 @@ class PythonBackend:
         out.append("from __future__ import annotations")
         out.append("")
         std_imports = len(out)  # filled in at the end with what the module uses
-        out.extend(flowgen.imports(p))
         out.append("")
         out.append("import polc.runtime as _rt")
         out.append("")
@@ -628,6 +627,8 @@ class PythonBackend:
         out.extend(flowgen.lines(p))
         out.append("")
         names = [e.name for e in p.enums] + [d.name for d in p.decisions] + ["DECISIONS"]
+        if flowgen.has_structure(p):
+            names += list(flowgen.NAMES)
         # ruff's order (RUF022): SCREAMING_CASE, then CamelCase, then the rest
         names.sort(key=lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n))
         out.append(f"__all__ = {names!r}")

@@ -20,6 +20,7 @@ from .dates import (
     working_days_before,
 )
 from .errors import CalendarError, InputError, NoRuleApplies, PolcError
+from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
 from .trace import Explanation, Step, Tracer
 from .values import (
     DecisionSpec,
@@ -37,15 +38,22 @@ from .values import (
 
 __all__ = [
     "KNOWN_YEARS",
+    "BodySpec",
     "CalendarError",
     "DecisionSpec",
     "Explanation",
     "Field",
+    "FlowBook",
+    "FlowEdge",
+    "FlowSpec",
+    "FlowStep",
     "InputError",
+    "LadderSpec",
     "NoRuleApplies",
     "PolcError",
     "Step",
     "Tracer",
+    "WorkingGroup",
     "add_days",
     "add_hours",
     "add_minutes",

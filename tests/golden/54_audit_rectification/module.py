@@ -7,8 +7,6 @@ sha256: 8add68ff344417a3973e92a2e7892a9b99cd18f6680f3b8540a892ec99c5404f"""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -82,86 +80,25 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "audit_office": BodySpec("区审计局", ("审计局",), "body", "第二条"),
-    "audited": BodySpec("被审计单位", (), "body", "第二条"),
-    "business_dept": BodySpec(
+BODIES: dict[str, _rt.BodySpec] = {
+    "audit_office": _rt.BodySpec("区审计局", ("审计局",), "body", "第二条"),
+    "audited": _rt.BodySpec("被审计单位", (), "body", "第二条"),
+    "business_dept": _rt.BodySpec(
         "业务科室（中心）",
         ("区审计局相关业务科室（中心）", "审计项目所在业务科室（中心）"),
         "body",
         "第六条",
     ),
-    "legal_section": BodySpec("法规科", ("区审计局法规科",), "body", "第十一条"),
-    "audit_team": BodySpec("审计组", ("相关审计组",), "body", "第十二条"),
-    "audit_meeting": BodySpec("审计业务会议", (), "body", "第十三条"),
-    "discipline": BodySpec("纪检监察机关", (), "body", "第十四条（七）"),
-    "district_committee": BodySpec("区委", (), "body", "第十四条（四）"),
-    "district_gov": BodySpec("区政府", (), "body", "第十四条（四）"),
-    "audited_head": BodySpec("被审计单位主要负责人", (), "role", "第五条"),
-    "team_leader": BodySpec("审计组组长", (), "role", "第六条"),
-    "chief_auditor": BodySpec("项目主审", (), "role", "第六条"),
+    "legal_section": _rt.BodySpec("法规科", ("区审计局法规科",), "body", "第十一条"),
+    "audit_team": _rt.BodySpec("审计组", ("相关审计组",), "body", "第十二条"),
+    "audit_meeting": _rt.BodySpec("审计业务会议", (), "body", "第十三条"),
+    "discipline": _rt.BodySpec("纪检监察机关", (), "body", "第十四条（七）"),
+    "district_committee": _rt.BodySpec("区委", (), "body", "第十四条（四）"),
+    "district_gov": _rt.BodySpec("区政府", (), "body", "第十四条（四）"),
+    "audited_head": _rt.BodySpec("被审计单位主要负责人", (), "role", "第五条"),
+    "team_leader": _rt.BodySpec("审计组组长", (), "role", "第六条"),
+    "chief_auditor": _rt.BodySpec("项目主审", (), "role", "第六条"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -184,14 +121,14 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("audit_office", "报告", "discipline", "第十四条（七）"),
 )
 
-GROUPS: dict[str, WorkingGroup] = {}
+GROUPS: dict[str, _rt.WorkingGroup] = {}
 
-FLOWS: dict[str, FlowSpec] = {
-    "rectification": FlowSpec(
+FLOWS: dict[str, _rt.FlowSpec] = {
+    "rectification": _rt.FlowSpec(
         "审计整改销号流程",
         (
-            FlowStep("report_issued", "event", "审计项目出具审计报告", None, (), (), "第七条"),
-            FlowStep(
+            _rt.FlowStep("report_issued", "event", "审计项目出具审计报告", None, (), (), "第七条"),
+            _rt.FlowStep(
                 "problem_list",
                 "step",
                 "逐项分解形成《审计整改问题清单》，随同审计结果文书送达",
@@ -200,8 +137,8 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《审计整改问题清单》",),
                 "第七条",
             ),
-            FlowStep("received", "event", "被审计单位收到审计结果文书", None, (), (), "第七条"),
-            FlowStep(
+            _rt.FlowStep("received", "event", "被审计单位收到审计结果文书", None, (), (), "第七条"),
+            _rt.FlowStep(
                 "task_list",
                 "step",
                 "对照问题清单形成《审计整改任务清单》，报区审计局审核",
@@ -210,7 +147,7 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《审计整改任务清单》",),
                 "第七条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "review_task_list",
                 "step",
                 "审核《审计整改任务清单》",
@@ -219,9 +156,11 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第七条",
             ),
-            FlowStep("rectify", "step", "在整改期限内逐条逐项整改", "audited", (), (), "第五条"),
-            FlowStep("period_end", "event", "整改期限届满", None, (), (), "第七条"),
-            FlowStep(
+            _rt.FlowStep(
+                "rectify", "step", "在整改期限内逐条逐项整改", "audited", (), (), "第五条"
+            ),
+            _rt.FlowStep("period_end", "event", "整改期限届满", None, (), (), "第七条"),
+            _rt.FlowStep(
                 "feedback",
                 "step",
                 "书面反馈整改结果",
@@ -230,7 +169,7 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《审计发现问题整改报告》", "《审计整改结果清单》", "《审计整改销号认定表》"),
                 "第七条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "check",
                 "step",
                 "检查整改资料，必要时实地复查",
@@ -239,8 +178,8 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第九条",
             ),
-            FlowStep("confirm", "step", "认定整改结果", "team_leader", (), (), "第六条"),
-            FlowStep(
+            _rt.FlowStep("confirm", "step", "认定整改结果", "team_leader", (), (), "第六条"),
+            _rt.FlowStep(
                 "report_legal",
                 "step",
                 "报送法规科汇总，建立对账销号台账",
@@ -249,7 +188,7 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《审计整改报告》", "《审计整改结果清单》", "《审计整改销号认定表》"),
                 "第十一条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "signoff",
                 "step",
                 "审签《审计整改销号认定表》，审核认定，对账销号",
@@ -258,7 +197,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第十条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "signed_off",
                 "choice",
                 "整改到位、符合整改要求且佐证资料齐全？",
@@ -267,8 +206,8 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第十条",
             ),
-            FlowStep("closed", "end", "销号", None, (), (), "第二条"),
-            FlowStep(
+            _rt.FlowStep("closed", "end", "销号", None, (), (), "第二条"),
+            _rt.FlowStep(
                 "not_closed",
                 "step",
                 "不予销号，向有关责任单位反馈审核销号情况",
@@ -277,7 +216,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第十条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "hard",
                 "choice",
                 "因体制、机制、制度或客观原因难以整改？",
@@ -286,14 +225,14 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第十三条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "explain", "step", "作出具体说明，提供相关佐证材料", "audited", (), (), "第十三条"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "meeting", "choice", "经审计业务会议认定？", "audit_meeting", (), (), "第十三条"
             ),
-            FlowStep("special_closed", "end", "特殊销号", None, (), (), "第十三条"),
-            FlowStep(
+            _rt.FlowStep("special_closed", "end", "特殊销号", None, (), (), "第十三条"),
+            _rt.FlowStep(
                 "track",
                 "step",
                 "动态管理和督促检查，督促审计组跟踪落实",
@@ -302,7 +241,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第十二条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "continue_rectify",
                 "step",
                 "按调整后的整改计划限期整改",
@@ -311,16 +250,18 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "第十条",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "quarterly_feedback", "step", "按季度反馈整改情况", "audited", (), (), "第十条"
             ),
         ),
         (
-            FlowEdge(
+            _rt.FlowEdge(
                 "report_issued", "problem_list", None, None, None, None, False, False, "第七条"
             ),
-            FlowEdge("problem_list", "received", None, None, None, None, False, False, "第七条"),
-            FlowEdge(
+            _rt.FlowEdge(
+                "problem_list", "received", None, None, None, None, False, False, "第七条"
+            ),
+            _rt.FlowEdge(
                 "received",
                 "task_list",
                 None,
@@ -331,28 +272,38 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "第七条",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "task_list", "review_task_list", None, None, None, None, False, False, "第七条"
             ),
-            FlowEdge("review_task_list", "rectify", None, None, None, None, False, False, "第七条"),
-            FlowEdge("rectify", "period_end", None, None, None, None, False, False, "第五条"),
-            FlowEdge("period_end", "feedback", None, None, None, None, False, False, "第七条"),
-            FlowEdge("feedback", "check", None, None, None, None, False, False, "第七条"),
-            FlowEdge("check", "confirm", None, None, None, None, False, False, "第九条"),
-            FlowEdge("confirm", "report_legal", None, None, None, None, False, False, "第六条"),
-            FlowEdge("report_legal", "signoff", None, None, None, None, False, False, "第十一条"),
-            FlowEdge("period_end", "signoff", None, 10, "days", "10日", True, False, "第十条"),
-            FlowEdge("signoff", "signed_off", None, None, None, None, False, False, "第十条"),
-            FlowEdge("signed_off", "closed", "是", None, None, None, False, False, "第十条"),
-            FlowEdge("signed_off", "not_closed", "否", None, None, None, False, False, "第十条"),
-            FlowEdge("not_closed", "hard", None, None, None, None, False, False, "第十条"),
-            FlowEdge("hard", "explain", "是", None, None, None, False, False, "第十三条"),
-            FlowEdge("hard", "track", "否", None, None, None, False, False, "第十三条"),
-            FlowEdge("explain", "meeting", None, None, None, None, False, False, "第十三条"),
-            FlowEdge("meeting", "special_closed", "是", None, None, None, False, False, "第十三条"),
-            FlowEdge("meeting", "track", "否", None, None, None, False, False, "第十三条"),
-            FlowEdge("track", "continue_rectify", None, None, None, None, False, False, "第十二条"),
-            FlowEdge(
+            _rt.FlowEdge(
+                "review_task_list", "rectify", None, None, None, None, False, False, "第七条"
+            ),
+            _rt.FlowEdge("rectify", "period_end", None, None, None, None, False, False, "第五条"),
+            _rt.FlowEdge("period_end", "feedback", None, None, None, None, False, False, "第七条"),
+            _rt.FlowEdge("feedback", "check", None, None, None, None, False, False, "第七条"),
+            _rt.FlowEdge("check", "confirm", None, None, None, None, False, False, "第九条"),
+            _rt.FlowEdge("confirm", "report_legal", None, None, None, None, False, False, "第六条"),
+            _rt.FlowEdge(
+                "report_legal", "signoff", None, None, None, None, False, False, "第十一条"
+            ),
+            _rt.FlowEdge("period_end", "signoff", None, 10, "days", "10日", True, False, "第十条"),
+            _rt.FlowEdge("signoff", "signed_off", None, None, None, None, False, False, "第十条"),
+            _rt.FlowEdge("signed_off", "closed", "是", None, None, None, False, False, "第十条"),
+            _rt.FlowEdge(
+                "signed_off", "not_closed", "否", None, None, None, False, False, "第十条"
+            ),
+            _rt.FlowEdge("not_closed", "hard", None, None, None, None, False, False, "第十条"),
+            _rt.FlowEdge("hard", "explain", "是", None, None, None, False, False, "第十三条"),
+            _rt.FlowEdge("hard", "track", "否", None, None, None, False, False, "第十三条"),
+            _rt.FlowEdge("explain", "meeting", None, None, None, None, False, False, "第十三条"),
+            _rt.FlowEdge(
+                "meeting", "special_closed", "是", None, None, None, False, False, "第十三条"
+            ),
+            _rt.FlowEdge("meeting", "track", "否", None, None, None, False, False, "第十三条"),
+            _rt.FlowEdge(
+                "track", "continue_rectify", None, None, None, None, False, False, "第十二条"
+            ),
+            _rt.FlowEdge(
                 "continue_rectify",
                 "quarterly_feedback",
                 None,
@@ -363,14 +314,16 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "第十条",
             ),
-            FlowEdge("quarterly_feedback", "check", None, None, None, None, False, True, "第十条"),
+            _rt.FlowEdge(
+                "quarterly_feedback", "check", None, None, None, None, False, True, "第十条"
+            ),
         ),
         "第二条",
     ),
 }
 
-LADDERS: dict[str, LadderSpec] = {
-    "measures": LadderSpec(
+LADDERS: dict[str, _rt.LadderSpec] = {
+    "measures": _rt.LadderSpec(
         "对无故不整改或整改不到位的措施",
         "audit_office",
         "audited",
@@ -396,62 +349,17 @@ LADDERS: dict[str, LadderSpec] = {
 }
 
 
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
-
-
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -459,30 +367,19 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
+    return _BOOK.due_dates(flow, events)
 
 
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
-
-
-__all__ = ["DECISIONS", "signoff_deadline", "task_list_deadline"]
+__all__ = [
+    "BODIES",
+    "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
+    "due_dates",
+    "next_steps",
+    "responsible",
+    "signoff_deadline",
+    "task_list_deadline",
+]

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -1101,120 +1099,59 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "hq": BodySpec(
+BODIES: dict[str, _rt.BodySpec] = {
+    "hq": _rt.BodySpec(
         "区应急指挥部",
         ("区境外劳务纠纷及相关突发事件应急指挥部", "应急指挥部", "指挥部"),
         "body",
         "二（一）1",
     ),
-    "hq_office": BodySpec("区应急指挥部办公室", ("指挥部办公室",), "body", "二（一）1"),
-    "district_gov": BodySpec("区政府", (), "body", "二（一）2（1）"),
-    "gov_office": BodySpec("区政府办公室", (), "body", "四（一）2"),
-    "nantong_gov": BodySpec("南通市政府", ("南通市",), "body", "四（一）2"),
-    "nantong_gov_office": BodySpec("南通市政府办公室", (), "body", "四（一）2"),
-    "enterprise": BodySpec("涉事企业（公民）", (), "body", "四（一）2"),
-    "local_gov": BodySpec(
+    "hq_office": _rt.BodySpec("区应急指挥部办公室", ("指挥部办公室",), "body", "二（一）1"),
+    "district_gov": _rt.BodySpec("区政府", (), "body", "二（一）2（1）"),
+    "gov_office": _rt.BodySpec("区政府办公室", (), "body", "四（一）2"),
+    "nantong_gov": _rt.BodySpec("南通市政府", ("南通市",), "body", "四（一）2"),
+    "nantong_gov_office": _rt.BodySpec("南通市政府办公室", (), "body", "四（一）2"),
+    "enterprise": _rt.BodySpec("涉事企业（公民）", (), "body", "四（一）2"),
+    "local_gov": _rt.BodySpec(
         "所在地政府（管委会）",
         ("所在地园区管委会或镇政府", "所在政府（管委会）"),
         "body",
         "四（一）2",
     ),
-    "commerce": BodySpec("区商务局", ("商务局", "商务部门", "商务"), "body", "二（一）3（1）"),
-    "emergency_mgmt": BodySpec("区应急管理局", (), "body", "二（一）3（2）"),
-    "propaganda": BodySpec("区委宣传部", (), "body", "二（一）3（3）"),
-    "police": BodySpec("区公安局", ("公安", "公安部门"), "body", "二（一）3（4）"),
-    "market": BodySpec(
+    "commerce": _rt.BodySpec("区商务局", ("商务局", "商务部门", "商务"), "body", "二（一）3（1）"),
+    "emergency_mgmt": _rt.BodySpec("区应急管理局", (), "body", "二（一）3（2）"),
+    "propaganda": _rt.BodySpec("区委宣传部", (), "body", "二（一）3（3）"),
+    "police": _rt.BodySpec("区公安局", ("公安", "公安部门"), "body", "二（一）3（4）"),
+    "market": _rt.BodySpec(
         "区市场监督管理局", ("区市场监管局", "市场监管", "市监"), "body", "二（一）3（5）"
     ),
-    "foreign_affairs": BodySpec("区外事办", ("外事办", "外事部门"), "body", "二（一）3（6）"),
-    "housing": BodySpec("区住房和城乡建设局", ("住建",), "body", "二（一）3（7）"),
-    "hr": BodySpec("区人力资源和社会保障局", ("人社",), "body", "二（一）3（8）"),
-    "petition": BodySpec("区信访局", ("信访",), "body", "二（一）3（9）"),
-    "justice": BodySpec("区司法局", (), "body", "二（一）3（10）"),
-    "health": BodySpec("区卫生健康委员会", ("区卫生健康委",), "body", "二（一）3（11）"),
-    "finance": BodySpec("区财政局", (), "body", "二（一）3（12）"),
-    "towns": BodySpec(
+    "foreign_affairs": _rt.BodySpec("区外事办", ("外事办", "外事部门"), "body", "二（一）3（6）"),
+    "housing": _rt.BodySpec("区住房和城乡建设局", ("住建",), "body", "二（一）3（7）"),
+    "hr": _rt.BodySpec("区人力资源和社会保障局", ("人社",), "body", "二（一）3（8）"),
+    "petition": _rt.BodySpec("区信访局", ("信访",), "body", "二（一）3（9）"),
+    "justice": _rt.BodySpec("区司法局", (), "body", "二（一）3（10）"),
+    "health": _rt.BodySpec("区卫生健康委员会", ("区卫生健康委",), "body", "二（一）3（11）"),
+    "finance": _rt.BodySpec("区财政局", (), "body", "二（一）3（12）"),
+    "towns": _rt.BodySpec(
         "各区镇（街道）政府（管委会、办事处）",
         ("各区镇政府（管委会、街道）", "各区镇"),
         "body",
         "二（一）3（13）",
     ),
-    "relevant_depts": BodySpec("各有关职能部门", (), "body", "四（三）2（9）"),
-    "main_leader": BodySpec("区政府主要领导", (), "role", "二（一）1"),
-    "deputy_leader": BodySpec("区政府分管领导", (), "role", "二（一）1"),
-    "commerce_head": BodySpec("商务局局长", (), "role", "二（一）1"),
-    "commerce_leader": BodySpec("区商务局主要领导", (), "role", "二（二）"),
-    "the_enterprise": BodySpec("涉事对外投资合作企业", (), "role", "二（四）1"),
-    "the_signer": BodySpec("对外签约主体", (), "role", "二（四）1"),
-    "the_organizer": BodySpec("组织者", (), "role", "二（四）1"),
-    "registration_town": BodySpec(
+    "relevant_depts": _rt.BodySpec("各有关职能部门", (), "body", "四（三）2（9）"),
+    "main_leader": _rt.BodySpec("区政府主要领导", (), "role", "二（一）1"),
+    "deputy_leader": _rt.BodySpec("区政府分管领导", (), "role", "二（一）1"),
+    "commerce_head": _rt.BodySpec("商务局局长", (), "role", "二（一）1"),
+    "commerce_leader": _rt.BodySpec("区商务局主要领导", (), "role", "二（二）"),
+    "the_enterprise": _rt.BodySpec("涉事对外投资合作企业", (), "role", "二（四）1"),
+    "the_signer": _rt.BodySpec("对外签约主体", (), "role", "二（四）1"),
+    "the_organizer": _rt.BodySpec("组织者", (), "role", "二（四）1"),
+    "registration_town": _rt.BodySpec(
         "企业注册地或公民户籍所在地区镇（街道）", (), "role", "二（四）2"
     ),
-    "worker_town": BodySpec("劳务人员户籍所在地区镇（街道）", (), "role", "二（四）2"),
-    "hukou_town": BodySpec("户籍所在地区镇（街道）", (), "role", "二（四）2"),
+    "worker_town": _rt.BodySpec("劳务人员户籍所在地区镇（街道）", (), "role", "二（四）2"),
+    "hukou_town": _rt.BodySpec("户籍所在地区镇（街道）", (), "role", "二（四）2"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -1234,63 +1171,63 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("district_gov", "报告", "nantong_gov", "四（一）2"),
 )
 
-GROUPS: dict[str, WorkingGroup] = {
-    "coordination": WorkingGroup(
+GROUPS: dict[str, _rt.WorkingGroup] = {
+    "coordination": _rt.WorkingGroup(
         "综合协调组",
         ("commerce",),
         ("emergency_mgmt", "police", "foreign_affairs", "petition", "health", "towns"),
         "四（三）2（1）",
     ),
-    "overseas_site": WorkingGroup(
+    "overseas_site": _rt.WorkingGroup(
         "现场处置组·境外处置组",
         ("commerce",),
         ("finance", "police", "foreign_affairs", "health", "towns"),
         "四（三）2（2）",
     ),
-    "domestic_site": WorkingGroup(
+    "domestic_site": _rt.WorkingGroup(
         "现场处置组·境内处置组",
         ("petition",),
         ("commerce", "police", "foreign_affairs", "justice", "health", "towns"),
         "四（三）2（2）",
     ),
-    "security": WorkingGroup(
+    "security": _rt.WorkingGroup(
         "安全保卫组", ("police",), ("commerce", "petition", "towns"), "四（三）2（3）"
     ),
-    "experts": WorkingGroup(
+    "experts": _rt.WorkingGroup(
         "专家咨询组", ("commerce",), ("petition", "justice", "health"), "四（三）2（4）"
     ),
-    "logistics": WorkingGroup(
+    "logistics": _rt.WorkingGroup(
         "后勤保障组",
         ("finance",),
         ("commerce", "emergency_mgmt", "health", "towns"),
         "四（三）2（5）",
     ),
-    "publicity": WorkingGroup(
+    "publicity": _rt.WorkingGroup(
         "宣传报道组",
         ("propaganda",),
         ("emergency_mgmt", "commerce", "foreign_affairs", "police", "towns"),
         "四（三）2（6）",
     ),
-    "legal_aid": WorkingGroup(
+    "legal_aid": _rt.WorkingGroup(
         "法律援助组", ("justice",), ("commerce", "petition", "towns"), "四（三）2（7）"
     ),
-    "investigation": WorkingGroup(
+    "investigation": _rt.WorkingGroup(
         "事件调查组",
         ("commerce",),
         ("market", "police", "housing", "hr", "towns"),
         "四（三）2（8）",
     ),
-    "aftermath": WorkingGroup("善后处置组", ("relevant_depts",), (), "四（三）2（9）"),
+    "aftermath": _rt.WorkingGroup("善后处置组", ("relevant_depts",), (), "四（三）2（9）"),
 }
 
-FLOWS: dict[str, FlowSpec] = {
-    "reporting": FlowSpec(
+FLOWS: dict[str, _rt.FlowSpec] = {
+    "reporting": _rt.FlowSpec(
         "信息报告流程",
         (
-            FlowStep(
+            _rt.FlowStep(
                 "occurred", "event", "境外劳务纠纷及相关突发事件发生", None, (), (), "四（一）2"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "enterprise_report",
                 "step",
                 "向所在地园区管委会或镇政府和相关主管部门报告信息",
@@ -1299,8 +1236,8 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）2",
             ),
-            FlowStep("grade", "choice", "事件级别？", "local_gov", (), (), "四（一）2"),
-            FlowStep(
+            _rt.FlowStep("grade", "choice", "事件级别？", "local_gov", (), (), "四（一）2"),
+            _rt.FlowStep(
                 "report_general",
                 "step",
                 "书面报告区政府办公室和区应急指挥部办公室（紧急情况下可先电话报告）",
@@ -1309,7 +1246,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）2",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "report_major",
                 "step",
                 "书面报告区政府办公室和区应急指挥部办公室（紧急情况下可先电话报告）",
@@ -1318,7 +1255,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）2",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "initial_report",
                 "step",
                 "向南通市政府办公室初报（时间、地点、信息来源、影响范围和初步原因等）",
@@ -1327,7 +1264,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）2",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "follow_up",
                 "step",
                 "向区政府续报事件处置进展情况",
@@ -1336,8 +1273,8 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）2",
             ),
-            FlowStep("response_over", "choice", "应急结束？", "hq_office", (), (), "四（一）2"),
-            FlowStep(
+            _rt.FlowStep("response_over", "choice", "应急结束？", "hq_office", (), (), "四（一）2"),
+            _rt.FlowStep(
                 "summary",
                 "step",
                 "报送事件总结材料",
@@ -1346,7 +1283,7 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《事件总结材料》",),
                 "四（一）2",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "leader_consent",
                 "step",
                 "同意事件总结材料",
@@ -1355,16 +1292,16 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）2",
             ),
-            FlowStep("reported", "end", "报南通市", None, (), (), "四（一）2"),
+            _rt.FlowStep("reported", "end", "报南通市", None, (), (), "四（一）2"),
         ),
         (
-            FlowEdge(
+            _rt.FlowEdge(
                 "occurred", "enterprise_report", None, None, None, None, False, False, "四（一）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "enterprise_report", "grade", None, None, None, None, False, False, "四（一）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "grade",
                 "report_general",
                 "一般（Ⅳ级）",
@@ -1375,7 +1312,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（一）2",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "grade",
                 "report_major",
                 "较大（Ⅲ级）、重大（Ⅱ级）、特别重大（Ⅰ级）",
@@ -1386,7 +1323,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（一）2",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "occurred",
                 "report_general",
                 "一般（Ⅳ级）",
@@ -1397,7 +1334,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（一）2",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "occurred",
                 "report_major",
                 "较大（Ⅲ级）、重大（Ⅱ级）、特别重大（Ⅰ级）",
@@ -1408,7 +1345,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（一）2",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "report_general",
                 "initial_report",
                 None,
@@ -1419,37 +1356,43 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（一）2",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "report_major", "initial_report", None, None, None, None, False, False, "四（一）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "initial_report", "follow_up", None, None, None, None, False, False, "四（一）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "follow_up", "response_over", None, None, None, None, False, False, "四（一）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "response_over", "follow_up", "否", None, None, None, False, True, "四（一）2"
             ),
-            FlowEdge("response_over", "summary", "是", None, None, None, False, False, "四（一）2"),
-            FlowEdge(
+            _rt.FlowEdge(
+                "response_over", "summary", "是", None, None, None, False, False, "四（一）2"
+            ),
+            _rt.FlowEdge(
                 "summary", "leader_consent", None, None, None, None, False, False, "四（一）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "leader_consent", "reported", None, None, None, None, False, False, "四（一）2"
             ),
         ),
         "四（一）2",
     ),
-    "response": FlowSpec(
+    "response": _rt.FlowSpec(
         "启动响应流程",
         (
-            FlowStep("incident", "event", "境外劳务纠纷或突发事件发生", None, (), (), "四（三）1"),
-            FlowStep("verify", "step", "核实确认", "hq_office", (), (), "四（三）1"),
-            FlowStep("propose", "step", "提出预案启动建议", "hq_office", (), (), "四（三）1"),
-            FlowStep("activate", "step", "启动本预案", "district_gov", (), (), "四（三）1"),
-            FlowStep("establish", "step", "成立应急指挥部", "district_gov", (), (), "四（三）1"),
-            FlowStep(
+            _rt.FlowStep(
+                "incident", "event", "境外劳务纠纷或突发事件发生", None, (), (), "四（三）1"
+            ),
+            _rt.FlowStep("verify", "step", "核实确认", "hq_office", (), (), "四（三）1"),
+            _rt.FlowStep("propose", "step", "提出预案启动建议", "hq_office", (), (), "四（三）1"),
+            _rt.FlowStep("activate", "step", "启动本预案", "district_gov", (), (), "四（三）1"),
+            _rt.FlowStep(
+                "establish", "step", "成立应急指挥部", "district_gov", (), (), "四（三）1"
+            ),
+            _rt.FlowStep(
                 "basic",
                 "step",
                 "基本应急：视情成立临时专项工作小组，制定应急处置方案，统一部署、协调、指挥应急处置工作",
@@ -1458,10 +1401,10 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《应急处置方案》",),
                 "四（三）2",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "controlled", "choice", "基本应急程序能否有效控制事态？", "hq", (), (), "四（三）1"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "expand",
                 "step",
                 "扩大应急：在区政府统一领导下，扩大应急响应范围",
@@ -1470,7 +1413,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（三）3",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "beyond",
                 "choice",
                 "危害程度十分严重、超出海门自身控制能力范围？",
@@ -1479,7 +1422,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（三）1",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "escalate",
                 "step",
                 "将情况立即上报，由上级政府直接指挥或授权海门区指挥",
@@ -1488,41 +1431,47 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（三）3",
             ),
-            FlowStep("terminate", "end", "终止响应（见终止响应流程）", None, (), (), "四（四）"),
+            _rt.FlowStep(
+                "terminate", "end", "终止响应（见终止响应流程）", None, (), (), "四（四）"
+            ),
         ),
         (
-            FlowEdge("incident", "verify", None, None, None, None, False, False, "四（三）1"),
-            FlowEdge("verify", "propose", None, None, None, None, False, False, "四（三）1"),
-            FlowEdge("propose", "activate", None, None, None, None, False, False, "四（三）1"),
-            FlowEdge("activate", "establish", None, None, None, None, False, False, "四（三）1"),
-            FlowEdge("establish", "basic", None, None, None, None, False, False, "四（三）1"),
-            FlowEdge("basic", "controlled", None, None, None, None, False, False, "四（三）2"),
-            FlowEdge("controlled", "terminate", "能", None, None, None, False, False, None),
-            FlowEdge(
+            _rt.FlowEdge("incident", "verify", None, None, None, None, False, False, "四（三）1"),
+            _rt.FlowEdge("verify", "propose", None, None, None, None, False, False, "四（三）1"),
+            _rt.FlowEdge("propose", "activate", None, None, None, None, False, False, "四（三）1"),
+            _rt.FlowEdge(
+                "activate", "establish", None, None, None, None, False, False, "四（三）1"
+            ),
+            _rt.FlowEdge("establish", "basic", None, None, None, None, False, False, "四（三）1"),
+            _rt.FlowEdge("basic", "controlled", None, None, None, None, False, False, "四（三）2"),
+            _rt.FlowEdge("controlled", "terminate", "能", None, None, None, False, False, None),
+            _rt.FlowEdge(
                 "controlled", "expand", "难以有效控制", None, None, None, False, False, "四（三）3"
             ),
-            FlowEdge("expand", "beyond", None, None, None, None, False, False, "四（三）3"),
-            FlowEdge("beyond", "escalate", "是", None, None, None, False, False, "四（三）3"),
-            FlowEdge("beyond", "terminate", "否", None, None, None, False, False, None),
-            FlowEdge("escalate", "terminate", None, None, None, None, False, False, None),
+            _rt.FlowEdge("expand", "beyond", None, None, None, None, False, False, "四（三）3"),
+            _rt.FlowEdge("beyond", "escalate", "是", None, None, None, False, False, "四（三）3"),
+            _rt.FlowEdge("beyond", "terminate", "否", None, None, None, False, False, None),
+            _rt.FlowEdge("escalate", "terminate", None, None, None, None, False, False, None),
         ),
         "四（三）1",
     ),
-    "termination": FlowSpec(
+    "termination": _rt.FlowSpec(
         "终止响应流程",
         (
-            FlowStep("responding", "event", "应急响应进行中", None, (), (), "四（三）2"),
-            FlowStep(
+            _rt.FlowStep("responding", "event", "应急响应进行中", None, (), (), "四（三）2"),
+            _rt.FlowStep(
                 "end_condition", "choice", "是否出现下列情况之一？", "hq_office", (), (), "四（四）"
             ),
-            FlowStep("propose_end", "step", "提出应急结束建议", "hq_office", (), (), "四（四）"),
-            FlowStep("ended", "end", "应急结束", None, (), (), "四（一）2"),
+            _rt.FlowStep(
+                "propose_end", "step", "提出应急结束建议", "hq_office", (), (), "四（四）"
+            ),
+            _rt.FlowStep("ended", "end", "应急结束", None, (), (), "四（一）2"),
         ),
         (
-            FlowEdge(
+            _rt.FlowEdge(
                 "responding", "end_condition", None, None, None, None, False, False, "四（三）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "end_condition",
                 "propose_end",
                 "处置已成功或事件紧急情况已不复存在",
@@ -1533,7 +1482,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（四）1",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "end_condition",
                 "propose_end",
                 "涉事企业或人员安全不再受到威胁",
@@ -1544,7 +1493,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（四）2",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "end_condition",
                 "propose_end",
                 "事件危害已得到控制，不再有扩展、反复或加剧的可能",
@@ -1555,7 +1504,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（四）3",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "end_condition",
                 "propose_end",
                 "出现应终止应急响应或处置程序的其他情况",
@@ -1566,74 +1515,29 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "四（四）4",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "end_condition", "responding", "均未出现", None, None, None, False, True, None
             ),
-            FlowEdge("propose_end", "ended", None, None, None, None, False, False, "四（四）"),
+            _rt.FlowEdge("propose_end", "ended", None, None, None, None, False, False, "四（四）"),
         ),
         "四（四）",
     ),
 }
 
-LADDERS: dict[str, LadderSpec] = {}
+LADDERS: dict[str, _rt.LadderSpec] = {}
 
 
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
-
-
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -1641,34 +1545,16 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
-
-
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
+    return _BOOK.due_dates(flow, events)
 
 
 __all__ = [
+    "BODIES",
     "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
     "Category",
     "Color",
     "Level",
@@ -1676,6 +1562,9 @@ __all__ = [
     "disposal_assist",
     "disposal_lead",
     "dispute_handler",
+    "due_dates",
+    "next_steps",
+    "responsible",
     "severity",
     "warning_approver",
     "warning_color",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -168,72 +166,11 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "institutions": BodySpec("托育机构", ("各托育机构",), "body", "四（一）"),
-    "towns": BodySpec("各区镇（街道）", ("区镇（街道）",), "body", "四（二）"),
-    "district_task_force": BodySpec(
+BODIES: dict[str, _rt.BodySpec] = {
+    "institutions": _rt.BodySpec("托育机构", ("各托育机构",), "body", "四（一）"),
+    "towns": _rt.BodySpec("各区镇（街道）", ("区镇（街道）",), "body", "四（二）"),
+    "district_task_force": _rt.BodySpec(
         "海门区托育机构专项治理专班", ("区托育机构专项治理专班",), "body", "四（三）"
     ),
 }
@@ -241,14 +178,14 @@ BODIES: dict[str, BodySpec] = {
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
 RELATIONS: tuple[tuple[str, str, str, str | None], ...] = ()
 
-GROUPS: dict[str, WorkingGroup] = {}
+GROUPS: dict[str, _rt.WorkingGroup] = {}
 
-FLOWS: dict[str, FlowSpec] = {
-    "governance": FlowSpec(
+FLOWS: dict[str, _rt.FlowSpec] = {
+    "governance": _rt.FlowSpec(
         "托育机构专项治理步骤",
         (
-            FlowStep("launch", "event", "印发专项治理工作方案", None, (), (), "通知"),
-            FlowStep(
+            _rt.FlowStep("launch", "event", "印发专项治理工作方案", None, (), (), "通知"),
+            _rt.FlowStep(
                 "self_check",
                 "step",
                 "机构自查，及时整改存在问题（2022年8月30日前）",
@@ -257,7 +194,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（一）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "town_check",
                 "step",
                 "区镇排查：成立专班，排查辖区内托育机构自查和整改情况（2022年9月5日前）",
@@ -266,13 +203,13 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（二）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "major", "choice", "发现重大违规行为或风险隐患？", "towns", (), (), "四（二）"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "suspend", "step", "责令立即停业整改，依法依规查处", "towns", (), (), "四（二）"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "district_check",
                 "step",
                 "区级督查：成立区专班，督查自查、排查和整改情况（2022年9月8日前）",
@@ -281,10 +218,10 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "四（三）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "problems", "choice", "机构存在问题？", "district_task_force", (), (), "四（三）"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "issue_list",
                 "step",
                 "开出问题清单，限期完成整改",
@@ -293,9 +230,13 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《问题清单》",),
                 "四（三）",
             ),
-            FlowStep("refuses", "choice", "拒不整改？", "district_task_force", (), (), "四（三）"),
-            FlowStep("penalize", "step", "依法依规查处", "district_task_force", (), (), "四（三）"),
-            FlowStep(
+            _rt.FlowStep(
+                "refuses", "choice", "拒不整改？", "district_task_force", (), (), "四（三）"
+            ),
+            _rt.FlowStep(
+                "penalize", "step", "依法依规查处", "district_task_force", (), (), "四（三）"
+            ),
+            _rt.FlowStep(
                 "long_term",
                 "end",
                 "长效治理：建立健全托育机构长效管理机制",
@@ -306,85 +247,48 @@ FLOWS: dict[str, FlowSpec] = {
             ),
         ),
         (
-            FlowEdge("launch", "self_check", None, None, None, None, False, False, "通知"),
-            FlowEdge("self_check", "town_check", None, None, None, None, False, False, "四（一）"),
-            FlowEdge("town_check", "major", None, None, None, None, False, False, "四（二）"),
-            FlowEdge("major", "suspend", "是", None, None, None, False, False, "四（二）"),
-            FlowEdge("major", "district_check", "否", None, None, None, False, False, "四（二）"),
-            FlowEdge("suspend", "district_check", None, None, None, None, False, False, "四（二）"),
-            FlowEdge(
+            _rt.FlowEdge("launch", "self_check", None, None, None, None, False, False, "通知"),
+            _rt.FlowEdge(
+                "self_check", "town_check", None, None, None, None, False, False, "四（一）"
+            ),
+            _rt.FlowEdge("town_check", "major", None, None, None, None, False, False, "四（二）"),
+            _rt.FlowEdge("major", "suspend", "是", None, None, None, False, False, "四（二）"),
+            _rt.FlowEdge(
+                "major", "district_check", "否", None, None, None, False, False, "四（二）"
+            ),
+            _rt.FlowEdge(
+                "suspend", "district_check", None, None, None, None, False, False, "四（二）"
+            ),
+            _rt.FlowEdge(
                 "district_check", "problems", None, None, None, None, False, False, "四（三）"
             ),
-            FlowEdge("problems", "issue_list", "是", None, None, None, False, False, "四（三）"),
-            FlowEdge("problems", "long_term", "否", None, None, None, False, False, "四（三）"),
-            FlowEdge("issue_list", "refuses", None, None, None, None, False, False, "四（三）"),
-            FlowEdge("refuses", "penalize", "是", None, None, None, False, False, "四（三）"),
-            FlowEdge("refuses", "long_term", "否", None, None, None, False, False, "四（三）"),
-            FlowEdge("penalize", "long_term", None, None, None, None, False, False, "四（三）"),
+            _rt.FlowEdge(
+                "problems", "issue_list", "是", None, None, None, False, False, "四（三）"
+            ),
+            _rt.FlowEdge("problems", "long_term", "否", None, None, None, False, False, "四（三）"),
+            _rt.FlowEdge("issue_list", "refuses", None, None, None, None, False, False, "四（三）"),
+            _rt.FlowEdge("refuses", "penalize", "是", None, None, None, False, False, "四（三）"),
+            _rt.FlowEdge("refuses", "long_term", "否", None, None, None, False, False, "四（三）"),
+            _rt.FlowEdge("penalize", "long_term", None, None, None, None, False, False, "四（三）"),
         ),
         "四",
     ),
 }
 
-LADDERS: dict[str, LadderSpec] = {}
+LADDERS: dict[str, _rt.LadderSpec] = {}
 
 
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
-
-
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -392,30 +296,19 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
+    return _BOOK.due_dates(flow, events)
 
 
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
-
-
-__all__ = ["DECISIONS", "Category", "institution_category"]
+__all__ = [
+    "BODIES",
+    "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
+    "Category",
+    "due_dates",
+    "institution_category",
+    "next_steps",
+    "responsible",
+]

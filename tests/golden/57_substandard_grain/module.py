@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -131,87 +129,26 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "district_gov": BodySpec("区政府", (), "body", "三（一）"),
-    "drc": BodySpec(
+BODIES: dict[str, _rt.BodySpec] = {
+    "district_gov": _rt.BodySpec("区政府", (), "body", "三（一）"),
+    "drc": _rt.BodySpec(
         "区发改委（粮食和物资储备局）", ("发改委（粮食和物资储备局）",), "body", "二（一）"
     ),
-    "agri": BodySpec("区农业农村局", ("农业农村局", "所在地农业农村局"), "body", "二（一）"),
-    "market": BodySpec(
+    "agri": _rt.BodySpec("区农业农村局", ("农业农村局", "所在地农业农村局"), "body", "二（一）"),
+    "market": _rt.BodySpec(
         "区市场监督管理局", ("市场监督管理局", "所在地市场监督管理局"), "body", "五"
     ),
-    "finance": BodySpec("区财政局", ("财政局",), "body", "五"),
-    "health": BodySpec("区卫健委", ("卫健委",), "body", "五"),
-    "police": BodySpec("公安局", (), "body", "五"),
-    "adbc": BodySpec("农业发展银行", ("农发行", "本级农业发展银行"), "body", "五"),
-    "inspection_agency": BodySpec("具有资质的粮食检验机构", (), "body", "一"),
-    "origin_locality": BodySpec("超标粮食发生地", (), "body", "三（三）1"),
-    "designated_buyer": BodySpec(
+    "finance": _rt.BodySpec("区财政局", ("财政局",), "body", "五"),
+    "health": _rt.BodySpec("区卫健委", ("卫健委",), "body", "五"),
+    "police": _rt.BodySpec("公安局", (), "body", "五"),
+    "adbc": _rt.BodySpec("农业发展银行", ("农发行", "本级农业发展银行"), "body", "五"),
+    "inspection_agency": _rt.BodySpec("具有资质的粮食检验机构", (), "body", "一"),
+    "origin_locality": _rt.BodySpec("超标粮食发生地", (), "body", "三（三）1"),
+    "designated_buyer": _rt.BodySpec(
         "承担定点收购任务的粮食收购企业", ("国有粮食收购企业", "定点收储库点"), "body", "三（三）1"
     ),
-    "buyer": BodySpec("购进超标粮食的企业", (), "body", "三（五）4"),
+    "buyer": _rt.BodySpec("购进超标粮食的企业", (), "body", "三（五）4"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -223,8 +160,8 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("drc", "督促", "designated_buyer", "二（三）"),
 )
 
-GROUPS: dict[str, WorkingGroup] = {
-    "leading_group": WorkingGroup(
+GROUPS: dict[str, _rt.WorkingGroup] = {
+    "leading_group": _rt.WorkingGroup(
         "超标粮食处置工作领导小组",
         ("drc",),
         ("agri", "market", "finance", "health", "police", "adbc"),
@@ -232,18 +169,18 @@ GROUPS: dict[str, WorkingGroup] = {
     ),
 }
 
-FLOWS: dict[str, FlowSpec] = {
-    "disposal": FlowSpec(
+FLOWS: dict[str, _rt.FlowSpec] = {
+    "disposal": _rt.FlowSpec(
         "超标粮食处置程序",
         (
-            FlowStep("abnormal", "event", "区域性、大面积粮质异常", None, (), (), "三（一）"),
-            FlowStep(
+            _rt.FlowStep("abnormal", "event", "区域性、大面积粮质异常", None, (), (), "三（一）"),
+            _rt.FlowStep(
                 "confirm", "step", "按程序检测确认超标粮食", "inspection_agency", (), (), "三（一）"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "launch", "step", "决定启动超标粮食处置预案", "district_gov", (), (), "三（一）"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "organize",
                 "step",
                 "组织保障：超标粮食处置工作领导小组协调解决处置工作中的重大问题",
@@ -252,7 +189,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（二）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "local_plan",
                 "step",
                 "确定处置具体预案，公开收购区域范围、执行时间、贷款主体、收购方式、质量标准、收购价格、补贴标准等",
@@ -261,7 +198,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（三）1",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "designate",
                 "step",
                 "报区政府同意后指定国有粮食收购企业定点收购",
@@ -270,7 +207,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（三）1",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "loan",
                 "step",
                 "按“统贷统还”原则确定贷款主体，向农业发展银行承贷",
@@ -279,8 +216,10 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（三）2",
             ),
-            FlowStep("purchase", "step", "定向收购入库", "designated_buyer", (), (), "三（三）1"),
-            FlowStep(
+            _rt.FlowStep(
+                "purchase", "step", "定向收购入库", "designated_buyer", (), (), "三（三）1"
+            ),
+            _rt.FlowStep(
                 "acceptance",
                 "step",
                 "会同农业发展银行验收入库数量和质量，结果报区政府",
@@ -289,7 +228,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（三）3",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "storage",
                 "step",
                 "分仓集并、专仓储存、专账记录、专人保管；建立质量信息档案",
@@ -298,7 +237,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（四）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "classify",
                 "choice",
                 "经检验符合饲料用粮或工业用粮标准？",
@@ -307,8 +246,10 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）2",
             ),
-            FlowStep("harmless", "step", "堆肥、固废处理等无害化处置", "drc", (), (), "三（五）2"),
-            FlowStep(
+            _rt.FlowStep(
+                "harmless", "step", "堆肥、固废处理等无害化处置", "drc", (), (), "三（五）2"
+            ),
+            _rt.FlowStep(
                 "notify_use",
                 "step",
                 "作为饲料用粮或非食用工业用粮处置时，提前3个工作日通报区农业农村局和市场监督管理局",
@@ -317,7 +258,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）2",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "approve_sale",
                 "step",
                 "定向自主销售或定向竞价销售，报区政府批准",
@@ -326,7 +267,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）1",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "notify_bank",
                 "step",
                 "出库前5个工作日内将销售情况通报本级农业发展银行和购买企业所在地政府部门",
@@ -335,7 +276,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）1",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "outbound",
                 "step",
                 "销售出库，向区发改委报告出库情况；合同、发票注明用途，货款回笼",
@@ -344,7 +285,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）1",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "report_intake",
                 "step",
                 "入库前3个工作日内向所在地农业农村局和市场监督管理局报告",
@@ -353,7 +294,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）5",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "intake",
                 "step",
                 "入库查验，索取质量检验报告，建立入库统计台账和质量信息档案",
@@ -362,7 +303,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）5",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "process",
                 "step",
                 "转化处置，逐批次检验，逐月报告处置进度",
@@ -371,7 +312,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）6",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "final_report",
                 "step",
                 "汇总处置结果，向所在地农业农村局和市场监督管理局报告",
@@ -380,30 +321,40 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（五）7",
             ),
-            FlowStep("verify", "step", "派人到企业核查", "agri", (), (), "三（五）7"),
-            FlowStep("done", "end", "处置完成", None, (), (), "三（五）7"),
+            _rt.FlowStep("verify", "step", "派人到企业核查", "agri", (), (), "三（五）7"),
+            _rt.FlowStep("done", "end", "处置完成", None, (), (), "三（五）7"),
         ),
         (
-            FlowEdge("abnormal", "confirm", None, None, None, None, False, False, "三（一）"),
-            FlowEdge("confirm", "launch", None, None, None, None, False, False, "三（一）"),
-            FlowEdge("launch", "organize", None, None, None, None, False, False, "三（一）"),
-            FlowEdge("organize", "local_plan", None, None, None, None, False, False, "三（二）"),
-            FlowEdge("local_plan", "designate", None, None, None, None, False, False, "三（三）1"),
-            FlowEdge("designate", "loan", None, None, None, None, False, False, "三（三）1"),
-            FlowEdge("loan", "purchase", None, None, None, None, False, False, "三（三）2"),
-            FlowEdge("purchase", "acceptance", None, None, None, None, False, False, "三（三）1"),
-            FlowEdge("acceptance", "storage", None, None, None, None, False, False, "三（三）3"),
-            FlowEdge("storage", "classify", None, None, None, None, False, False, "三（四）"),
-            FlowEdge("classify", "notify_use", "是", None, None, None, False, False, "三（五）2"),
-            FlowEdge("classify", "harmless", "否", None, None, None, False, False, "三（五）2"),
-            FlowEdge("harmless", "done", None, None, None, None, False, False, "三（五）2"),
-            FlowEdge(
+            _rt.FlowEdge("abnormal", "confirm", None, None, None, None, False, False, "三（一）"),
+            _rt.FlowEdge("confirm", "launch", None, None, None, None, False, False, "三（一）"),
+            _rt.FlowEdge("launch", "organize", None, None, None, None, False, False, "三（一）"),
+            _rt.FlowEdge(
+                "organize", "local_plan", None, None, None, None, False, False, "三（二）"
+            ),
+            _rt.FlowEdge(
+                "local_plan", "designate", None, None, None, None, False, False, "三（三）1"
+            ),
+            _rt.FlowEdge("designate", "loan", None, None, None, None, False, False, "三（三）1"),
+            _rt.FlowEdge("loan", "purchase", None, None, None, None, False, False, "三（三）2"),
+            _rt.FlowEdge(
+                "purchase", "acceptance", None, None, None, None, False, False, "三（三）1"
+            ),
+            _rt.FlowEdge(
+                "acceptance", "storage", None, None, None, None, False, False, "三（三）3"
+            ),
+            _rt.FlowEdge("storage", "classify", None, None, None, None, False, False, "三（四）"),
+            _rt.FlowEdge(
+                "classify", "notify_use", "是", None, None, None, False, False, "三（五）2"
+            ),
+            _rt.FlowEdge("classify", "harmless", "否", None, None, None, False, False, "三（五）2"),
+            _rt.FlowEdge("harmless", "done", None, None, None, None, False, False, "三（五）2"),
+            _rt.FlowEdge(
                 "notify_use", "approve_sale", None, None, None, None, False, False, "三（五）2"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "approve_sale", "notify_bank", None, None, None, None, False, False, "三（五）1"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "notify_bank",
                 "outbound",
                 None,
@@ -414,10 +365,10 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "三（五）1",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "outbound", "report_intake", None, None, None, None, False, False, "三（五）1"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "report_intake",
                 "intake",
                 None,
@@ -428,74 +379,33 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "三（五）5",
             ),
-            FlowEdge("intake", "process", None, None, None, None, False, False, "三（五）5"),
-            FlowEdge("process", "final_report", None, 7, "days", "7日", False, False, "三（五）7"),
-            FlowEdge("final_report", "verify", None, None, None, None, False, False, "三（五）7"),
-            FlowEdge("verify", "done", None, None, None, None, False, False, "三（五）7"),
+            _rt.FlowEdge("intake", "process", None, None, None, None, False, False, "三（五）5"),
+            _rt.FlowEdge(
+                "process", "final_report", None, 7, "days", "7日", False, False, "三（五）7"
+            ),
+            _rt.FlowEdge(
+                "final_report", "verify", None, None, None, None, False, False, "三（五）7"
+            ),
+            _rt.FlowEdge("verify", "done", None, None, None, None, False, False, "三（五）7"),
         ),
         "三",
     ),
 }
 
-LADDERS: dict[str, LadderSpec] = {}
+LADDERS: dict[str, _rt.LadderSpec] = {}
 
 
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
-
-
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -503,30 +413,20 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
+    return _BOOK.due_dates(flow, events)
 
 
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
-
-
-__all__ = ["DECISIONS", "Disposal", "grain_disposal", "records_retain_until"]
+__all__ = [
+    "BODIES",
+    "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
+    "Disposal",
+    "due_dates",
+    "grain_disposal",
+    "next_steps",
+    "records_retain_until",
+    "responsible",
+]

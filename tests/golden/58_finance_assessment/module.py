@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -908,74 +907,13 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "finance_regulator": BodySpec("区地方金融监管局", ("地方金融监管局",), "body", "五"),
-    "finance_bureau": BodySpec("财政局", ("区财政局",), "body", "五"),
-    "pboc_haimen": BodySpec("人民银行海门支行", ("人行海门支行",), "body", "五"),
-    "group_office": BodySpec("领导小组办公室", (), "body", "五"),
-    "deputy_leader": BodySpec("区政府分管领导", (), "role", "五"),
+BODIES: dict[str, _rt.BodySpec] = {
+    "finance_regulator": _rt.BodySpec("区地方金融监管局", ("地方金融监管局",), "body", "五"),
+    "finance_bureau": _rt.BodySpec("财政局", ("区财政局",), "body", "五"),
+    "pboc_haimen": _rt.BodySpec("人民银行海门支行", ("人行海门支行",), "body", "五"),
+    "group_office": _rt.BodySpec("领导小组办公室", (), "body", "五"),
+    "deputy_leader": _rt.BodySpec("区政府分管领导", (), "role", "五"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -983,8 +921,8 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("group_office", "设在", "finance_regulator", "五"),
 )
 
-GROUPS: dict[str, WorkingGroup] = {
-    "assessment_group": WorkingGroup(
+GROUPS: dict[str, _rt.WorkingGroup] = {
+    "assessment_group": _rt.WorkingGroup(
         "金融考核工作领导小组",
         ("deputy_leader",),
         ("finance_regulator", "finance_bureau", "pboc_haimen"),
@@ -992,67 +930,22 @@ GROUPS: dict[str, WorkingGroup] = {
     ),
 }
 
-FLOWS: dict[str, FlowSpec] = {}
+FLOWS: dict[str, _rt.FlowSpec] = {}
 
-LADDERS: dict[str, LadderSpec] = {}
-
-
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
+LADDERS: dict[str, _rt.LadderSpec] = {}
 
 
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -1060,45 +953,30 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
-
-
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
+    return _BOOK.due_dates(flow, events)
 
 
 __all__ = [
+    "BODIES",
     "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
     "Prize",
     "annual_assessment_deadline",
     "bank_annual_reward",
     "deposit_loan_growth_quarterly_reward",
+    "due_dates",
     "inclusive_finance_quarterly_reward",
     "insurance_annual_prize",
     "local_finance_org_reward",
     "microloan_veto",
     "new_branch_reward",
     "new_insurer_reward",
+    "next_steps",
     "quarterly_summary_deadline",
+    "responsible",
     "risk_resolution_reward",
     "tax_contribution_reward",
 ]

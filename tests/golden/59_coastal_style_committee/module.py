@@ -7,8 +7,6 @@ sha256: 9843f028a69e38fdefc7f26437e86a555223d1cc5ba2df5b3cd7f895e2908afb"""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -47,90 +45,29 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {}
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "issuer": BodySpec("南通市海门区人民政府办公室", (), "body", "通知"),
-    "committee": BodySpec("南通市海门区沿海特色风貌管理委员会", ("委员会",), "body", "通知"),
-    "office": BodySpec("委员会办公室", ("办公室",), "body", "通知"),
-    "housing": BodySpec("区住房和城乡建设局", (), "body", "通知"),
-    "director": BodySpec("主任", (), "role", "通知"),
-    "deputy_director": BodySpec("副主任", (), "role", "通知"),
-    "committee_member": BodySpec("委员", (), "role", "通知"),
-    "office_director": BodySpec("办公室主任", (), "role", "通知"),
-    "office_deputy_director": BodySpec("办公室副主任", (), "role", "通知"),
-    "mao_minyong": BodySpec("茅敏勇 区政府副区长", (), "role", "通知"),
-    "cong_maoqi": BodySpec("丛茂琪 区政府办公室副主任", (), "role", "通知"),
-    "shi_quan": BodySpec("施泉 区住房和城乡建设局局长", (), "role", "通知"),
-    "pan_yanyan": BodySpec("潘燕燕 区工信局专职副局长", (), "role", "通知"),
-    "chen_wei": BodySpec("陈伟 区财政局副局长", (), "role", "通知"),
-    "wang_xinghua": BodySpec("王兴华 海门自然资源和规划局副局长", (), "role", "通知"),
-    "yang_jie": BodySpec("杨杰 海门生态环境局副局长", (), "role", "通知"),
-    "jin_xin": BodySpec("金鑫 区住房和城乡建设局副局长", (), "role", "通知"),
-    "yuan_tianming": BodySpec("袁天明 区交通运输局副局长", (), "role", "通知"),
-    "qiu_hanjiang": BodySpec("仇汉江 区水利局总工程师", (), "role", "通知"),
-    "gu_huanghui": BodySpec("顾黄辉 区农业农村局副局长", (), "role", "通知"),
-    "ni_tianying": BodySpec("倪天颖 区文化广电和旅游局副局长", (), "role", "通知"),
+BODIES: dict[str, _rt.BodySpec] = {
+    "issuer": _rt.BodySpec("南通市海门区人民政府办公室", (), "body", "通知"),
+    "committee": _rt.BodySpec("南通市海门区沿海特色风貌管理委员会", ("委员会",), "body", "通知"),
+    "office": _rt.BodySpec("委员会办公室", ("办公室",), "body", "通知"),
+    "housing": _rt.BodySpec("区住房和城乡建设局", (), "body", "通知"),
+    "director": _rt.BodySpec("主任", (), "role", "通知"),
+    "deputy_director": _rt.BodySpec("副主任", (), "role", "通知"),
+    "committee_member": _rt.BodySpec("委员", (), "role", "通知"),
+    "office_director": _rt.BodySpec("办公室主任", (), "role", "通知"),
+    "office_deputy_director": _rt.BodySpec("办公室副主任", (), "role", "通知"),
+    "mao_minyong": _rt.BodySpec("茅敏勇 区政府副区长", (), "role", "通知"),
+    "cong_maoqi": _rt.BodySpec("丛茂琪 区政府办公室副主任", (), "role", "通知"),
+    "shi_quan": _rt.BodySpec("施泉 区住房和城乡建设局局长", (), "role", "通知"),
+    "pan_yanyan": _rt.BodySpec("潘燕燕 区工信局专职副局长", (), "role", "通知"),
+    "chen_wei": _rt.BodySpec("陈伟 区财政局副局长", (), "role", "通知"),
+    "wang_xinghua": _rt.BodySpec("王兴华 海门自然资源和规划局副局长", (), "role", "通知"),
+    "yang_jie": _rt.BodySpec("杨杰 海门生态环境局副局长", (), "role", "通知"),
+    "jin_xin": _rt.BodySpec("金鑫 区住房和城乡建设局副局长", (), "role", "通知"),
+    "yuan_tianming": _rt.BodySpec("袁天明 区交通运输局副局长", (), "role", "通知"),
+    "qiu_hanjiang": _rt.BodySpec("仇汉江 区水利局总工程师", (), "role", "通知"),
+    "gu_huanghui": _rt.BodySpec("顾黄辉 区农业农村局副局长", (), "role", "通知"),
+    "ni_tianying": _rt.BodySpec("倪天颖 区文化广电和旅游局副局长", (), "role", "通知"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -158,69 +95,24 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("jin_xin", "担任", "office_deputy_director", "通知"),
 )
 
-GROUPS: dict[str, WorkingGroup] = {}
+GROUPS: dict[str, _rt.WorkingGroup] = {}
 
-FLOWS: dict[str, FlowSpec] = {}
+FLOWS: dict[str, _rt.FlowSpec] = {}
 
-LADDERS: dict[str, LadderSpec] = {}
-
-
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
+LADDERS: dict[str, _rt.LadderSpec] = {}
 
 
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -228,30 +120,17 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
+    return _BOOK.due_dates(flow, events)
 
 
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
-
-
-__all__ = ["DECISIONS"]
+__all__ = [
+    "BODIES",
+    "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
+    "due_dates",
+    "next_steps",
+    "responsible",
+]

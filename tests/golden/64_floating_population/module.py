@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 import polc.runtime as _rt
 
@@ -260,72 +259,11 @@ DECISIONS: dict[str, _rt.DecisionSpec] = {
 # ---------------------------------------------------------------- organisation and flows
 
 
-class BodySpec(NamedTuple):
-    """A body (机构) or role (角色) that acts in the notice."""
-
-    title: str
-    aliases: tuple[str, ...]
-    kind: str  # "body" or "role"
-    clause: str | None
-
-
-class WorkingGroup(NamedTuple):
-    """A working group (工作组): lead (牵头) and participating (参与) bodies, by id."""
-
-    title: str
-    leads: tuple[str, ...]
-    participants: tuple[str, ...]
-    clause: str | None
-
-
-class FlowStep(NamedTuple):
-    """A node of a flow: event (事件), step (步骤), choice (判断) or end (结束)."""
-
-    id: str
-    kind: str
-    label: str
-    actor: str | None
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    clause: str | None
-
-
-class FlowEdge(NamedTuple):
-    """A transition; `amount` is in the unit `how` names (hours are held as minutes)."""
-
-    src: str
-    dst: str
-    when: str | None
-    amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
-    deadline: str | None  # as the .pol file writes it, e.g. "15工作日"
-    roll: bool  # 顺延: a last day off work moves to the next working day
-    loop: bool
-    clause: str | None
-
-
-class FlowSpec(NamedTuple):
-    title: str
-    steps: tuple[FlowStep, ...]
-    edges: tuple[FlowEdge, ...]
-    clause: str | None
-
-
-class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
-
-    title: str
-    actor: str
-    target: str
-    measures: tuple[str, ...]
-    clauses: tuple[str | None, ...]
-
-
 # bodies and roles by id: title, aliases, kind, clause
-BODIES: dict[str, BodySpec] = {
-    "police": BodySpec("区公安局", (), "body", "三（二）"),
-    "command_center": BodySpec("区域社会治理现代化指挥中心", (), "body", "三（二）"),
-    "towns": BodySpec("各区镇（街道）", (), "body", "五（一）"),
+BODIES: dict[str, _rt.BodySpec] = {
+    "police": _rt.BodySpec("区公安局", (), "body", "三（二）"),
+    "command_center": _rt.BodySpec("区域社会治理现代化指挥中心", (), "body", "三（二）"),
+    "towns": _rt.BodySpec("各区镇（街道）", (), "body", "五（一）"),
 }
 
 # (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …
@@ -334,17 +272,17 @@ RELATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("command_center", "督促", "towns", "五（二）"),
 )
 
-GROUPS: dict[str, WorkingGroup] = {}
+GROUPS: dict[str, _rt.WorkingGroup] = {}
 
-FLOWS: dict[str, FlowSpec] = {
-    "campaign": FlowSpec(
+FLOWS: dict[str, _rt.FlowSpec] = {
+    "campaign": _rt.FlowSpec(
         "流动人口走访服务活动流程",
         (
-            FlowStep("start", "event", "活动启动（即日起）", None, (), (), "序言"),
-            FlowStep(
+            _rt.FlowStep("start", "event", "活动启动（即日起）", None, (), (), "序言"),
+            _rt.FlowStep(
                 "mobilize", "step", "动员部署：细化方案措施，宣传发动", "towns", (), (), "三（一）"
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "plan_report",
                 "step",
                 "报送本区镇（街道）细化工作方案（10月31日前）",
@@ -353,7 +291,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "五（四）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "investigate",
                 "step",
                 "摸排清查：全域排查、集中清查、信息采集登记",
@@ -362,7 +300,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（二）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "town_registration",
                 "step",
                 "各区镇（街道）集中排查登记",
@@ -371,7 +309,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（二）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "weekly_report",
                 "step",
                 "每周四17时前报送统计表及诉求排摸、办结情况",
@@ -380,7 +318,7 @@ FLOWS: dict[str, FlowSpec] = {
                 ("《全区流动人口大走访活动统计表》",),
                 "五（四）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "weekly_inspection",
                 "step",
                 "每周专项督导检查、检查通报",
@@ -389,7 +327,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "五（四）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "remediate",
                 "step",
                 "治理攻坚：汇总、登记注销、办理诉求",
@@ -398,7 +336,7 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（三）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "institutionalize",
                 "step",
                 "建章立制：固化经验和工作机制",
@@ -407,21 +345,23 @@ FLOWS: dict[str, FlowSpec] = {
                 (),
                 "三（四）",
             ),
-            FlowStep(
+            _rt.FlowStep(
                 "summary_report", "step", "报送工作总结（12月18日前）", "towns", (), (), "五（四）"
             ),
-            FlowStep("done", "end", "活动结束", None, (), (), "三（四）"),
+            _rt.FlowStep("done", "end", "活动结束", None, (), (), "三（四）"),
         ),
         (
-            FlowEdge("start", "mobilize", None, None, None, None, False, False, "序言"),
-            FlowEdge("mobilize", "plan_report", None, None, None, None, False, False, "三（一）"),
-            FlowEdge(
+            _rt.FlowEdge("start", "mobilize", None, None, None, None, False, False, "序言"),
+            _rt.FlowEdge(
+                "mobilize", "plan_report", None, None, None, None, False, False, "三（一）"
+            ),
+            _rt.FlowEdge(
                 "plan_report", "investigate", None, None, None, None, False, False, "五（四）"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "investigate", "town_registration", None, None, None, None, False, False, "三（二）"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "town_registration",
                 "weekly_report",
                 None,
@@ -432,7 +372,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "三（二）",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "weekly_report",
                 "weekly_inspection",
                 None,
@@ -443,7 +383,7 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "五（四）",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "weekly_inspection",
                 "weekly_report",
                 "下一周",
@@ -454,7 +394,7 @@ FLOWS: dict[str, FlowSpec] = {
                 True,
                 "五（四）",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "weekly_inspection",
                 "remediate",
                 "摸排清查阶段结束",
@@ -465,10 +405,10 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "五（四）",
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "remediate", "institutionalize", None, None, None, None, False, False, "三（三）"
             ),
-            FlowEdge(
+            _rt.FlowEdge(
                 "institutionalize",
                 "summary_report",
                 None,
@@ -479,71 +419,28 @@ FLOWS: dict[str, FlowSpec] = {
                 False,
                 "三（四）",
             ),
-            FlowEdge("summary_report", "done", None, None, None, None, False, False, "五（四）"),
+            _rt.FlowEdge(
+                "summary_report", "done", None, None, None, None, False, False, "五（四）"
+            ),
         ),
         "三",
     ),
 }
 
-LADDERS: dict[str, LadderSpec] = {}
+LADDERS: dict[str, _rt.LadderSpec] = {}
 
 
-def _flow(flow: str) -> FlowSpec:
-    spec = FLOWS.get(flow)
-    if spec is None:
-        raise _rt.InputError("flow", "one of " + ", ".join(FLOWS) if FLOWS else "no flow", flow)
-    return spec
-
-
-def _step(spec: FlowSpec, flow: str, step: str) -> FlowStep:
-    for s in spec.steps:
-        if s.id == step:
-            return s
-    raise _rt.InputError(
-        "step", f"a step of flow {flow}: " + ", ".join(s.id for s in spec.steps), step
-    )
+_BOOK = _rt.FlowBook(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
     """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
-    spec = _flow(flow)
-    _step(spec, flow, state)
-    out: list[str] = []
-    for e in spec.edges:
-        if e.src == state and e.dst not in out:
-            out.append(e.dst)
-    return out
+    return _BOOK.next_steps(flow, state)
 
 
 def responsible(flow: str, step: str) -> str:
     """The title of the body or role that acts at `step`."""
-    spec = _flow(flow)
-    node = _step(spec, flow, step)
-    if node.actor is None:
-        raise _rt.InputError("step", f"a step with an actor ({node.kind} {step} has none)", step)
-    return BODIES[node.actor].title
-
-
-def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
-    amount = e.amount
-    if amount is None:
-        raise AssertionError(e)
-    if e.how == "minutes":
-        # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
-        if not isinstance(start, datetime):
-            raise _rt.InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return _rt.add_minutes(start, amount)
-    # day-based periods do not count the start day; a time of day does not matter
-    day = start.date() if isinstance(start, datetime) else start
-    if e.how == "working_days":
-        due = _rt.add_working_days(day, int(amount))
-    elif e.how == "days":
-        due = _rt.add_days(day, int(amount))
-    elif e.how == "months":
-        due = _rt.add_months(day, int(amount))
-    else:
-        due = _rt.add_years(day, int(amount))
-    return _rt.roll_forward(due) if e.roll else due
+    return _BOOK.responsible(flow, step)
 
 
 def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
@@ -551,30 +448,21 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 
     Where several deadlines reach one target, the earliest binds.
     """
-    spec = _flow(flow)
-    for name, when in events.items():
-        _step(spec, flow, name)
-        if not isinstance(when, date):
-            raise _rt.InputError(name, "a date or date-time", when)
-    out: dict[str, date | datetime] = {}
-    for e in spec.edges:
-        if e.how is None or e.src not in events:
-            continue
-        due = _due(events[e.src], e)
-        if e.dst not in out or _before(due, out[e.dst]):
-            out[e.dst] = due
-    return out
+    return _BOOK.due_dates(flow, events)
 
 
-def _before(a: date | datetime, b: date | datetime) -> bool:
-    return _instant(a) < _instant(b)
-
-
-def _instant(d: date | datetime) -> datetime:
-    # a date and a date-time do not compare; a due date lasts until 24:00 (第二百零三条)
-    if isinstance(d, datetime):
-        return d
-    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
-
-
-__all__ = ["DECISIONS", "Metric", "Phase", "phase", "target_met"]
+__all__ = [
+    "BODIES",
+    "DECISIONS",
+    "FLOWS",
+    "GROUPS",
+    "LADDERS",
+    "RELATIONS",
+    "Metric",
+    "Phase",
+    "due_dates",
+    "next_steps",
+    "phase",
+    "responsible",
+    "target_met",
+]
