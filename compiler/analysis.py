@@ -496,10 +496,6 @@ class Space:
 _NO = object()
 
 
-def _before(a: Iv, b: Iv) -> bool:
-    return a.lo is None or (b.lo is not None and a.lo < b.lo)
-
-
 def _dedupe(boxes: list[Box]) -> list[Box]:
     # keyed on the items, which are hashable: a list scan was quadratic in boxes
     out: list[Box] = []

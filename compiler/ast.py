@@ -44,8 +44,6 @@ class Annot:
         return not (self.cites or self.derived)
 
 
-NO_ANNOT = Annot()
-
 # ---------------------------------------------------------------- expressions
 
 

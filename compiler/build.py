@@ -25,19 +25,21 @@ def module_name(path: Path) -> str:
     return "policy_" + path.stem.replace("-", "_")
 
 
+# the pinned ruff, ignoring any project configuration: the same bytes everywhere
+RUFF_FORMAT = (sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
+               "--line-length", "100")
+
+
 def format_python(files: list[Path]) -> None:
     """Format generated modules with the pinned ruff, ignoring any project config."""
     if not files:
         return
-    cmd = [sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
-           "--line-length", "100", *map(str, files)]
-    subprocess.run(cmd, check=True)
+    subprocess.run([*RUFF_FORMAT, *map(str, files)], check=True)
 
 
 def format_source(code: str) -> str:
-    cmd = [sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
-           "--line-length", "100", "-"]
-    return subprocess.run(cmd, input=code, capture_output=True, text=True, check=True).stdout
+    return subprocess.run([*RUFF_FORMAT, "-"], input=code, capture_output=True, text=True,
+                          check=True).stdout
 
 
 def diagrams(compiled: driver.Compiled) -> dict[str, str]:
@@ -52,9 +54,10 @@ def diagrams(compiled: driver.Compiled) -> dict[str, str]:
 
 
 def render_dot(dot_file: Path) -> None:
-    for fmt in ("svg", "png"):
-        subprocess.run(["dot", f"-T{fmt}", "-o", str(dot_file.with_suffix("." + fmt)),
-                        str(dot_file)], check=True, capture_output=True)
+    # one dot process writes both formats
+    subprocess.run(["dot", "-Tsvg", "-o", str(dot_file.with_suffix(".svg")),
+                    "-Tpng", "-o", str(dot_file.with_suffix(".png")), str(dot_file)],
+                   check=True, capture_output=True)
 
 
 def report(compiled: driver.Compiled, diagram_names: list[str]) -> str:

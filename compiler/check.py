@@ -301,7 +301,7 @@ class Checker:
                 self.d.warning("W502", f"常量 {name!r} 未被使用", c.site.span)
         # a role or body nothing refers to is usually a typo'd name elsewhere; the
         # issuer (发文机关) is declared to say who speaks, and may stand alone
-        actors = {n.name for d in self.decisions.values() for n in _walk_ir(d)
+        actors = {n.name for d in self.decisions.values() for n in _walk(d)
                   if isinstance(n, ir.RoleVal)}
         actors |= {x for r in relations for x in (r.subject, r.object)}
         actors |= {x for g in groups for x in g.leads + g.participants}
@@ -431,7 +431,7 @@ class Checker:
                 s = self.site(st.annot, st.span, inherit=site)
                 c = self.cond(st.cond, env.with_site(s))
                 if c is not None:
-                    used = {n.name for n in _walk_ir(c) if isinstance(n, ir.Var)
+                    used = {n.name for n in _walk(c) if isinstance(n, ir.Var)
                             and n.scope == "input"}
                     fields = tuple(p for p in params if p in used)
                     requires.append(ir.Require(c, st.message, fields, s))
@@ -442,7 +442,7 @@ class Checker:
             return None
         self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
         # lets and requirements call decisions too, not only the result
-        calls = tuple(sorted({n.name for n in _walk_ir((result, lets, requires))
+        calls = tuple(sorted({n.name for n in _walk((result, lets, requires))
                               if isinstance(n, ir.CallDecision)}))
         return ir.Decision(dec.name, dec.label, tuple(params), typ, tuple(lets), tuple(requires),
                            result, site, rsite, calls)
@@ -1227,20 +1227,16 @@ class _Env:
 
 
 def _walk(node: object) -> Iterable[object]:
-    """Every AST node below `node` (attrs classes and tuples)."""
+    """Every AST or IR node below `node` (attrs classes, tuples and lists)."""
     stack = [node]
     while stack:
         n = stack.pop()
         yield n
-        if isinstance(n, tuple):
+        if isinstance(n, (tuple, list)):
             stack.extend(n)
         elif hasattr(n, "__attrs_attrs__"):
             for f in n.__attrs_attrs__:  # type: ignore[attr-defined]
                 stack.append(getattr(n, f.name))
-
-
-def _walk_ir(node: object) -> Iterable[object]:
-    return _walk(node)
 
 
 def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:

@@ -17,10 +17,10 @@ from typing import Any, NoReturn
 
 import click
 
-from polc.runtime import CalendarError, InputError, NoRuleApplies, PolcError, dumps, loads
+from polc.runtime import InputError, PolcError, dumps, loads
 
 from . import driver
-from .diagnostics import Diagnostic, render
+from .diagnostics import render
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -41,15 +41,6 @@ def policy_files(paths: Iterable[str]) -> list[Path]:
         else:
             _die(f"{raw}: no such file or directory", EXIT_INPUT)
     return out
-
-
-def _print_diags(compiled: driver.Compiled, fmt: str, quiet_notes: bool = False) -> None:
-    diags: list[Diagnostic] = [d for d in compiled.diags
-                               if not (quiet_notes and d.severity == "note")]
-    if fmt == "json":
-        return
-    for d in diags:
-        click.echo(render(d, {compiled.path: compiled.text}), err=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,11 +171,7 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
         return '{"value": ' + _value_text(spec.func(**args)) + "}", True
     except InputError as exc:
         return dumps({"error": f"{where}{exc}", "field": exc.field}), False
-    except CalendarError as exc:
-        return dumps({"error": f"{where}{exc}"}), False
-    except NoRuleApplies as exc:
-        return dumps({"error": f"{where}{exc}"}), False
-    except PolcError as exc:
+    except PolcError as exc:  # CalendarError, NoRuleApplies, …: each says what and where
         return dumps({"error": f"{where}{exc}"}), False
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from . import ast as A
 from . import builder, citations, parser, sources
 from .diagnostics import Diagnostics, Span
+from .driver import display_path
 
 __all__ = ["KEYWORDS", "Mark", "NoticeCoverage", "Sentence", "coverage", "read_marks"]
 
@@ -139,7 +140,7 @@ def read_marks(path: Path) -> tuple[list[Mark], list[str]]:
     errors: list[str] = []
     if not path.is_file():
         return marks, errors
-    shown = citations_display(path)
+    shown = display_path(path)
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -157,18 +158,13 @@ def read_marks(path: Path) -> tuple[list[Mark], list[str]]:
     return marks, errors
 
 
-def citations_display(path: Path) -> str:
-    from .driver import display_path
-    return display_path(path)
-
-
 def _overlaps(s: Sentence, start: int, end: int) -> bool:
     return start < s.end and s.start < end
 
 
 def coverage(pol: Path) -> NoticeCoverage | str:
     """Coverage of the notice ``pol`` encodes; a message string when it cannot be computed."""
-    shown = citations_display(pol)
+    shown = display_path(pol)
     try:
         text = pol.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

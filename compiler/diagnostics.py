@@ -27,10 +27,6 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-NOWHERE = Span("<builtin>", 0, 0, 0, 0)
-
-SEVERITIES = ("error", "warning", "note")
-
 
 @attrs.frozen
 class Diagnostic:

@@ -29,6 +29,8 @@ class Compiled:
     text: str
     diags: Diagnostics
     policy: ir.Policy | None
+    # generated once: build writes it, then its report runs the examples on it
+    _python: str | None = attrs.field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -36,8 +38,10 @@ class Compiled:
 
     def python(self) -> str:
         assert self.policy is not None
-        with without_cycle_collection():
-            return generate(self.policy, self.path)
+        if self._python is None:
+            with without_cycle_collection():
+                self._python = generate(self.policy, self.path)
+        return self._python
 
 
 @contextlib.contextmanager

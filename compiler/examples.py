@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import attrs
@@ -36,8 +37,7 @@ class ExampleResult:
 
 
 def _normalise(value: Any) -> Any:
-    if hasattr(value, "name") and hasattr(value, "value") and type(value).__module__ \
-            .startswith("polc_generated"):
+    if isinstance(value, enum.Enum):
         return value.name
     if isinstance(value, list):
         return [_normalise(v) for v in value]
@@ -50,12 +50,8 @@ def run_examples(compiled: driver.Compiled) -> list[ExampleResult]:
     out = []
     for ex in compiled.policy.examples:
         spec = module.DECISIONS[ex.decision]
-        kwargs: dict[str, Any] = {}
-        for (name, value), field in zip(ex.args, [f for f in spec.fields]):
-            kwargs[name] = value
-        for f in spec.fields:
-            if f.kind == "enum" and f.name in kwargs and isinstance(kwargs[f.name], str):
-                kwargs[f.name] = f.enum[kwargs[f.name]]
+        # enum inputs stay member names: generated functions accept them
+        kwargs: dict[str, Any] = dict(ex.args)
         got: Any
         try:
             got = _normalise(spec.func(**kwargs))
@@ -68,9 +64,9 @@ def run_examples(compiled: driver.Compiled) -> list[ExampleResult]:
         if expected == ir.REJECTED:
             passed = isinstance(got, str) and got.startswith(ir.REJECTED)
         else:
-            passed = got == expected and type(got) is not bool or got is expected
-            if isinstance(expected, bool) or isinstance(got, bool):
-                passed = got is expected
+            # True == 1 in Python: a boolean must match as a boolean
+            boolean = isinstance(expected, bool) or isinstance(got, bool)
+            passed = got is expected if boolean else got == expected
         out.append(ExampleResult(ex.decision, str(ex.site.span), dict(ex.args), expected, got,
                                  passed, " ".join(ex.site.quotes)))
     return out

@@ -104,24 +104,10 @@ def get_parser() -> Lark:
 
 
 def _describe(expected: set[str]) -> str:
-    words = []
-    for name in sorted(expected):
-        if name in TOKEN_WORDS:
-            words.append(TOKEN_WORDS[name])
-        elif name.startswith("__ANON") or name.isupper():
-            continue
-        else:
-            words.append(name)
-    # keywords are terminals named by their text
-    get = get_parser().get_terminal
-    for name in sorted(expected):
-        if name not in TOKEN_WORDS and (name.startswith("__ANON") or not name.isascii()):
-            try:
-                pattern = get(name).pattern.value
-                if isinstance(pattern, str) and not name.startswith("__ANON"):
-                    words.append(pattern)
-            except KeyError:
-                pass
+    # named terminals in words; keywords are terminals named by their own text (且, 引 …);
+    # anonymous and other upper-case terminals have nothing a drafter would recognise
+    words = [TOKEN_WORDS.get(name, name) for name in expected
+             if name in TOKEN_WORDS or not (name.startswith("__ANON") or name.isupper())]
     uniq = sorted(set(words))
     if len(uniq) > 12:
         uniq = uniq[:12] + ["…"]

@@ -88,6 +88,27 @@ def enum_arg(cls: type[enum.Enum], value: object, field: str) -> Any:
     raise InputError(field, "one of " + ", ".join(m.name for m in cls), value)
 
 
+def describe_expected(kind: str, unit: str, lo: Any, lo_closed: bool, hi: Any,
+                      hi_closed: bool, members: tuple[str, ...] = ()) -> str:
+    """What an input must be, in the words every InputError uses: the same text whether
+    the value came through `polc eval` or a Python call (the compiler bakes it in)."""
+    if kind == "enum":
+        return "one of " + ", ".join(members)
+    if kind == "count":
+        text = "a whole number"
+    elif kind == "num":
+        text = "a number" + (f" ({unit})" if unit else "")
+    else:
+        text = {"date": "a date YYYY-MM-DD", "datetime": "a date-time YYYY-MM-DDTHH:MM",
+                "bool": "true or false", "role": "a role title"}[kind]
+    bounds = []
+    if lo is not None:
+        bounds.append(("≥ " if lo_closed else "> ") + str(lo))
+    if hi is not None:
+        bounds.append(("≤ " if hi_closed else "< ") + str(hi))
+    return text + (" " + " and ".join(bounds) if bounds else "")
+
+
 @attrs.frozen
 class Field:
     name: str
@@ -101,22 +122,9 @@ class Field:
     enum: type[enum.Enum] | None = None
 
     def expected(self) -> str:
-        if self.kind == "count":
-            text = "a whole number"
-        elif self.kind == "num":
-            text = "a number" + (f" ({self.unit})" if self.unit else "")
-        elif self.kind == "enum":
-            assert self.enum is not None
-            return "one of " + ", ".join(m.name for m in self.enum)
-        else:
-            text = {"date": "a date YYYY-MM-DD", "datetime": "a date-time YYYY-MM-DDTHH:MM",
-                    "bool": "true or false", "role": "a role title"}[self.kind]
-        bounds = []
-        if self.lo is not None:
-            bounds.append(("≥ " if self.lo_closed else "> ") + str(self.lo))
-        if self.hi is not None:
-            bounds.append(("≤ " if self.hi_closed else "< ") + str(self.hi))
-        return text + (" " + " and ".join(bounds) if bounds else "")
+        members = tuple(m.name for m in self.enum) if self.enum is not None else ()
+        return describe_expected(self.kind, self.unit, self.lo, self.lo_closed, self.hi,
+                                 self.hi_closed, members)
 
     def from_json(self, raw: object) -> Any:
         """Convert one JSON value (parsed with Decimal for floats) to the Python value."""

@@ -260,23 +260,15 @@ def severity(
     """事件级别.
 
     引 一（四）2: 「按照境外劳务纠纷或突发事件的严重程度和影响大小主要分为以下四级」"""
-    if type(people_involved) is not int or abs(people_involved) > 10**18 or people_involved < 0:
+    if type(people_involved) is not int or not 0 <= people_involved <= 10**18:
         raise _rt.InputError("people_involved", "a whole number ≥ 0", people_involved)
-    if type(deaths) is not int or abs(deaths) > 10**18 or deaths < 0:
+    if type(deaths) is not int or not 0 <= deaths <= 10**18:
         raise _rt.InputError("deaths", "a whole number ≥ 0", deaths)
-    if type(serious_injuries) is not int or abs(serious_injuries) > 10**18 or serious_injuries < 0:
+    if type(serious_injuries) is not int or not 0 <= serious_injuries <= 10**18:
         raise _rt.InputError("serious_injuries", "a whole number ≥ 0", serious_injuries)
-    if (
-        type(confirmed_infections) is not int
-        or abs(confirmed_infections) > 10**18
-        or confirmed_infections < 0
-    ):
+    if type(confirmed_infections) is not int or not 0 <= confirmed_infections <= 10**18:
         raise _rt.InputError("confirmed_infections", "a whole number ≥ 0", confirmed_infections)
-    if (
-        type(suspected_infections) is not int
-        or abs(suspected_infections) > 10**18
-        or suspected_infections < 0
-    ):
+    if type(suspected_infections) is not int or not 0 <= suspected_infections <= 10**18:
         raise _rt.InputError("suspected_infections", "a whole number ≥ 0", suspected_infections)
     if (
         people_involved >= 400
@@ -328,23 +320,15 @@ def explain_severity(
     suspected_infections: int,
 ) -> _rt.Explanation:
     """Why severity answers what it does."""
-    if type(people_involved) is not int or abs(people_involved) > 10**18 or people_involved < 0:
+    if type(people_involved) is not int or not 0 <= people_involved <= 10**18:
         raise _rt.InputError("people_involved", "a whole number ≥ 0", people_involved)
-    if type(deaths) is not int or abs(deaths) > 10**18 or deaths < 0:
+    if type(deaths) is not int or not 0 <= deaths <= 10**18:
         raise _rt.InputError("deaths", "a whole number ≥ 0", deaths)
-    if type(serious_injuries) is not int or abs(serious_injuries) > 10**18 or serious_injuries < 0:
+    if type(serious_injuries) is not int or not 0 <= serious_injuries <= 10**18:
         raise _rt.InputError("serious_injuries", "a whole number ≥ 0", serious_injuries)
-    if (
-        type(confirmed_infections) is not int
-        or abs(confirmed_infections) > 10**18
-        or confirmed_infections < 0
-    ):
+    if type(confirmed_infections) is not int or not 0 <= confirmed_infections <= 10**18:
         raise _rt.InputError("confirmed_infections", "a whole number ≥ 0", confirmed_infections)
-    if (
-        type(suspected_infections) is not int
-        or abs(suspected_infections) > 10**18
-        or suspected_infections < 0
-    ):
+    if type(suspected_infections) is not int or not 0 <= suspected_infections <= 10**18:
         raise _rt.InputError("suspected_infections", "a whole number ≥ 0", suspected_infections)
     _tr = _rt.Tracer(_SITES)
     if any(
@@ -618,7 +602,7 @@ def written_report_deadline(*, severity: Level, occurred_at: datetime) -> dateti
     if type(severity) is not Level:
         severity = _rt.enum_arg(Level, severity, "severity")
     if type(occurred_at) is not datetime:
-        raise _rt.InputError("occurred_at", "a date-time", occurred_at)
+        raise _rt.InputError("occurred_at", "a date-time YYYY-MM-DDTHH:MM", occurred_at)
     if severity is Level.IV:
         _v1 = _rt.add_minutes(occurred_at, 30)
     elif severity is Level.I or severity is Level.II or severity is Level.III:
@@ -637,7 +621,7 @@ def explain_written_report_deadline(*, severity: Level, occurred_at: datetime) -
     if type(severity) is not Level:
         severity = _rt.enum_arg(Level, severity, "severity")
     if type(occurred_at) is not datetime:
-        raise _rt.InputError("occurred_at", "a date-time", occurred_at)
+        raise _rt.InputError("occurred_at", "a date-time YYYY-MM-DDTHH:MM", occurred_at)
     _tr = _rt.Tracer(_SITES)
     if severity is Level.IV:
         _tr.row("IV", 8)
@@ -664,11 +648,7 @@ def warning_level(*, possible_people_involved: int) -> Level:
     """风险信息级别.
 
     引 三（二）: 「将预警信息风险等级分为特别重大风险信息、重大风险信息、较大风险信息和一般风险信息四个级别」"""
-    if (
-        type(possible_people_involved) is not int
-        or abs(possible_people_involved) > 10**18
-        or possible_people_involved < 0
-    ):
+    if type(possible_people_involved) is not int or not 0 <= possible_people_involved <= 10**18:
         raise _rt.InputError(
             "possible_people_involved", "a whole number ≥ 0", possible_people_involved
         )
@@ -691,11 +671,7 @@ def warning_level(*, possible_people_involved: int) -> Level:
 
 def explain_warning_level(*, possible_people_involved: int) -> _rt.Explanation:
     """Why warning_level answers what it does."""
-    if (
-        type(possible_people_involved) is not int
-        or abs(possible_people_involved) > 10**18
-        or possible_people_involved < 0
-    ):
+    if type(possible_people_involved) is not int or not 0 <= possible_people_involved <= 10**18:
         raise _rt.InputError(
             "possible_people_involved", "a whole number ≥ 0", possible_people_involved
         )

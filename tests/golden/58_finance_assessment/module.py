@@ -227,9 +227,9 @@ def inclusive_finance_quarterly_reward(*, tier: int, rank: int, last_in_nantong:
     """普惠金融贷款余额占比季度奖励.
 
     引 二（一）: 「对季末普惠金融贷款市场份额前12位的银行机构分三个梯队进行奖励」"""
-    if type(tier) is not int or abs(tier) > 10**18 or tier < 1 or tier > 3:
+    if type(tier) is not int or not 1 <= tier <= 3:
         raise _rt.InputError("tier", "a whole number ≥ 1 and ≤ 3", tier)
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     if type(last_in_nantong) is not bool:
         raise _rt.InputError("last_in_nantong", "true or false", last_in_nantong)
@@ -266,9 +266,9 @@ def explain_inclusive_finance_quarterly_reward(
     *, tier: int, rank: int, last_in_nantong: bool
 ) -> _rt.Explanation:
     """Why inclusive_finance_quarterly_reward answers what it does."""
-    if type(tier) is not int or abs(tier) > 10**18 or tier < 1 or tier > 3:
+    if type(tier) is not int or not 1 <= tier <= 3:
         raise _rt.InputError("tier", "a whole number ≥ 1 and ≤ 3", tier)
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     if type(last_in_nantong) is not bool:
         raise _rt.InputError("last_in_nantong", "true or false", last_in_nantong)
@@ -320,9 +320,9 @@ def deposit_loan_growth_quarterly_reward(*, tier: int, rank: int, last_in_nanton
     """本外币存贷款余额增幅季度奖励.
 
     引 二（二）: 「对季末本外币存贷款余额综合排名前12位的银行机构分二个梯队进行奖励」"""
-    if type(tier) is not int or abs(tier) > 10**18 or tier < 1 or tier > 3:
+    if type(tier) is not int or not 1 <= tier <= 3:
         raise _rt.InputError("tier", "a whole number ≥ 1 and ≤ 3", tier)
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     if type(last_in_nantong) is not bool:
         raise _rt.InputError("last_in_nantong", "true or false", last_in_nantong)
@@ -361,9 +361,9 @@ def explain_deposit_loan_growth_quarterly_reward(
     *, tier: int, rank: int, last_in_nantong: bool
 ) -> _rt.Explanation:
     """Why deposit_loan_growth_quarterly_reward answers what it does."""
-    if type(tier) is not int or abs(tier) > 10**18 or tier < 1 or tier > 3:
+    if type(tier) is not int or not 1 <= tier <= 3:
         raise _rt.InputError("tier", "a whole number ≥ 1 and ≤ 3", tier)
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     if type(last_in_nantong) is not bool:
         raise _rt.InputError("last_in_nantong", "true or false", last_in_nantong)
@@ -410,16 +410,11 @@ def bank_annual_reward(*, rank: int, bank_count: int, missed_tasks: int) -> Deci
     """银行机构年度综合考评奖励.
 
     引 六（二）2: 「根据年度考核结果核发奖励」"""
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
-    if type(bank_count) is not int or abs(bank_count) > 10**18 or bank_count < 1:
+    if type(bank_count) is not int or not 1 <= bank_count <= 10**18:
         raise _rt.InputError("bank_count", "a whole number ≥ 1", bank_count)
-    if (
-        type(missed_tasks) is not int
-        or abs(missed_tasks) > 10**18
-        or missed_tasks < 0
-        or missed_tasks > 3
-    ):
+    if type(missed_tasks) is not int or not 0 <= missed_tasks <= 3:
         raise _rt.InputError("missed_tasks", "a whole number ≥ 0 and ≤ 3", missed_tasks)
     if not (rank <= bank_count):
         raise _rt.InputError("rank", "排名不能大于参加年度考核的银行机构总数（bank_count）")
@@ -432,16 +427,11 @@ def bank_annual_reward(*, rank: int, bank_count: int, missed_tasks: int) -> Deci
 
 def explain_bank_annual_reward(*, rank: int, bank_count: int, missed_tasks: int) -> _rt.Explanation:
     """Why bank_annual_reward answers what it does."""
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
-    if type(bank_count) is not int or abs(bank_count) > 10**18 or bank_count < 1:
+    if type(bank_count) is not int or not 1 <= bank_count <= 10**18:
         raise _rt.InputError("bank_count", "a whole number ≥ 1", bank_count)
-    if (
-        type(missed_tasks) is not int
-        or abs(missed_tasks) > 10**18
-        or missed_tasks < 0
-        or missed_tasks > 3
-    ):
+    if type(missed_tasks) is not int or not 0 <= missed_tasks <= 3:
         raise _rt.InputError("missed_tasks", "a whole number ≥ 0 and ≤ 3", missed_tasks)
     _tr = _rt.Tracer(_SITES)
     if not (rank <= bank_count):
@@ -462,7 +452,7 @@ def insurance_annual_prize(*, rank: int) -> Decimal:
 
     引 六（二）2: 「对年度考核排名前七位的保险机构设一等奖1名，二等奖2名，三等奖4名」
     解读: 奖项按年度考核排名依次授予：第1名一等奖，第2至3名二等奖，第4至7名三等奖；第8名及以后无奖。"""
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     if rank == 1:
         _v1 = _D_20000
@@ -481,7 +471,7 @@ def insurance_annual_prize(*, rank: int) -> Decimal:
 
 def explain_insurance_annual_prize(*, rank: int) -> _rt.Explanation:
     """Why insurance_annual_prize answers what it does."""
-    if type(rank) is not int or abs(rank) > 10**18 or rank < 1:
+    if type(rank) is not int or not 1 <= rank <= 10**18:
         raise _rt.InputError("rank", "a whole number ≥ 1", rank)
     _tr = _rt.Tracer(_SITES)
     if rank == 1:
@@ -537,7 +527,7 @@ def tax_contribution_reward(*, tax_paid: Decimal) -> Decimal:
     解读: 各档端点在文中相互重叠（“5000万元—1亿元”与“1亿元—1.5亿元”都含1亿元）。取以下读法：“5000万元以上”含5000万元；每档的上端含本数、下端（除5000万元外）不含本数；“超2亿元”不含2亿元。即[5000万元,1亿元]奖10万元，(1亿元,1.5亿元]奖15万元，(1.5亿元,2亿元]奖20万元，2亿元以上（不含）奖25万元。"""
     if type(tax_paid) is not Decimal:
         tax_paid = _rt.decimal_arg(tax_paid, "tax_paid", "a number (元) ≥ 0")
-    if not tax_paid.is_finite() or abs(tax_paid) > 10**18 or tax_paid < 0:
+    if not tax_paid.is_finite() or not 0 <= tax_paid <= 10**18:
         raise _rt.InputError("tax_paid", "a number (元) ≥ 0", tax_paid)
     if 0 <= tax_paid < 50000000:
         _v1 = _D_0
@@ -562,7 +552,7 @@ def explain_tax_contribution_reward(*, tax_paid: Decimal) -> _rt.Explanation:
     """Why tax_contribution_reward answers what it does."""
     if type(tax_paid) is not Decimal:
         tax_paid = _rt.decimal_arg(tax_paid, "tax_paid", "a number (元) ≥ 0")
-    if not tax_paid.is_finite() or abs(tax_paid) > 10**18 or tax_paid < 0:
+    if not tax_paid.is_finite() or not 0 <= tax_paid <= 10**18:
         raise _rt.InputError("tax_paid", "a number (元) ≥ 0", tax_paid)
     _tr = _rt.Tracer(_SITES)
     if 0 <= tax_paid < 50000000:
@@ -595,7 +585,7 @@ def new_branch_reward(*, loan_balance: Decimal) -> Decimal:
     引 六（二）5: 「对批准新设的银行业分支机构，正常营业后，一年内贷款余额达到10亿元的，给予一次性奖励5万元；超过20亿元以上的，给予一次性奖励10万元。」"""
     if type(loan_balance) is not Decimal:
         loan_balance = _rt.decimal_arg(loan_balance, "loan_balance", "a number (元) ≥ 0")
-    if not loan_balance.is_finite() or abs(loan_balance) > 10**18 or loan_balance < 0:
+    if not loan_balance.is_finite() or not 0 <= loan_balance <= 10**18:
         raise _rt.InputError("loan_balance", "a number (元) ≥ 0", loan_balance)
     if loan_balance > 2000000000:
         _v1 = _D_100000
@@ -610,7 +600,7 @@ def explain_new_branch_reward(*, loan_balance: Decimal) -> _rt.Explanation:
     """Why new_branch_reward answers what it does."""
     if type(loan_balance) is not Decimal:
         loan_balance = _rt.decimal_arg(loan_balance, "loan_balance", "a number (元) ≥ 0")
-    if not loan_balance.is_finite() or abs(loan_balance) > 10**18 or loan_balance < 0:
+    if not loan_balance.is_finite() or not 0 <= loan_balance <= 10**18:
         raise _rt.InputError("loan_balance", "a number (元) ≥ 0", loan_balance)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(
@@ -706,7 +696,7 @@ def microloan_veto(*, npl_ratio: Decimal, red_line_violation: bool) -> bool:
     解读: “以及”并列两种情形：存在触碰“红线”行为，或不良贷款超40%，任一情形即一票否决。"""
     if type(npl_ratio) is not Decimal:
         npl_ratio = _rt.decimal_arg(npl_ratio, "npl_ratio", "a number ≥ 0 and ≤ 1")
-    if not npl_ratio.is_finite() or abs(npl_ratio) > 10**18 or npl_ratio < 0 or npl_ratio > 1:
+    if not npl_ratio.is_finite() or not 0 <= npl_ratio <= 1:
         raise _rt.InputError("npl_ratio", "a number ≥ 0 and ≤ 1", npl_ratio)
     if type(red_line_violation) is not bool:
         raise _rt.InputError("red_line_violation", "true or false", red_line_violation)
@@ -718,7 +708,7 @@ def explain_microloan_veto(*, npl_ratio: Decimal, red_line_violation: bool) -> _
     """Why microloan_veto answers what it does."""
     if type(npl_ratio) is not Decimal:
         npl_ratio = _rt.decimal_arg(npl_ratio, "npl_ratio", "a number ≥ 0 and ≤ 1")
-    if not npl_ratio.is_finite() or abs(npl_ratio) > 10**18 or npl_ratio < 0 or npl_ratio > 1:
+    if not npl_ratio.is_finite() or not 0 <= npl_ratio <= 1:
         raise _rt.InputError("npl_ratio", "a number ≥ 0 and ≤ 1", npl_ratio)
     if type(red_line_violation) is not bool:
         raise _rt.InputError("red_line_violation", "true or false", red_line_violation)
@@ -748,14 +738,14 @@ def quarterly_summary_deadline(*, in_quarter: date) -> date:
     引 五: 「按季对本机构服务高质量发展的进展、成效、主要困难和不足等情况进行总结，并于季后5日内向领导小组办公室报送总结报告。」
     解读: 季后5日内：自季度最后一日起算（该日不计入），第5日为最后一日；按日历日计算，最后一日逢法定休假日顺延至其后第一个工作日（民法典第二百零三条）。"""
     if type(in_quarter) is not date:
-        raise _rt.InputError("in_quarter", "a date", in_quarter)
+        raise _rt.InputError("in_quarter", "a date YYYY-MM-DD", in_quarter)
     return _rt.roll_forward(_rt.add_days(_rt.quarter_end(in_quarter), 5))
 
 
 def explain_quarterly_summary_deadline(*, in_quarter: date) -> _rt.Explanation:
     """Why quarterly_summary_deadline answers what it does."""
     if type(in_quarter) is not date:
-        raise _rt.InputError("in_quarter", "a date", in_quarter)
+        raise _rt.InputError("in_quarter", "a date YYYY-MM-DD", in_quarter)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(_rt.roll_forward(_rt.add_days(_rt.quarter_end(in_quarter), 5)))
 
@@ -766,14 +756,14 @@ def annual_assessment_deadline(*, in_year: date) -> date:
     引 五: 「年度评先由领导小组办公室组织各成员单位于次年3月底前进行综合考核，确定考核等次。」
     解读: 次年3月底前：考核年度的次年3月31日（含）。"""
     if type(in_year) is not date:
-        raise _rt.InputError("in_year", "a date", in_year)
+        raise _rt.InputError("in_year", "a date YYYY-MM-DD", in_year)
     return _rt.month_end(in_year.year + 1, 3)
 
 
 def explain_annual_assessment_deadline(*, in_year: date) -> _rt.Explanation:
     """Why annual_assessment_deadline answers what it does."""
     if type(in_year) is not date:
-        raise _rt.InputError("in_year", "a date", in_year)
+        raise _rt.InputError("in_year", "a date YYYY-MM-DD", in_year)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(_rt.month_end(in_year.year + 1, 3))
 

@@ -255,7 +255,7 @@ def guarantee_area(*, household_size: int) -> Decimal:
 
     引 二: 「按照中等偏下收入申请家庭成员中以城镇户籍人口数计算保障面积」
     解读: 保障面积按家庭成员中的城镇户籍人口数确定；该标准同样用于三、四中各类家庭的补贴与租金计算。"""
-    if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
+    if type(household_size) is not int or not 1 <= household_size <= 10**18:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     if household_size == 1:
         _v1 = _D_30
@@ -276,7 +276,7 @@ def guarantee_area(*, household_size: int) -> Decimal:
 
 def explain_guarantee_area(*, household_size: int) -> _rt.Explanation:
     """Why guarantee_area answers what it does."""
-    if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
+    if type(household_size) is not int or not 1 <= household_size <= 10**18:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     _tr = _rt.Tracer(_SITES)
     if household_size == 1:
@@ -377,17 +377,13 @@ def monthly_rent_subsidy(
         family_type = _rt.enum_arg(FamilyType, family_type, "family_type")
     if type(location) is not Location:
         location = _rt.enum_arg(Location, location, "location")
-    if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
+    if type(household_size) is not int or not 1 <= household_size <= 10**18:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     if type(recognized_owned_area) is not Decimal:
         recognized_owned_area = _rt.decimal_arg(
             recognized_owned_area, "recognized_owned_area", "a number (平方米) ≥ 0"
         )
-    if (
-        not recognized_owned_area.is_finite()
-        or abs(recognized_owned_area) > 10**18
-        or recognized_owned_area < 0
-    ):
+    if not recognized_owned_area.is_finite() or not 0 <= recognized_owned_area <= 10**18:
         raise _rt.InputError(
             "recognized_owned_area", "a number (平方米) ≥ 0", recognized_owned_area
         )
@@ -410,17 +406,13 @@ def explain_monthly_rent_subsidy(
         family_type = _rt.enum_arg(FamilyType, family_type, "family_type")
     if type(location) is not Location:
         location = _rt.enum_arg(Location, location, "location")
-    if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
+    if type(household_size) is not int or not 1 <= household_size <= 10**18:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     if type(recognized_owned_area) is not Decimal:
         recognized_owned_area = _rt.decimal_arg(
             recognized_owned_area, "recognized_owned_area", "a number (平方米) ≥ 0"
         )
-    if (
-        not recognized_owned_area.is_finite()
-        or abs(recognized_owned_area) > 10**18
-        or recognized_owned_area < 0
-    ):
+    if not recognized_owned_area.is_finite() or not 0 <= recognized_owned_area <= 10**18:
         raise _rt.InputError(
             "recognized_owned_area", "a number (平方米) ≥ 0", recognized_owned_area
         )
@@ -477,11 +469,11 @@ def monthly_rent(*, family_type: FamilyType, household_size: int, actual_area: D
     引 四: 「对承租政府投资建设的公共租赁住房（即实物配租）的被保障家庭，价格部门经调查提供的主城区（开发区）市场租金水平为14.5元/平方米，现采用10元/平方米租金标准缴纳租金」"""
     if type(family_type) is not FamilyType:
         family_type = _rt.enum_arg(FamilyType, family_type, "family_type")
-    if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
+    if type(household_size) is not int or not 1 <= household_size <= 10**18:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     if type(actual_area) is not Decimal:
         actual_area = _rt.decimal_arg(actual_area, "actual_area", "a number (平方米) ≥ 0")
-    if not actual_area.is_finite() or abs(actual_area) > 10**18 or actual_area < 0:
+    if not actual_area.is_finite() or not 0 <= actual_area <= 10**18:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
     if family_type is FamilyType.subsistence:
         inside_rate = _D_0
@@ -529,11 +521,11 @@ def explain_monthly_rent(
     """Why monthly_rent answers what it does."""
     if type(family_type) is not FamilyType:
         family_type = _rt.enum_arg(FamilyType, family_type, "family_type")
-    if type(household_size) is not int or abs(household_size) > 10**18 or household_size < 1:
+    if type(household_size) is not int or not 1 <= household_size <= 10**18:
         raise _rt.InputError("household_size", "a whole number ≥ 1", household_size)
     if type(actual_area) is not Decimal:
         actual_area = _rt.decimal_arg(actual_area, "actual_area", "a number (平方米) ≥ 0")
-    if not actual_area.is_finite() or abs(actual_area) > 10**18 or actual_area < 0:
+    if not actual_area.is_finite() or not 0 <= actual_area <= 10**18:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
     _tr = _rt.Tracer(_SITES)
     if family_type is FamilyType.subsistence:
@@ -591,7 +583,7 @@ def worker_monthly_rent(*, actual_area: Decimal) -> Decimal:
     解读: 这四类人员不区分保障面积内外，全部实际面积按租金标准（10元/平方米）的70%计租。"""
     if type(actual_area) is not Decimal:
         actual_area = _rt.decimal_arg(actual_area, "actual_area", "a number (平方米) ≥ 0")
-    if not actual_area.is_finite() or abs(actual_area) > 10**18 or actual_area < 0:
+    if not actual_area.is_finite() or not 0 <= actual_area <= 10**18:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
     return _rt.money((CONST_market_rent * _D_0_7) * actual_area)
 
@@ -600,7 +592,7 @@ def explain_worker_monthly_rent(*, actual_area: Decimal) -> _rt.Explanation:
     """Why worker_monthly_rent answers what it does."""
     if type(actual_area) is not Decimal:
         actual_area = _rt.decimal_arg(actual_area, "actual_area", "a number (平方米) ≥ 0")
-    if not actual_area.is_finite() or abs(actual_area) > 10**18 or actual_area < 0:
+    if not actual_area.is_finite() or not 0 <= actual_area <= 10**18:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(_rt.money((CONST_market_rent * _D_0_7) * actual_area))
@@ -627,21 +619,13 @@ def lower_middle_income_eligible(
         urban_hukou_years = _rt.decimal_arg(
             urban_hukou_years, "urban_hukou_years", "a number (年) ≥ 0"
         )
-    if (
-        not urban_hukou_years.is_finite()
-        or abs(urban_hukou_years) > 10**18
-        or urban_hukou_years < 0
-    ):
+    if not urban_hukou_years.is_finite() or not 0 <= urban_hukou_years <= 10**18:
         raise _rt.InputError("urban_hukou_years", "a number (年) ≥ 0", urban_hukou_years)
     if type(per_capita_monthly_income) is not Decimal:
         per_capita_monthly_income = _rt.decimal_arg(
             per_capita_monthly_income, "per_capita_monthly_income", "a number (元) ≥ 0"
         )
-    if (
-        not per_capita_monthly_income.is_finite()
-        or abs(per_capita_monthly_income) > 10**18
-        or per_capita_monthly_income < 0
-    ):
+    if not per_capita_monthly_income.is_finite() or not 0 <= per_capita_monthly_income <= 10**18:
         raise _rt.InputError(
             "per_capita_monthly_income", "a number (元) ≥ 0", per_capita_monthly_income
         )
@@ -649,11 +633,7 @@ def lower_middle_income_eligible(
         per_capita_assets = _rt.decimal_arg(
             per_capita_assets, "per_capita_assets", "a number (元) ≥ 0"
         )
-    if (
-        not per_capita_assets.is_finite()
-        or abs(per_capita_assets) > 10**18
-        or per_capita_assets < 0
-    ):
+    if not per_capita_assets.is_finite() or not 0 <= per_capita_assets <= 10**18:
         raise _rt.InputError("per_capita_assets", "a number (元) ≥ 0", per_capita_assets)
     if type(last_year_urban_per_capita_disposable_income) is not Decimal:
         last_year_urban_per_capita_disposable_income = _rt.decimal_arg(
@@ -663,8 +643,7 @@ def lower_middle_income_eligible(
         )
     if (
         not last_year_urban_per_capita_disposable_income.is_finite()
-        or abs(last_year_urban_per_capita_disposable_income) > 10**18
-        or last_year_urban_per_capita_disposable_income < 0
+        or not 0 <= last_year_urban_per_capita_disposable_income <= 10**18
     ):
         raise _rt.InputError(
             "last_year_urban_per_capita_disposable_income",
@@ -675,11 +654,7 @@ def lower_middle_income_eligible(
         per_capita_housing_area = _rt.decimal_arg(
             per_capita_housing_area, "per_capita_housing_area", "a number (平方米) ≥ 0"
         )
-    if (
-        not per_capita_housing_area.is_finite()
-        or abs(per_capita_housing_area) > 10**18
-        or per_capita_housing_area < 0
-    ):
+    if not per_capita_housing_area.is_finite() or not 0 <= per_capita_housing_area <= 10**18:
         raise _rt.InputError(
             "per_capita_housing_area", "a number (平方米) ≥ 0", per_capita_housing_area
         )
@@ -693,7 +668,7 @@ def lower_middle_income_eligible(
         applicant_type = _rt.enum_arg(ApplicantType, applicant_type, "applicant_type")
     if type(age) is not Decimal:
         age = _rt.decimal_arg(age, "age", "a number (岁) ≥ 0")
-    if not age.is_finite() or abs(age) > 10**18 or age < 0:
+    if not age.is_finite() or not 0 <= age <= 10**18:
         raise _rt.InputError("age", "a number (岁) ≥ 0", age)
     if type(rents_on_market) is not bool:
         raise _rt.InputError("rents_on_market", "true or false", rents_on_market)
@@ -736,21 +711,13 @@ def explain_lower_middle_income_eligible(
         urban_hukou_years = _rt.decimal_arg(
             urban_hukou_years, "urban_hukou_years", "a number (年) ≥ 0"
         )
-    if (
-        not urban_hukou_years.is_finite()
-        or abs(urban_hukou_years) > 10**18
-        or urban_hukou_years < 0
-    ):
+    if not urban_hukou_years.is_finite() or not 0 <= urban_hukou_years <= 10**18:
         raise _rt.InputError("urban_hukou_years", "a number (年) ≥ 0", urban_hukou_years)
     if type(per_capita_monthly_income) is not Decimal:
         per_capita_monthly_income = _rt.decimal_arg(
             per_capita_monthly_income, "per_capita_monthly_income", "a number (元) ≥ 0"
         )
-    if (
-        not per_capita_monthly_income.is_finite()
-        or abs(per_capita_monthly_income) > 10**18
-        or per_capita_monthly_income < 0
-    ):
+    if not per_capita_monthly_income.is_finite() or not 0 <= per_capita_monthly_income <= 10**18:
         raise _rt.InputError(
             "per_capita_monthly_income", "a number (元) ≥ 0", per_capita_monthly_income
         )
@@ -758,11 +725,7 @@ def explain_lower_middle_income_eligible(
         per_capita_assets = _rt.decimal_arg(
             per_capita_assets, "per_capita_assets", "a number (元) ≥ 0"
         )
-    if (
-        not per_capita_assets.is_finite()
-        or abs(per_capita_assets) > 10**18
-        or per_capita_assets < 0
-    ):
+    if not per_capita_assets.is_finite() or not 0 <= per_capita_assets <= 10**18:
         raise _rt.InputError("per_capita_assets", "a number (元) ≥ 0", per_capita_assets)
     if type(last_year_urban_per_capita_disposable_income) is not Decimal:
         last_year_urban_per_capita_disposable_income = _rt.decimal_arg(
@@ -772,8 +735,7 @@ def explain_lower_middle_income_eligible(
         )
     if (
         not last_year_urban_per_capita_disposable_income.is_finite()
-        or abs(last_year_urban_per_capita_disposable_income) > 10**18
-        or last_year_urban_per_capita_disposable_income < 0
+        or not 0 <= last_year_urban_per_capita_disposable_income <= 10**18
     ):
         raise _rt.InputError(
             "last_year_urban_per_capita_disposable_income",
@@ -784,11 +746,7 @@ def explain_lower_middle_income_eligible(
         per_capita_housing_area = _rt.decimal_arg(
             per_capita_housing_area, "per_capita_housing_area", "a number (平方米) ≥ 0"
         )
-    if (
-        not per_capita_housing_area.is_finite()
-        or abs(per_capita_housing_area) > 10**18
-        or per_capita_housing_area < 0
-    ):
+    if not per_capita_housing_area.is_finite() or not 0 <= per_capita_housing_area <= 10**18:
         raise _rt.InputError(
             "per_capita_housing_area", "a number (平方米) ≥ 0", per_capita_housing_area
         )
@@ -802,7 +760,7 @@ def explain_lower_middle_income_eligible(
         applicant_type = _rt.enum_arg(ApplicantType, applicant_type, "applicant_type")
     if type(age) is not Decimal:
         age = _rt.decimal_arg(age, "age", "a number (岁) ≥ 0")
-    if not age.is_finite() or abs(age) > 10**18 or age < 0:
+    if not age.is_finite() or not 0 <= age <= 10**18:
         raise _rt.InputError("age", "a number (岁) ≥ 0", age)
     if type(rents_on_market) is not bool:
         raise _rt.InputError("rents_on_market", "true or false", rents_on_market)
@@ -950,11 +908,7 @@ def new_employee_eligible(
         years_since_graduation = _rt.decimal_arg(
             years_since_graduation, "years_since_graduation", "a number (年) ≥ 0"
         )
-    if (
-        not years_since_graduation.is_finite()
-        or abs(years_since_graduation) > 10**18
-        or years_since_graduation < 0
-    ):
+    if not years_since_graduation.is_finite() or not 0 <= years_since_graduation <= 10**18:
         raise _rt.InputError("years_since_graduation", "a number (年) ≥ 0", years_since_graduation)
     if type(has_labor_contract) is not bool:
         raise _rt.InputError("has_labor_contract", "true or false", has_labor_contract)
@@ -968,8 +922,7 @@ def new_employee_eligible(
         )
     if (
         not subdistrict_per_capita_housing_area.is_finite()
-        or abs(subdistrict_per_capita_housing_area) > 10**18
-        or subdistrict_per_capita_housing_area < 0
+        or not 0 <= subdistrict_per_capita_housing_area <= 10**18
     ):
         raise _rt.InputError(
             "subdistrict_per_capita_housing_area",
@@ -1017,11 +970,7 @@ def explain_new_employee_eligible(
         years_since_graduation = _rt.decimal_arg(
             years_since_graduation, "years_since_graduation", "a number (年) ≥ 0"
         )
-    if (
-        not years_since_graduation.is_finite()
-        or abs(years_since_graduation) > 10**18
-        or years_since_graduation < 0
-    ):
+    if not years_since_graduation.is_finite() or not 0 <= years_since_graduation <= 10**18:
         raise _rt.InputError("years_since_graduation", "a number (年) ≥ 0", years_since_graduation)
     if type(has_labor_contract) is not bool:
         raise _rt.InputError("has_labor_contract", "true or false", has_labor_contract)
@@ -1035,8 +984,7 @@ def explain_new_employee_eligible(
         )
     if (
         not subdistrict_per_capita_housing_area.is_finite()
-        or abs(subdistrict_per_capita_housing_area) > 10**18
-        or subdistrict_per_capita_housing_area < 0
+        or not 0 <= subdistrict_per_capita_housing_area <= 10**18
     ):
         raise _rt.InputError(
             "subdistrict_per_capita_housing_area",
@@ -1149,11 +1097,7 @@ def migrant_worker_eligible(
         residence_permit_years = _rt.decimal_arg(
             residence_permit_years, "residence_permit_years", "a number (年) ≥ 0"
         )
-    if (
-        not residence_permit_years.is_finite()
-        or abs(residence_permit_years) > 10**18
-        or residence_permit_years < 0
-    ):
+    if not residence_permit_years.is_finite() or not 0 <= residence_permit_years <= 10**18:
         raise _rt.InputError("residence_permit_years", "a number (年) ≥ 0", residence_permit_years)
     if type(has_subdistrict_employer_contract) is not bool:
         raise _rt.InputError(
@@ -1167,8 +1111,7 @@ def migrant_worker_eligible(
         )
     if (
         not continuous_social_insurance_years.is_finite()
-        or abs(continuous_social_insurance_years) > 10**18
-        or continuous_social_insurance_years < 0
+        or not 0 <= continuous_social_insurance_years <= 10**18
     ):
         raise _rt.InputError(
             "continuous_social_insurance_years",
@@ -1179,11 +1122,7 @@ def migrant_worker_eligible(
         per_capita_housing_area = _rt.decimal_arg(
             per_capita_housing_area, "per_capita_housing_area", "a number (平方米) ≥ 0"
         )
-    if (
-        not per_capita_housing_area.is_finite()
-        or abs(per_capita_housing_area) > 10**18
-        or per_capita_housing_area < 0
-    ):
+    if not per_capita_housing_area.is_finite() or not 0 <= per_capita_housing_area <= 10**18:
         raise _rt.InputError(
             "per_capita_housing_area", "a number (平方米) ≥ 0", per_capita_housing_area
         )
@@ -1208,11 +1147,7 @@ def explain_migrant_worker_eligible(
         residence_permit_years = _rt.decimal_arg(
             residence_permit_years, "residence_permit_years", "a number (年) ≥ 0"
         )
-    if (
-        not residence_permit_years.is_finite()
-        or abs(residence_permit_years) > 10**18
-        or residence_permit_years < 0
-    ):
+    if not residence_permit_years.is_finite() or not 0 <= residence_permit_years <= 10**18:
         raise _rt.InputError("residence_permit_years", "a number (年) ≥ 0", residence_permit_years)
     if type(has_subdistrict_employer_contract) is not bool:
         raise _rt.InputError(
@@ -1226,8 +1161,7 @@ def explain_migrant_worker_eligible(
         )
     if (
         not continuous_social_insurance_years.is_finite()
-        or abs(continuous_social_insurance_years) > 10**18
-        or continuous_social_insurance_years < 0
+        or not 0 <= continuous_social_insurance_years <= 10**18
     ):
         raise _rt.InputError(
             "continuous_social_insurance_years",
@@ -1238,11 +1172,7 @@ def explain_migrant_worker_eligible(
         per_capita_housing_area = _rt.decimal_arg(
             per_capita_housing_area, "per_capita_housing_area", "a number (平方米) ≥ 0"
         )
-    if (
-        not per_capita_housing_area.is_finite()
-        or abs(per_capita_housing_area) > 10**18
-        or per_capita_housing_area < 0
-    ):
+    if not per_capita_housing_area.is_finite() or not 0 <= per_capita_housing_area <= 10**18:
         raise _rt.InputError(
             "per_capita_housing_area", "a number (平方米) ≥ 0", per_capita_housing_area
         )
@@ -1315,11 +1245,7 @@ def sanitation_worker_eligible(
         sanitation_work_years = _rt.decimal_arg(
             sanitation_work_years, "sanitation_work_years", "a number (年) ≥ 0"
         )
-    if (
-        not sanitation_work_years.is_finite()
-        or abs(sanitation_work_years) > 10**18
-        or sanitation_work_years < 0
-    ):
+    if not sanitation_work_years.is_finite() or not 0 <= sanitation_work_years <= 10**18:
         raise _rt.InputError("sanitation_work_years", "a number (年) ≥ 0", sanitation_work_years)
     if type(subdistrict_per_capita_housing_area) is not Decimal:
         subdistrict_per_capita_housing_area = _rt.decimal_arg(
@@ -1329,8 +1255,7 @@ def sanitation_worker_eligible(
         )
     if (
         not subdistrict_per_capita_housing_area.is_finite()
-        or abs(subdistrict_per_capita_housing_area) > 10**18
-        or subdistrict_per_capita_housing_area < 0
+        or not 0 <= subdistrict_per_capita_housing_area <= 10**18
     ):
         raise _rt.InputError(
             "subdistrict_per_capita_housing_area",
@@ -1382,11 +1307,7 @@ def explain_sanitation_worker_eligible(
         sanitation_work_years = _rt.decimal_arg(
             sanitation_work_years, "sanitation_work_years", "a number (年) ≥ 0"
         )
-    if (
-        not sanitation_work_years.is_finite()
-        or abs(sanitation_work_years) > 10**18
-        or sanitation_work_years < 0
-    ):
+    if not sanitation_work_years.is_finite() or not 0 <= sanitation_work_years <= 10**18:
         raise _rt.InputError("sanitation_work_years", "a number (年) ≥ 0", sanitation_work_years)
     if type(subdistrict_per_capita_housing_area) is not Decimal:
         subdistrict_per_capita_housing_area = _rt.decimal_arg(
@@ -1396,8 +1317,7 @@ def explain_sanitation_worker_eligible(
         )
     if (
         not subdistrict_per_capita_housing_area.is_finite()
-        or abs(subdistrict_per_capita_housing_area) > 10**18
-        or subdistrict_per_capita_housing_area < 0
+        or not 0 <= subdistrict_per_capita_housing_area <= 10**18
     ):
         raise _rt.InputError(
             "subdistrict_per_capita_housing_area",
@@ -1514,11 +1434,7 @@ def bus_driver_eligible(
         bus_driving_years = _rt.decimal_arg(
             bus_driving_years, "bus_driving_years", "a number (年) ≥ 0"
         )
-    if (
-        not bus_driving_years.is_finite()
-        or abs(bus_driving_years) > 10**18
-        or bus_driving_years < 0
-    ):
+    if not bus_driving_years.is_finite() or not 0 <= bus_driving_years <= 10**18:
         raise _rt.InputError("bus_driving_years", "a number (年) ≥ 0", bus_driving_years)
     if type(subdistrict_per_capita_housing_area) is not Decimal:
         subdistrict_per_capita_housing_area = _rt.decimal_arg(
@@ -1528,8 +1444,7 @@ def bus_driver_eligible(
         )
     if (
         not subdistrict_per_capita_housing_area.is_finite()
-        or abs(subdistrict_per_capita_housing_area) > 10**18
-        or subdistrict_per_capita_housing_area < 0
+        or not 0 <= subdistrict_per_capita_housing_area <= 10**18
     ):
         raise _rt.InputError(
             "subdistrict_per_capita_housing_area",
@@ -1581,11 +1496,7 @@ def explain_bus_driver_eligible(
         bus_driving_years = _rt.decimal_arg(
             bus_driving_years, "bus_driving_years", "a number (年) ≥ 0"
         )
-    if (
-        not bus_driving_years.is_finite()
-        or abs(bus_driving_years) > 10**18
-        or bus_driving_years < 0
-    ):
+    if not bus_driving_years.is_finite() or not 0 <= bus_driving_years <= 10**18:
         raise _rt.InputError("bus_driving_years", "a number (年) ≥ 0", bus_driving_years)
     if type(subdistrict_per_capita_housing_area) is not Decimal:
         subdistrict_per_capita_housing_area = _rt.decimal_arg(
@@ -1595,8 +1506,7 @@ def explain_bus_driver_eligible(
         )
     if (
         not subdistrict_per_capita_housing_area.is_finite()
-        or abs(subdistrict_per_capita_housing_area) > 10**18
-        or subdistrict_per_capita_housing_area < 0
+        or not 0 <= subdistrict_per_capita_housing_area <= 10**18
     ):
         raise _rt.InputError(
             "subdistrict_per_capita_housing_area",

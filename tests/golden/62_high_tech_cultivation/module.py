@@ -46,22 +46,13 @@ def targets_2024_met(
 
     引 二: 「到2024年，全区有效高新技术企业达400家，高新技术产业产值占规模以上工业总产值比重达48%，规模以上高新技术企业实现利润占规模以上工业企业的比重达54%。」
     解读: 三项目标须同时达到；“达”含本数。"""
-    if (
-        type(valid_high_tech_firms) is not int
-        or abs(valid_high_tech_firms) > 10**18
-        or valid_high_tech_firms < 0
-    ):
+    if type(valid_high_tech_firms) is not int or not 0 <= valid_high_tech_firms <= 10**18:
         raise _rt.InputError("valid_high_tech_firms", "a whole number ≥ 0", valid_high_tech_firms)
     if type(high_tech_output_share) is not Decimal:
         high_tech_output_share = _rt.decimal_arg(
             high_tech_output_share, "high_tech_output_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not high_tech_output_share.is_finite()
-        or abs(high_tech_output_share) > 10**18
-        or high_tech_output_share < 0
-        or high_tech_output_share > 1
-    ):
+    if not high_tech_output_share.is_finite() or not 0 <= high_tech_output_share <= 1:
         raise _rt.InputError(
             "high_tech_output_share", "a number ≥ 0 and ≤ 1", high_tech_output_share
         )
@@ -69,12 +60,7 @@ def targets_2024_met(
         high_tech_profit_share = _rt.decimal_arg(
             high_tech_profit_share, "high_tech_profit_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not high_tech_profit_share.is_finite()
-        or abs(high_tech_profit_share) > 10**18
-        or high_tech_profit_share < 0
-        or high_tech_profit_share > 1
-    ):
+    if not high_tech_profit_share.is_finite() or not 0 <= high_tech_profit_share <= 1:
         raise _rt.InputError(
             "high_tech_profit_share", "a number ≥ 0 and ≤ 1", high_tech_profit_share
         )
@@ -90,22 +76,13 @@ def explain_targets_2024_met(
     *, valid_high_tech_firms: int, high_tech_output_share: Decimal, high_tech_profit_share: Decimal
 ) -> _rt.Explanation:
     """Why targets_2024_met answers what it does."""
-    if (
-        type(valid_high_tech_firms) is not int
-        or abs(valid_high_tech_firms) > 10**18
-        or valid_high_tech_firms < 0
-    ):
+    if type(valid_high_tech_firms) is not int or not 0 <= valid_high_tech_firms <= 10**18:
         raise _rt.InputError("valid_high_tech_firms", "a whole number ≥ 0", valid_high_tech_firms)
     if type(high_tech_output_share) is not Decimal:
         high_tech_output_share = _rt.decimal_arg(
             high_tech_output_share, "high_tech_output_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not high_tech_output_share.is_finite()
-        or abs(high_tech_output_share) > 10**18
-        or high_tech_output_share < 0
-        or high_tech_output_share > 1
-    ):
+    if not high_tech_output_share.is_finite() or not 0 <= high_tech_output_share <= 1:
         raise _rt.InputError(
             "high_tech_output_share", "a number ≥ 0 and ≤ 1", high_tech_output_share
         )
@@ -113,12 +90,7 @@ def explain_targets_2024_met(
         high_tech_profit_share = _rt.decimal_arg(
             high_tech_profit_share, "high_tech_profit_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not high_tech_profit_share.is_finite()
-        or abs(high_tech_profit_share) > 10**18
-        or high_tech_profit_share < 0
-        or high_tech_profit_share > 1
-    ):
+    if not high_tech_profit_share.is_finite() or not 0 <= high_tech_profit_share <= 1:
         raise _rt.InputError(
             "high_tech_profit_share", "a number ≥ 0 and ≤ 1", high_tech_profit_share
         )

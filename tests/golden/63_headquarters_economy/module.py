@@ -358,21 +358,13 @@ def growth_reward(*, last_year_contribution: Decimal, this_year_contribution: De
         last_year_contribution = _rt.decimal_arg(
             last_year_contribution, "last_year_contribution", "a number (元) > 0"
         )
-    if (
-        not last_year_contribution.is_finite()
-        or abs(last_year_contribution) > 10**18
-        or last_year_contribution <= 0
-    ):
+    if not last_year_contribution.is_finite() or not 0 < last_year_contribution <= 10**18:
         raise _rt.InputError("last_year_contribution", "a number (元) > 0", last_year_contribution)
     if type(this_year_contribution) is not Decimal:
         this_year_contribution = _rt.decimal_arg(
             this_year_contribution, "this_year_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not this_year_contribution.is_finite()
-        or abs(this_year_contribution) > 10**18
-        or this_year_contribution < 0
-    ):
+    if not this_year_contribution.is_finite() or not 0 <= this_year_contribution <= 10**18:
         raise _rt.InputError("this_year_contribution", "a number (元) ≥ 0", this_year_contribution)
     increment = this_year_contribution - last_year_contribution
     growth = _rt.div(
@@ -401,21 +393,13 @@ def explain_growth_reward(
         last_year_contribution = _rt.decimal_arg(
             last_year_contribution, "last_year_contribution", "a number (元) > 0"
         )
-    if (
-        not last_year_contribution.is_finite()
-        or abs(last_year_contribution) > 10**18
-        or last_year_contribution <= 0
-    ):
+    if not last_year_contribution.is_finite() or not 0 < last_year_contribution <= 10**18:
         raise _rt.InputError("last_year_contribution", "a number (元) > 0", last_year_contribution)
     if type(this_year_contribution) is not Decimal:
         this_year_contribution = _rt.decimal_arg(
             this_year_contribution, "this_year_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not this_year_contribution.is_finite()
-        or abs(this_year_contribution) > 10**18
-        or this_year_contribution < 0
-    ):
+    if not this_year_contribution.is_finite() or not 0 <= this_year_contribution <= 10**18:
         raise _rt.InputError("this_year_contribution", "a number (元) ≥ 0", this_year_contribution)
     _tr = _rt.Tracer(_SITES)
     increment = this_year_contribution - last_year_contribution
@@ -454,21 +438,13 @@ def soe_growth_reward(
         last_year_contribution = _rt.decimal_arg(
             last_year_contribution, "last_year_contribution", "a number (元) > 0"
         )
-    if (
-        not last_year_contribution.is_finite()
-        or abs(last_year_contribution) > 10**18
-        or last_year_contribution <= 0
-    ):
+    if not last_year_contribution.is_finite() or not 0 < last_year_contribution <= 10**18:
         raise _rt.InputError("last_year_contribution", "a number (元) > 0", last_year_contribution)
     if type(this_year_contribution) is not Decimal:
         this_year_contribution = _rt.decimal_arg(
             this_year_contribution, "this_year_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not this_year_contribution.is_finite()
-        or abs(this_year_contribution) > 10**18
-        or this_year_contribution < 0
-    ):
+    if not this_year_contribution.is_finite() or not 0 <= this_year_contribution <= 10**18:
         raise _rt.InputError("this_year_contribution", "a number (元) ≥ 0", this_year_contribution)
     return _rt.money(
         _decision_growth_reward(
@@ -486,21 +462,13 @@ def explain_soe_growth_reward(
         last_year_contribution = _rt.decimal_arg(
             last_year_contribution, "last_year_contribution", "a number (元) > 0"
         )
-    if (
-        not last_year_contribution.is_finite()
-        or abs(last_year_contribution) > 10**18
-        or last_year_contribution <= 0
-    ):
+    if not last_year_contribution.is_finite() or not 0 < last_year_contribution <= 10**18:
         raise _rt.InputError("last_year_contribution", "a number (元) > 0", last_year_contribution)
     if type(this_year_contribution) is not Decimal:
         this_year_contribution = _rt.decimal_arg(
             this_year_contribution, "this_year_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not this_year_contribution.is_finite()
-        or abs(this_year_contribution) > 10**18
-        or this_year_contribution < 0
-    ):
+    if not this_year_contribution.is_finite() or not 0 <= this_year_contribution <= 10**18:
         raise _rt.InputError("this_year_contribution", "a number (元) ≥ 0", this_year_contribution)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(
@@ -520,7 +488,7 @@ def talent_reward(*, annual_salary: Decimal) -> Decimal:
     解读: “每年按不超过税前年薪总额的10%给予奖励”取可给予的最高额，即税前年薪总额的10%；与南通市级奖励就高不重复的比较不在本决策内。"""
     if type(annual_salary) is not Decimal:
         annual_salary = _rt.decimal_arg(annual_salary, "annual_salary", "a number (元) ≥ 0")
-    if not annual_salary.is_finite() or abs(annual_salary) > 10**18 or annual_salary < 0:
+    if not annual_salary.is_finite() or not 0 <= annual_salary <= 10**18:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     if annual_salary >= 300000:
         _v1 = min(annual_salary * _D_0_1, _D_500000)
@@ -533,7 +501,7 @@ def explain_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     """Why talent_reward answers what it does."""
     if type(annual_salary) is not Decimal:
         annual_salary = _rt.decimal_arg(annual_salary, "annual_salary", "a number (元) ≥ 0")
-    if not annual_salary.is_finite() or abs(annual_salary) > 10**18 or annual_salary < 0:
+    if not annual_salary.is_finite() or not 0 <= annual_salary <= 10**18:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(
@@ -552,7 +520,7 @@ def soe_talent_reward(*, annual_salary: Decimal) -> Decimal:
     解读: 取可给予的最高额，即税前年薪总额的10%；原文未设封顶；“以上”包括本数。"""
     if type(annual_salary) is not Decimal:
         annual_salary = _rt.decimal_arg(annual_salary, "annual_salary", "a number (元) ≥ 0")
-    if not annual_salary.is_finite() or abs(annual_salary) > 10**18 or annual_salary < 0:
+    if not annual_salary.is_finite() or not 0 <= annual_salary <= 10**18:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     if annual_salary >= 500000:
         _v1 = annual_salary * _D_0_1
@@ -565,7 +533,7 @@ def explain_soe_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     """Why soe_talent_reward answers what it does."""
     if type(annual_salary) is not Decimal:
         annual_salary = _rt.decimal_arg(annual_salary, "annual_salary", "a number (元) ≥ 0")
-    if not annual_salary.is_finite() or abs(annual_salary) > 10**18 or annual_salary < 0:
+    if not annual_salary.is_finite() or not 0 <= annual_salary <= 10**18:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(
@@ -583,7 +551,7 @@ def landing_subsidy(*, paid_in_capital: Decimal) -> Decimal:
     引 附件三（一）1（3）: 「对建设总部基地的新引进经认定的总部企业给予落户补助。」"""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     return _rt.money(min(paid_in_capital * _D_0_03, _D_10000000))
 
@@ -592,7 +560,7 @@ def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
     """Why landing_subsidy answers what it does."""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(_rt.money(min(paid_in_capital * _D_0_03, _D_10000000)))
@@ -605,7 +573,7 @@ def landing_subsidy_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
     解读: 五个阶段依次为：办结施工许可证、土建竣工、按协议按时运营、达到约定产出的50%、全部达到约定产出；每阶段兑现封顶后补助总额的20%。"""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _v1 = _rt.schedule(
         _decision_landing_subsidy(paid_in_capital=paid_in_capital),
@@ -624,7 +592,7 @@ def explain_landing_subsidy_installments(*, paid_in_capital: Decimal) -> _rt.Exp
     """Why landing_subsidy_installments answers what it does."""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
     _v1 = _rt.schedule(
@@ -647,7 +615,7 @@ def soe_landing_reward(*, paid_in_capital: Decimal) -> Decimal:
     解读: “总额不超过3000万元”为三年合计上限，本决策给出三年合计奖励。"""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     return _rt.money(min(paid_in_capital * _D_0_03, _D_30000000))
 
@@ -656,7 +624,7 @@ def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
     """Why soe_landing_reward answers what it does."""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(_rt.money(min(paid_in_capital * _D_0_03, _D_30000000)))
@@ -669,7 +637,7 @@ def soe_landing_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
     解读: 封顶后的三年总额按4︰3︰3分三年发放。"""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _v1 = _rt.schedule(
         _decision_soe_landing_reward(paid_in_capital=paid_in_capital),
@@ -686,7 +654,7 @@ def explain_soe_landing_installments(*, paid_in_capital: Decimal) -> _rt.Explana
     """Why soe_landing_installments answers what it does."""
     if type(paid_in_capital) is not Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
-    if not paid_in_capital.is_finite() or abs(paid_in_capital) > 10**18 or paid_in_capital < 0:
+    if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
     _v1 = _rt.schedule(
@@ -811,11 +779,7 @@ def soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> Decimal:
         new_paid_in_capital = _rt.decimal_arg(
             new_paid_in_capital, "new_paid_in_capital", "a number (元) ≥ 0"
         )
-    if (
-        not new_paid_in_capital.is_finite()
-        or abs(new_paid_in_capital) > 10**18
-        or new_paid_in_capital < 0
-    ):
+    if not new_paid_in_capital.is_finite() or not 0 <= new_paid_in_capital <= 10**18:
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     return _rt.money(min(new_paid_in_capital * _D_0_03, _D_6000000))
 
@@ -826,11 +790,7 @@ def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanati
         new_paid_in_capital = _rt.decimal_arg(
             new_paid_in_capital, "new_paid_in_capital", "a number (元) ≥ 0"
         )
-    if (
-        not new_paid_in_capital.is_finite()
-        or abs(new_paid_in_capital) > 10**18
-        or new_paid_in_capital < 0
-    ):
+    if not new_paid_in_capital.is_finite() or not 0 <= new_paid_in_capital <= 10**18:
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     _tr = _rt.Tracer(_SITES)
     return _tr.done(_rt.money(min(new_paid_in_capital * _D_0_03, _D_6000000)))
@@ -844,11 +804,7 @@ def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> 
         new_paid_in_capital = _rt.decimal_arg(
             new_paid_in_capital, "new_paid_in_capital", "a number (元) ≥ 0"
         )
-    if (
-        not new_paid_in_capital.is_finite()
-        or abs(new_paid_in_capital) > 10**18
-        or new_paid_in_capital < 0
-    ):
+    if not new_paid_in_capital.is_finite() or not 0 <= new_paid_in_capital <= 10**18:
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     if type(benchmark) is not Benchmark:
         benchmark = _rt.enum_arg(Benchmark, benchmark, "benchmark")
@@ -873,11 +829,7 @@ def explain_hq_upgrade_reward(
         new_paid_in_capital = _rt.decimal_arg(
             new_paid_in_capital, "new_paid_in_capital", "a number (元) ≥ 0"
         )
-    if (
-        not new_paid_in_capital.is_finite()
-        or abs(new_paid_in_capital) > 10**18
-        or new_paid_in_capital < 0
-    ):
+    if not new_paid_in_capital.is_finite() or not 0 <= new_paid_in_capital <= 10**18:
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     if type(benchmark) is not Benchmark:
         benchmark = _rt.enum_arg(Benchmark, benchmark, "benchmark")
@@ -906,7 +858,7 @@ def max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -> Decima
         hq_type = _rt.enum_arg(HqType, hq_type, "hq_type")
     if type(rented_area) is not Decimal:
         rented_area = _rt.decimal_arg(rented_area, "rented_area", "a number (平方米) ≥ 0")
-    if not rented_area.is_finite() or abs(rented_area) > 10**18 or rented_area < 0:
+    if not rented_area.is_finite() or not 0 <= rented_area <= 10**18:
         raise _rt.InputError("rented_area", "a number (平方米) ≥ 0", rented_area)
     if hq_type is HqType.manufacturing:
         _v1 = 10 * min(rented_area, _D_2000)
@@ -927,7 +879,7 @@ def explain_max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -
         hq_type = _rt.enum_arg(HqType, hq_type, "hq_type")
     if type(rented_area) is not Decimal:
         rented_area = _rt.decimal_arg(rented_area, "rented_area", "a number (平方米) ≥ 0")
-    if not rented_area.is_finite() or abs(rented_area) > 10**18 or rented_area < 0:
+    if not rented_area.is_finite() or not 0 <= rented_area <= 10**18:
         raise _rt.InputError("rented_area", "a number (平方米) ≥ 0", rented_area)
     _tr = _rt.Tracer(_SITES)
     if hq_type is HqType.manufacturing:
@@ -953,7 +905,7 @@ def soe_office_purchase_subsidy(*, has_local_own_office: bool, purchased_area: D
         raise _rt.InputError("has_local_own_office", "true or false", has_local_own_office)
     if type(purchased_area) is not Decimal:
         purchased_area = _rt.decimal_arg(purchased_area, "purchased_area", "a number (平方米) ≥ 0")
-    if not purchased_area.is_finite() or abs(purchased_area) > 10**18 or purchased_area < 0:
+    if not purchased_area.is_finite() or not 0 <= purchased_area <= 10**18:
         raise _rt.InputError("purchased_area", "a number (平方米) ≥ 0", purchased_area)
     if has_local_own_office:
         _v1 = _D_0
@@ -970,7 +922,7 @@ def explain_soe_office_purchase_subsidy(
         raise _rt.InputError("has_local_own_office", "true or false", has_local_own_office)
     if type(purchased_area) is not Decimal:
         purchased_area = _rt.decimal_arg(purchased_area, "purchased_area", "a number (平方米) ≥ 0")
-    if not purchased_area.is_finite() or abs(purchased_area) > 10**18 or purchased_area < 0:
+    if not purchased_area.is_finite() or not 0 <= purchased_area <= 10**18:
         raise _rt.InputError("purchased_area", "a number (平方米) ≥ 0", purchased_area)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 14):
@@ -991,7 +943,7 @@ def soe_annual_rent_subsidy(*, has_local_own_office: bool, annual_rent_paid: Dec
         annual_rent_paid = _rt.decimal_arg(
             annual_rent_paid, "annual_rent_paid", "a number (元) ≥ 0"
         )
-    if not annual_rent_paid.is_finite() or abs(annual_rent_paid) > 10**18 or annual_rent_paid < 0:
+    if not annual_rent_paid.is_finite() or not 0 <= annual_rent_paid <= 10**18:
         raise _rt.InputError("annual_rent_paid", "a number (元) ≥ 0", annual_rent_paid)
     if has_local_own_office:
         _v1 = _D_0
@@ -1010,7 +962,7 @@ def explain_soe_annual_rent_subsidy(
         annual_rent_paid = _rt.decimal_arg(
             annual_rent_paid, "annual_rent_paid", "a number (元) ≥ 0"
         )
-    if not annual_rent_paid.is_finite() or abs(annual_rent_paid) > 10**18 or annual_rent_paid < 0:
+    if not annual_rent_paid.is_finite() or not 0 <= annual_rent_paid <= 10**18:
         raise _rt.InputError("annual_rent_paid", "a number (元) ≥ 0", annual_rent_paid)
     _tr = _rt.Tracer(_SITES)
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 15):
@@ -1029,7 +981,7 @@ def renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -> Decima
         kind = _rt.enum_arg(RenovationKind, kind, "kind")
     if type(audited_cost) is not Decimal:
         audited_cost = _rt.decimal_arg(audited_cost, "audited_cost", "a number (元) ≥ 0")
-    if not audited_cost.is_finite() or abs(audited_cost) > 10**18 or audited_cost < 0:
+    if not audited_cost.is_finite() or not 0 <= audited_cost <= 10**18:
         raise _rt.InputError("audited_cost", "a number (元) ≥ 0", audited_cost)
     if kind is RenovationKind.whole:
         _v1 = min(audited_cost * _D_0_4, _D_1000000)
@@ -1050,7 +1002,7 @@ def explain_renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -
         kind = _rt.enum_arg(RenovationKind, kind, "kind")
     if type(audited_cost) is not Decimal:
         audited_cost = _rt.decimal_arg(audited_cost, "audited_cost", "a number (元) ≥ 0")
-    if not audited_cost.is_finite() or abs(audited_cost) > 10**18 or audited_cost < 0:
+    if not audited_cost.is_finite() or not 0 <= audited_cost <= 10**18:
         raise _rt.InputError("audited_cost", "a number (元) ≥ 0", audited_cost)
     _tr = _rt.Tracer(_SITES)
     if kind is RenovationKind.whole:
@@ -1084,36 +1036,23 @@ def comprehensive_hq_qualified(
         sector = _rt.enum_arg(Sector, sector, "sector")
     if type(revenue) is not Decimal:
         revenue = _rt.decimal_arg(revenue, "revenue", "a number (元) ≥ 0")
-    if not revenue.is_finite() or abs(revenue) > 10**18 or revenue < 0:
+    if not revenue.is_finite() or not 0 <= revenue <= 10**18:
         raise _rt.InputError("revenue", "a number (元) ≥ 0", revenue)
     if type(local_contribution) is not Decimal:
         local_contribution = _rt.decimal_arg(
             local_contribution, "local_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not local_contribution.is_finite()
-        or abs(local_contribution) > 10**18
-        or local_contribution < 0
-    ):
+    if not local_contribution.is_finite() or not 0 <= local_contribution <= 10**18:
         raise _rt.InputError("local_contribution", "a number (元) ≥ 0", local_contribution)
-    if type(subsidiaries) is not int or abs(subsidiaries) > 10**18 or subsidiaries < 0:
+    if type(subsidiaries) is not int or not 0 <= subsidiaries <= 10**18:
         raise _rt.InputError("subsidiaries", "a whole number ≥ 0", subsidiaries)
-    if (
-        type(subsidiaries_outside) is not int
-        or abs(subsidiaries_outside) > 10**18
-        or subsidiaries_outside < 0
-    ):
+    if type(subsidiaries_outside) is not int or not 0 <= subsidiaries_outside <= 10**18:
         raise _rt.InputError("subsidiaries_outside", "a whole number ≥ 0", subsidiaries_outside)
     if type(outside_revenue_share) is not Decimal:
         outside_revenue_share = _rt.decimal_arg(
             outside_revenue_share, "outside_revenue_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not outside_revenue_share.is_finite()
-        or abs(outside_revenue_share) > 10**18
-        or outside_revenue_share < 0
-        or outside_revenue_share > 1
-    ):
+    if not outside_revenue_share.is_finite() or not 0 <= outside_revenue_share <= 1:
         raise _rt.InputError("outside_revenue_share", "a number ≥ 0 and ≤ 1", outside_revenue_share)
     if sector is Sector.manufacturing:
         revenue_min = 2000000000
@@ -1183,36 +1122,23 @@ def explain_comprehensive_hq_qualified(
         sector = _rt.enum_arg(Sector, sector, "sector")
     if type(revenue) is not Decimal:
         revenue = _rt.decimal_arg(revenue, "revenue", "a number (元) ≥ 0")
-    if not revenue.is_finite() or abs(revenue) > 10**18 or revenue < 0:
+    if not revenue.is_finite() or not 0 <= revenue <= 10**18:
         raise _rt.InputError("revenue", "a number (元) ≥ 0", revenue)
     if type(local_contribution) is not Decimal:
         local_contribution = _rt.decimal_arg(
             local_contribution, "local_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not local_contribution.is_finite()
-        or abs(local_contribution) > 10**18
-        or local_contribution < 0
-    ):
+    if not local_contribution.is_finite() or not 0 <= local_contribution <= 10**18:
         raise _rt.InputError("local_contribution", "a number (元) ≥ 0", local_contribution)
-    if type(subsidiaries) is not int or abs(subsidiaries) > 10**18 or subsidiaries < 0:
+    if type(subsidiaries) is not int or not 0 <= subsidiaries <= 10**18:
         raise _rt.InputError("subsidiaries", "a whole number ≥ 0", subsidiaries)
-    if (
-        type(subsidiaries_outside) is not int
-        or abs(subsidiaries_outside) > 10**18
-        or subsidiaries_outside < 0
-    ):
+    if type(subsidiaries_outside) is not int or not 0 <= subsidiaries_outside <= 10**18:
         raise _rt.InputError("subsidiaries_outside", "a whole number ≥ 0", subsidiaries_outside)
     if type(outside_revenue_share) is not Decimal:
         outside_revenue_share = _rt.decimal_arg(
             outside_revenue_share, "outside_revenue_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not outside_revenue_share.is_finite()
-        or abs(outside_revenue_share) > 10**18
-        or outside_revenue_share < 0
-        or outside_revenue_share > 1
-    ):
+    if not outside_revenue_share.is_finite() or not 0 <= outside_revenue_share <= 1:
         raise _rt.InputError("outside_revenue_share", "a number ≥ 0 and ≤ 1", outside_revenue_share)
     _tr = _rt.Tracer(_SITES)
     if sector is Sector.manufacturing:
@@ -1344,44 +1270,27 @@ def construction_hq_qualified(
         parent_group_revenue = _rt.decimal_arg(
             parent_group_revenue, "parent_group_revenue", "a number (元) ≥ 0"
         )
-    if (
-        not parent_group_revenue.is_finite()
-        or abs(parent_group_revenue) > 10**18
-        or parent_group_revenue < 0
-    ):
+    if not parent_group_revenue.is_finite() or not 0 <= parent_group_revenue <= 10**18:
         raise _rt.InputError("parent_group_revenue", "a number (元) ≥ 0", parent_group_revenue)
     if type(revenue) is not Decimal:
         revenue = _rt.decimal_arg(revenue, "revenue", "a number (元) ≥ 0")
-    if not revenue.is_finite() or abs(revenue) > 10**18 or revenue < 0:
+    if not revenue.is_finite() or not 0 <= revenue <= 10**18:
         raise _rt.InputError("revenue", "a number (元) ≥ 0", revenue)
     if type(local_contribution) is not Decimal:
         local_contribution = _rt.decimal_arg(
             local_contribution, "local_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not local_contribution.is_finite()
-        or abs(local_contribution) > 10**18
-        or local_contribution < 0
-    ):
+    if not local_contribution.is_finite() or not 0 <= local_contribution <= 10**18:
         raise _rt.InputError("local_contribution", "a number (元) ≥ 0", local_contribution)
-    if type(subsidiaries) is not int or abs(subsidiaries) > 10**18 or subsidiaries < 0:
+    if type(subsidiaries) is not int or not 0 <= subsidiaries <= 10**18:
         raise _rt.InputError("subsidiaries", "a whole number ≥ 0", subsidiaries)
-    if (
-        type(subsidiaries_outside) is not int
-        or abs(subsidiaries_outside) > 10**18
-        or subsidiaries_outside < 0
-    ):
+    if type(subsidiaries_outside) is not int or not 0 <= subsidiaries_outside <= 10**18:
         raise _rt.InputError("subsidiaries_outside", "a whole number ≥ 0", subsidiaries_outside)
     if type(outside_revenue_share) is not Decimal:
         outside_revenue_share = _rt.decimal_arg(
             outside_revenue_share, "outside_revenue_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not outside_revenue_share.is_finite()
-        or abs(outside_revenue_share) > 10**18
-        or outside_revenue_share < 0
-        or outside_revenue_share > 1
-    ):
+    if not outside_revenue_share.is_finite() or not 0 <= outside_revenue_share <= 1:
         raise _rt.InputError("outside_revenue_share", "a number ≥ 0 and ≤ 1", outside_revenue_share)
     if type(has_top_grade_qualification) is not bool:
         raise _rt.InputError(
@@ -1414,44 +1323,27 @@ def explain_construction_hq_qualified(
         parent_group_revenue = _rt.decimal_arg(
             parent_group_revenue, "parent_group_revenue", "a number (元) ≥ 0"
         )
-    if (
-        not parent_group_revenue.is_finite()
-        or abs(parent_group_revenue) > 10**18
-        or parent_group_revenue < 0
-    ):
+    if not parent_group_revenue.is_finite() or not 0 <= parent_group_revenue <= 10**18:
         raise _rt.InputError("parent_group_revenue", "a number (元) ≥ 0", parent_group_revenue)
     if type(revenue) is not Decimal:
         revenue = _rt.decimal_arg(revenue, "revenue", "a number (元) ≥ 0")
-    if not revenue.is_finite() or abs(revenue) > 10**18 or revenue < 0:
+    if not revenue.is_finite() or not 0 <= revenue <= 10**18:
         raise _rt.InputError("revenue", "a number (元) ≥ 0", revenue)
     if type(local_contribution) is not Decimal:
         local_contribution = _rt.decimal_arg(
             local_contribution, "local_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not local_contribution.is_finite()
-        or abs(local_contribution) > 10**18
-        or local_contribution < 0
-    ):
+    if not local_contribution.is_finite() or not 0 <= local_contribution <= 10**18:
         raise _rt.InputError("local_contribution", "a number (元) ≥ 0", local_contribution)
-    if type(subsidiaries) is not int or abs(subsidiaries) > 10**18 or subsidiaries < 0:
+    if type(subsidiaries) is not int or not 0 <= subsidiaries <= 10**18:
         raise _rt.InputError("subsidiaries", "a whole number ≥ 0", subsidiaries)
-    if (
-        type(subsidiaries_outside) is not int
-        or abs(subsidiaries_outside) > 10**18
-        or subsidiaries_outside < 0
-    ):
+    if type(subsidiaries_outside) is not int or not 0 <= subsidiaries_outside <= 10**18:
         raise _rt.InputError("subsidiaries_outside", "a whole number ≥ 0", subsidiaries_outside)
     if type(outside_revenue_share) is not Decimal:
         outside_revenue_share = _rt.decimal_arg(
             outside_revenue_share, "outside_revenue_share", "a number ≥ 0 and ≤ 1"
         )
-    if (
-        not outside_revenue_share.is_finite()
-        or abs(outside_revenue_share) > 10**18
-        or outside_revenue_share < 0
-        or outside_revenue_share > 1
-    ):
+    if not outside_revenue_share.is_finite() or not 0 <= outside_revenue_share <= 1:
         raise _rt.InputError("outside_revenue_share", "a number ≥ 0 and ≤ 1", outside_revenue_share)
     if type(has_top_grade_qualification) is not bool:
         raise _rt.InputError(
@@ -1549,33 +1441,21 @@ def functional_hq_qualified(
         parent_group_revenue = _rt.decimal_arg(
             parent_group_revenue, "parent_group_revenue", "a number (元) ≥ 0"
         )
-    if (
-        not parent_group_revenue.is_finite()
-        or abs(parent_group_revenue) > 10**18
-        or parent_group_revenue < 0
-    ):
+    if not parent_group_revenue.is_finite() or not 0 <= parent_group_revenue <= 10**18:
         raise _rt.InputError("parent_group_revenue", "a number (元) ≥ 0", parent_group_revenue)
     if type(revenue) is not Decimal:
         revenue = _rt.decimal_arg(revenue, "revenue", "a number (元) ≥ 0")
-    if not revenue.is_finite() or abs(revenue) > 10**18 or revenue < 0:
+    if not revenue.is_finite() or not 0 <= revenue <= 10**18:
         raise _rt.InputError("revenue", "a number (元) ≥ 0", revenue)
     if type(local_contribution) is not Decimal:
         local_contribution = _rt.decimal_arg(
             local_contribution, "local_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not local_contribution.is_finite()
-        or abs(local_contribution) > 10**18
-        or local_contribution < 0
-    ):
+    if not local_contribution.is_finite() or not 0 <= local_contribution <= 10**18:
         raise _rt.InputError("local_contribution", "a number (元) ≥ 0", local_contribution)
-    if type(served_entities) is not int or abs(served_entities) > 10**18 or served_entities < 0:
+    if type(served_entities) is not int or not 0 <= served_entities <= 10**18:
         raise _rt.InputError("served_entities", "a whole number ≥ 0", served_entities)
-    if (
-        type(served_entities_outside) is not int
-        or abs(served_entities_outside) > 10**18
-        or served_entities_outside < 0
-    ):
+    if type(served_entities_outside) is not int or not 0 <= served_entities_outside <= 10**18:
         raise _rt.InputError(
             "served_entities_outside", "a whole number ≥ 0", served_entities_outside
         )
@@ -1639,33 +1519,21 @@ def explain_functional_hq_qualified(
         parent_group_revenue = _rt.decimal_arg(
             parent_group_revenue, "parent_group_revenue", "a number (元) ≥ 0"
         )
-    if (
-        not parent_group_revenue.is_finite()
-        or abs(parent_group_revenue) > 10**18
-        or parent_group_revenue < 0
-    ):
+    if not parent_group_revenue.is_finite() or not 0 <= parent_group_revenue <= 10**18:
         raise _rt.InputError("parent_group_revenue", "a number (元) ≥ 0", parent_group_revenue)
     if type(revenue) is not Decimal:
         revenue = _rt.decimal_arg(revenue, "revenue", "a number (元) ≥ 0")
-    if not revenue.is_finite() or abs(revenue) > 10**18 or revenue < 0:
+    if not revenue.is_finite() or not 0 <= revenue <= 10**18:
         raise _rt.InputError("revenue", "a number (元) ≥ 0", revenue)
     if type(local_contribution) is not Decimal:
         local_contribution = _rt.decimal_arg(
             local_contribution, "local_contribution", "a number (元) ≥ 0"
         )
-    if (
-        not local_contribution.is_finite()
-        or abs(local_contribution) > 10**18
-        or local_contribution < 0
-    ):
+    if not local_contribution.is_finite() or not 0 <= local_contribution <= 10**18:
         raise _rt.InputError("local_contribution", "a number (元) ≥ 0", local_contribution)
-    if type(served_entities) is not int or abs(served_entities) > 10**18 or served_entities < 0:
+    if type(served_entities) is not int or not 0 <= served_entities <= 10**18:
         raise _rt.InputError("served_entities", "a whole number ≥ 0", served_entities)
-    if (
-        type(served_entities_outside) is not int
-        or abs(served_entities_outside) > 10**18
-        or served_entities_outside < 0
-    ):
+    if type(served_entities_outside) is not int or not 0 <= served_entities_outside <= 10**18:
         raise _rt.InputError(
             "served_entities_outside", "a whole number ≥ 0", served_entities_outside
         )

@@ -118,7 +118,7 @@ def phase(*, on: date) -> Phase | None:
     引 序言: 「决定从即日起至今年12月中旬，组织开展为期一个半月的“流动人口走访服务活动”」
     解读: “今年”指发文年份2022年；各阶段的起止日均含本日。"""
     if type(on) is not date:
-        raise _rt.InputError("on", "a date", on)
+        raise _rt.InputError("on", "a date YYYY-MM-DD", on)
     if _DATE_20221028 <= on <= _DATE_20221031:
         _v1 = Phase.mobilization
     elif _DATE_20221101 <= on <= _DATE_20221125:
@@ -135,7 +135,7 @@ def phase(*, on: date) -> Phase | None:
 def explain_phase(*, on: date) -> _rt.Explanation:
     """Why phase answers what it does."""
     if type(on) is not date:
-        raise _rt.InputError("on", "a date", on)
+        raise _rt.InputError("on", "a date YYYY-MM-DD", on)
     _tr = _rt.Tracer(_SITES)
     if _DATE_20221028 <= on <= _DATE_20221031:
         _tr.row("[2022-10-28, 2022-10-31]", 0)
@@ -163,7 +163,7 @@ def target_met(*, metric: Metric, rate: Decimal) -> bool:
         metric = _rt.enum_arg(Metric, metric, "metric")
     if type(rate) is not Decimal:
         rate = _rt.decimal_arg(rate, "rate", "a number ≥ 0 and ≤ 1")
-    if not rate.is_finite() or abs(rate) > 10**18 or rate < 0 or rate > 1:
+    if not rate.is_finite() or not 0 <= rate <= 1:
         raise _rt.InputError("rate", "a number ≥ 0 and ≤ 1", rate)
     if metric is Metric.rental_housing_registration or metric is Metric.tenant_registration:
         target = _D_1
@@ -196,7 +196,7 @@ def explain_target_met(*, metric: Metric, rate: Decimal) -> _rt.Explanation:
         metric = _rt.enum_arg(Metric, metric, "metric")
     if type(rate) is not Decimal:
         rate = _rt.decimal_arg(rate, "rate", "a number ≥ 0 and ≤ 1")
-    if not rate.is_finite() or abs(rate) > 10**18 or rate < 0 or rate > 1:
+    if not rate.is_finite() or not 0 <= rate <= 1:
         raise _rt.InputError("rate", "a number ≥ 0 and ≤ 1", rate)
     _tr = _rt.Tracer(_SITES)
     if metric is Metric.rental_housing_registration:
