@@ -1,14 +1,18 @@
 """Shared Graphviz conventions: fonts, escaping, deterministic output.
 
-Labels from .pol files are escaped for DOT (`graphviz.escape`, which also keeps
-a label that looks like <html> from being read as an HTML label) and emitted
-in sorted order with ASCII node ids, so the DOT text is byte-identical across
-runs and safe whatever the policy says.
+Every text from a .pol file reaches a diagram through `label()` (or
+`html_text()` inside an HTML-like table), which shows control and bidi
+characters instead of obeying them and escapes what DOT and Graphviz would
+interpret; node ids are ASCII and statements come in a fixed order, so the DOT
+text is byte-identical across runs and the SVG is well-formed and literal
+whatever the policy says.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 
 import graphviz
 
@@ -24,19 +28,49 @@ def new_graph(name: str, title: str, *, rankdir: str = "TB") -> graphviz.Digraph
     return g
 
 
-# C0/C1 controls, bidi marks, embeddings and isolates, line/paragraph separators
-_CONTROL = re.compile(
-    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+def shown(text: str) -> str:
+    """The text a reader is shown: every character that could act instead of being
+    seen (C0/C1 controls but the newline, bidi and other format marks, line and
+    paragraph separators, lone surrogates, noncharacters) written as \\uXXXX.
+
+    No such character reaches DOT or SVG, so a label can neither reorder what the
+    reader sees (Trojan Source) nor make the SVG invalid XML."""
+    return _SUSPECT.sub(_spell, text)
+
+
+# everything but the newline, printable ASCII, CJK and full-width forms is looked at
+_SUSPECT = re.compile(r"[^\n\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
+_HIDDEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
+def _spell(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+    if not noncharacter and unicodedata.category(ch) not in _HIDDEN:
+        return ch
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def label(text: str) -> str:
-    """Text for a DOT label: control and bidi characters shown, not obeyed; escaped."""
-    cleaned = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    escaped: str = graphviz.escape(cleaned).replace("\n", "\\n")
-    # a label that starts with "<" and ends with ">" would be taken as HTML
-    if escaped.startswith("<") and escaped.endswith(">"):
-        escaped = " " + escaped
-    return escaped
+    """A DOT label (escString) that Graphviz draws exactly as `shown(text)`.
+
+    Backslashes are doubled (no \\N, \\l …), `&` is written `&amp;` (Graphviz
+    decodes entities in every label, so `&lt;b&gt;` or `&#x202E;` would otherwise
+    become `<b>` or a real bidi override), and the result is marked as not HTML so
+    a label like `<b>` stays text."""
+    escaped = shown(text).replace("\\", "\\\\").replace("&", "&amp;").replace("\n", "\\n")
+    not_html: str = graphviz.nohtml(escaped)
+    return not_html
+
+
+def html_text(text: str) -> str:
+    """Text for a cell of an HTML-like label, drawn exactly as `shown(text)`.
+
+    Graphviz expands \\N, \\G … inside HTML-like labels too, so backslashes are
+    doubled here as well."""
+    return "<BR/>".join(html.escape(line.replace("\\", "\\\\"))
+                        for line in shown(text).split("\n"))
 
 
 def safe_id(text: str) -> str:

@@ -9,7 +9,6 @@ reviewer can hold each rule against the notice.
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 import graphviz
@@ -17,7 +16,7 @@ import graphviz
 from polc.compiler import ir
 from polc.compiler.units import MONEY
 
-from .common import FONT, label, new_graph, wrap
+from .common import FONT, html_text, label, new_graph, wrap
 
 OP_WORDS = {"max": "最高", "min": "最低"}
 
@@ -162,7 +161,7 @@ class _Drawer:
             row_keys += [a] if a not in row_keys else []
             col_keys += [b] if b not in col_keys else []
             cells[(a, b)] = value_text(r.expr, self.p)
-        esc = html.escape
+        esc = html_text
         head = "".join(f"<TD><B>{esc(expr_text(e.keys[1]))} = {esc(c)}</B></TD>"
                        for c in col_keys)
         corner = f"{esc(expr_text(e.keys[0]))} ＼ {esc(expr_text(e.keys[1]))}"
