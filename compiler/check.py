@@ -515,7 +515,7 @@ class Checker:
             self.used_consts.add(n)
             return ir.Var(n, "const", self.consts[n].type, e.span)
         if expected is not None and expected.kind == "enum" and expected.enum \
-                and any(m == n for m, _ in self.enums[expected.enum].members):
+                and self.enums[expected.enum].has(n):
             return ir.EnumVal(expected.enum, n, ir.Type("enum", enum=expected.enum), e.span)
         if n in self.roles:
             return ir.RoleVal(n, self.roles[n].title, ir.ROLE, e.span)
@@ -770,8 +770,8 @@ class Checker:
             if key.kind != "enum" or key.enum is None:
                 self.d.error("E210", f"{p.name!r} 是名称，但此键的类型是 {key.show()}", p.span)
                 return None
-            members = [m for m, _ in self.enums[key.enum].members]
-            if p.name not in members:
+            if not self.enums[key.enum].has(p.name):
+                members = [m for m, _ in self.enums[key.enum].members]
                 self.d.error("E208", f"{p.name!r} 不是枚举 {key.enum} 的成员", p.span,
                              hint=self.suggest(p.name, members))
                 return None
@@ -1016,8 +1016,8 @@ class Checker:
             if subj.type.kind != "enum" or not subj.type.enum:
                 self.d.error("E210", f"为 只用于枚举，此处是 {subj.type.show()}", c.span)
                 return None
-            members = [m for m, _ in self.enums[subj.type.enum].members]
-            if c.member not in members:
+            if not self.enums[subj.type.enum].has(c.member):
+                members = [m for m, _ in self.enums[subj.type.enum].members]
                 self.d.error("E208", f"{c.member!r} 不是枚举 {subj.type.enum} 的成员", c.span,
                              hint=self.suggest(c.member, members))
                 return None
@@ -1124,8 +1124,8 @@ class Checker:
             return v.text == "是"
         if typ.kind == "enum":
             assert typ.enum is not None
-            members = [m for m, _ in self.enums[typ.enum].members]
-            if v.kind != "name" or v.text not in members:
+            if v.kind != "name" or not self.enums[typ.enum].has(v.text):
+                members = [m for m, _ in self.enums[typ.enum].members]
                 self.d.error("E208", f"{what}: {v.text!r} 不是枚举 {typ.enum} 的成员", v.span,
                              hint=self.suggest(v.text, members))
                 return None

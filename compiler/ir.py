@@ -328,6 +328,16 @@ class EnumDef:
     label: str
     members: tuple[tuple[str, str], ...]  # (id, label), most severe first
     site: Site
+    _labels: dict[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_labels", dict(self.members))  # built once, as in Policy
+
+    def has(self, member: str) -> bool:
+        return member in self._labels
+
+    def label_of(self, member: str) -> str:
+        return self._labels.get(member, "")
 
 
 @attrs.frozen
