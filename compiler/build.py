@@ -83,6 +83,9 @@ def report(compiled: driver.Compiled, diagram_names: list[str]) -> str:
                 lines.append(f"- 解读: {r}")
             lines.append(f"- diagram: `diagrams/{Path(compiled.path).stem}/decision_{d.name}.svg`")
             lines.append("")
+    # what a diagram only summarises (too many rows to draw) is listed here in full
+    from polc.viz import decisions, flows
+    lines += decisions.full_tables(p) + flows.full_flows(p)
     if p.readings:
         lines += ["## Readings (解读)", ""]
         for span, text in p.readings:

@@ -13,8 +13,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import TypeVar
 
 import graphviz
+
+T = TypeVar("T")
 
 FONT = "Noto Sans CJK SC"
 
@@ -71,6 +75,27 @@ def html_text(text: str) -> str:
     doubled here as well."""
     return "<BR/>".join(html.escape(line.replace("\\", "\\\\"))
                         for line in shown(text).split("\n"))
+
+
+# Above this many rows (a table's rows, a level list, a flow's steps, a card's list)
+# a diagram shows a summary: the first and last SUMMARY_EDGE rows and what lies
+# between.  Graphviz needs minutes to lay out thousands of rows, and no reader
+# follows them; 200 rows still render in about half a second.
+SUMMARY_ROWS = 200
+SUMMARY_EDGE = 5
+
+
+def ends(items: Sequence[T]) -> tuple[Sequence[T], int, Sequence[T]]:
+    """The first and last SUMMARY_EDGE items and how many lie between, for a list
+    longer than SUMMARY_ROWS; otherwise all of it, 0 and nothing."""
+    if len(items) <= SUMMARY_ROWS:
+        return items, 0, items[:0]
+    return items[:SUMMARY_EDGE], len(items) - 2 * SUMMARY_EDGE, items[-SUMMARY_EDGE:]
+
+
+def md_cell(text: str) -> str:
+    """Text for one cell of a Markdown table in a report."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
 def safe_id(text: str) -> str:
