@@ -222,14 +222,15 @@ class Checker:
                 except ValueError:
                     self.d.error("E105", f"{k} 不是有效日期: {v}", self.m.items[0].span)
 
+        upper: dict[str, str] = {}  # NAME.upper() -> the first enum of that name
         for it in items:
             if isinstance(it, A.EnumDecl):
                 if not unique("type", it.name, it.span):
                     continue
                 self.check_name(it.name, it.span, "类型名")
                 # each enum gets a NAME.upper()_LABELS table: Level and LEVEL would share one
-                twin = next((e for e in self.enums if e.upper() == it.name.upper()), None)
-                if twin is not None:
+                twin = upper.setdefault(it.name.upper(), it.name)
+                if twin != it.name:
                     self.d.error("E101", f"枚举名 {it.name!r} 与 {twin!r} 只差大小写", it.span,
                                  related=[(self.enums[twin].site.span, "first defined here")])
                 members = []

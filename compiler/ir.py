@@ -500,13 +500,19 @@ class Policy:
     # scan per lookup made a policy of n decisions cost n² (a 5 MB policy took 46 s)
     _enums: dict[str, EnumDef] = attrs.field(init=False, eq=False, repr=False)
     _inputs: dict[str, Input] = attrs.field(init=False, eq=False, repr=False)
+    _consts: dict[str, ConstDef] = attrs.field(init=False, eq=False, repr=False)
     _decisions: dict[str, Decision] = attrs.field(init=False, eq=False, repr=False)
+    _titles: dict[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # frozen: the indices are set once, here, and never change
         object.__setattr__(self, "_enums", {e.name: e for e in self.enums})
         object.__setattr__(self, "_inputs", {i.name: i for i in self.inputs})
+        object.__setattr__(self, "_consts", {c.name: c for c in self.consts})
         object.__setattr__(self, "_decisions", {d.name: d for d in self.decisions})
+        titles = {b.name: b.label for b in self.bodies}
+        titles.update({r.name: r.title for r in self.roles})
+        object.__setattr__(self, "_titles", titles)
 
     def enum(self, name: str) -> EnumDef:
         return self._enums[name]
@@ -516,3 +522,10 @@ class Policy:
 
     def decision(self, name: str) -> Decision:
         return self._decisions[name]
+
+    def const(self, name: str) -> ConstDef | None:
+        return self._consts.get(name)
+
+    def title(self, name: str) -> str:
+        """What a body (its label) or a role (its title) is called; else the name."""
+        return self._titles.get(name, name)

@@ -45,12 +45,6 @@ def policy_graphs(policy: ir.Policy) -> dict[str, str]:
     return out
 
 
-def _titles(policy: ir.Policy) -> dict[str, str]:
-    titles = {b.name: b.label for b in policy.bodies}
-    titles.update({r.name: r.title for r in policy.roles})
-    return titles
-
-
 _CLOSERS = "）》」』〕、，。；：？！)"
 _BREAK_AFTER = "、，；：。"
 
@@ -159,7 +153,6 @@ def _edge_text(e: ir.FlowEdge) -> str:
 
 
 def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
-    titles = _titles(policy)
     g = new_graph(f"flow_{f.name}", _doc_title(policy, f.label, f.site))
     g.attr(nodesep="0.35", ranksep="0.45", fontsize="18", compound="true")
     g.attr("node", fontsize="11", margin="0.12,0.06")
@@ -171,7 +164,7 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
     actors = list(dict.fromkeys(a for n in nodes if (a := lane[n.name]) is not None))
     for i, actor in enumerate(actors):
         with g.subgraph(name=f"cluster_{safe_id(actor)}") as sub:
-            sub.attr(label=label(titles.get(actor, actor)), style="filled,rounded",
+            sub.attr(label=label(policy.title(actor)), style="filled,rounded",
                      fillcolor=LANE_FILL[i % 2], color="#9aa7b4", fontsize="13",
                      labeljust="l")
             for n in nodes:
@@ -229,7 +222,6 @@ def _flow_summary(policy: ir.Policy, g: graphviz.Digraph, f: ir.Flow, first: int
 def full_flows(policy: ir.Policy) -> list[str]:
     """Markdown, for the report, of every flow and ladder too long for its diagram."""
     lines: list[str] = []
-    titles = _titles(policy)
     for f in policy.flows:
         if not ends(f.nodes)[1]:
             continue
@@ -241,7 +233,7 @@ def full_flows(policy: ir.Policy) -> list[str]:
         lines += [f"### 流程 `{f.name}` {md_cell(f.label)}: {len(f.nodes):,} 个节点", "",
                   "| # | 类型 | 节点 | 执行者 | 转至 | 依据 |", "|---:|---|---|---|---|---|"]
         lines += [f"| {i} | {_KIND_WORDS[n.kind]} | `{n.name}` {md_cell(n.label)} | "
-                  f"{md_cell(titles.get(n.actor, n.actor) if n.actor else '')} | "
+                  f"{md_cell(policy.title(n.actor) if n.actor else '')} | "
                   f"{md_cell('、'.join(out.get(n.name, [])))} | {md_cell(_cite(n.site))} |"
                   for i, n in enumerate(f.nodes, 1)]
         lines.append("")
@@ -290,12 +282,11 @@ def _legend(g: graphviz.Digraph, kinds: list[str], deadlines: bool, loops: bool)
 
 
 def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
-    titles = _titles(policy)
     g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site))
     g.attr(fontsize="18", ranksep="0.3")
     g.attr("node", fontsize="11")
     g.attr("edge", fontsize="10")
-    who = f"{titles.get(lad.actor, lad.actor)} 对 {titles.get(lad.target, lad.target)}"
+    who = f"{policy.title(lad.actor)} 对 {policy.title(lad.target)}"
     g.node("actor", label(_wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6")
     prev = "actor"
     head, skipped, tail = ends(lad.rungs)
@@ -322,7 +313,6 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
 
 def org_graph(policy: ir.Policy) -> graphviz.Digraph:
     """The command structure: who is set up in, belongs to, heads or reports to whom."""
-    titles = _titles(policy)
     roles = {r.name for r in policy.roles}
     g = new_graph("org", f"{policy.docno}　组织体系", rankdir="LR")
     g.attr(fontsize="18", nodesep="0.25", ranksep="0.7")
@@ -330,7 +320,7 @@ def org_graph(policy: ir.Policy) -> graphviz.Digraph:
     g.attr("edge", fontsize="10")
     seen = dict.fromkeys(n for rel in policy.relations for n in (rel.subject, rel.object))
     for n in seen:
-        g.node(_nid(n), label(_wrap(titles.get(n, n), 12)), **_body_attrs(n in roles))
+        g.node(_nid(n), label(_wrap(policy.title(n), 12)), **_body_attrs(n in roles))
     for rel in policy.relations:
         attrs = {"label": label(rel.verb)}
         attrs.update(_VERB_STYLE.get(rel.verb, {}))
@@ -363,7 +353,6 @@ def _org_legend(g: graphviz.Digraph) -> None:
 
 def groups_graph(policy: ir.Policy) -> graphviz.Digraph:
     """Working groups against departments: 牵头 bold, 参与 dashed."""
-    titles = _titles(policy)
     g = new_graph("groups", f"{policy.docno}　工作组（粗线：牵头；虚线：参与）", rankdir="LR")
     g.attr(fontsize="18", nodesep="0.12", ranksep="2.2", splines="true")
     g.attr("node", fontsize="11", margin="0.12,0.04")
@@ -371,7 +360,7 @@ def groups_graph(policy: ir.Policy) -> graphviz.Digraph:
     with g.subgraph(name="cluster_members") as sub:
         sub.attr(label="部门与单位", style="rounded", color="#9aa7b4")
         for n in members:
-            sub.node(_nid(n), label(_wrap(titles.get(n, n), 14)), **_body_attrs(False))
+            sub.node(_nid(n), label(_wrap(policy.title(n), 14)), **_body_attrs(False))
     with g.subgraph(name="cluster_groups") as sub:
         sub.attr(label="工作组", style="rounded", color="#9aa7b4")
         for grp in policy.groups:
