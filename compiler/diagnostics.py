@@ -8,6 +8,7 @@ of `polc check` reports every error of a file.
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -60,10 +61,12 @@ class Diagnostics:
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
+        self._errors = 0  # has_errors is asked per item by some callers: counted, not scanned
 
     def add(self, severity: str, code: str, message: str, span: Span, hint: str = "",
             related: Iterable[tuple[Span, str]] = ()) -> None:
         self.items.append(Diagnostic(severity, code, message, span, hint, tuple(related)))
+        self._errors += severity == "error"
 
     def error(self, code: str, message: str, span: Span, hint: str = "",
               related: Iterable[tuple[Span, str]] = ()) -> None:
@@ -77,11 +80,13 @@ class Diagnostics:
         self.add("note", code, message, span, hint)
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
-        self.items.extend(other)
+        for d in other:
+            self.items.append(d)
+            self._errors += d.severity == "error"
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.items)
+        return self._errors > 0
 
     def sorted(self) -> list[Diagnostic]:
         # stable order for golden files: by position, then code
@@ -99,12 +104,19 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@functools.lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    """The lines of a source, split once for all its diagnostics (not once each:
+    thousands of warnings on a large policy made that quadratic).  Read only."""
+    return text.splitlines()
+
+
 def render(diag: Diagnostic, sources: dict[str, str]) -> str:
     """`file:line:col: error[CODE]: message`, the line, a caret under the span."""
     out = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
     text = sources.get(diag.span.file)
     if text is not None and diag.span.line > 0:
-        lines = text.splitlines()
+        lines = _lines(text)
         if diag.span.line <= len(lines):
             line = lines[diag.span.line - 1].replace("\t", " ")
             prefix = line[: diag.span.col - 1]
