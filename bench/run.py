@@ -405,8 +405,10 @@ def bench_render(rep: Report, rows: int) -> None:
 
 
 def machine() -> str:
+    # the load average says how much of a shared machine the figures had
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+            f"{platform.system()} {platform.release()}, load average {load} at the start")
 
 
 NOTES_MARKER = "<!-- notes: kept by bench/run.py --write -->"
