@@ -414,10 +414,10 @@ def machine() -> str:
 NOTES_MARKER = "<!-- notes: kept by bench/run.py --write -->"
 
 
-def write_markdown(rep: Report, path: Path, quick: bool) -> None:
+def write_markdown(rep: Report, path: Path, quick: bool, where: str) -> None:
     lines = ["# Benchmark results", "",
              f"- date: {dt.date.today().isoformat()}",
-             f"- machine: {machine()}",
+             f"- machine: {where}",
              f"- command: `.venv/bin/python bench/run.py{' --quick' if quick else ''}`",
              "- every figure is the best (min) of several runs; see `bench/run.py`", ""]
     section = None
@@ -448,7 +448,8 @@ def main() -> int:
     os.chdir(ROOT)
     only = set(a.only or SECTIONS)
     rep = Report()
-    print(f"polc benchmarks — {machine()}")
+    where = machine()
+    print(f"polc benchmarks — {where}")
     if "build" in only:
         bench_build(rep, 2 if a.quick else 5)
     if "growth" in only:
@@ -466,7 +467,7 @@ def main() -> int:
     for sec, what, fig, target, _ in missed:
         print(f"  {what.strip()}: {fig} (target {target})")
     if a.write:
-        write_markdown(rep, Path(a.write), a.quick)
+        write_markdown(rep, Path(a.write), a.quick, where)
         print(f"wrote {a.write}")
     return 0
 
