@@ -20,6 +20,7 @@ import click
 from polc.runtime import InputError, PolcError, dumps, loads
 
 from . import driver
+from . import files as fileio
 from .diagnostics import render
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -31,16 +32,14 @@ def _die(message: str, code: int) -> NoReturn:
 
 
 def policy_files(paths: Iterable[str]) -> list[Path]:
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(p.glob("*.pol")))
-        elif p.is_file():
-            out.append(p)
-        else:
-            _die(f"{raw}: no such file or directory", EXIT_INPUT)
-    return out
+    """The policies PATHS name (see fileio.list_policies); exit 2 naming every path that is
+    missing or not a regular file (a directory, FIFO, device or dangling link named *.pol)."""
+    found, problems = fileio.list_policies(paths)
+    for p in problems:
+        click.echo(f"polc: {p}", err=True)
+    if problems:
+        sys.exit(EXIT_INPUT)
+    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,8 +116,8 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
     order; a bad line gets {"error": "line N: …"} and the rest still run (exit 2).
     Blank or whitespace-only lines are not cases: they are skipped, without output.
     """
-    if not Path(policy).is_file():
-        _die(f"{policy}: no such file", EXIT_INPUT)
+    if (problem := fileio.problem(Path(policy))) is not None:
+        _die(str(problem), EXIT_INPUT)
     if (input_json is None) == (jsonl is None):
         _die("give exactly one of --input JSON or --jsonl FILE", EXIT_INPUT)
     compiled = _compile_or_exit(Path(policy))
@@ -281,7 +280,9 @@ def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool)
     changed = []
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8")
+            text = fileio.read_text(f)
+        except fileio.FileProblem as exc:
+            _die(str(exc), EXIT_INPUT)
         except UnicodeDecodeError as exc:
             _die(f"{f}: not UTF-8 ({exc.reason})", EXIT_INPUT)
         new = fmt_mod.format_text(text)
