@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from . import ast as A
-from . import flowgen, ir
+from . import flowgen, ir, lexical
 from .diagnostics import Diagnostics, Span
 from .units import AREA, DIMENSIONLESS, DURATIONS, MONEY, Unit, describe, parse_unit
 
@@ -64,7 +64,8 @@ MODULE_NAMES = set(dir(builtins)) | {
 ENUM_MEMBER_RESERVED = {"mro"}
 
 
-_BLANKS = re.compile(r"[ \t\u3000]+")
+# as polc fmt's blanks: formatting a file never changes an explanation text
+_BLANKS = re.compile(r"[ \t\u3000\ufeff]+")
 
 
 def _empty(lo: ir.Scalar, lo_closed: bool, hi: ir.Scalar, hi_closed: bool) -> bool:
@@ -84,7 +85,7 @@ class Checker:
     def __init__(self, module: A.Module, text: str, diags: Diagnostics) -> None:
         self.m = module
         self.text = text
-        self.lines = text.splitlines()
+        self.lines = lexical.LineMap(text)
         self.d = diags
         self.file = module.file
         self.conventions: dict[str, bool] = {}
@@ -106,11 +107,9 @@ class Checker:
         # (polc fmt may re-space a line; the generated module must stay the same)
         if span.line <= 0:
             return ""
-        if span.line == span.end_line:
-            return _BLANKS.sub(" ", self.lines[span.line - 1][span.col - 1 : span.end_col - 1])
-        parts = [self.lines[span.line - 1][span.col - 1 :]]
-        parts += self.lines[span.line : span.end_line - 1]
-        parts.append(self.lines[span.end_line - 1][: span.end_col - 1])
+        parts = self.lines.pieces(span.line, span.col, span.end_line, span.end_col)
+        if len(parts) == 1:
+            return _BLANKS.sub(" ", parts[0])
         return _BLANKS.sub(" ", " ".join(p.strip() for p in parts))
 
     def site(self, annot: A.Annot, span: Span, *, inherit: ir.Site | None = None,
