@@ -290,34 +290,51 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
 def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool) -> None:
     """Lay out policies canonically (default PATHS: policies/); comments are kept.
 
-    Without an option, prints the formatted text of a single file.
+    Without an option, prints the formatted text of a single file.  A file that
+    does not parse is left unchanged: its errors are shown, and the exit is 1.
+    Line breaks stay CRLF in a file that mostly has them, else become LF.
     """
     from . import fmt as fmt_mod
+    from .lexical import normalise
     files = policy_files(paths or ("policies",))
     if not (check_only or show_diff or write) and len(files) != 1:
         _die("give one file, or --check, --diff or --write", EXIT_INPUT)
     changed = []
+    refused = []
     for f in files:
+        shown = driver.display_path(f)
         try:
-            text = fileio.read_text(f)
+            # bytes, not read_text(): universal newlines would hide the file's line breaks
+            text = fileio.read_bytes(f).decode("utf-8")
         except fileio.FileProblem as exc:
             _die(str(exc), EXIT_INPUT)
         except UnicodeDecodeError as exc:
-            _die(f"{f}: not UTF-8 ({exc.reason})", EXIT_INPUT)
+            _die(f"{shown}: not UTF-8 ({exc.reason})", EXIT_INPUT)
+        diags = fmt_mod.check_syntax(text, shown)
+        if diags.has_errors:
+            for d in diags:
+                click.echo(render(d, {shown: normalise(text)}), err=True)
+            refused.append(shown)
+            continue
         new = fmt_mod.format_text(text)
+        if not fmt_mod.same_tokens(text, new):
+            _die(f"internal error: formatting {shown} would change its tokens; the file is "
+                 "left as it was (please report this)", EXIT_INTERNAL)
         if not (check_only or show_diff or write):
             click.echo(new, nl=False)
-            return
+            break
         if new == text:
             continue
         changed.append(f)
         if show_diff:
-            click.echo(fmt_mod.diff(text, new, driver.display_path(f)), nl=False)
+            click.echo(fmt_mod.diff(text, new, shown), nl=False)
         if write:
-            f.write_text(new, encoding="utf-8")
+            f.write_bytes(new.encode("utf-8"))
         if check_only:
-            click.echo(f"would reformat {driver.display_path(f)}")
-    sys.exit(EXIT_FAIL if check_only and changed else EXIT_OK)
+            click.echo(f"would reformat {shown}")
+    for shown in refused:
+        click.echo(f"polc: {shown} does not parse; left unchanged", err=True)
+    sys.exit(EXIT_FAIL if refused or (check_only and changed) else EXIT_OK)
 
 
 def main() -> None:

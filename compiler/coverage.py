@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
-from . import builder, citations, parser, sources
+from . import builder, citations, lexical, parser, sources
 from . import files as fileio
 from .diagnostics import Diagnostics, Span
 from .driver import display_path
@@ -148,7 +148,7 @@ def read_marks(path: Path) -> tuple[list[Mark], list[str]]:
         return marks, errors
     except UnicodeDecodeError as exc:
         return marks, [f"{shown}: not UTF-8 ({exc.reason})"]
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(lexical.normalise(text).split("\n"), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -179,7 +179,7 @@ def coverage(pol: Path) -> NoticeCoverage | str:
     except UnicodeDecodeError as exc:
         return f"{shown}: not UTF-8 ({exc.reason})"
     diags = Diagnostics()
-    tree = parser.parse(text.removeprefix("\ufeff"), shown, diags)
+    tree = parser.parse_source(lexical.normalise(text), shown, diags)
     if tree is None:
         return f"{shown}: does not parse (run polc check)"
     module = builder.build(tree, shown)

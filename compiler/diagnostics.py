@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from . import lexical
+
 
 @attrs.frozen(order=True)
 class Span:
@@ -104,9 +106,9 @@ def render(diag: Diagnostic, sources: dict[str, str]) -> str:
     out = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
     text = sources.get(diag.span.file)
     if text is not None and diag.span.line > 0:
-        lines = text.splitlines()
+        lines = lexical.line_map(text).lines
         if diag.span.line <= len(lines):
-            line = lines[diag.span.line - 1].replace("\t", " ")
+            line = lexical.visible(lines[diag.span.line - 1])
             prefix = line[: diag.span.col - 1]
             if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:
                 marked = line[diag.span.col - 1 : diag.span.end_col - 1]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from . import builder, check, files, ir, parser
+from . import builder, check, files, ir, lexical, parser
 from .codegen import generate
 from .diagnostics import Diagnostics
 
@@ -74,16 +74,18 @@ def display_path(path: Path) -> str:
 
 def compile_source(text: str, path: str, *, verify_sources: bool = True,
                    origin: Path | None = None) -> Compiled:
-    """`path` names the text in diagnostics and generated code; `origin`, the file it was
-    read from (default: `path`), is where its sources/ folder is looked for."""
+    """Compile a policy's text as read from its file, with any line breaks and BOMs: it is
+    normalised here (`lexical.normalise`), and `Compiled.text` is the result.  `path` names
+    the text in diagnostics and generated code; `origin`, the file it was read from
+    (default: `path`), is where its sources/ folder is looked for."""
     with without_cycle_collection():
         return _compile_source(text, path, verify_sources, origin or Path(path))
 
 
 def _compile_source(text: str, path: str, verify_sources: bool, origin: Path) -> Compiled:
     diags = Diagnostics()
-    text = text.removeprefix("\ufeff")
-    tree = parser.parse(text, path, diags)
+    text = lexical.normalise(text)
+    tree = parser.parse_source(text, path, diags)
     policy = None
     if tree is not None:
         try:

@@ -13,6 +13,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .lexical import newlines
+
 __all__ = ["FileProblem", "list_policies", "problem", "read_bytes", "read_text"]
 
 # kind -> (English for `polc: ...` messages, Chinese for diagnostics)
@@ -101,8 +103,8 @@ def read_bytes(path: Path) -> bytes:
 
 def read_text(path: Path) -> str:
     r"""read_bytes decoded as UTF-8 (UnicodeDecodeError when it is not), `\r\n` and `\r`
-    read as `\n`, as Python's text mode reads them."""
-    return read_bytes(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    read as `\n` (`lexical.newlines`), as Python's text mode reads them."""
+    return newlines(read_bytes(path).decode("utf-8"))
 
 
 def list_policies(paths: Iterable[str]) -> tuple[list[Path], list[FileProblem]]:

@@ -36,7 +36,9 @@ numbered heading of the main document.  An attachment as a whole is the section 
 Quotes are compared after :func:`normalise`, which removes all whitespace, so a quote may
 differ from the source only in spaces and line breaks.
 
-Stdlib only.
+A line of a notice ends where a line of a policy does (``lexical.normalise``: ``\\n``,
+``\\r\\n`` or a lone ``\\r``), so clause headings and quote line numbers do not depend on how
+the file was saved.  Stdlib only, apart from polc's own rules for reading files and lines.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files as fileio
+from .lexical import normalise as normalise_lines
 
 __all__ = [
     "ATTACHMENT_PREFIX",
@@ -212,7 +215,7 @@ def verify(sources_dir: Path) -> list[SourceError]:
         except UnicodeDecodeError as exc:
             errors.append(SourceError(str(fpath), f"{name} is not UTF-8: {exc}"))
             continue
-        if not any(line.strip() == entry.docno for line in text.splitlines()):
+        if not any(line.strip() == entry.docno for line in normalise_lines(text).split("\n")):
             errors.append(SourceError(str(fpath), f"{name} has no 文号 line {entry.docno!r}"))
     listed = set(manifest)
     for fpath in sorted(sources_dir.glob("*.txt")):
@@ -270,7 +273,7 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(str(fpath), f"{entry.filename} is not UTF-8: {exc}") from None
-    notice = parse_notice(text, docno=entry.docno, path=fpath, sha256=sha)
+    notice = parse_notice(normalise_lines(text), docno=entry.docno, path=fpath, sha256=sha)
     if len(_NOTICE_CACHE) >= _NOTICE_CACHE_MAX:
         _NOTICE_CACHE.clear()
     _NOTICE_CACHE[key] = notice

@@ -5,11 +5,16 @@ traceback) and never hangs; a result that does not compile carries error
 diagnostics, each with a code and a line ≥ 1; a result that compiles generates
 Python that parses and loads.
 
-Special files (directories, FIFOs, dangling links, devices named *.pol beside valid
-policies) go through the CLI: refused by name, never a hang.
+Mutation classes: random text and tokens; edits of the real policies (deletions,
+duplications, swaps, insertions, characters); line separators and bidi controls
+inserted anywhere (outside a quote: refused where they stand; inside: the same
+module but for the quote); byte-order marks and every mixture of line breaks
+(the module the normalised text gives); depth and size.  Special files
+(directories, FIFOs, dangling links, devices named *.pol beside valid policies)
+go through the CLI: refused by name, never a hang.
 
-Bounded for CI (derandomized, 200 examples a property, 10 for the special files).  For a
-long run:
+Bounded for CI (derandomized, 200 examples a property, fewer where each compiles
+whole policies, 10 for the special files).  For a long run:
 
     POLC_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q -p no:polc tests/test_fuzz.py
 """
@@ -17,7 +22,10 @@ long run:
 from __future__ import annotations
 
 import ast
+import functools
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,7 +36,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polc.compiler import driver
+from polc.compiler import driver, lexical, parser
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = sorted((ROOT / "policies").glob("*.pol"))
@@ -37,6 +45,9 @@ EXAMPLES = int(os.environ.get("POLC_FUZZ_EXAMPLES", "200"))
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# for properties that compile and generate whole real policies
+FUZZ_POLICIES = settings(FUZZ, max_examples=max(1, EXAMPLES // 5))
+FUZZ_POLICY_PAIRS = settings(FUZZ, max_examples=max(1, EXAMPLES // 10))
 
 
 def assert_clean(text: str, *, load: bool = True) -> driver.Compiled:
@@ -134,6 +145,70 @@ def token_edits(draw: st.DrawFn) -> str:
 @given(token_edits())
 def test_token_edits_of_the_reference_policy(text: str) -> None:
     assert_clean(text)
+
+
+# ---------------------------------------------------------------- the line model
+
+TEXTS = {p.name: p.read_text(encoding="utf-8") for p in POLICIES}
+FORBIDDEN = sorted(lexical.LINE_SEPARATORS | lexical.BIDI_CONTROLS)
+# lines of a generated module that name positions or the source's hash
+_POSITION = re.compile(r"sha256|SHA256|\.pol:\d+|:\d+:\d+")
+
+
+@functools.cache
+def quotes(name: str) -> list[tuple[int, int]]:
+    """Where the parser finds the quotes of a real policy: the oracle for "inside"."""
+    tokens = parser.get_parser().parse_interactive(TEXTS[name]).iter_parse()
+    return [(t.start_pos, t.end_pos) for t in tokens if t.type == "QUOTE"]
+
+
+@functools.cache
+def module_of(name: str) -> list[str]:
+    compiled = driver.compile_source(TEXTS[name], "fuzz.pol", verify_sources=False)
+    return [ln for ln in compiled.python().splitlines() if not _POSITION.search(ln)]
+
+
+@FUZZ_POLICIES
+@given(st.sampled_from(sorted(TEXTS)), st.sampled_from(FORBIDDEN), st.data())
+def test_forbidden_characters_anywhere(name: str, ch: str, data: st.DataObject) -> None:
+    text = TEXTS[name]
+    i = data.draw(st.integers(0, len(text)))
+    compiled = assert_clean(text[:i] + ch + text[i:], load=False)
+    found = [(d.code, d.span.line, d.span.col) for d in compiled.diags
+             if d.code in ("E010", "E011")]
+    if any(start < i < end for start, end in quotes(name)):
+        # a quote's own text: the same module, but for the quote
+        assert not found and compiled.ok
+        escaped = ascii(ch)[1:-1]
+        assert [ln.replace(escaped, "") for ln in compiled.python().splitlines()
+                if not _POSITION.search(ln)] == module_of(name)
+    else:
+        code = "E010" if ch in lexical.LINE_SEPARATORS else "E011"
+        line = text.count("\n", 0, i) + 1
+        assert found == [(code, line, i - text.rfind("\n", 0, i))]
+        assert not compiled.ok
+
+
+@FUZZ_POLICY_PAIRS
+@given(st.sampled_from(sorted(TEXTS)), st.integers(0, 3), st.randoms(use_true_random=False))
+def test_boms_and_mixed_line_breaks(name: str, boms: int, rnd: random.Random) -> None:
+    parts = TEXTS[name].split("\n")
+    styles: list[str] = []
+    for k in range(1, len(parts)):
+        # CR, a blank line, then LF would be one CRLF, not two line breaks
+        glued = k > 1 and styles[-1] == "\r" and not parts[k - 1]
+        styles.append(rnd.choice(["\r\n", "\r", "\r\r\n"] if glued else
+                                 ["\n", "\r\n", "\r", "\r\r\n"]))
+    mutant = "\ufeff" * boms + parts[0] + "".join(b + p for b, p in zip(styles, parts[1:]))
+    # what the compiler must read: CR CR LF is two line breaks
+    clean = parts[0] + "".join(("\n\n" if b == "\r\r\n" else "\n") + p
+                               for b, p in zip(styles, parts[1:]))
+    got = assert_clean(mutant, load=False)
+    want = driver.compile_source(clean, "fuzz.pol", verify_sources=False)
+    assert got.text == want.text
+    assert [(d.code, d.span, d.message) for d in got.diags] == \
+        [(d.code, d.span, d.message) for d in want.diags]
+    assert got.ok and got.python() == want.python()
 
 
 # ---------------------------------------------------------------- depth and size
