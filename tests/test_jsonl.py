@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 import types
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -214,3 +214,13 @@ def test_python_api_date_max_raises_typed_errors(modules: dict[str, types.Module
     with pytest.raises(CalendarError) as cal:
         modules["54"].explain_task_list_deadline(received_on=date(2003, 1, 1))
     assert cal.value.field == "received_on" and cal.value.year == 2003
+    # the flows' deadlines name the event they count from
+    with pytest.raises(InputError) as info:
+        modules["54"].due_dates("rectification", {"received": date.max})
+    assert info.value.field == "received"
+    with pytest.raises(CalendarError) as cal:
+        modules["54"].due_dates("rectification", {"received": date(2026, 12, 20)})
+    assert cal.value.field == "received" and cal.value.year == 2027
+    with pytest.raises(InputError) as info:
+        modules["55"].written_report_deadline(severity="I", occurred_at=datetime.max)
+    assert info.value.field == "occurred_at"
