@@ -2,7 +2,8 @@
 
 Exit codes are stable: 0 success; 1 a policy does not compile or a check,
 test or format check failed; 2 bad input or usage (eval's bad JSON, a missing
-file); 3 an internal error (a bug in polc, reported without a traceback).
+file or one that is not a regular file, a build refused before writing anything);
+3 an internal error (a bug in polc, reported without a traceback).
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from polc.runtime import CalendarError, CalendarFileError, InputError, PolcError
 from polc.runtime import calendar as _calendar
 
 from . import driver
+from . import files as fileio
 from .diagnostics import render
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# a refused build lists this many of its problems (a stale folder can hold hundreds)
+MAX_SHOWN = 20
 
 
 def _die(message: str, code: int) -> NoReturn:
@@ -35,16 +39,14 @@ def _die(message: str, code: int) -> NoReturn:
 
 
 def policy_files(paths: Iterable[str]) -> list[Path]:
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(p.glob("*.pol")))
-        elif p.is_file():
-            out.append(p)
-        else:
-            _die(f"{raw}: no such file or directory", EXIT_INPUT)
-    return out
+    """The policies PATHS name (see fileio.list_policies); exit 2 naming every path that is
+    missing or not a regular file (a directory, FIFO, device or dangling link named *.pol)."""
+    found, problems = fileio.list_policies(paths)
+    for p in problems:
+        click.echo(f"polc: {p}", err=True)
+    if problems:
+        sys.exit(EXIT_INPUT)
+    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,8 +152,8 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
     (exit 2), never guessed: add the year's schedule with --calendar FILE, the
     POLC_CALENDAR variable or a calendar/ folder beside the policy.
     """
-    if not Path(policy).is_file():
-        _die(f"{policy}: no such file", EXIT_INPUT)
+    if (problem := fileio.problem(Path(policy))) is not None:
+        _die(str(problem), EXIT_INPUT)
     if (input_json is None) == (jsonl is None):
         _die("give exactly one of --input JSON or --jsonl FILE", EXIT_INPUT)
     compiled = _compile_or_exit(Path(policy))
@@ -257,14 +259,30 @@ def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
           calendars: tuple[str, ...]) -> None:
     """Build Python modules, diagrams and reports for policies (default: policies/).
 
-    Writes OUT/python/*.py, OUT/diagrams/<policy>/*.dot|.svg|.png and
-    OUT/reports/*.md.  Exits 1 if a policy does not compile.
+    Writes OUT/python/policy_<name>.py, OUT/diagrams/<name>/*.dot|.svg|.png and
+    OUT/reports/<name>.md, <name> being the file name without .pol (characters that
+    cannot be in a Python name become _), and records what it wrote in
+    OUT/.polc-build.json.  It replaces or removes only files that record lists,
+    unchanged: building into . or into a folder of your own is safe.
+
+    Exit 0: all built; 1: a policy does not compile (its errors are shown, the
+    others are built) or rendering failed; 2: refused before writing anything
+    (two policies would get the same name, a file polc did not write is in the
+    way, a path is not a regular file).
     """
     from . import build as build_mod
+    from .install import Refused
     files = policy_files(paths or ("policies",))
     _use_calendar(calendars, files)  # the reports run the examples
-    failed = build_mod.build_all(files, Path(out_dir), render=not no_render,
-                                 echo=click.echo)
+    try:
+        failed = build_mod.build_all(files, Path(out_dir), render=not no_render,
+                                     echo=click.echo)
+    except Refused as exc:
+        for problem in exc.problems[:MAX_SHOWN]:
+            click.echo(f"polc: {problem}", err=True)
+        if len(exc.problems) > MAX_SHOWN:
+            click.echo(f"polc: … and {len(exc.problems) - MAX_SHOWN} more", err=True)
+        _die("nothing was built", EXIT_INPUT)
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 
 
@@ -358,7 +376,9 @@ def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool)
     changed = []
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8")
+            text = fileio.read_text(f)
+        except fileio.FileProblem as exc:
+            _die(str(exc), EXIT_INPUT)
         except UnicodeDecodeError as exc:
             _die(f"{f}: not UTF-8 ({exc.reason})", EXIT_INPUT)
         new = fmt_mod.format_text(text)

@@ -49,6 +49,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import files as fileio
+
 __all__ = [
     "ATTACHMENT_PREFIX",
     "MANIFEST_NAME",
@@ -154,10 +156,12 @@ def load_manifest(sources_dir: Path) -> dict[str, ManifestEntry]:
     """Read ``MANIFEST.json``; keys are file names (``"55.txt"``)."""
     mpath = Path(sources_dir) / MANIFEST_NAME
     try:
-        raw = json.loads(mpath.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(str(mpath), "manifest not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = json.loads(fileio.read_bytes(mpath).decode("utf-8"))
+    except fileio.FileProblem as exc:
+        if exc.kind == "missing":
+            raise SourceError(str(mpath), "manifest not found") from None
+        raise SourceError(str(mpath), f"unreadable manifest: {exc.english}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(str(mpath), f"unreadable manifest: {exc}") from None
     files = raw.get("files") if isinstance(raw, dict) else None
     if not isinstance(files, dict):
@@ -189,12 +193,10 @@ def verify(sources_dir: Path) -> list[SourceError]:
     for name, entry in sorted(manifest.items()):
         fpath = sources_dir / name
         try:
-            data = fpath.read_bytes()
-        except FileNotFoundError:
-            errors.append(SourceError(str(fpath), f"{name} is listed in the manifest but missing"))
-            continue
-        except OSError as exc:
-            errors.append(SourceError(str(fpath), f"{name} is unreadable: {exc}"))
+            data = fileio.read_bytes(fpath)
+        except fileio.FileProblem as exc:
+            errors.append(SourceError(str(fpath), f"{name} is listed in the manifest but missing"
+                                      if exc.kind == "missing" else f"{name}: {exc.english}"))
             continue
         actual = hashlib.sha256(data).hexdigest()
         if actual != entry.sha256:
@@ -256,9 +258,9 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
         raise SourceError(docno, f"no source notice with this 文号 (known: {known})")
     fpath = sources_dir / entry.filename
     try:
-        data = fpath.read_bytes()
-    except OSError as exc:
-        raise SourceError(str(fpath), f"cannot read {entry.filename}: {exc}") from None
+        data = fileio.read_bytes(fpath)
+    except fileio.FileProblem as exc:
+        raise SourceError(str(fpath), f"cannot read {entry.filename}: {exc.english}") from None
     sha = hashlib.sha256(data).hexdigest()
     key = (str(fpath.resolve()), sha, entry.docno)
     cached = _NOTICE_CACHE.get(key)

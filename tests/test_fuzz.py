@@ -5,12 +5,16 @@ Properties: `driver.compile_source` never raises (no RecursionError, no internal
 traceback) and never hangs; a result that does not compile carries error
 diagnostics, each with a code and a line ≥ 1; a result that compiles generates
 Python that parses and loads.  A batch mixing valid cases with random bytes,
-invalid UTF-8, lone surrogates, huge numbers and blank lines (ended by \n or
-\r\n) gets exactly one output line per input line, in order, each valid case
+invalid UTF-8, lone surrogates, huge numbers and blank lines (ended by LF or
+CRLF) gets exactly one output line per input line, in order, each valid case
 the answer it gets alone, never an internal error; exit 2 exactly when a line
 was refused.
 
-Bounded for CI (derandomized, 200 examples a property).  For a long run:
+Special files (directories, FIFOs, dangling links, devices named *.pol beside valid
+policies) go through the CLI: refused by name, never a hang.
+
+Bounded for CI (derandomized, 200 examples a property, 10 for the special files).  For a
+long run:
 
     POLC_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q -p no:polc tests/test_fuzz.py
 """
@@ -20,7 +24,11 @@ from __future__ import annotations
 import ast
 import json
 import os
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +238,46 @@ def test_five_megabyte_policy_with_an_error_at_the_end() -> None:
     assert not compiled.ok
     last = max(d.span.line for d in compiled.diags)
     assert last >= text.count("\n")
+
+
+# ---------------------------------------------------------------- special files
+
+# Directories, FIFOs, dangling links and devices named *.pol beside valid policies: every
+# command that reads a folder refuses each of them by name (exit 2) without waiting on a
+# FIFO; run in a subprocess, under a timeout, so that a hang fails instead of blocking.
+POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+SMALL = '文号 "x"\n输入 x "x" : 计数(人)\n决策 d "d" (x) : 计数(人) 推导 "r" { 结果 x }\n'
+MAKERS: dict[str, Callable[[Path], None]] = {
+    "directory": lambda p: p.mkdir(),
+    "fifo": os.mkfifo,
+    "dangling link": lambda p: p.symlink_to("missing/nothing.pol"),
+    "link to a device": lambda p: p.symlink_to("/dev/null"),
+    "link to a folder": lambda p: p.symlink_to("..", target_is_directory=True),
+}
+special_entries = st.lists(
+    st.tuples(st.text(alphabet="ab-_. 通1", max_size=6), st.sampled_from(sorted(MAKERS))),
+    min_size=1, max_size=4, unique_by=lambda e: e[0])
+
+
+@settings(FUZZ, max_examples=max(5, EXAMPLES // 20))
+@given(special_entries, st.integers(0, 3))
+def test_special_files_beside_valid_policies(entries: list[tuple[str, str]],
+                                             valid: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        pols = Path(tmp) / "pols"
+        pols.mkdir()
+        for i in range(valid):
+            (pols / f"v{i}.pol").write_text(SMALL, encoding="utf-8")
+        for stem, kind in entries:
+            MAKERS[kind](pols / f"{stem}.pol")
+        for command in (["check"], ["build", "--no-render", "-o", "out"], ["fmt", "--check"]):
+            done = subprocess.run([*POLC, *command, "pols"], cwd=tmp, capture_output=True,
+                                  text=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
+            assert done.returncode == 2, (command, entries, done.stdout + done.stderr)
+            assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+            for stem, _ in entries:
+                assert f"polc: pols/{stem}.pol: " in done.stderr, (command, stem, done.stderr)
+            assert not (Path(tmp) / "out").exists()
 
 
 # ---------------------------------------------------------------- JSONL batches (eval --jsonl)
