@@ -1,9 +1,14 @@
-"""Fuzzing the front end: any text gives a module or located diagnostics.
+"""Fuzzing the front end: any text gives a module or located diagnostics; and `polc
+eval --jsonl`: any bytes give one output line per input line.
 
 Properties: `driver.compile_source` never raises (no RecursionError, no internal
 traceback) and never hangs; a result that does not compile carries error
 diagnostics, each with a code and a line ≥ 1; a result that compiles generates
-Python that parses and loads.
+Python that parses and loads.  A batch mixing valid cases with random bytes,
+invalid UTF-8, lone surrogates, huge numbers and blank lines (ended by LF or
+CRLF) gets exactly one output line per input line, in order, each valid case
+the answer it gets alone, never an internal error; exit 2 exactly when a line
+was refused.
 
 Mutation classes: random text and tokens; edits of the real policies (deletions,
 duplications, swaps, insertions, characters); line separators and bidi controls
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import os
 import random
 import re
@@ -32,11 +38,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polc.compiler import driver, lexical, parser
+from polc.compiler.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = sorted((ROOT / "policies").glob("*.pol"))
@@ -343,3 +353,95 @@ def test_special_files_beside_valid_policies(entries: list[tuple[str, str]],
             for stem, _ in entries:
                 assert f"polc: pols/{stem}.pol: " in done.stderr, (command, stem, done.stderr)
             assert not (Path(tmp) / "out").exists()
+
+
+# ---------------------------------------------------------------- JSONL batches (eval --jsonl)
+
+JSONL_POLICY = """文号 "测试"
+枚举 Kind "类别" 推导 "测试" { a "甲" b "乙" }
+输入 n "人数" : 计数(人)
+输入 m "金额" : 金额
+输入 d "日期" : 日期
+输入 k "类别" : Kind
+决策 f "期限" (n, m, d, k) : 日期 推导 "测试" {
+  结果 若 k 为 a 且 n 10人以上 且 m > 100元 则 d + 15工作日 否则 d + 10日 顺延
+}
+"""
+# valid lines, some of them refused (a 2027 working day, a negative count, 9999-12-31)
+CASES = [json.dumps(c, ensure_ascii=False) for c in [
+    {"n": 12, "m": "100.5", "d": "2022-09-30", "k": "a"},
+    {"n": 3, "m": 7, "d": "2024-02-08", "k": "b"},
+    {"n": 10, "m": 101, "d": "2026-12-25", "k": "a"},
+    {"n": -1, "m": 0, "d": "2022-01-01", "k": "a"},
+    {"n": 0, "m": "0.01", "d": "9999-12-31", "k": "b"},
+    {"k": "b", "d": "2004-01-01", "m": 5, "n": 1},
+]]
+BAD_UTF8 = [b"\xff", b"\xc0\xaf", b"\xed\xa0\x80", b"\x80", b"\xe4\xb8", b"\xf5\x80\x80\x80"]
+SURROGATES = ["\\ud800", "\\udfff", "\\udbff", "\\ud83d"]
+HUGE = ["9" * 4301, '"' + "1" * 5000 + '"', "1e999999999", "-" + "7" * 6000, "1" * 4300 + ".5"]
+BLANKS = [b"", b" ", b"\t", b"\r", b" \t \r"]
+
+
+@st.composite
+def jsonl_line(draw: st.DrawFn) -> tuple[bytes, int | None]:
+    """One input line and, when it is one of CASES unchanged, its index."""
+    i = draw(st.integers(0, len(CASES) - 1))
+    line = CASES[i]
+    kind = draw(st.sampled_from(["case", "bytes", "utf8", "surrogate", "huge", "blank"]))
+    if kind == "case":
+        return line.encode(), i
+    if kind == "bytes":
+        return draw(st.binary(max_size=60)).replace(b"\n", b""), None
+    if kind == "blank":
+        return draw(st.sampled_from(BLANKS)), None
+    raw = line.encode()
+    if kind == "utf8":
+        at = draw(st.integers(0, len(raw)))
+        return raw[:at] + draw(st.sampled_from(BAD_UTF8)) + raw[at + 1:], None
+    obj = json.loads(line)
+    key = draw(st.sampled_from(sorted(obj)))
+    if kind == "surrogate":
+        esc = draw(st.sampled_from(SURROGATES))
+        text = json.dumps(obj)
+        if draw(st.booleans()):  # in the name of a field, or in its value
+            text = text.replace(f'"{key}"', f'"{key}{esc}"', 1)
+        else:
+            text = text.replace(f'"{key}": {json.dumps(obj[key])}', f'"{key}": "x{esc}"', 1)
+        return text.encode(), None
+    text = json.dumps(obj).replace(f'"{key}": {json.dumps(obj[key])}',
+                                   f'"{key}": {draw(st.sampled_from(HUGE))}', 1)
+    return text.encode(), None
+
+
+@pytest.fixture(scope="module")
+def jsonl_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    policy = tmp_path_factory.mktemp("jsonl") / "f.pol"
+    policy.write_text(JSONL_POLICY, encoding="utf-8")
+    # each case alone, through --input: what its line of any batch must answer
+    alone = [CliRunner().invoke(cli, ["eval", str(policy), "f", "--input", c]) for c in CASES]
+    return policy, [json.loads(r.stdout) for r in alone]
+
+
+@FUZZ
+@given(st.lists(st.tuples(jsonl_line(), st.sampled_from([b"\n", b"\r\n"])), max_size=25),
+       st.booleans())
+def test_jsonl_batches_keep_every_line_in_order(
+        jsonl_setup: tuple[Path, list[dict[str, Any]]],
+        lines: list[tuple[tuple[bytes, int | None], bytes]], last_newline: bool) -> None:
+    policy, alone = jsonl_setup
+    data = b"".join(line + end for (line, _), end in lines)
+    if lines and not last_newline and lines[-1][0][0]:
+        data = data[:-len(lines[-1][1])]  # a last line without its newline is still a line
+    result = CliRunner().invoke(cli, ["eval", str(policy), "f", "--jsonl", "-"], input=data)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    outs = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(outs) == len(lines), (data, result.stdout)
+    for n, (((_, case), _), got) in enumerate(zip(lines, outs, strict=True), 1):
+        assert ("value" in got) != ("error" in got), got
+        if "error" in got:
+            assert got["line"] == n and got["error"].startswith(f"line {n}: "), got
+        if case is not None:  # the answer it gets alone
+            ref = alone[case]
+            assert got.get("value") == ref.get("value") and got.get("field") == ref.get("field")
+            assert got.get("error", "").removeprefix(f"line {n}: ") == ref.get("error", "")
+    assert result.exit_code == (2 if any("error" in o for o in outs) else 0)
