@@ -1,32 +1,33 @@
 """`polc build`: every output of a set of policies, in one folder.
 
-OUT/python/policy_<stem>.py   the generated modules (ruff-formatted)
-OUT/diagrams/<stem>/*.dot     Graphviz sources (and .svg, .png when rendering)
-OUT/reports/<stem>.md         a reviewer's report: decisions, citations, readings,
+OUT/python/policy_<name>.py   the generated modules (ruff-formatted)
+OUT/diagrams/<name>/*.dot     Graphviz sources (and .svg, .png when rendering)
+OUT/reports/<name>.md         a reviewer's report: decisions, citations, readings,
                               examples and their results
+OUT/.polc-build.json          the record of what the last build wrote (see install.py)
+
+<name> is the policy's file name without `.pol` (see `output_name`).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from polc.runtime import to_jsonable
 
-from . import driver
+from . import diagnostics, driver, install
 from .examples import run_examples
 
-
-def module_name(path: Path) -> str:
-    return "policy_" + path.stem.replace("-", "_")
-
-
 # the pinned ruff, ignoring any project configuration: the same bytes everywhere
-RUFF_FORMAT = (sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
+RUFF_FORMAT = (sys.executable, "-m", "ruff", "format", "--isolated", "--no-cache", "--quiet",
                "--line-length", "100")
 
 
@@ -60,7 +61,7 @@ def render_dot(dot_file: Path) -> None:
                    check=True, capture_output=True)
 
 
-def report(compiled: driver.Compiled, diagram_names: list[str]) -> str:
+def report(compiled: driver.Compiled, name: str, diagram_names: list[str]) -> str:
     p = compiled.policy
     assert p is not None
     headers = dict(p.headers)
@@ -81,7 +82,7 @@ def report(compiled: driver.Compiled, diagram_names: list[str]) -> str:
                 lines.append(f"- 引 {d.site.clause}: " + " ".join(f"「{q}」" for q in d.site.quotes))
             for r in d.site.readings:
                 lines.append(f"- 解读: {r}")
-            lines.append(f"- diagram: `diagrams/{Path(compiled.path).stem}/decision_{d.name}.svg`")
+            lines.append(f"- diagram: `diagrams/{name}/decision_{d.name}.svg`")
             lines.append("")
     # what a diagram only summarises (too many rows to draw) is listed here in full
     from polc.viz import decisions, flows
@@ -104,49 +105,114 @@ def report(compiled: driver.Compiled, diagram_names: list[str]) -> str:
     others = [n for n in diagram_names if not n.startswith("decision_")]
     if others:
         lines += ["## Flows and structures", ""]
-        lines += [f"- `diagrams/{Path(compiled.path).stem}/{n}.svg`" for n in others]
+        lines += [f"- `diagrams/{name}/{n}.svg`" for n in others]
         lines.append("")
     return "\n".join(lines)
 
 
+def output_name(path: Path) -> str | None:
+    """The name a policy's outputs are built under, or None when its file name gives none
+    (no letter or digit: `.pol`, `...pol`).  The file name without `.pol`, NFKC-normalised
+    as Python normalises identifiers, each character that cannot stand in a Python name
+    replaced by `_`: `a-b.pol` gives `a_b` (python/policy_a_b.py, diagrams/a_b/,
+    reports/a_b.md).  So a name never holds a path separator, `..` or a space."""
+    stem = path.name.removesuffix(".pol") if path.name.endswith(".pol") else path.stem
+    stem = unicodedata.normalize("NFKC", stem)
+    if not any(ch.isalnum() for ch in stem):
+        return None
+    return "".join(ch if ("_" + ch).isidentifier() else "_" for ch in stem)
+
+
+def output_names(files: list[Path]) -> dict[Path, str]:
+    """`output_name` of every file; Refused naming both files when two get the same name
+    (compared case-insensitively, as some file systems compare them)."""
+    names: dict[Path, str] = {}
+    first: dict[str, Path] = {}
+    problems: list[str] = []
+    for f in files:
+        name = output_name(f)
+        if name is None:
+            problems.append(f"{f}: the file name has no letter or digit to name its outputs "
+                            "by; rename it")
+            continue
+        other = first.setdefault(name.casefold(), f)
+        if other != f:
+            problems.append(f"{other} and {f} would both be built as policy_{name} "
+                            f"(python/policy_{name}.py, diagrams/{name}/, reports/{name}.md); "
+                            "rename one of them")
+            continue
+        names[f] = name
+    if problems:
+        raise install.Refused(problems)
+    return names
+
+
+def _write(stage: Path, rel: str, text: str) -> Path:
+    path = stage / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def build_all(files: list[Path], out: Path, *, render: bool,
               echo: Callable[[str], None]) -> int:
-    failed = 0
-    py_dir, dia_dir, rep_dir = out / "python", out / "diagrams", out / "reports"
-    for d in (py_dir, dia_dir, rep_dir):
-        d.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    dots: list[Path] = []
-    for f in files:
-        compiled = driver.compile_file(f)
-        if not compiled.ok:
-            failed += 1
-            for diag in compiled.diags:
-                if diag.severity == "error":
-                    echo(render(diag, {compiled.path: compiled.text}))
-            echo(f"FAIL {compiled.path}")
-            continue
-        target = py_dir / (module_name(f) + ".py")
-        target.write_text(compiled.python(), encoding="utf-8")
-        written.append(target)
-        pdir = dia_dir / f.stem
-        if pdir.exists():
-            shutil.rmtree(pdir)
-        pdir.mkdir(parents=True)
-        graphs = diagrams(compiled)
-        for name, source in sorted(graphs.items()):
-            dot = pdir / f"{name}.dot"
-            dot.write_text(source, encoding="utf-8")
-            dots.append(dot)
-        (rep_dir / f"{f.stem}.md").write_text(report(compiled, sorted(graphs)), encoding="utf-8")
-        echo(f"ok   {compiled.path} -> {target} ({len(graphs)} diagrams)")
-    format_python(written)
-    if render and dots:
-        if shutil.which("dot") is None:
-            echo("polc: Graphviz `dot` not found; install Debian's graphviz to render "
-                 "(the .dot files are written)")
-            return failed + 1
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(render_dot, dots))
-    echo(f"built {len(files) - failed} of {len(files)} policies into {out}")
-    return failed
+    """Build every policy of `files` into `out`; returns the number of policies (and
+    renderings) that failed, after building all the others.  Raises install.Refused, with
+    nothing written, when output names collide or a file polc did not write is in the way."""
+    names = output_names(files)
+    if os.path.lexists(out) and not out.is_dir():
+        raise install.Refused([f"{out}: exists and is not a folder"])
+    record = install.read_record(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".polc-staging-", dir=out))
+    try:
+        failed: list[str] = []
+        done: list[str] = []
+        modules: list[Path] = []
+        dots: list[Path] = []
+        for f in files:
+            compiled = driver.compile_file(f)
+            if not compiled.ok:
+                failed.append(compiled.path)
+                for diag in compiled.diags:
+                    if diag.severity == "error":
+                        echo(diagnostics.render(diag, {compiled.path: compiled.text}))
+                echo(f"FAIL {compiled.path}")
+                continue
+            name = names[f]
+            module = f"python/policy_{name}.py"
+            modules.append(_write(stage, module, compiled.python()))
+            graphs = diagrams(compiled)
+            for gname, source in sorted(graphs.items()):
+                dots.append(_write(stage, f"diagrams/{name}/{gname}.dot", source))
+            _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs)))
+            done.append(f"ok   {compiled.path} -> {out / module} ({len(graphs)} diagrams)")
+        format_python(modules)
+        problems = _render_all(dots, stage) if render and dots else []
+        staged = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]
+        install.install(stage, out, staged, record, echo)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    for line in done + problems:
+        echo(line)
+    summary = f"built {len(files) - len(failed)} of {len(files)} policies into {out}"
+    echo(summary + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return len(failed) + len(problems)
+
+
+def _render_all(dots: list[Path], stage: Path) -> list[str]:
+    """Render every .dot beside itself; one message per failure (the .dot is still built)."""
+    if shutil.which("dot") is None:
+        return [("polc: Graphviz `dot` not found; install Debian's graphviz to render "
+                 "(the .dot files are written)")]
+
+    def one(dot: Path) -> str | None:
+        try:
+            render_dot(dot)
+        except subprocess.CalledProcessError as exc:
+            why = bytes(exc.stderr or b"").decode("utf-8", "replace").strip()
+            return f"polc: Graphviz failed on {dot.relative_to(stage).as_posix()}: {why}"
+        return None
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [m for m in pool.map(one, dots) if m is not None]

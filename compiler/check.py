@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from . import ast as A
-from . import flowgen, ir
+from . import flowgen, ir, lexical
 from .diagnostics import Diagnostics, Span
 from .units import AREA, DIMENSIONLESS, DURATIONS, MONEY, Unit, describe, parse_unit
 
@@ -64,7 +64,15 @@ MODULE_NAMES = set(dir(builtins)) | {
 ENUM_MEMBER_RESERVED = {"mro"}
 
 
-_BLANKS = re.compile(r"[ \t\u3000]+")
+# as polc fmt's blanks: formatting a file never changes an explanation text
+_BLANKS = re.compile(r"[ \t\u3000\ufeff]+")
+
+
+def _empty(lo: ir.Scalar, lo_closed: bool, hi: ir.Scalar, hi_closed: bool) -> bool:
+    """No value lies between the bounds (`bound_value` gives both of the key's kind)."""
+    if lo is None or hi is None:
+        return False
+    return lo > hi or (lo == hi and not (lo_closed and hi_closed))  # type: ignore[operator]
 
 
 def _mark_include(mark: str | None) -> bool | None:
@@ -77,7 +85,7 @@ class Checker:
     def __init__(self, module: A.Module, text: str, diags: Diagnostics) -> None:
         self.m = module
         self.text = text
-        self.lines = text.splitlines()
+        self.lines = lexical.LineMap(text)
         self.d = diags
         self.file = module.file
         self.conventions: dict[str, bool] = {}
@@ -99,11 +107,9 @@ class Checker:
         # (polc fmt may re-space a line; the generated module must stay the same)
         if span.line <= 0:
             return ""
-        if span.line == span.end_line:
-            return _BLANKS.sub(" ", self.lines[span.line - 1][span.col - 1 : span.end_col - 1])
-        parts = [self.lines[span.line - 1][span.col - 1 :]]
-        parts += self.lines[span.line : span.end_line - 1]
-        parts.append(self.lines[span.end_line - 1][: span.end_col - 1])
+        parts = self.lines.pieces(span.line, span.col, span.end_line, span.end_col)
+        if len(parts) == 1:
+            return _BLANKS.sub(" ", parts[0])
         return _BLANKS.sub(" ", " ".join(p.strip() for p in parts))
 
     def site(self, annot: A.Annot, span: Span, *, inherit: ir.Site | None = None,
@@ -199,6 +205,7 @@ class Checker:
             return True
 
         items = self.m.items
+        convention_at: dict[str, Span] = {}
         for it in items:
             if isinstance(it, A.Header):
                 if any(k == it.key for k, _ in headers):
@@ -208,8 +215,11 @@ class Checker:
                 direction = WORDS.get(it.word)
                 if direction is None:
                     self.d.error("E301", f"未知的门槛词 {it.word!r}", it.span)
+                elif it.word in self.conventions:
+                    self.convention_twice(it, convention_at[it.word])
                 else:
                     self.conventions[it.word] = it.include
+                    convention_at[it.word] = it.span
                 site = self.site(it.annot, it.span, required="约定")
                 conventions.append((it.word, it.include, site))
         if not any(k == "文号" for k, _ in headers):
@@ -330,6 +340,19 @@ class Checker:
             sha256=hashlib.sha256(self.text.encode("utf-8")).hexdigest(),
         )
 
+    def convention_twice(self, it: A.Convention, first: Span) -> None:
+        """A second 约定 for the same word: whichever won, half the file would be misread."""
+        def inclusion(include: bool) -> str:
+            return "含本数" if include else "不含本数"
+        before = self.conventions[it.word]
+        if before == it.include:
+            message = f"重复的约定：{it.word} 已经约定为 {inclusion(before)}"
+        else:
+            message = (f"约定 {it.word} {inclusion(it.include)} 与前面的约定 "
+                       f"{it.word} {inclusion(before)} 矛盾：一个门槛词在一份文件里只有一种含义")
+        self.d.error("E117", message, it.span, hint="keep one 约定 for each word",
+                     related=[(first, f"the first 约定 {it.word} is here")])
+
     def input_def(self, it: A.InputDecl, typ: ir.Type) -> ir.Input:
         lo: ir.Scalar = None
         hi: ir.Scalar = None
@@ -342,11 +365,23 @@ class Checker:
             else:
                 lo, lo_closed = self.bound_value(it.domain.lo, typ, it.domain.lo_closed)
                 hi, hi_closed = self.bound_value(it.domain.hi, typ, it.domain.hi_closed)
+                if _empty(lo, lo_closed, hi, hi_closed):
+                    self.d.error("E211", f"取值范围 {self.source(it.domain.span)} 是空的："
+                                 "没有一个输入能落在其中", it.domain.span,
+                                 hint="the lower bound comes first" if lo > hi  # type: ignore[operator]
+                                 else "one value is a range closed at both ends: [1人, 1人]")
         return ir.Input(it.name, it.label, typ, lo, lo_closed, hi, hi_closed,
                         self.site(it.annot, it.span))
 
     def bound_value(self, v: object, typ: ir.Type, closed: bool) -> tuple[ir.Scalar, bool]:
         if isinstance(v, A.Inf):
+            return None, False
+        kind = "date" if isinstance(v, A.DateLit) else \
+            "datetime" if isinstance(v, A.DateTimeLit) else "num"
+        if kind != ("num" if typ.numeric else typ.kind):
+            what = {"date": "日期", "datetime": "时刻", "num": "数量"}[kind]
+            self.d.error("E118", f"边界 {self.source(v.span)} 是{what}，不能与 {typ.show()} 比较",
+                         v.span, hint="a bound has the kind of the value it limits")
             return None, False
         if isinstance(v, A.DateLit):
             return self.date(v.text, v.span), closed
@@ -821,8 +856,7 @@ class Checker:
             return None
         lo, lo_closed = self.bound_value(iv.lo, key, iv.lo_closed)
         hi, hi_closed = self.bound_value(iv.hi, key, iv.hi_closed)
-        if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_closed and  # type: ignore[operator]
-                                                                                  hi_closed))):
+        if _empty(lo, lo_closed, hi, hi_closed):
             self.d.error("E211", f"区间 {text} 是空的", iv.span)
             return None
         return ir.Test("interval", lo=lo, lo_closed=lo_closed, hi=hi, hi_closed=hi_closed,

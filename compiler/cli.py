@@ -2,27 +2,35 @@
 
 Exit codes are stable: 0 success; 1 a policy does not compile or a check,
 test or format check failed; 2 bad input or usage (eval's bad JSON, a missing
-file); 3 an internal error (a bug in polc, reported without a traceback).
+file or one that is not a regular file, a build refused before writing anything);
+3 an internal error (a bug in polc, reported without a traceback).
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import io
 import json
+import os
+import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from polc.runtime import InputError, PolcError, dumps, loads
+from polc.runtime import CalendarError, CalendarFileError, InputError, PolcError, dumps, loads
+from polc.runtime import calendar as _calendar
 
 from . import driver
+from . import files as fileio
 from .diagnostics import render
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# a refused build lists this many of its problems (a stale folder can hold hundreds)
+MAX_SHOWN = 20
 
 
 def _die(message: str, code: int) -> NoReturn:
@@ -31,16 +39,14 @@ def _die(message: str, code: int) -> NoReturn:
 
 
 def policy_files(paths: Iterable[str]) -> list[Path]:
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(p.glob("*.pol")))
-        elif p.is_file():
-            out.append(p)
-        else:
-            _die(f"{raw}: no such file or directory", EXIT_INPUT)
-    return out
+    """The policies PATHS name (see fileio.list_policies); exit 2 naming every path that is
+    missing or not a regular file (a directory, FIFO, device or dangling link named *.pol)."""
+    found, problems = fileio.list_policies(paths)
+    for p in problems:
+        click.echo(f"polc: {p}", err=True)
+    if problems:
+        sys.exit(EXIT_INPUT)
+    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,25 +106,54 @@ def _compile_or_exit(path: Path) -> driver.Compiled:
     return compiled
 
 
+def _calendar_option(command: Any) -> Any:
+    return click.option(
+        "--calendar", "calendars", multiple=True, type=click.Path(dir_okay=False),
+        help="A calendar file (TOML) with official holiday schedules, e.g. a newly "
+             "published year; repeatable.  See `polc calendar --help`.")(command)
+
+
+def _use_calendar(files: Iterable[str], policies: Iterable[Path]) -> None:
+    """Count working days on --calendar FILEs, POLC_CALENDAR, the calendar/ folders beside
+    `policies` and the built-in years, for this command (the previous calendar is back
+    afterwards: in-process callers, tests among them, see no leftover)."""
+    try:
+        calendar = _calendar.assemble(files, [p.parent / "calendar" for p in policies],
+                                      os.environ)
+    except CalendarFileError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        _die("a calendar file cannot be used (see `polc calendar --check FILE`)", EXIT_INPUT)
+    previous = _calendar.activate(calendar)
+    click.get_current_context().call_on_close(lambda: _calendar.activate(previous))
+
+
 @cli.command(name="eval")
 @click.argument("policy", type=click.Path(dir_okay=False))
 @click.argument("decision")
 @click.option("--input", "input_json", help="One case as a JSON object.")
-@click.option("--jsonl", type=click.File("r", encoding="utf-8"),
-              help="One JSON object per line (- for standard input).")
+@click.option("--jsonl", type=click.File("rb"),
+              help="One JSON object per line, UTF-8 (- for standard input).")
 @click.option("--explain", is_flag=True, help="Add the conditions and rows that decided.")
-def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explain: bool) -> None:
+@_calendar_option
+def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explain: bool,
+          calendars: tuple[str, ...]) -> None:
     """Evaluate DECISION of POLICY on JSON input, through the generated module.
 
     Prints one JSON object per case: {"value": …} (with "explain" on request), or
-    {"error": …}.  Exit 0: all cases ran; 2: bad input; 1: the policy does not compile.
+    {"error": …} (with "field" when one input is at fault).  Exit 0: all cases ran;
+    2: bad input (any case); 1: the policy does not compile.
 
-    With --jsonl, every non-blank line is one case and gets one output line, in
-    order; a bad line gets {"error": "line N: …"} and the rest still run (exit 2).
-    Blank or whitespace-only lines are not cases: they are skipped, without output.
+    With --jsonl, every input line (ended by \\n or \\r\\n) gets exactly one output
+    line, in order, and the batch always runs to its end: a line that is blank, not
+    UTF-8 or not a valid case gets {"error": "line N: …", "line": N} (exit 2).
+
+    A 工作日 deadline in a year the official calendar does not cover is refused
+    (exit 2), never guessed: add the year's schedule with --calendar FILE, the
+    POLC_CALENDAR variable or a calendar/ folder beside the policy.
     """
-    if not Path(policy).is_file():
-        _die(f"{policy}: no such file", EXIT_INPUT)
+    if (problem := fileio.problem(Path(policy))) is not None:
+        _die(str(problem), EXIT_INPUT)
     if (input_json is None) == (jsonl is None):
         _die("give exactly one of --input JSON or --jsonl FILE", EXIT_INPUT)
     compiled = _compile_or_exit(Path(policy))
@@ -127,18 +162,46 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
     if decision not in specs:
         _die(f"{compiled.path} has no decision {decision!r}; it has: "
              + ", ".join(sorted(specs)), EXIT_INPUT)
+    _use_calendar(calendars, [Path(policy)])
     spec = specs[decision]
-    lines: Iterator[str] = iter([input_json]) if input_json is not None else iter(jsonl)
-    bad = 0
     out = sys.stdout
+    if input_json is not None:
+        result, ok = _eval_one(spec, input_json, explain, None)
+        out.write(result + "\n")
+        sys.exit(EXIT_OK if ok else EXIT_INPUT)
+    bad = 0
+    # Only \n ends a line (a \r before it is JSON white space); a byte that is not UTF-8
+    # becomes a lone surrogate U+DC80-U+DCFF, found in its line, so one bad line costs
+    # only itself and every good one is decoded in bulk.
+    lines = io.TextIOWrapper(jsonl, encoding="utf-8", errors="surrogateescape", newline="\n")
     for lineno, line in enumerate(lines, 1):
-        if input_json is None and not line.strip():
-            continue
-        result, ok = _eval_one(spec, line, explain, lineno if jsonl is not None else None)
+        if lineno == 1:
+            line = line.removeprefix("\ufeff")
+        if not line.isascii() and _UNDECODED.search(line):
+            result, ok = _error(_not_utf8(line), None, lineno), False
+        elif not line.strip(" \t\r\n"):
+            # not a case, yet it gets its line: skipping it would pair every later answer
+            # with the wrong input
+            result, ok = _error(_BLANK, None, lineno), False
+        else:
+            result, ok = _eval_one(spec, line, explain, lineno)
         bad += not ok
         out.write(result + "\n")
     out.flush()
     sys.exit(EXIT_INPUT if bad else EXIT_OK)
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+_BLANK = "blank line: expected a JSON object {\"field\": value, …}"
+
+
+def _not_utf8(line: str) -> str:
+    raw = line.encode("utf-8", "surrogateescape")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} ({exc.reason})"
+    raise AssertionError(line)
 
 
 @functools.cache
@@ -154,12 +217,23 @@ def _value_text(value: object) -> str:
     return dumps(value)
 
 
+def _error(message: str, field: str | None, lineno: int | None) -> str:
+    """{"error": …, "field": …, "line": N}: what, which input, which --jsonl line."""
+    out: dict[str, object] = {"error": f"line {lineno}: {message}" if lineno else message}
+    if field is not None:
+        out["field"] = field
+    if lineno is not None:
+        out["line"] = lineno
+    return dumps(out)
+
+
 def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[str, bool]:
-    where = f"line {lineno}: " if lineno is not None else ""
     try:
         obj = loads(line)
+    except InputError as exc:  # a lone surrogate, named by its field
+        return _error(str(exc), exc.field, lineno), False
     except (ValueError, RecursionError) as exc:
-        return dumps({"error": f"{where}invalid JSON: {exc}"}), False
+        return _error(f"invalid JSON: {exc}", None, lineno), False
     try:
         args = spec.convert(obj)
         if explain:
@@ -169,10 +243,10 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
                  "quote": s.quote, "where": s.where, "values": dict(s.values)}
                 for s in ex.steps]}), True
         return '{"value": ' + _value_text(spec.func(**args)) + "}", True
-    except InputError as exc:
-        return dumps({"error": f"{where}{exc}", "field": exc.field}), False
-    except PolcError as exc:  # CalendarError, NoRuleApplies, …: each says what and where
-        return dumps({"error": f"{where}{exc}"}), False
+    except (InputError, CalendarError) as exc:
+        return _error(str(exc), exc.field, lineno), False
+    except PolcError as exc:  # NoRuleApplies, …: each says what and where
+        return _error(str(exc), None, lineno), False
 
 
 @cli.command()
@@ -180,26 +254,47 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
 @click.option("-o", "--out", "out_dir", default="build", show_default=True,
               type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--no-render", is_flag=True, help="Write .dot only; do not run Graphviz.")
-def build(paths: tuple[str, ...], out_dir: str, no_render: bool) -> None:
+@_calendar_option
+def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
+          calendars: tuple[str, ...]) -> None:
     """Build Python modules, diagrams and reports for policies (default: policies/).
 
-    Writes OUT/python/*.py, OUT/diagrams/<policy>/*.dot|.svg|.png and
-    OUT/reports/*.md.  Exits 1 if a policy does not compile.
+    Writes OUT/python/policy_<name>.py, OUT/diagrams/<name>/*.dot|.svg|.png and
+    OUT/reports/<name>.md, <name> being the file name without .pol (characters that
+    cannot be in a Python name become _), and records what it wrote in
+    OUT/.polc-build.json.  It replaces or removes only files that record lists,
+    unchanged: building into . or into a folder of your own is safe.
+
+    Exit 0: all built; 1: a policy does not compile (its errors are shown, the
+    others are built) or rendering failed; 2: refused before writing anything
+    (two policies would get the same name, a file polc did not write is in the
+    way, a path is not a regular file).
     """
     from . import build as build_mod
+    from .install import Refused
     files = policy_files(paths or ("policies",))
-    failed = build_mod.build_all(files, Path(out_dir), render=not no_render,
-                                 echo=click.echo)
+    _use_calendar(calendars, files)  # the reports run the examples
+    try:
+        failed = build_mod.build_all(files, Path(out_dir), render=not no_render,
+                                     echo=click.echo)
+    except Refused as exc:
+        for problem in exc.problems[:MAX_SHOWN]:
+            click.echo(f"polc: {problem}", err=True)
+        if len(exc.problems) > MAX_SHOWN:
+            click.echo(f"polc: … and {len(exc.problems) - MAX_SHOWN} more", err=True)
+        _die("nothing was built", EXIT_INPUT)
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def test(paths: tuple[str, ...], fmt: str) -> None:
+@_calendar_option
+def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
     """Run the examples (例) written in policies; report each, expected against got."""
     from .examples import run_examples
     files = policy_files(paths)
+    _use_calendar(calendars, files)
     report = []
     failed = 0
     for f in files:
@@ -272,32 +367,124 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
 def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool) -> None:
     """Lay out policies canonically (default PATHS: policies/); comments are kept.
 
-    Without an option, prints the formatted text of a single file.
+    Without an option, prints the formatted text of a single file.  A file that
+    does not parse is left unchanged: its errors are shown, and the exit is 1.
+    Line breaks stay CRLF in a file that mostly has them, else become LF.
     """
     from . import fmt as fmt_mod
+    from .lexical import normalise
     files = policy_files(paths or ("policies",))
     if not (check_only or show_diff or write) and len(files) != 1:
         _die("give one file, or --check, --diff or --write", EXIT_INPUT)
     changed = []
+    refused = []
     for f in files:
+        shown = driver.display_path(f)
         try:
-            text = f.read_text(encoding="utf-8")
+            # bytes, not read_text(): universal newlines would hide the file's line breaks
+            text = fileio.read_bytes(f).decode("utf-8")
+        except fileio.FileProblem as exc:
+            _die(str(exc), EXIT_INPUT)
         except UnicodeDecodeError as exc:
-            _die(f"{f}: not UTF-8 ({exc.reason})", EXIT_INPUT)
+            _die(f"{shown}: not UTF-8 ({exc.reason})", EXIT_INPUT)
+        diags = fmt_mod.check_syntax(text, shown)
+        if diags.has_errors:
+            for d in diags:
+                click.echo(render(d, {shown: normalise(text)}), err=True)
+            refused.append(shown)
+            continue
         new = fmt_mod.format_text(text)
+        if not fmt_mod.same_tokens(text, new):
+            _die(f"internal error: formatting {shown} would change its tokens; the file is "
+                 "left as it was (please report this)", EXIT_INTERNAL)
         if not (check_only or show_diff or write):
             click.echo(new, nl=False)
-            return
+            break
         if new == text:
             continue
         changed.append(f)
         if show_diff:
-            click.echo(fmt_mod.diff(text, new, driver.display_path(f)), nl=False)
+            click.echo(fmt_mod.diff(text, new, shown), nl=False)
         if write:
-            f.write_text(new, encoding="utf-8")
+            f.write_bytes(new.encode("utf-8"))
         if check_only:
-            click.echo(f"would reformat {driver.display_path(f)}")
-    sys.exit(EXIT_FAIL if check_only and changed else EXIT_OK)
+            click.echo(f"would reformat {shown}")
+    for shown in refused:
+        click.echo(f"polc: {shown} does not parse; left unchanged", err=True)
+    sys.exit(EXIT_FAIL if refused or (check_only and changed) else EXIT_OK)
+
+
+@cli.command(name="calendar")
+@click.argument("paths", nargs=-1)
+@click.option("--check", "to_check", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Validate a calendar FILE (repeatable): every problem, located; "
+                   "exit 1 if any.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@_calendar_option
+def calendar_(paths: tuple[str, ...], to_check: tuple[str, ...], fmt: str,
+              calendars: tuple[str, ...]) -> None:
+    """The official calendar 工作日 are counted on: each year it covers and its source.
+
+    Each year is one section of a TOML file, written as the State Council's notice
+    (国务院办公厅关于部分节假日安排的通知) lists it:
+
+    \b
+        [2027]
+        notice = "国办发明电〔2026〕N号"            # optional: the source
+        holidays = [                               # 放假: first day, last day, name
+          ["2027-01-01", "2027-01-03", "元旦"],
+        ]
+        workdays = ["2027-02-06"]                  # 调休上班: Saturdays, Sundays
+
+    Section N may hold dates of the December before (a New Year holiday that
+    starts then).  A year is taken whole from the first of: --calendar FILE
+    (repeatable), the files in POLC_CALENDAR (separated by ':'), the
+    calendar/*.toml files beside the policies (PATHS, default policies/), and
+    polc's built-in years.  eval, test and build take --calendar too.  A date
+    in a year none of them covers is refused (exit 2), never guessed.
+    """
+    if to_check:
+        sys.exit(_check_calendars(to_check))
+    files = policy_files(paths or (("policies",) if Path("policies").is_dir() else ()))
+    _use_calendar(calendars, files)
+    years = _calendar.active().years
+    if fmt == "json":
+        click.echo(json.dumps({"years": [{"year": y, "source": s.origin, "notice": s.notice}
+                                         for y, s in years.items()]},
+                              ensure_ascii=False, indent=2))
+        return
+    runs: list[list[Any]] = []  # [first, last, source]: consecutive years of one file
+    for year, s in years.items():
+        if runs and runs[-1][1] == year - 1 and runs[-1][2] == s.origin:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year, s.origin])
+    for first, last, origin in runs:
+        span = str(first) if first == last else f"{first}-{last}"
+        where = "built-in (polc/runtime/calendar.toml)" if origin == _calendar.BUILTIN else origin
+        click.echo(f"{span:<10} {where}")
+    click.echo(f"\n{len(years)} year(s) covered; add a year with --calendar FILE, "
+               "POLC_CALENDAR or a calendar/ folder beside the policies")
+
+
+def _check_calendars(files: Iterable[str]) -> int:
+    files = list(files)
+    problems = []
+    for f in files:
+        years, found = _calendar.check_file(f)
+        problems.extend(found)
+        if not found:
+            click.echo(f"{f}: ok, " + ", ".join(str(s.year) for s in years) if years
+                       else f"{f}: ok, no year")
+    if not problems:  # one year given differently by two of the files
+        try:
+            _calendar.assemble(files)
+        except CalendarFileError as exc:
+            problems.extend(exc.problems)
+    for p in problems:
+        click.echo(str(p))
+    return EXIT_FAIL if problems else EXIT_OK
 
 
 def main() -> None:

@@ -14,10 +14,14 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
+
+import attrs
 
 from polc.runtime.values import describe_expected
 
 from . import flowgen, ir
+from .diagnostics import Span
 from .units import describe
 
 # branches per if/elif run (see PythonBackend.chain)
@@ -67,6 +71,9 @@ class PythonBackend:
         self.tmp = 0
         self.decision_name = ""
         self.args_literal = "{}"
+        # for origin(): the locals in scope, and what a date from no input belongs to
+        self.lets: dict[str, ir.Expr] = {}
+        self.date_owner = ""
 
     # ------------------------------------------------------------ literals
     def lit(self, value: ir.Scalar) -> str:
@@ -165,16 +172,17 @@ class PythonBackend:
             day = self.val(e.args[0], b, tr)
             if e.func == "quarter_end":
                 return f"_rt.quarter_end({day})"
-            return f"_rt.month_end({day}.year + 1, {self.val(e.args[1], b, tr)})"
+            return (f"_rt.month_end({day}.year + 1, {self.val(e.args[1], b, tr)}, "
+                    f"{self.origin(e)!r})")
         if isinstance(e, ir.Shift):
             base = self.val(e.base, b, tr)
             amount = self.val(e.amount, b, tr)
             func = {"days": "add_days", "working_days": "add_working_days",
                     "working_days_before": "working_days_before", "months": "add_months",
                     "years": "add_years", "minutes": "add_minutes"}[e.how]
-            return f"_rt.{func}({base}, {amount})"
+            return f"_rt.{func}({base}, {amount}, {self.origin(e.base)!r})"
         if isinstance(e, ir.Roll):
-            return f"_rt.roll_forward({self.val(e.expr, b, tr)})"
+            return f"_rt.roll_forward({self.val(e.expr, b, tr)}, {self.origin(e.expr)!r})"
         if isinstance(e, ir.CondE):
             return f"({self.cond(e.cond, b, tr)})"
         if isinstance(e, ir.CallDecision):
@@ -184,6 +192,26 @@ class PythonBackend:
         target = self.new_tmp()
         self.assign(e, target, b, tr)
         return target
+
+    def origin(self, e: ir.Expr) -> str:
+        """The date inputs `e` is computed from: the runtime's date functions name them
+        when a deadline leaves the calendar or the years a date can hold."""
+        names: dict[str, None] = {}
+        todo: list[Any] = [e]
+        while todo:
+            x = todo.pop()
+            if isinstance(x, ir.Var):
+                if x.scope == "local":
+                    todo.append(self.lets[x.name])
+                elif x.scope == "input" and x.type.kind in ("date", "datetime"):
+                    names[x.name] = None
+            elif isinstance(x, ir.CallDecision):
+                names.update(dict.fromkeys(
+                    a for a in x.args if self.inputs[a].type.kind in ("date", "datetime")))
+            elif attrs.has(type(x)) and not isinstance(x, (ir.Type, ir.Site, Span)):
+                for value in reversed(attrs.astuple(x, recurse=False)):
+                    todo.extend(reversed(value) if isinstance(value, tuple) else (value,))
+        return ", ".join(names) or self.date_owner
 
     def assign(self, e: ir.Expr, target: str, b: _Block, tr: bool, num: bool = False) -> None:
         """Statements that leave the value of `e` in `target`.
@@ -497,7 +525,8 @@ class PythonBackend:
             self.check_input(p, b)
         if tr:
             b.emit("_tr = _rt.Tracer(_SITES)")
-        self.decision_name = d.name
+        self.decision_name = self.date_owner = d.name
+        self.lets = {let.name: let.expr for let in d.lets}
         self.args_literal = "{" + ", ".join(f"{p!r}: {p}" for p in d.params) + "}"
         for req in d.requires:
             self.current_site = req.site
@@ -569,6 +598,7 @@ class PythonBackend:
             b = _Block()
             b.indent = 0
             self.current_site = c.site
+            self.lets, self.date_owner = {}, c.name
             v = self.val(c.expr, b, False)
             const_lines.extend(b.lines)
             const_lines.append(f"CONST_{c.name}: {_py_type(c.type)} = {v}")

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
-from . import builder, citations, parser, sources
+from . import builder, citations, lexical, parser, sources
+from . import files as fileio
 from .diagnostics import Diagnostics, Span
 from .driver import display_path
 
@@ -138,10 +139,16 @@ def read_marks(path: Path) -> tuple[list[Mark], list[str]]:
     line; ``#`` starts a comment line.  Returns the marks and located errors."""
     marks: list[Mark] = []
     errors: list[str] = []
-    if not path.is_file():
-        return marks, errors
     shown = display_path(path)
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = fileio.read_text(path)
+    except fileio.FileProblem as exc:
+        if exc.kind != "missing":
+            errors.append(f"{shown}: {exc.english}")
+        return marks, errors
+    except UnicodeDecodeError as exc:
+        return marks, [f"{shown}: not UTF-8 ({exc.reason})"]
+    for lineno, raw in enumerate(lexical.normalise(text).split("\n"), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -166,11 +173,13 @@ def coverage(pol: Path) -> NoticeCoverage | str:
     """Coverage of the notice ``pol`` encodes; a message string when it cannot be computed."""
     shown = display_path(pol)
     try:
-        text = pol.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"{shown}: unreadable: {exc}"
+        text = fileio.read_text(pol)
+    except fileio.FileProblem as exc:
+        return f"{shown}: {exc.english}"
+    except UnicodeDecodeError as exc:
+        return f"{shown}: not UTF-8 ({exc.reason})"
     diags = Diagnostics()
-    tree = parser.parse(text.removeprefix("\ufeff"), shown, diags)
+    tree = parser.parse_source(lexical.normalise(text), shown, diags)
     if tree is None:
         return f"{shown}: does not parse (run polc check)"
     module = builder.build(tree, shown)

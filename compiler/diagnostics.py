@@ -8,12 +8,13 @@ of `polc check` reports every error of a file.
 
 from __future__ import annotations
 
-import functools
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 
 import attrs
+
+from . import lexical
 
 
 @attrs.frozen(order=True)
@@ -104,21 +105,14 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-@functools.lru_cache(maxsize=8)
-def _lines(text: str) -> list[str]:
-    """The lines of a source, split once for all its diagnostics (not once each:
-    thousands of warnings on a large policy made that quadratic).  Read only."""
-    return text.splitlines()
-
-
 def render(diag: Diagnostic, sources: dict[str, str]) -> str:
     """`file:line:col: error[CODE]: message`, the line, a caret under the span."""
     out = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
     text = sources.get(diag.span.file)
     if text is not None and diag.span.line > 0:
-        lines = _lines(text)
+        lines = lexical.line_map(text).lines
         if diag.span.line <= len(lines):
-            line = lines[diag.span.line - 1].replace("\t", " ")
+            line = lexical.visible(lines[diag.span.line - 1])
             prefix = line[: diag.span.col - 1]
             if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:
                 marked = line[diag.span.col - 1 : diag.span.end_col - 1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import os
 import sys
 import types
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from . import builder, check, ir, parser
+from . import builder, check, files, ir, lexical, parser
 from .codegen import generate
 from .diagnostics import Diagnostics
 
@@ -62,22 +63,29 @@ def without_cycle_collection() -> Iterator[None]:
 
 
 def display_path(path: Path) -> str:
-    """A stable, relative path for messages and generated headers."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """How a policy file is named in messages, positions and everything generated: its
+    folder's name and its own (`policies/58_finance_assessment.pol`), whatever the working
+    directory and however the path was written, so that a build is the same bytes
+    wherever it runs.  Commands take a folder's own `*.pol` files, never deeper ones, so
+    this is the path relative to the parent of the folder given on the command line."""
+    full = Path(os.path.abspath(path))
+    return (Path(full.parent.name) / full.name).as_posix()
 
 
-def compile_source(text: str, path: str, *, verify_sources: bool = True) -> Compiled:
+def compile_source(text: str, path: str, *, verify_sources: bool = True,
+                   origin: Path | None = None) -> Compiled:
+    """Compile a policy's text as read from its file, with any line breaks and BOMs: it is
+    normalised here (`lexical.normalise`), and `Compiled.text` is the result.  `path` names
+    the text in diagnostics and generated code; `origin`, the file it was read from
+    (default: `path`), is where its sources/ folder is looked for."""
     with without_cycle_collection():
-        return _compile_source(text, path, verify_sources)
+        return _compile_source(text, path, verify_sources, origin or Path(path))
 
 
-def _compile_source(text: str, path: str, verify_sources: bool) -> Compiled:
+def _compile_source(text: str, path: str, verify_sources: bool, origin: Path) -> Compiled:
     diags = Diagnostics()
-    text = text.removeprefix("\ufeff")
-    tree = parser.parse(text, path, diags)
+    text = lexical.normalise(text)
+    tree = parser.parse_source(text, path, diags)
     policy = None
     if tree is not None:
         try:
@@ -85,7 +93,7 @@ def _compile_source(text: str, path: str, verify_sources: bool) -> Compiled:
             policy = check.check(module, text, diags)
             if verify_sources:
                 from . import citations
-                citations.verify(module, citations.find_sources_dir(path), diags)
+                citations.verify(module, citations.find_sources_dir(str(origin)), diags)
             if policy is not None and not diags.has_errors:
                 from . import analysis
                 analysis.analyse(policy, diags)
@@ -99,14 +107,19 @@ def _compile_source(text: str, path: str, verify_sources: bool) -> Compiled:
 
 
 def compile_file(path: Path, *, verify_sources: bool = True) -> Compiled:
+    shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        d = Diagnostics()
+        text = files.read_text(path)
+    except (files.FileProblem, UnicodeDecodeError) as exc:
         from .diagnostics import Span
-        d.error("E000", f"文件不是 UTF-8 编码: {exc.reason}", Span(display_path(path), 1, 1, 1, 2))
-        return Compiled(display_path(path), "", d, None)
-    return compile_source(text, display_path(path), verify_sources=verify_sources)
+        d = Diagnostics()
+        if isinstance(exc, UnicodeDecodeError):
+            d.error("E000", f"文件不是 UTF-8 编码: {exc.reason}", Span(shown, 1, 1, 1, 2))
+        else:
+            code = "E021" if exc.kind in ("missing", "unreadable") else "E020"
+            d.error(code, exc.chinese, Span(shown, 1, 1, 1, 2))
+        return Compiled(shown, "", d, None)
+    return compile_source(text, shown, verify_sources=verify_sources, origin=path)
 
 
 def load_module(compiled: Compiled) -> types.ModuleType:

@@ -10,15 +10,23 @@ and comments are copied verbatim.  The layout:
   drafter indented deeper than the statement above it continues that
   statement and is indented one step;
 - one space around => and a standalone =, and around a standalone : (not in
-  4:3:3 or a time of day); runs of spaces, tabs and U+3000 outside text
-  become one space; trailing whitespace is stripped;
+  4:3:3 or a time of day); runs of spaces, tabs, U+3000 and U+FEFF outside
+  text become one space; trailing whitespace is stripped;
 - at most one blank line in a row, none at the start of the file, after an
   opening { or before a closing }; a block declaration (决策, 枚举, 流程, 阶梯)
   at the top level is preceded by a blank line; exactly one final newline.
+- line breaks: every line ends alike, with CRLF when most of the file's line
+  breaks are CRLF (a file kept in Windows style stays so), else with LF; a
+  lone CR counts as a line break (see `lexical`) but is never written.  A file
+  that starts with a byte-order mark (or several) keeps exactly one.
 
-Idempotent by construction: every rule reads only tokens and brackets, which
-formatting does not change.  Tests check idempotence and that the formatted
-file compiles to the same module.
+A quote 「…」 that spans lines is kept line by line, with the blanks at the end
+of its lines; only its line breaks take the file's style, which the compiler
+reads alike.  Idempotent by construction: every rule reads only tokens and
+brackets, which formatting does not change.  Tests check idempotence and that
+the formatted file compiles to the same module.  `polc fmt` formats only a
+file that parses (`check_syntax`), and writes nothing unless the result lexes
+to the same tokens and comments (`same_tokens`).
 """
 
 from __future__ import annotations
@@ -26,70 +34,22 @@ from __future__ import annotations
 import difflib
 import re
 
-import attrs
+from . import parser
+from .diagnostics import Diagnostics
+from .lexical import BOM, Segment, normalise, segments, split_keepends
 
 CONTINUATION = ("引", "解读", "推导", "「")
 BLOCK_DECLS = ("决策", "枚举", "流程", "阶梯")
 OPENERS = "{(["
 CLOSERS = "})]"
-SPACE_CHARS = " \t\u3000"
-
-
-@attrs.frozen
-class Segment:
-    kind: str  # code, text (a "label", 「quote」, 《title》, kept verbatim), comment
-    text: str
-
-
-def _segments(line: str, in_quote: bool) -> tuple[list[Segment], bool]:
-    """Split one line into code, text and comment; `in_quote`: a 「quote」 is open."""
-    out: list[Segment] = []
-    i, n = 0, len(line)
-    code_start = 0
-
-    def flush(end: int) -> None:
-        if end > code_start:
-            out.append(Segment("code", line[code_start:end]))
-
-    if in_quote:
-        close = line.find("」")
-        if close < 0:
-            return [Segment("text", line)], True
-        out.append(Segment("text", line[: close + 1]))
-        i = code_start = close + 1
-    while i < n:
-        ch = line[i]
-        if ch == "#":
-            flush(i)
-            out.append(Segment("comment", line[i:]))
-            return out, False
-        if ch == '"':
-            flush(i)
-            j = i + 1
-            while j < n and line[j] != '"':
-                j += 2 if line[j] == "\\" else 1
-            out.append(Segment("text", line[i: j + 1]))
-            i = code_start = min(j + 1, n)
-            continue
-        if ch in "「《":
-            flush(i)
-            closer = "」" if ch == "「" else "》"
-            j = line.find(closer, i + 1)
-            if j < 0:
-                out.append(Segment("text", line[i:]))
-                return out, ch == "「"
-            out.append(Segment("text", line[i: j + 1]))
-            i = code_start = j + 1
-            continue
-        i += 1
-    flush(n)
-    return out, False
+# blanks between tokens; the grammar's WS also counts U+FEFF, a byte-order mark inside the text
+SPACE_CHARS = " \t\u3000\ufeff"
 
 
 _ARROW = re.compile(r"[ \t\u3000]*=>[ \t\u3000]*")
 # a standalone = (not part of >= <= == != =>)
 _EQUAL = re.compile(r"(?<![<>=!])[ \t\u3000]*(?<![<>=!])=(?![=>])[ \t\u3000]*")
-_SPACES = re.compile(r"[ \t\u3000]+")
+_SPACES = re.compile(f"[{SPACE_CHARS}]+")
 
 
 def _space_code(code: str) -> str:
@@ -123,13 +83,16 @@ def _layout_line(segs: list[Segment]) -> str:
             parts.append(s.text.rstrip(SPACE_CHARS))
         else:
             parts.append(s.text)
-    return "".join(parts).rstrip(SPACE_CHARS)
+    line = "".join(parts)
+    # a quote still open at the end of the line keeps its blanks: they are its text
+    return line if segs and segs[-1].verbatim else line.rstrip(SPACE_CHARS)
 
 
 def format_text(text: str) -> str:
-    """The canonical layout of `text` (a whole .pol file)."""
-    text = text.removeprefix("\ufeff")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The canonical layout of `text` (a whole .pol file, as read from its bytes)."""
+    newline = _newline_style(text)
+    bom = BOM if text.startswith(BOM) else ""
+    lines = normalise(text).split("\n")
     out: list[str] = []
     # per open bracket, the indentation of the lines inside it: one step under
     # the line that opened it, so a bracket opened on a continuation line nests
@@ -144,11 +107,11 @@ def format_text(text: str) -> str:
     for raw in lines:
         if in_quote:
             # inside a quote that spans lines: the quote's text is kept verbatim
-            segs, in_quote = _segments(raw, True)
+            segs, in_quote = segments(raw, True)
             out.append(raw if in_quote else segs[0].text + _layout_line(segs[1:]))
             _brackets(segs, stack, stack[-1] if stack else 0)
             continue
-        segs, in_quote = _segments(raw, False)
+        segs, in_quote = segments(raw, False)
         body = _layout_line(segs)
         if not body:
             pending_blank = bool(out)
@@ -183,7 +146,13 @@ def format_text(text: str) -> str:
         _brackets(segs, stack, indent)
     while out and not out[-1]:
         out.pop()
-    return "\n".join(out) + "\n"
+    return bom + newline.join(out) + newline
+
+
+def _newline_style(text: str) -> str:
+    crlf = text.count("\r\n")
+    breaks = text.count("\n") + text.count("\r") - crlf
+    return "\r\n" if 2 * crlf > breaks else "\n"
 
 
 def _brackets(segs: list[Segment], stack: list[int], indent: int) -> None:
@@ -197,7 +166,31 @@ def _brackets(segs: list[Segment], stack: list[int], indent: int) -> None:
                 stack.pop()
 
 
+def check_syntax(text: str, path: str) -> Diagnostics:
+    """What stops `polc fmt` from formatting a file: a forbidden character or a syntax
+    error (not a type error: a draft that does not check yet may still be laid out)."""
+    diags = Diagnostics()
+    parser.parse_source(normalise(text), path, diags)
+    return diags
+
+
+def same_tokens(text: str, formatted: str) -> bool:
+    """Whether two texts that parse hold the same tokens and the same comments."""
+    return _lexemes(text) == _lexemes(formatted)
+
+
+def _lexemes(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    text = normalise(text)
+    tokens = [(t.type, str(t)) for t in parser.get_parser().parse_interactive(text).iter_parse()]
+    comments = []
+    in_quote = False
+    for line in text.split("\n"):
+        segs, in_quote = segments(line, in_quote)
+        comments += [s.text.rstrip(SPACE_CHARS) for s in segs if s.kind == "comment"]
+    return tokens, comments
+
+
 def diff(text: str, formatted: str, path: str) -> str:
     return "".join(difflib.unified_diff(
-        text.splitlines(keepends=True), formatted.splitlines(keepends=True),
+        split_keepends(text), split_keepends(formatted),
         fromfile=path, tofile=f"{path} (formatted)"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from . import lexical
 from .diagnostics import Diagnostics, Span
 
 # Words for the grammar's terminals, used in "expected ..." messages.
@@ -120,6 +121,45 @@ def _describe(expected: set[str]) -> str:
 MAX_DEPTH = 64
 
 
+MAX_CHARACTER_ERRORS = 20
+
+
+def parse_source(text: str, filename: str, diags: Diagnostics) -> Tree[Token] | None:
+    """Parse a text that `lexical.normalise` has normalised, refusing first every line
+    separator and bidi control outside a 「quote」 (E010, E011).  They are parsed as
+    spaces, so the rest of the file is still checked and one character is one error."""
+    found = lexical.forbidden(text)
+    if not found:
+        return parse(text, filename, diags)
+    lines = lexical.LineMap(text)
+    runs: list[tuple[int, int, str]] = []  # a run of one character, one error
+    for offset, ch in found:
+        if runs and runs[-1][1] == offset and runs[-1][2] == ch:
+            runs[-1] = (runs[-1][0], offset + 1, ch)
+        else:
+            runs.append((offset, offset + 1, ch))
+    for start, end, ch in runs[:MAX_CHARACTER_ERRORS]:
+        line, col = lines.position(start)
+        span = Span(filename, line, col, line, col + end - start)
+        what = lexical.describe(ch) + (f" ×{end - start}" if end - start > 1 else "")
+        if ch in lexical.LINE_SEPARATORS:
+            diags.error("E010", f"换行符 {what} 只能出现在引文「」中：polc 只在 \\n、\\r\\n、\\r "
+                        "处换行，别的工具却会在这里另起一行，行号便对不上",
+                        span, hint="delete it, or break the line with an ordinary newline")
+        else:
+            diags.error("E011", f"双向文本控制符 {what} 只能出现在引文「」中：编辑器会把这一行"
+                        "显示成与实际内容不同的顺序（Trojan Source）",
+                        span, hint="delete it (a 「quote」 may hold it where the notice does)")
+    if len(runs) > MAX_CHARACTER_ERRORS:
+        line, col = lines.position(runs[MAX_CHARACTER_ERRORS][0])
+        diags.note("E012", f"还有 {len(runs) - MAX_CHARACTER_ERRORS} 处这样的字符未列出",
+                   Span(filename, line, col, line, col + 1))
+    chars = list(text)
+    for offset, _ in found:
+        chars[offset] = " "
+    return parse("".join(chars), filename, diags)
+
+
 def parse(text: str, filename: str, diags: Diagnostics) -> Tree[Token] | None:
     try:
         tree = get_parser().parse(text)
@@ -184,7 +224,8 @@ def _recover(first: UnexpectedInput, text: str, filename: str, diags: Diagnostic
     parse again.  Each round resumes strictly further on, so the loop ends."""
     starts: list[int] = []
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in text.split("\n"):
+        line += "\n"
         stripped = line.lstrip(" \t\u3000")
         if stripped.startswith(TOP_KEYWORDS):
             starts.append(offset + len(line) - len(stripped))
@@ -295,7 +336,9 @@ def _report(exc: UnexpectedInput, text: str, filename: str, diags: Diagnostics) 
     line = getattr(exc, "line", 1) or 1
     col = getattr(exc, "column", 1) or 1
     if isinstance(exc, UnexpectedEOF):
-        lines = text.splitlines() or [""]
+        lines = text.split("\n")
+        if len(lines) > 1 and not lines[-1]:
+            lines.pop()  # a final newline ends the last line; it opens no new one
         line, col = len(lines), len(lines[-1]) + 1
     span = Span(filename, line, col, line, col + 1)
     hint = ""

@@ -8,13 +8,14 @@ example.  A policy that does not compile is one failing item showing its errors.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from polc.runtime import to_jsonable
+from polc.runtime import calendar, to_jsonable
 
 from . import driver
 from .diagnostics import render
@@ -66,7 +67,14 @@ class PolFile(pytest.File):
         # one module load and one run for all the examples of a file
         if self._results is None:
             assert self.compiled is not None
-            self._results = run_examples(self.compiled)
+            # the calendar `polc test` counts on: POLC_CALENDAR, calendar/ beside the file
+            # and the built-in years; a bad calendar file fails the examples with its errors
+            previous = calendar.activate(calendar.assemble(
+                folders=[self.path.parent / "calendar"], environ=os.environ))
+            try:
+                self._results = run_examples(self.compiled)
+            finally:
+                calendar.activate(previous)
         return self._results
 
 

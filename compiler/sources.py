@@ -36,7 +36,9 @@ numbered heading of the main document.  An attachment as a whole is the section 
 Quotes are compared after :func:`normalise`, which removes all whitespace, so a quote may
 differ from the source only in spaces and line breaks.
 
-Stdlib only.
+A line of a notice ends where a line of a policy does (``lexical.normalise``: ``\\n``,
+``\\r\\n`` or a lone ``\\r``), so clause headings and quote line numbers do not depend on how
+the file was saved.  Stdlib only, apart from polc's own rules for reading files and lines.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import files as fileio
+from .lexical import normalise as normalise_lines
 
 __all__ = [
     "ATTACHMENT_PREFIX",
@@ -154,10 +159,12 @@ def load_manifest(sources_dir: Path) -> dict[str, ManifestEntry]:
     """Read ``MANIFEST.json``; keys are file names (``"55.txt"``)."""
     mpath = Path(sources_dir) / MANIFEST_NAME
     try:
-        raw = json.loads(mpath.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(str(mpath), "manifest not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = json.loads(fileio.read_bytes(mpath).decode("utf-8"))
+    except fileio.FileProblem as exc:
+        if exc.kind == "missing":
+            raise SourceError(str(mpath), "manifest not found") from None
+        raise SourceError(str(mpath), f"unreadable manifest: {exc.english}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(str(mpath), f"unreadable manifest: {exc}") from None
     files = raw.get("files") if isinstance(raw, dict) else None
     if not isinstance(files, dict):
@@ -189,12 +196,10 @@ def verify(sources_dir: Path) -> list[SourceError]:
     for name, entry in sorted(manifest.items()):
         fpath = sources_dir / name
         try:
-            data = fpath.read_bytes()
-        except FileNotFoundError:
-            errors.append(SourceError(str(fpath), f"{name} is listed in the manifest but missing"))
-            continue
-        except OSError as exc:
-            errors.append(SourceError(str(fpath), f"{name} is unreadable: {exc}"))
+            data = fileio.read_bytes(fpath)
+        except fileio.FileProblem as exc:
+            errors.append(SourceError(str(fpath), f"{name} is listed in the manifest but missing"
+                                      if exc.kind == "missing" else f"{name}: {exc.english}"))
             continue
         actual = hashlib.sha256(data).hexdigest()
         if actual != entry.sha256:
@@ -210,7 +215,7 @@ def verify(sources_dir: Path) -> list[SourceError]:
         except UnicodeDecodeError as exc:
             errors.append(SourceError(str(fpath), f"{name} is not UTF-8: {exc}"))
             continue
-        if not any(line.strip() == entry.docno for line in text.splitlines()):
+        if not any(line.strip() == entry.docno for line in normalise_lines(text).split("\n")):
             errors.append(SourceError(str(fpath), f"{name} has no 文号 line {entry.docno!r}"))
     listed = set(manifest)
     for fpath in sorted(sources_dir.glob("*.txt")):
@@ -256,9 +261,9 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
         raise SourceError(docno, f"no source notice with this 文号 (known: {known})")
     fpath = sources_dir / entry.filename
     try:
-        data = fpath.read_bytes()
-    except OSError as exc:
-        raise SourceError(str(fpath), f"cannot read {entry.filename}: {exc}") from None
+        data = fileio.read_bytes(fpath)
+    except fileio.FileProblem as exc:
+        raise SourceError(str(fpath), f"cannot read {entry.filename}: {exc.english}") from None
     sha = hashlib.sha256(data).hexdigest()
     key = (str(fpath.resolve()), sha, entry.docno)
     cached = _NOTICE_CACHE.get(key)
@@ -268,7 +273,7 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(str(fpath), f"{entry.filename} is not UTF-8: {exc}") from None
-    notice = parse_notice(text, docno=entry.docno, path=fpath, sha256=sha)
+    notice = parse_notice(normalise_lines(text), docno=entry.docno, path=fpath, sha256=sha)
     if len(_NOTICE_CACHE) >= _NOTICE_CACHE_MAX:
         _NOTICE_CACHE.clear()
     _NOTICE_CACHE[key] = notice

@@ -2,11 +2,11 @@
 
 Generated modules import only this package and the standard library.  It holds
 the typed errors, exact money and JSON handling, legal date arithmetic
-(民法典 counting rules, official working days) and the explanation tracer.
+(民法典 counting rules, official working days from the calendar data) and the explanation tracer.
 """
 
+from .calendar import CalendarFileError, use_calendar
 from .dates import (
-    KNOWN_YEARS,
     add_days,
     add_hours,
     add_minutes,
@@ -37,9 +37,9 @@ from .values import (
 )
 
 __all__ = [
-    "KNOWN_YEARS",
     "BodySpec",
     "CalendarError",
+    "CalendarFileError",
     "DecisionSpec",
     "Explanation",
     "Field",
@@ -73,5 +73,6 @@ __all__ = [
     "roll_forward",
     "schedule",
     "to_jsonable",
+    "use_calendar",
     "working_days_before",
 ]

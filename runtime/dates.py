@@ -18,28 +18,28 @@ the letter rather than what a calendar library happens to do:
   State Council's published schedule, make-up working days (调休上班) included:
   a make-up Saturday is a working day, so a deadline can end on it.
 
-Working days (工作日, as in 行政许可法 第八十二条) come from the
-``chinese_calendar`` package, which only knows the years whose schedule has
-been published. Guessing an unpublished year would silently move deadlines,
-so any count that needs such a year raises ``CalendarError`` instead, and
-never the package's own ``NotImplementedError``.
+Working days (工作日, as in 行政许可法 第八十二条) follow the official calendar in
+effect (polc.runtime.calendar: the built-in years, and the years a user adds by a
+file). Guessing an unpublished year would silently move deadlines, so any count
+that needs a year the calendar does not cover raises ``CalendarError`` instead.
+
+Every function takes ``field``, the input the date came from (generated modules
+pass it), so that an error names what the caller can change: a year the calendar
+lacks (``CalendarError``) or a deadline past 9999-12-31, the last day a Python
+date has (``InputError``).
 """
 
 from __future__ import annotations
 
 import calendar
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 
-from chinese_calendar import constants as _cc  # type: ignore[import-untyped]
-
+from . import calendar as _calendar
 from .errors import CalendarError, InputError
 
 __all__ = [
-    "KNOWN_YEARS",
     "add_days",
     "add_hours",
     "add_minutes",
@@ -53,47 +53,19 @@ __all__ = [
     "working_days_before",
 ]
 
-# The package's own data, read directly: its public is_workday() rescans every
-# holiday to find the supported range on each call, far too slow per day.
-_HOLIDAYS: Mapping[date, object] = _cc.holidays
-_MAKEUP_WORKDAYS: Mapping[date, object] = _cc.workdays
-
-# The same range chinese_calendar itself accepts (it validates against its
-# holiday table), so a year we call known is a year it would not refuse.
-KNOWN_YEARS: tuple[int, int] = (
-    min(d.year for d in _HOLIDAYS),
-    max(d.year for d in _HOLIDAYS),
-)
-
-_ONE_DAY = timedelta(days=1)
+_LAST_ORDINAL = date.max.toordinal()
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 _MICROSECONDS_PER_MINUTE = 60_000_000
 
 
-@cache
-def _working_ordinals(year: int) -> tuple[int, ...]:
-    """Sorted proleptic ordinals of the official working days of ``year``.
-
-    Built once per year so that counting N working days is a binary search,
-    not a walk over N days with a lookup each.
-    """
-    if not KNOWN_YEARS[0] <= year <= KNOWN_YEARS[1]:
-        raise CalendarError(year, KNOWN_YEARS)
-    first = date(year, 1, 1).toordinal()
-    last = date(year, 12, 31).toordinal()
-    days: list[int] = []
-    for ordinal in range(first, last + 1):
-        d = date.fromordinal(ordinal)
-        # Same rule as chinese_calendar.is_workday: a make-up day is worked even
-        # on a weekend; otherwise weekdays are worked unless a holiday.
-        if d in _MAKEUP_WORKDAYS or (d.weekday() < 5 and d not in _HOLIDAYS):
-            days.append(ordinal)
-    return tuple(days)
-
-
-@cache
-def _working_set(year: int) -> frozenset[int]:
-    return frozenset(_working_ordinals(year))
+def _working_ordinals(year: int, field: str) -> tuple[int, ...]:
+    """Sorted proleptic ordinals of the official working days of ``year``."""
+    days = _calendar.active().working_days(year)
+    if days is None:
+        if not 1 <= year <= date.max.year:
+            raise _beyond_dates(field, year)
+        raise CalendarError(field, year, _calendar.active().covered())
+    return days
 
 
 def _check_count(n: int, minimum: int) -> None:
@@ -101,78 +73,83 @@ def _check_count(n: int, minimum: int) -> None:
         raise InputError("n", f"a whole number >= {minimum}", n)
 
 
-def is_working_day(d: date) -> bool:
+def is_working_day(d: date, field: str = "d") -> bool:
     """Whether ``d`` is an official working day, make-up working days included."""
+    days = _calendar.active().working_set(d.year)
+    if days is None:
+        raise CalendarError(field, d.year, _calendar.active().covered())
     # Ordinals, not dates: a datetime never compares equal to a date, so a
     # datetime argument would otherwise miss every entry.
-    return d.toordinal() in _working_set(d.year)
+    return d.toordinal() in days
 
 
-def add_days(start: date, n: int) -> date:
+def add_days(start: date, n: int, field: str = "start") -> date:
     """Last day of a period of ``n`` days after ``start`` (start day not counted)."""
     _check_count(n, 0)
     try:
         return start + timedelta(days=n)
     except OverflowError:
-        raise _beyond_9999(start) from None
+        raise _beyond_dates(field, date.max.year + 1) from None
 
 
-def add_working_days(start: date, n: int) -> date:
+def add_working_days(start: date, n: int, field: str = "start") -> date:
     """The ``n``-th official working day after ``start`` (start day not counted)."""
     _check_count(n, 1)
+    if start.toordinal() == _LAST_ORDINAL:
+        raise _beyond_dates(field, date.max.year + 1)
     # Only the days after start are looked at, so a start on 31 December of an
     # unknown year still gives an answer when the next year is known.
-    first = start + _ONE_DAY
-    year = first.year
-    days = _working_ordinals(year)
-    index = bisect_left(days, first.toordinal()) + n - 1
+    first = start.toordinal() + 1
+    year = date.fromordinal(first).year
+    days = _working_ordinals(year, field)
+    index = bisect_left(days, first) + n - 1
     while index >= len(days):
         index -= len(days)
         year += 1
-        days = _working_ordinals(year)
+        days = _working_ordinals(year, field)
     return date.fromordinal(days[index])
 
 
-def working_days_before(event: date, n: int) -> date:
+def working_days_before(event: date, n: int, field: str = "event") -> date:
     """The ``n``-th official working day before ``event`` (event day not counted)."""
     _check_count(n, 1)
-    last = event - _ONE_DAY
-    year = last.year
-    days = _working_ordinals(year)
+    last = event.toordinal() - 1
+    year = date.fromordinal(last).year if last else 0  # before 0001-01-01
+    days = _working_ordinals(year, field)
     # Number of working days of this year up to and including `last`; the
     # n-th one back sits n places before that.
-    index = bisect_right(days, last.toordinal()) - n
+    index = bisect_right(days, last) - n
     while index < 0:
         year -= 1
-        days = _working_ordinals(year)
+        days = _working_ordinals(year, field)
         index += len(days)
     return date.fromordinal(days[index])
 
 
-def add_months(start: date, n: int) -> date:
+def add_months(start: date, n: int, field: str = "start") -> date:
     """Last day of a period of ``n`` months after ``start`` (第二百零二条)."""
     _check_count(n, 0)
     months = start.month - 1 + n
     year = start.year + months // 12
     month = months % 12 + 1
     if year > date.max.year:
-        raise _beyond_9999(start)
+        raise _beyond_dates(field, year)
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def add_years(start: date, n: int) -> date:
+def add_years(start: date, n: int, field: str = "start") -> date:
     """Last day of a period of ``n`` years after ``start`` (第二百零二条)."""
     _check_count(n, 0)
     # A year is twelve months, so 29 February falls back to the 28th exactly as
     # a short month does.
-    return add_months(start, 12 * n)
+    return add_months(start, 12 * n, field)
 
 
-def roll_forward(d: date) -> date:
+def roll_forward(d: date, field: str = "d") -> date:
     """``d`` if it is a working day, else the next working day (第二百零三条)."""
-    if is_working_day(d):
+    if is_working_day(d, field):
         return d
-    return add_working_days(d, 1)
+    return add_working_days(d, 1, field)
 
 
 def _exact_microseconds(amount: Decimal | int, per_unit: int, what: str) -> int:
@@ -191,33 +168,37 @@ def _exact_microseconds(amount: Decimal | int, per_unit: int, what: str) -> int:
     return scaled // denominator
 
 
-def add_hours(t: datetime, hours: Decimal | int) -> datetime:
+def add_hours(t: datetime, hours: Decimal | int, field: str = "t") -> datetime:
     """``t`` plus ``hours`` exactly; hour periods run from the stated time."""
+    micros = _exact_microseconds(hours, _MICROSECONDS_PER_HOUR, "hours")
     try:
-        return t + timedelta(
-            microseconds=_exact_microseconds(hours, _MICROSECONDS_PER_HOUR, "hours"))
+        return t + timedelta(microseconds=micros)
     except OverflowError:
-        raise _beyond_9999(t) from None
+        raise _beyond_dates(field, 0 if micros < 0 else date.max.year + 1) from None
 
 
-def add_minutes(t: datetime, minutes: Decimal | int) -> datetime:
+def add_minutes(t: datetime, minutes: Decimal | int, field: str = "t") -> datetime:
     """``t`` plus ``minutes`` exactly."""
     micros = _exact_microseconds(minutes, _MICROSECONDS_PER_MINUTE, "minutes")
     try:
         return t + timedelta(microseconds=micros)
     except OverflowError:
-        raise _beyond_9999(t) from None
+        raise _beyond_dates(field, 0 if micros < 0 else date.max.year + 1) from None
 
 
-def _beyond_9999(start: date) -> InputError:
-    # a Python date stops at 9999-12-31: bad input (exit 2), not an internal error
-    return InputError("date", "a date whose deadline falls before 10000-01-01", start)
+def _beyond_dates(field: str, year: int) -> InputError:
+    # a Python date runs from 0001-01-01 to 9999-12-31: bad input (exit 2), not an
+    # internal error
+    return InputError(field, "a date whose deadline falls in 0001-9999",
+                      detail=f"the deadline would fall in the year {year}")
 
 
-def month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int, field: str = "year") -> date:
     """Last day of ``month`` in ``year`` (for "3月底前")."""
     if not 1 <= month <= 12:
         raise InputError("month", "a month number 1-12", month)
+    if not 1 <= year <= date.max.year:
+        raise _beyond_dates(field, year)
     return date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -7,6 +7,8 @@ rule for a case (the drafter's fault) without parsing messages.
 
 from __future__ import annotations
 
+from datetime import date
+
 
 class PolcError(Exception):
     """Base class of every error polc's runtime raises."""
@@ -39,17 +41,35 @@ class NoRuleApplies(PolcError):
 
 
 class CalendarError(PolcError):
-    """A working-day count needs a year whose official holiday schedule is not known."""
+    """A working-day count needs a year whose official holiday schedule polc does not have.
 
-    def __init__(self, year: int, known: tuple[int, int]) -> None:
+    Never a guess: an unpublished year would silently move deadlines."""
+
+    def __init__(self, field: str, year: int, covered: tuple[int, ...]) -> None:
+        self.field = field
         self.year = year
-        self.known = known
+        self.covered = covered
         super().__init__(
-            f"calendar not published for {year}: official working days are known "
-            f"for {known[0]}-{known[1]} only"
+            f"{field}: working days in {year:04d} are not known: the calendar has no "
+            f"official holiday schedule for {year:04d} (it covers {_years(covered)}); add "
+            f"the State Council's {year:04d} schedule as a calendar file: --calendar FILE, "
+            f"POLC_CALENDAR=FILE, or calendar/{year:04d}.toml beside the policy "
+            "(format: `polc calendar --help`)"
         )
 
 
+def _years(years: tuple[int, ...]) -> str:
+    """2004-2026, 2028: runs of consecutive years."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and runs[-1][1] == y - 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs) or "no year"
+
+
 def _show(value: object) -> str:
-    text = repr(value)
+    # a date as the user wrote it, not as Python's repr
+    text = value.isoformat() if isinstance(value, date) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

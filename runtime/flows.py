@@ -153,18 +153,18 @@ def _due(start: date | datetime, e: FlowEdge) -> date | datetime:
         # hour periods run from the stated moment (民法典 第二百零一条), so a bare date has none
         if not isinstance(start, datetime):
             raise InputError(e.src, "a date-time (the deadline is in hours or minutes)", start)
-        return add_minutes(start, amount)
+        return add_minutes(start, amount, e.src)
     # day-based periods do not count the start day; a time of day does not matter
     day = start.date() if isinstance(start, datetime) else start
     if e.how == "working_days":
-        due = add_working_days(day, int(amount))
+        due = add_working_days(day, int(amount), e.src)
     elif e.how == "days":
-        due = add_days(day, int(amount))
+        due = add_days(day, int(amount), e.src)
     elif e.how == "months":
-        due = add_months(day, int(amount))
+        due = add_months(day, int(amount), e.src)
     else:
-        due = add_years(day, int(amount))
-    return roll_forward(due) if e.roll else due
+        due = add_years(day, int(amount), e.src)
+    return roll_forward(due, e.src) if e.roll else due
 
 
 def _instant(d: date | datetime) -> datetime:

@@ -60,6 +60,12 @@ def schedule(total: Decimal | int, shares: Sequence[Decimal]) -> list[Decimal]:
 # ---------------------------------------------------------------- input checking
 
 
+def _brief(value: object) -> str:
+    """A number as written, cut short: a 5,000-digit input makes no readable message."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:24]}… ({len(text)} characters)"
+
+
 def decimal_arg(value: object, field: str, expected: str) -> Decimal:
     """A Decimal from a Python caller's int or Decimal (never a float: floats are
     not exact, and a silent 0.1 + 0.2 is the wrong answer this tool exists to avoid)."""
@@ -142,7 +148,9 @@ class Field:
             if isinstance(raw, str):
                 if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", raw.strip()):
                     raise InputError(self.name, exp, raw)
-                raw = Decimal(raw.strip()) if "." in raw else int(raw.strip())
+                # Decimal, not int: int() refuses strings over 4300 digits (a ValueError
+                # that names no field); the range checks below refuse them by name
+                raw = Decimal(raw.strip())
             if isinstance(raw, float):
                 if math.isnan(raw) or math.isinf(raw):
                     raise InputError(self.name, exp, raw)
@@ -152,22 +160,24 @@ class Field:
                     raise InputError(self.name, exp, raw)
                 if self.kind == "count":
                     # out of range first: 1e400 is whole, but no count of anything
-                    if abs(raw) > _LIMIT:
+                    # copy_abs: abs() rounds to the context and overflows past 1e999999
+                    if raw.copy_abs() > _LIMIT:
                         raise InputError(self.name, exp, raw,
-                                         detail=f"got {raw}, which is out of range")
+                                         detail=f"got {_brief(raw)}, which is out of range")
                     if raw != raw.to_integral_value():
                         raise InputError(self.name, exp, raw,
-                                         detail=f"got {raw}, which is not a whole number")
+                                         detail=f"got {_brief(raw)}, which is not a whole number")
                     if raw.as_tuple().exponent != 0:
-                        raise InputError(self.name, exp, raw, detail=f"got {raw}: write a count "
-                                         "without a decimal point or exponent")
+                        raise InputError(self.name, exp, raw,
+                                         detail=f"got {_brief(raw)}: write a count without a "
+                                         "decimal point or exponent")
                     raw = int(raw)
             if not isinstance(raw, (int, Decimal)):
                 raise InputError(self.name, exp, raw)
             number: int | Decimal = Decimal(raw) if self.kind == "num" else raw
             if not -_BIG <= number <= _BIG:
                 raise InputError(self.name, exp, number,
-                                 detail=f"got {number}, which is out of range")
+                                 detail=f"got {_brief(number)}, which is out of range")
             self._bounds(number)
             return number
         if self.kind == "bool":
@@ -289,8 +299,12 @@ def _encode(v: object) -> str:
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
+class _Refused(ValueError):
+    """Valid JSON syntax that an exact input does not allow."""
+
+
 def _bad_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise _Refused(f"{name} is not a number JSON allows")
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -300,21 +314,72 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate field {key!r}")
+                raise _Refused(f"duplicate field {key!r}")
             seen.add(key)
     return obj
 
 
+def _int_or_decimal(text: str) -> int | Decimal:
+    try:
+        return int(text)
+    except ValueError:  # past the interpreter's digit limit (4300)
+        return Decimal(text)
+
+
 _decode = json.JSONDecoder(parse_float=Decimal, parse_constant=_bad_constant,
                            object_pairs_hook=_object).decode
+# only for text the fast decoder refused: int() of a long number was its one other error
+_decode_long = json.JSONDecoder(parse_float=Decimal, parse_int=_int_or_decimal,
+                                parse_constant=_bad_constant, object_pairs_hook=_object).decode
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def loads(text: str) -> Any:
-    """Parse JSON input exactly: floats become Decimals; NaN/Infinity are refused."""
-    if isinstance(text, str) and not text.startswith("\ufeff"):
-        return _decode(text)
-    return json.loads(text, parse_float=Decimal, parse_constant=_bad_constant,
-                      object_pairs_hook=_object)
+    """Parse JSON input exactly: floats become Decimals; NaN/Infinity and repeated fields
+    are refused, and so is a lone surrogate (InputError naming the field).  A number
+    too long for an int stays a Decimal, for its field to refuse by name."""
+    if not isinstance(text, str) or text.startswith("\ufeff"):
+        return json.loads(text, parse_float=Decimal, parse_constant=_bad_constant,
+                          object_pairs_hook=_object)
+    try:
+        obj = _decode(text)
+    except (json.JSONDecodeError, _Refused):
+        raise
+    except ValueError:
+        obj = _decode_long(text)
+    # a surrogate comes from a \u escape, or from a str that holds one already
+    if "\\u" in text or (not text.isascii() and _SURROGATE.search(text)):
+        _refuse_surrogates(obj)
+    return obj
+
+
+def _refuse_surrogates(obj: Any) -> None:
+    """A lone surrogate ("\\ud800") is JSON syntax but not a character (I-JSON, RFC 7493,
+    refuses it): no output could carry it back, so the input is refused by its field."""
+    fields = obj.items() if isinstance(obj, dict) else [("<input>", obj)]
+    for key, value in fields:
+        if m := _SURROGATE.search(key):
+            raise InputError(_escaped(key), "a field name in valid Unicode",
+                             detail=_surrogate_detail(m[0]))
+        todo = [value]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, dict):
+                todo.extend(item)
+                todo.extend(item.values())
+            elif isinstance(item, list):
+                todo.extend(item)
+            elif isinstance(item, str) and (m := _SURROGATE.search(item)):
+                raise InputError(key, "text in valid Unicode", detail=_surrogate_detail(m[0]))
+
+
+def _surrogate_detail(char: str) -> str:
+    return (f"it holds {_escaped(char)}, a lone surrogate (half of a UTF-16 pair, or a "
+            "byte that was not UTF-8), which is no character")
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 __all__ = [

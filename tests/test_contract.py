@@ -254,7 +254,9 @@ def test_calendar_past_its_data_is_refused() -> None:
                                       "task_list_deadline", "--input",
                                       '{"received_on": "2026-12-20"}'])
     assert result.exit_code == 2
-    assert "calendar not published for 2027" in json.loads(result.stdout)["error"]
+    out = json.loads(result.stdout)
+    assert out["error"].startswith("received_on: working days in 2027 are not known")
+    assert out["field"] == "received_on"
 
 
 def test_jsonl_keeps_going_past_a_bad_line() -> None:

@@ -31,11 +31,12 @@ NASTY: list[tuple[str, str]] = [
     ("<>&", "<>&"),
     ("<b>html</b>", "<b>html</b>"),
     ("\x00\x01\x1b\x7f", "\x00\x01\x1b\x7f"),
-    ("\r", "\r"),
-    ("\u202eevil\u202c", "\u202eevil\u202c"),
-    ("\u2028\u2029\u200f", "\u2028\u2029\u200f"),
     ('\\"); import os; (\\"', '"); import os; ("'),
 ]
+# refused in a label (docs/language.md, "Characters and lines"): a raw line break ends the
+# line, leaving the label open at its '"'; separators and bidi controls, where they stand
+REFUSED = [("\r", "E001", 4), ("\u202eevil\u202c", "E011", 5),
+           ("\u2028\u2029\u200f", "E010", 5)]
 
 
 def policy(text: str, quote: str = "原文") -> str:
@@ -97,8 +98,15 @@ def test_label_is_data_in_python(written: str, text: str) -> None:
     assert any(step.quote == text for step in explained.steps)  # 推导 reason of the row
 
 
+@pytest.mark.parametrize(("written", "code", "col"), REFUSED, ids=[repr(r[0]) for r in REFUSED])
+def test_line_breaks_and_bidi_in_a_label_are_refused(written: str, code: str, col: int) -> None:
+    compiled = driver.compile_source(policy(written), "t.pol", verify_sources=False)
+    assert not compiled.ok
+    assert (code, 1, col) in [(d.code, d.span.line, d.span.col) for d in compiled.diags]
+
+
 @pytest.mark.parametrize("quote", ['"""', "\\", "\x00", "a\nb", '"', "<b>x</b>", "'''\"",
-                                   "\u202e"])
+                                   "\u202e", "\u202eevil\u202c", "\u2028\u2029\u200f"])
 def test_quote_is_data_in_python(quote: str) -> None:
     compiled = driver.compile_source(policy("L", quote), "t.pol", verify_sources=False)
     assert compiled.ok, [d.message for d in compiled.diags]

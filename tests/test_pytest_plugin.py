@@ -69,3 +69,20 @@ def test_policy_that_does_not_compile_is_one_failing_item(pytester: pytest.Pytes
     result = pytester.runpytest("--polc", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*E411*"])
+
+
+DEADLINE = """文号 "测试"
+输入 received_on "收到之日" : 日期
+决策 due "期限" (received_on) : 日期 推导 "测试" { 结果 received_on + 15工作日 }
+例 due(received_on = 2026-12-20) => 2027-01-11 推导 "测试用虚构的2027年安排"
+"""
+
+
+def test_examples_count_on_the_calendar_beside_the_policy(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".pol", deadline=DEADLINE)
+    refused = pytester.runpytest("--polc", "-p", "no:cacheprovider")
+    refused.assert_outcomes(failed=1)
+    refused.stdout.fnmatch_lines(["*working days in 2027 are not known*"])
+    (pytester.path / "calendar").mkdir()
+    shutil.copy(REPO / "tests" / "calendar" / "made_up_2027.toml", pytester.path / "calendar")
+    pytester.runpytest("--polc", "-p", "no:cacheprovider").assert_outcomes(passed=1)

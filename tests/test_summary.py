@@ -89,7 +89,7 @@ def test_a_10000_row_decision_gets_a_summary_diagram(make: Callable[[int], str])
     rows = nodes(shown, "row")
     assert len(rows) == 2 * SUMMARY_EDGE + (make is not levels)  # levels have no 否则
     # the report lists every row, in order
-    report = build.report(c, sorted(build.diagrams(c)))
+    report = build.report(c, "synthetic", sorted(build.diagrams(c)))
     table = [line for line in report.splitlines() if re.match(r"\| \d+ \|", line)]
     assert len(table) == 10_000 + (make is not levels)
     assert [int(line.split("|")[1]) for line in table] == list(range(1, len(table) + 1))
@@ -112,7 +112,7 @@ def test_up_to_the_threshold_every_row_is_drawn() -> None:
     summarised = build.diagrams(compiled(bands(SUMMARY_ROWS + 1)))["decision_band"]
     assert "summary" in summarised and node_count(summarised) < 30
     c = compiled(bands(SUMMARY_ROWS))
-    assert "## Full tables" not in build.report(c, sorted(build.diagrams(c)))
+    assert "## Full tables" not in build.report(c, "synthetic", sorted(build.diagrams(c)))
     # a small two-key table of equalities is still one grid
     assert "<TABLE" in build.diagrams(compiled(grid(SUMMARY_ROWS)))["decision_cell"]
 
@@ -128,7 +128,7 @@ def test_a_long_flow_gets_a_summary_diagram() -> None:
     assert shown["summary"] == ["流程共 3,002 个节点、3,001 条转移（429 条有时限），图中只画首尾各 5 个节点",
                                 "全流程见报告 reports/synthetic.md"]
     assert "n_s3->gap" in shown and "gap->n_s2996" in shown
-    report = build.report(c, sorted(build.diagrams(c)))
+    report = build.report(c, "synthetic", sorted(build.diagrams(c)))
     assert "| 2 | 步骤 | `s0` 第0步 | a局 | s1（时限 5日） | 〔推导〕 |" in report
     assert len([line for line in report.splitlines() if re.match(r"\| \d+ \| 步骤", line)]) == 3_000
 
@@ -139,7 +139,7 @@ def test_a_long_ladder_and_a_long_card_are_summarised() -> None:
     assert {k for k in shown if k.startswith("rung_") and "->" not in k} == \
         {f"rung_{i:02d}" for i in (1, 2, 3, 4, 5, 996, 997, 998, 999, 1000)}
     assert shown["gap"] == ["…… 第 6–995 项措施，见报告 reports/synthetic.md ……"]
-    report = build.report(c, sorted(build.diagrams(c)))
+    report = build.report(c, "synthetic", sorted(build.diagrams(c)))
     assert "| 1000 | 措施999 | 〔推导〕 |" in report
     many = HEAD + "".join(f'输入 x{i} "x" : 计数\n决策 d{i} "级别{i}" (x{i}) : 计数 {WHY} {{ 结果 x{i} }}\n'
                           for i in range(1_000))

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from test_fuzz import FUZZ
 from test_injection import NASTY
 
-from polc.compiler import build, driver
+from polc.compiler import build, driver, lexical
 from polc.viz.common import html_text, label, new_graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,18 +122,16 @@ ENTITIES = [(x, x) for x in ("&lt;b&gt;", "&#x202E;evil&#x202C;", "&#xD800;", "&
 ENTITIES.append(("\\\\N\\\\G\\\\l", "\\N\\G\\l"))  # escString sequences, typed \\N
 C0_C1 = [(c, f"\\u{ord(c):04x}") for c in "\x00\x01\x07\x08\x0e\x1b\x1f\x7f\x80\x84\x86\x9f"]
 C0_C1.append(("\\t", "\\u0009"))
-BIDI_FORMAT = [(c, f"\\u{ord(c):04x}") for c in
-               "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-               "\u200b\u200d\u2060\ufeff\u00ad\u0600"]
+# bidi controls are refused in a label (lexical.BIDI_CONTROLS); the other format marks not
+FORMAT = [(c, f"\\u{ord(c):04x}") for c in "\u200b\u200d\u2060\ufeff\u00ad\u0600\u180e"]
 ODD = [(c, f"\\u{ord(c):04x}") for c in "\ufffe\uffff\ufdd0\ufdef"]
 ODD += [(c, f"\\U{ord(c):08x}") for c in "\U0001fffe\U0010ffff\U000e0041\U000e007f"]
 ODD += [("\U0001f600", "\U0001f600"), ("中\u3000文", "中\u3000文")]
-# where a line ends is the line model's business (a separator may end the label), so
-# the separators are tried on the diagram functions directly, below
-SEPARATORS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-GROUPS = {"entities": ENTITIES, "c0_c1": C0_C1, "bidi_format": BIDI_FORMAT, "odd": ODD,
-          **{f"nasty{i:02d}": [(w, spelled(t))] for i, (w, t) in enumerate(NASTY)
-             if not any(c in SEPARATORS for c in t)}}
+# what the parser refuses in a label (a line break, the other line separators, the bidi
+# controls) is tried on the diagram functions directly, below; as entities it is above
+REFUSED = frozenset("\r") | lexical.LINE_SEPARATORS | lexical.BIDI_CONTROLS
+GROUPS = {"entities": ENTITIES, "c0_c1": C0_C1, "format": FORMAT, "odd": ODD,
+          **{f"nasty{i:02d}": [(w, spelled(t))] for i, (w, t) in enumerate(NASTY)}}
 
 
 def hostile(t: str) -> str:
@@ -218,9 +216,9 @@ def test_hostile_labels_render_as_typed(group: str) -> None:
 
 
 def test_every_kind_of_invisible_character_is_spelled() -> None:
-    # what no .pol file can carry (lone surrogates) or what the parser may refuse
-    # (line separators) still cannot reach the SVG through the diagram functions
-    odd = SEPARATORS + "\ud800\udbff\udfff\x00\u202e\ufffe\U000e0001"
+    # what no .pol file can carry (lone surrogates) or what the parser refuses (line
+    # separators, bidi controls) still cannot reach the SVG through the diagram functions
+    odd = "".join(sorted(REFUSED)) + "\ud800\udbff\udfff\x00\ufffe\U000e0001"
     text = f"[{odd}|&lt;|\\N]"
     seen = "[" + "".join(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
                          for c in odd) + "|&lt;|\\N]"
@@ -235,13 +233,13 @@ def test_every_kind_of_invisible_character_is_spelled() -> None:
 
 # ---------------------------------------------------------------- fuzzing
 
-# pieces of entities, escString sequences, HTML, controls and bidi marks
+# pieces of entities, escString sequences, HTML, controls and format marks (the bidi
+# controls, refused in a .pol label, are in test_any_code_point_renders_as_spelled)
 PIECES = ["&", "&amp;", "&lt;", "&gt;", "&#", "&#x", "x", "X", "2", "02E", "202E", "D800",
           "0", "1114112", ";", "#", "lt", "amp", "<", ">", "<b>", "</b>", "<<", ">>", "\\",
           "N", "G", "E", "T", "H", "L", "l", "n", '"', "'", " ", "  ", "中文", "\n", "\t",
-          "{", "}", "|", "·", "\x00", "\x1b", "\x7f", "\x9f", "\u202e", "\u2066", "\u200f",
-          "\u061c", "\u200b", "\ufeff", "\u00ad", "\ufffe", "\ufdd0", "\U000e0041",
-          "\U0001f600", "\u3000", "》"]
+          "{", "}", "|", "·", "\x00", "\x1b", "\x7f", "\x9f", "\u200b", "\ufeff", "\u00ad",
+          "\ufffe", "\ufdd0", "\U000e0041", "\U0001f600", "\u3000", "》"]
 
 
 def drawn(text: str) -> list[str]:

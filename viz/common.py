@@ -14,9 +14,12 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import graphviz
+
+from polc.compiler import ir
 
 T = TypeVar("T")
 
@@ -91,6 +94,12 @@ def ends(items: Sequence[T]) -> tuple[Sequence[T], int, Sequence[T]]:
     if len(items) <= SUMMARY_ROWS:
         return items, 0, items[:0]
     return items[:SUMMARY_EDGE], len(items) - 2 * SUMMARY_EDGE, items[-SUMMARY_EDGE:]
+
+
+def report_path(policy: ir.Policy) -> str:
+    """Where `polc build` writes the policy's report, which lists what a summary leaves out."""
+    from polc.compiler.build import output_name  # build imports the diagrams
+    return f"reports/{output_name(Path(policy.file)) or '…'}.md"
 
 
 def md_cell(text: str) -> str:

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 
 import graphviz
 
 from polc.compiler import ir
 from polc.compiler.units import MONEY
 
-from .common import FONT, SUMMARY_ROWS, ends, html_text, label, md_cell, new_graph, wrap
+from .common import (
+    FONT,
+    SUMMARY_ROWS,
+    ends,
+    html_text,
+    label,
+    md_cell,
+    new_graph,
+    report_path,
+    wrap,
+)
 
 OP_WORDS = {"max": "最高", "min": "最低"}
 
@@ -160,7 +169,7 @@ class _Drawer:
         head, skipped, tail = ends(rows[:count])
         sid = self.node_id("summary")
         text = [f"{_kind(e)}：共 {count:,} 行，图中只画首尾各 {len(head)} 行",
-                *_facts(e, self.p), f"全表见报告 reports/{Path(self.p.file).stem}.md"]
+                *_facts(e, self.p), f"全表见报告 {report_path(self.p)}"]
         sub.node(sid, label("\n".join(text)), shape="note", style="filled",
                  fillcolor="#fff6d5")
         sub.edge(anchor, sid)

@@ -18,13 +18,12 @@ preserves, so the DOT text is identical for identical input.
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import graphviz
 
 from polc.compiler import ir
 
-from .common import ends, label, md_cell, new_graph, safe_id
+from .common import ends, label, md_cell, new_graph, report_path, safe_id
 
 DEADLINE_COLOR = "#c0392b"
 LOOP_COLOR = "#7f8c8d"
@@ -215,7 +214,7 @@ def _flow_summary(policy: ir.Policy, g: graphviz.Digraph, f: ir.Flow, first: int
            shape="plaintext")
     deadlines = sum(1 for e in f.edges if e.unit_text)
     text = (f"流程共 {len(f.nodes):,} 个节点、{len(f.edges):,} 条转移（{deadlines:,} 条有时限），"
-            f"图中只画首尾各 {first} 个节点\n全流程见报告 reports/{Path(policy.file).stem}.md")
+            f"图中只画首尾各 {first} 个节点\n全流程见报告 {report_path(policy)}")
     g.node("summary", label(text), shape="note", style="filled", fillcolor="#fff6d5")
 
 
@@ -295,7 +294,7 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
     for i, (text, site) in numbered:
         if skipped and i == len(head) + skipped + 1:
             g.node(GAP, label(f"…… 第 {len(head) + 1:,}–{len(head) + skipped:,} 项措施，"
-                              f"见报告 reports/{Path(policy.file).stem}.md ……"),
+                              f"见报告 {report_path(policy)} ……"),
                    shape="plaintext")
             g.edge(prev, GAP, color=DEADLINE_COLOR, style="dotted")
             prev = GAP

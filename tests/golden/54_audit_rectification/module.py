@@ -31,7 +31,7 @@ def task_list_deadline(*, received_on: date) -> date:
     引 第七条: 「被审计单位要严格对照问题清单，明确提出每项问题的具体责任主体、整改措施、完成时限等要求，形成《审计整改任务清单》（附件二），并在收到审计结果文书15个工作日内报区审计局审核。」"""
     if type(received_on) is not date:
         raise _rt.InputError("received_on", "a date YYYY-MM-DD", received_on)
-    return _rt.add_working_days(received_on, 15)
+    return _rt.add_working_days(received_on, 15, "received_on")
 
 
 def explain_task_list_deadline(*, received_on: date) -> _rt.Explanation:
@@ -39,7 +39,7 @@ def explain_task_list_deadline(*, received_on: date) -> _rt.Explanation:
     if type(received_on) is not date:
         raise _rt.InputError("received_on", "a date YYYY-MM-DD", received_on)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.add_working_days(received_on, 15))
+    return _tr.done(_rt.add_working_days(received_on, 15, "received_on"))
 
 
 def signoff_deadline(*, period_end: date) -> date:
@@ -48,7 +48,7 @@ def signoff_deadline(*, period_end: date) -> date:
     引 第十条: 「区审计局在整改期满后10天内，按规定对被审计单位报送的《审计整改销号认定表》进行审签，对整改结果进行审核认定，对账销号。」"""
     if type(period_end) is not date:
         raise _rt.InputError("period_end", "a date YYYY-MM-DD", period_end)
-    return _rt.roll_forward(_rt.add_days(period_end, 10))
+    return _rt.roll_forward(_rt.add_days(period_end, 10, "period_end"), "period_end")
 
 
 def explain_signoff_deadline(*, period_end: date) -> _rt.Explanation:
@@ -56,7 +56,7 @@ def explain_signoff_deadline(*, period_end: date) -> _rt.Explanation:
     if type(period_end) is not date:
         raise _rt.InputError("period_end", "a date YYYY-MM-DD", period_end)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.roll_forward(_rt.add_days(period_end, 10)))
+    return _tr.done(_rt.roll_forward(_rt.add_days(period_end, 10, "period_end"), "period_end"))
 
 
 DECISIONS: dict[str, _rt.DecisionSpec] = {

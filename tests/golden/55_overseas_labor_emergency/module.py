@@ -604,9 +604,9 @@ def written_report_deadline(*, severity: Level, occurred_at: datetime) -> dateti
     if type(occurred_at) is not datetime:
         raise _rt.InputError("occurred_at", "a date-time YYYY-MM-DDTHH:MM", occurred_at)
     if severity is Level.IV:
-        _v1 = _rt.add_minutes(occurred_at, 30)
+        _v1 = _rt.add_minutes(occurred_at, 30, "occurred_at")
     elif severity is Level.I or severity is Level.II or severity is Level.III:
-        _v1 = _rt.add_minutes(occurred_at, 15)
+        _v1 = _rt.add_minutes(occurred_at, 15, "occurred_at")
     else:
         raise _rt.NoRuleApplies(
             "written_report_deadline",
@@ -625,16 +625,16 @@ def explain_written_report_deadline(*, severity: Level, occurred_at: datetime) -
     _tr = _rt.Tracer(_SITES)
     if severity is Level.IV:
         _tr.row("IV", 8)
-        _v1 = _rt.add_minutes(occurred_at, 30)
+        _v1 = _rt.add_minutes(occurred_at, 30, "occurred_at")
     elif severity is Level.I:
         _tr.row("I", 9)
-        _v1 = _rt.add_minutes(occurred_at, 15)
+        _v1 = _rt.add_minutes(occurred_at, 15, "occurred_at")
     elif severity is Level.II:
         _tr.row("II", 10)
-        _v1 = _rt.add_minutes(occurred_at, 15)
+        _v1 = _rt.add_minutes(occurred_at, 15, "occurred_at")
     elif severity is Level.III:
         _tr.row("III", 11)
-        _v1 = _rt.add_minutes(occurred_at, 15)
+        _v1 = _rt.add_minutes(occurred_at, 15, "occurred_at")
     else:
         raise _rt.NoRuleApplies(
             "written_report_deadline",

@@ -94,7 +94,7 @@ def records_retain_until(*, outbound_date: date) -> date:
     引 三（四）: 「建立超标粮食质量信息档案，详细记录收购、扦样、检验、储存、定向销售等有关信息，并妥善保存。档案管理资料保存期限自超标粮食出库之日起，不得少于5年。」"""
     if type(outbound_date) is not date:
         raise _rt.InputError("outbound_date", "a date YYYY-MM-DD", outbound_date)
-    return _rt.add_years(outbound_date, 5)
+    return _rt.add_years(outbound_date, 5, "outbound_date")
 
 
 def explain_records_retain_until(*, outbound_date: date) -> _rt.Explanation:
@@ -102,7 +102,7 @@ def explain_records_retain_until(*, outbound_date: date) -> _rt.Explanation:
     if type(outbound_date) is not date:
         raise _rt.InputError("outbound_date", "a date YYYY-MM-DD", outbound_date)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.add_years(outbound_date, 5))
+    return _tr.done(_rt.add_years(outbound_date, 5, "outbound_date"))
 
 
 DECISIONS: dict[str, _rt.DecisionSpec] = {

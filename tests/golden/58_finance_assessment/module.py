@@ -739,7 +739,9 @@ def quarterly_summary_deadline(*, in_quarter: date) -> date:
     解读: 季后5日内：自季度最后一日起算（该日不计入），第5日为最后一日；按日历日计算，最后一日逢法定休假日顺延至其后第一个工作日（民法典第二百零三条）。"""
     if type(in_quarter) is not date:
         raise _rt.InputError("in_quarter", "a date YYYY-MM-DD", in_quarter)
-    return _rt.roll_forward(_rt.add_days(_rt.quarter_end(in_quarter), 5))
+    return _rt.roll_forward(
+        _rt.add_days(_rt.quarter_end(in_quarter), 5, "in_quarter"), "in_quarter"
+    )
 
 
 def explain_quarterly_summary_deadline(*, in_quarter: date) -> _rt.Explanation:
@@ -747,7 +749,9 @@ def explain_quarterly_summary_deadline(*, in_quarter: date) -> _rt.Explanation:
     if type(in_quarter) is not date:
         raise _rt.InputError("in_quarter", "a date YYYY-MM-DD", in_quarter)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.roll_forward(_rt.add_days(_rt.quarter_end(in_quarter), 5)))
+    return _tr.done(
+        _rt.roll_forward(_rt.add_days(_rt.quarter_end(in_quarter), 5, "in_quarter"), "in_quarter")
+    )
 
 
 def annual_assessment_deadline(*, in_year: date) -> date:
@@ -757,7 +761,7 @@ def annual_assessment_deadline(*, in_year: date) -> date:
     解读: 次年3月底前：考核年度的次年3月31日（含）。"""
     if type(in_year) is not date:
         raise _rt.InputError("in_year", "a date YYYY-MM-DD", in_year)
-    return _rt.month_end(in_year.year + 1, 3)
+    return _rt.month_end(in_year.year + 1, 3, "in_year")
 
 
 def explain_annual_assessment_deadline(*, in_year: date) -> _rt.Explanation:
@@ -765,7 +769,7 @@ def explain_annual_assessment_deadline(*, in_year: date) -> _rt.Explanation:
     if type(in_year) is not date:
         raise _rt.InputError("in_year", "a date YYYY-MM-DD", in_year)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.month_end(in_year.year + 1, 3))
+    return _tr.done(_rt.month_end(in_year.year + 1, 3, "in_year"))
 
 
 DECISIONS: dict[str, _rt.DecisionSpec] = {
