@@ -8,6 +8,10 @@ Three shapes, each with `n` rules/rows, every row carrying `推导` (a rule with
 - ``levels``: 取最严重 over an enum of `n` members, each level a threshold
   ``x K人以上`` (most severe first);
 - ``tables``: a two-key 查表 (an enum of 10 kinds × n/10 money bands).
+
+``of_size(bytes)`` is the other kind of large policy: thousands of small
+decisions, each with its own input and example (the shape of the fuzz suite's
+5 MB policy), as large as asked.
 """
 
 from __future__ import annotations
@@ -54,3 +58,19 @@ def tables(n: int) -> str:
 
 
 SHAPES = {"bands": bands, "levels": levels, "tables": tables}
+
+
+def of_size(target_bytes: int) -> str:
+    out = [HEADER]
+    size = len(HEADER.encode("utf-8"))
+    i = 0
+    while size < target_bytes:
+        chunk = (f'输入 x{i} "涉及人数{i}" : 计数(人)\n'
+                 f'决策 d{i} "级别{i}" (x{i}) : 计数(人) {WHY} {{\n'
+                 f"  结果 依次 {{ 若 x{i} 400人以上 => 1人 若 x{i} 200人以上400人以下 => 2人 "
+                 f"否则 => 3人 }}\n}}\n"
+                 f"例 d{i}(x{i} = 400人) => 1人 {WHY}\n")
+        out.append(chunk)
+        size += len(chunk.encode("utf-8"))
+        i += 1
+    return "".join(out)

@@ -232,7 +232,6 @@ class Space:
     def __init__(self, policy: ir.Policy, params: Iterable[str]) -> None:
         self.policy = policy
         self.dims: dict[str, Dim] = {}
-        self.consts = {c.name: c.expr for c in policy.consts}
         self.steps = 0
         self.budget = MAX_STEPS
         for p in params:
@@ -374,8 +373,8 @@ class Space:
         return isinstance(e, ir.Var) and e.scope == "input" and e.name in self.dims
 
     def _value(self, e: ir.Expr) -> object:
-        if isinstance(e, ir.Var) and e.scope == "const" and e.name in self.consts:
-            e = self.consts[e.name]
+        if isinstance(e, ir.Var) and e.scope == "const" and (c := self.policy.const(e.name)):
+            e = c.expr
         if isinstance(e, ir.Lit):
             return e.value
         if isinstance(e, ir.EnumVal):

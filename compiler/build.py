@@ -84,6 +84,9 @@ def report(compiled: driver.Compiled, name: str, diagram_names: list[str]) -> st
                 lines.append(f"- 解读: {r}")
             lines.append(f"- diagram: `diagrams/{name}/decision_{d.name}.svg`")
             lines.append("")
+    # what a diagram only summarises (too many rows to draw) is listed here in full
+    from polc.viz import decisions, flows
+    lines += decisions.full_tables(p) + flows.full_flows(p)
     if p.readings:
         lines += ["## Readings (解读)", ""]
         for span, text in p.readings:

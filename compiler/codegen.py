@@ -69,8 +69,6 @@ class PythonBackend:
         self.sites: list[tuple[str | None, str | None, str]] = []
         self.site_ids: dict[tuple[str | None, str | None, str], int] = {}
         self.tmp = 0
-        # Policy.input scans a tuple: quadratic in a 5 MB policy
-        self.inputs = {i.name: i for i in policy.inputs}
         self.decision_name = ""
         self.args_literal = "{}"
         # for origin(): the locals in scope, and what a date from no input belongs to
@@ -515,7 +513,7 @@ class PythonBackend:
     def function(self, d: ir.Decision, tr: bool) -> list[str]:
         self.tmp = 0
         self.current_site = d.result_site
-        params = [self.inputs[n] for n in d.params]
+        params = [self.p.input(n) for n in d.params]
         sig = ", ".join(f"{p.name}: {_py_type(p.type)}" for p in params)
         ret = "_rt.Explanation" if tr else _py_type(d.type)
         name = ("explain_" if tr else "") + d.name
@@ -633,7 +631,7 @@ class PythonBackend:
         out.append("")
         out.append("DECISIONS: dict[str, _rt.DecisionSpec] = {")
         for d in p.decisions:
-            fields = ", ".join(self.field_spec(self.inputs[n]) for n in d.params)
+            fields = ", ".join(self.field_spec(self.p.input(n)) for n in d.params)
             out.append(f"    {d.name!r}: _rt.DecisionSpec({d.name!r}, {d.label!r}, {d.name}, "
                        f"explain_{d.name}, ({fields}{',' if d.params else ''})),")
         out.append("}")

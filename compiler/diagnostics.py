@@ -62,10 +62,12 @@ class Diagnostics:
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
+        self._errors = 0  # has_errors is asked per item by some callers: counted, not scanned
 
     def add(self, severity: str, code: str, message: str, span: Span, hint: str = "",
             related: Iterable[tuple[Span, str]] = ()) -> None:
         self.items.append(Diagnostic(severity, code, message, span, hint, tuple(related)))
+        self._errors += severity == "error"
 
     def error(self, code: str, message: str, span: Span, hint: str = "",
               related: Iterable[tuple[Span, str]] = ()) -> None:
@@ -79,11 +81,13 @@ class Diagnostics:
         self.add("note", code, message, span, hint)
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
-        self.items.extend(other)
+        for d in other:
+            self.items.append(d)
+            self._errors += d.severity == "error"
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.items)
+        return self._errors > 0
 
     def sorted(self) -> list[Diagnostic]:
         # stable order for golden files: by position, then code

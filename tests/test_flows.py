@@ -190,7 +190,7 @@ def test_hostile_labels_are_escaped() -> None:
     # quotes stay inside the label: no statement named evil, no second rankdir
     assert 'label="a\\\\nb\\" ]; evi' in dot
     assert "rankdir=LR" not in dot.replace('\\"; rankdir=LR', "")
-    assert 'label=" <b>x</b>"' in dot  # not read as an HTML label
+    assert 'label="<b>x</b>"' in dot  # quoted, so not read as an HTML label
     result = subprocess.run(["dot", "-Tsvg"], input=dot, check=False, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr

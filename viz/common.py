@@ -1,16 +1,27 @@
 """Shared Graphviz conventions: fonts, escaping, deterministic output.
 
-Labels from .pol files are escaped for DOT (`graphviz.escape`, which also keeps
-a label that looks like <html> from being read as an HTML label) and emitted
-in sorted order with ASCII node ids, so the DOT text is byte-identical across
-runs and safe whatever the policy says.
+Every text from a .pol file reaches a diagram through `label()` (or
+`html_text()` inside an HTML-like table), which shows control and bidi
+characters instead of obeying them and escapes what DOT and Graphviz would
+interpret; node ids are ASCII and statements come in a fixed order, so the DOT
+text is byte-identical across runs and the SVG is well-formed and literal
+whatever the policy says.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TypeVar
 
 import graphviz
+
+from polc.compiler import ir
+
+T = TypeVar("T")
 
 FONT = "Noto Sans CJK SC"
 
@@ -24,19 +35,76 @@ def new_graph(name: str, title: str, *, rankdir: str = "TB") -> graphviz.Digraph
     return g
 
 
-# C0/C1 controls, bidi marks, embeddings and isolates, line/paragraph separators
-_CONTROL = re.compile(
-    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+def shown(text: str) -> str:
+    """The text a reader is shown: every character that could act instead of being
+    seen (C0/C1 controls but the newline, bidi and other format marks, line and
+    paragraph separators, lone surrogates, noncharacters) written as \\uXXXX.
+
+    No such character reaches DOT or SVG, so a label can neither reorder what the
+    reader sees (Trojan Source) nor make the SVG invalid XML."""
+    return _SUSPECT.sub(_spell, text)
+
+
+# everything but the newline, printable ASCII, CJK and full-width forms is looked at
+_SUSPECT = re.compile(r"[^\n\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
+_HIDDEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
+def _spell(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+    if not noncharacter and unicodedata.category(ch) not in _HIDDEN:
+        return ch
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def label(text: str) -> str:
-    """Text for a DOT label: control and bidi characters shown, not obeyed; escaped."""
-    cleaned = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    escaped: str = graphviz.escape(cleaned).replace("\n", "\\n")
-    # a label that starts with "<" and ends with ">" would be taken as HTML
-    if escaped.startswith("<") and escaped.endswith(">"):
-        escaped = " " + escaped
-    return escaped
+    """A DOT label (escString) that Graphviz draws exactly as `shown(text)`.
+
+    Backslashes are doubled (no \\N, \\l …), `&` is written `&amp;` (Graphviz
+    decodes entities in every label, so `&lt;b&gt;` or `&#x202E;` would otherwise
+    become `<b>` or a real bidi override), and the result is marked as not HTML so
+    a label like `<b>` stays text."""
+    escaped = shown(text).replace("\\", "\\\\").replace("&", "&amp;").replace("\n", "\\n")
+    not_html: str = graphviz.nohtml(escaped)
+    return not_html
+
+
+def html_text(text: str) -> str:
+    """Text for a cell of an HTML-like label, drawn exactly as `shown(text)`.
+
+    Graphviz expands \\N, \\G … inside HTML-like labels too, so backslashes are
+    doubled here as well."""
+    return "<BR/>".join(html.escape(line.replace("\\", "\\\\"))
+                        for line in shown(text).split("\n"))
+
+
+# Above this many rows (a table's rows, a level list, a flow's steps, a card's list)
+# a diagram shows a summary: the first and last SUMMARY_EDGE rows and what lies
+# between.  Graphviz needs minutes to lay out thousands of rows, and no reader
+# follows them; 200 rows still render in about half a second.
+SUMMARY_ROWS = 200
+SUMMARY_EDGE = 5
+
+
+def ends(items: Sequence[T]) -> tuple[Sequence[T], int, Sequence[T]]:
+    """The first and last SUMMARY_EDGE items and how many lie between, for a list
+    longer than SUMMARY_ROWS; otherwise all of it, 0 and nothing."""
+    if len(items) <= SUMMARY_ROWS:
+        return items, 0, items[:0]
+    return items[:SUMMARY_EDGE], len(items) - 2 * SUMMARY_EDGE, items[-SUMMARY_EDGE:]
+
+
+def report_path(policy: ir.Policy) -> str:
+    """Where `polc build` writes the policy's report, which lists what a summary leaves out."""
+    from polc.compiler.build import output_name  # build imports the diagrams
+    return f"reports/{output_name(Path(policy.file)) or '…'}.md"
+
+
+def md_cell(text: str) -> str:
+    """Text for one cell of a Markdown table in a report."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
 def safe_id(text: str) -> str:

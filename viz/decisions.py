@@ -9,7 +9,7 @@ reviewer can hold each rule against the notice.
 
 from __future__ import annotations
 
-import html
+from collections.abc import Sequence
 from decimal import Decimal
 
 import graphviz
@@ -17,7 +17,17 @@ import graphviz
 from polc.compiler import ir
 from polc.compiler.units import MONEY
 
-from .common import FONT, label, new_graph, wrap
+from .common import (
+    FONT,
+    SUMMARY_ROWS,
+    ends,
+    html_text,
+    label,
+    md_cell,
+    new_graph,
+    report_path,
+    wrap,
+)
 
 OP_WORDS = {"max": "最高", "min": "最低"}
 
@@ -25,8 +35,7 @@ OP_WORDS = {"max": "最高", "min": "最低"}
 def value_text(e: ir.Expr, policy: ir.Policy) -> str:
     """A result as a reviewer reads it: 5万元 rather than 50000."""
     if isinstance(e, ir.EnumVal):
-        labels = dict(policy.enum(e.enum).members)
-        return f"{e.member} {labels.get(e.member, '')}".strip()
+        return f"{e.member} {policy.enum(e.enum).label_of(e.member)}".strip()
     if isinstance(e, ir.Lit):
         return lit_text(e)
     return expr_text(e)
@@ -132,37 +141,63 @@ class _Drawer:
         self.n += 1
         return f"{prefix}{self.n:03d}"
 
-    def rows_node(self, sub: graphviz.Digraph, anchor: str,
-                  rows: list[tuple[str, str, ir.Site]], *, chain: bool = False) -> None:
+    def rows_node(self, sub: graphviz.Digraph, anchor: str, rows: Sequence[Row], *,
+                  chain: bool = False, first: int = 1, continued: bool = False) -> str:
+        """Rows hanging from `anchor` numbered from `first`, or (`chain`) each tried
+        after the one before (`continued`: after `anchor` too); the last row's id."""
         prev = anchor
         for i, (cond, result, site) in enumerate(rows):
             rid = self.node_id("row")
             lines = "\n".join(wrap(line, 36) for line in cond.split("\n"))
             sub.node(rid, label(lines), shape="box")
-            if chain and i:
+            if chain and (i or continued):
                 sub.edge(prev, rid, label=label("否则"), style="dashed")
             else:
-                sub.edge(anchor, rid, label=label(str(i + 1)))
+                sub.edge(anchor, rid, label=label(str(first + i)))
             vid = self.node_id("val")
             cite = cite_text(site)
             sub.node(vid, label(wrap(result, 24) + (f"\n{cite}" if cite else "")),
                      style="rounded,filled", fillcolor="#eef5ff")
             sub.edge(rid, vid)
             prev = rid
+        return prev
+
+    def summary(self, sub: graphviz.Digraph, anchor: str, e: Structure,
+                rows: list[Row]) -> None:
+        """A table too long to draw: what it holds, its first and last rows."""
+        count = _count(e)
+        head, skipped, tail = ends(rows[:count])
+        sid = self.node_id("summary")
+        text = [f"{_kind(e)}：共 {count:,} 行，图中只画首尾各 {len(head)} 行",
+                *_facts(e, self.p), f"全表见报告 {report_path(self.p)}"]
+        sub.node(sid, label("\n".join(text)), shape="note", style="filled",
+                 fillcolor="#fff6d5")
+        sub.edge(anchor, sid)
+        chain = isinstance(e, (ir.LevelsE, ir.RulesE))
+        last = self.rows_node(sub, sid, head, chain=chain)
+        gap = self.node_id("gap")
+        sub.node(gap, label(f"…… 第 {len(head) + 1:,}–{len(head) + skipped:,} 行 ……"),
+                 shape="plaintext")
+        if chain:
+            sub.edge(last, gap, label=label("否则"), style="dashed")
+        else:
+            sub.edge(sid, gap, style="dotted", arrowhead="none")
+        self.rows_node(sub, gap if chain else sid, [*tail, *rows[count:]], chain=chain,
+                       first=count - len(tail) + 1, continued=chain)
 
     def grid(self, sub: graphviz.Digraph, anchor: str, e: ir.TableE) -> bool:
         """A two-key table of equalities as one grid (rows × columns)."""
         if len(e.keys) != 2:
             return False
-        row_keys: list[str] = []
-        col_keys: list[str] = []
+        row_keys: dict[str, None] = {}
+        col_keys: dict[str, None] = {}
         cells: dict[tuple[str, str], str] = {}
         for r in e.rows:
             a, b = (t.text for t in r.tests)
-            row_keys += [a] if a not in row_keys else []
-            col_keys += [b] if b not in col_keys else []
+            row_keys.setdefault(a)
+            col_keys.setdefault(b)
             cells[(a, b)] = value_text(r.expr, self.p)
-        esc = html.escape
+        esc = html_text
         head = "".join(f"<TD><B>{esc(expr_text(e.keys[1]))} = {esc(c)}</B></TD>"
                        for c in col_keys)
         corner = f"{esc(expr_text(e.keys[0]))} ＼ {esc(expr_text(e.keys[1]))}"
@@ -185,40 +220,107 @@ class _Drawer:
         return True
 
     def structure(self, sub: graphviz.Digraph, anchor: str, e: ir.Expr) -> None:
-        p = self.p
-        if isinstance(e, ir.LevelsE):
-            rows = [(cond_text(r.cond),
-                     value_text(ir.EnumVal(e.enum, r.member, e.type, r.site.span), p), r.site)
-                    for r in e.rows]
-            if e.otherwise:
-                rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
-            self.rows_node(sub, anchor, rows, chain=True)
-        elif isinstance(e, ir.TableE):
-            if self.grid(sub, anchor, e):
-                return
-            keys = [expr_text(k) for k in e.keys]
-            rows = []
-            for r in e.rows:
-                cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind != "any"]
-                rows.append(("\n".join(cells) or "*", value_text(r.expr, p), r.site))
-            if e.otherwise:
-                rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
-            self.rows_node(sub, anchor, rows)
-        elif isinstance(e, ir.RulesE):
-            rows = [(cond_text(r.cond), value_text(r.expr, p), r.site) for r in e.rows]
-            if e.otherwise:
-                rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
-            self.rows_node(sub, anchor, rows, chain=True)
-        elif isinstance(e, ir.NamedE):
-            joiner = "全部满足" if e.kind == "all" else "任一满足"
-            self.rows_node(sub, anchor, [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site)
-                                         for it in e.items])
-        else:
+        if not isinstance(e, STRUCTURES):
             vid = self.node_id("expr")
             sub.node(vid, label(wrap(expr_text(e), 40)), shape="box")
             sub.edge(anchor, vid)
             for inner in _inner_structures(e):
                 self.structure(sub, vid, inner)
+            return
+        rows = table_rows(e, self.p)
+        if _count(e) > SUMMARY_ROWS:
+            self.summary(sub, anchor, e, rows)
+        elif not (isinstance(e, ir.TableE) and self.grid(sub, anchor, e)):
+            self.rows_node(sub, anchor, rows, chain=isinstance(e, (ir.LevelsE, ir.RulesE)))
+
+
+Row = tuple[str, str, ir.Site]  # the condition, the result, where it comes from
+Structure = ir.LevelsE | ir.TableE | ir.RulesE | ir.NamedE
+STRUCTURES = (ir.LevelsE, ir.TableE, ir.RulesE, ir.NamedE)
+
+
+def table_rows(e: Structure, p: ir.Policy) -> list[Row]:
+    """Every row of a table, level list, rule list or named conditions, 否则 last."""
+    rows: list[Row]
+    if isinstance(e, ir.LevelsE):
+        rows = [(cond_text(r.cond),
+                 value_text(ir.EnumVal(e.enum, r.member, e.type, r.site.span), p), r.site)
+                for r in e.rows]
+    elif isinstance(e, ir.TableE):
+        keys = [expr_text(k) for k in e.keys]
+        rows = []
+        for r in e.rows:
+            cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind != "any"]
+            rows.append(("\n".join(cells) or "*", value_text(r.expr, p), r.site))
+    elif isinstance(e, ir.RulesE):
+        rows = [(cond_text(r.cond), value_text(r.expr, p), r.site) for r in e.rows]
+    else:
+        joiner = "全部满足" if e.kind == "all" else "任一满足"
+        return [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site) for it in e.items]
+    if e.otherwise:
+        rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
+    return rows
+
+
+def _count(e: Structure) -> int:
+    return len(e.items) if isinstance(e, ir.NamedE) else len(e.rows)
+
+
+def _kind(e: Structure) -> str:
+    if isinstance(e, ir.LevelsE):
+        return f"取最严重（{e.enum}）"
+    if isinstance(e, ir.TableE):
+        return "查表 (" + ", ".join(map(expr_text, e.keys)) + ")"
+    if isinstance(e, ir.RulesE):
+        return "依次"
+    return "全部满足" if e.kind == "all" else "任一满足"
+
+
+def _facts(e: Structure, p: ir.Policy) -> list[str]:
+    """What a summary says of the rows it leaves out: each key's values or range."""
+    if not isinstance(e, ir.TableE):
+        return []
+    out = []
+    for i, key in enumerate(e.keys):
+        tests = [r.tests[i] for r in e.rows if r.tests[i].kind != "any"]
+        name = expr_text(key)
+        if tests and all(t.kind == "interval" for t in tests):
+            low = min(tests, key=lambda t: (t.lo is not None, t.lo if t.lo is not None else 0,
+                                            not t.lo_closed))
+            high = max(tests, key=lambda t: (t.hi is None, t.hi if t.hi is not None else 0,
+                                             t.hi_closed))
+            lo = "(-∞" if low.lo is None else \
+                ("[" if low.lo_closed else "(") + _bound(low.lo, key, e)
+            hi = "∞)" if high.hi is None else \
+                _bound(high.hi, key, e) + ("]" if high.hi_closed else ")")
+            bands = {(t.lo, t.lo_closed, t.hi, t.hi_closed) for t in tests}
+            out.append(f"{name}：{len(bands):,} 段，范围 {lo}, {hi}")
+        elif tests:
+            values = {t.text for t in tests}
+            out.append(f"{name}：{len(values):,} 个取值")
+    return out
+
+
+def _bound(v: ir.Scalar, key: ir.Expr, e: ir.TableE) -> str:
+    return lit_text(ir.Lit(v, key.type, e.span))
+
+
+def full_tables(policy: ir.Policy) -> list[str]:
+    """Markdown, for the report, of every table too long for its diagram."""
+    lines: list[str] = []
+    for d in policy.decisions:
+        parts = [(f"令 {let.name}", let.expr) for let in d.lets] + [("结果", d.result)]
+        for title, expr in parts:
+            found = [expr] if isinstance(expr, STRUCTURES) else _inner_structures(expr)
+            for e in found:
+                if not isinstance(e, STRUCTURES) or _count(e) <= SUMMARY_ROWS:
+                    continue
+                lines += [f"### `{d.name}` {title}: {md_cell(_kind(e))}, {_count(e):,} 行", "",
+                          "| # | 条件 | 结果 | 依据 |", "|---:|---|---|---|"]
+                lines += [f"| {i} | {md_cell(cond)} | {md_cell(result)} | {md_cell(cite_text(site))} |"
+                          for i, (cond, result, site) in enumerate(table_rows(e, policy), 1)]
+                lines.append("")
+    return ["## Full tables", "", *lines] if lines else []
 
 
 def _inner_structures(e: ir.Expr) -> list[ir.Expr]:

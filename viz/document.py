@@ -2,7 +2,8 @@
 
 A reviewer opening any notice's diagrams first sees what it is: its 文号,
 title, issuer and dates, what the policy encodes (decisions, flows, ladders,
-working groups, bodies), and the readings it states.
+working groups, bodies), and the readings it states.  A list longer than
+SUMMARY_ROWS shows its first and last entries.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import graphviz
 
 from polc.compiler import ir
 
-from .common import label, new_graph, wrap
+from .common import ends, label, new_graph, wrap
 
 
 def document_graph(policy: ir.Policy) -> graphviz.Digraph:
@@ -31,7 +32,9 @@ def document_graph(policy: ir.Policy) -> graphviz.Digraph:
     for node, title, lines in parts:
         if not lines:
             continue
-        g.node(node, label(f"{title}（{len(lines)}）\n" + "\n".join(wrap(x, 30) for x in lines)),
+        head, skipped, tail = ends(lines)
+        shown = [*head, f"…… 另 {skipped:,} 个 ……", *tail] if skipped else lines
+        g.node(node, label(f"{title}（{len(lines)}）\n" + "\n".join(wrap(x, 30) for x in shown)),
                shape="box")
         g.edge("doc", node)
     if policy.readings:

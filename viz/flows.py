@@ -23,7 +23,7 @@ import graphviz
 
 from polc.compiler import ir
 
-from .common import label, new_graph, safe_id
+from .common import ends, label, md_cell, new_graph, report_path, safe_id
 
 DEADLINE_COLOR = "#c0392b"
 LOOP_COLOR = "#7f8c8d"
@@ -42,12 +42,6 @@ def policy_graphs(policy: ir.Policy) -> dict[str, str]:
     if policy.groups:
         out["groups"] = groups_graph(policy).source
     return out
-
-
-def _titles(policy: ir.Policy) -> dict[str, str]:
-    titles = {b.name: b.label for b in policy.bodies}
-    titles.update({r.name: r.title for r in policy.roles})
-    return titles
 
 
 _CLOSERS = "）》」』〕、，。；：？！)"
@@ -158,29 +152,38 @@ def _edge_text(e: ir.FlowEdge) -> str:
 
 
 def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
-    titles = _titles(policy)
     g = new_graph(f"flow_{f.name}", _doc_title(policy, f.label, f.site))
     g.attr(nodesep="0.35", ranksep="0.45", fontsize="18", compound="true")
     g.attr("node", fontsize="11", margin="0.12,0.06")
     g.attr("edge", fontsize="10")
     lane = _lanes(f)
-    actors: list[str] = []
-    for n in f.nodes:
-        a = lane[n.name]
-        if a is not None and a not in actors:
-            actors.append(a)
+    head, skipped, tail = ends(f.nodes)
+    nodes = [*head, *tail]
+    drawn = {n.name for n in nodes}
+    actors = list(dict.fromkeys(a for n in nodes if (a := lane[n.name]) is not None))
     for i, actor in enumerate(actors):
         with g.subgraph(name=f"cluster_{safe_id(actor)}") as sub:
-            sub.attr(label=label(titles.get(actor, actor)), style="filled,rounded",
+            sub.attr(label=label(policy.title(actor)), style="filled,rounded",
                      fillcolor=LANE_FILL[i % 2], color="#9aa7b4", fontsize="13",
                      labeljust="l")
-            for n in f.nodes:
+            for n in nodes:
                 if lane[n.name] == actor:
                     sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind))
-    for n in f.nodes:
+    for n in nodes:
         if lane[n.name] is None:
             g.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind))
+    if skipped:
+        _flow_summary(policy, g, f, len(head), skipped)
+    linked: set[tuple[str, str]] = set()
     for e in f.edges:
+        src = _nid(e.src) if e.src in drawn else GAP
+        dst = _nid(e.dst) if e.dst in drawn else GAP
+        if GAP in (src, dst):
+            # an edge into or out of the left-out nodes: one plain line to the gap
+            if src != dst and (src, dst) not in linked:
+                linked.add((src, dst))
+                g.edge(src, dst, style="dotted", color=LOOP_COLOR)
+            continue
         attrs: dict[str, str] = {}
         text = _edge_text(e)
         if text:
@@ -191,10 +194,56 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
             attrs.update(style="dashed", constraint="false", tailport="e", headport="e")
             if not e.unit_text:
                 attrs.update(color=LOOP_COLOR, fontcolor=LOOP_COLOR)
-        g.edge(_nid(e.src), _nid(e.dst), **attrs)
+        g.edge(src, dst, **attrs)
     _legend(g, [n.kind for n in f.nodes], any(e.unit_text for e in f.edges),
             any(e.loop for e in f.edges))
     return g
+
+
+GAP = "gap"
+_KIND_WORDS = {"event": "事件", "step": "步骤", "choice": "判断", "end": "结束"}
+
+
+def _flow_summary(policy: ir.Policy, g: graphviz.Digraph, f: ir.Flow, first: int,
+                  skipped: int) -> None:
+    """The nodes a flow too long to draw leaves out, counted, and where to read them."""
+    left_out = f.nodes[first:first + skipped]
+    kinds = "、".join(f"{_KIND_WORDS[k]} {sum(n.kind == k for n in left_out):,}"
+                     for k in _KIND_WORDS if any(n.kind == k for n in left_out))
+    g.node(GAP, label(f"…… 第 {first + 1:,}–{first + skipped:,} 个节点（{kinds}）……"),
+           shape="plaintext")
+    deadlines = sum(1 for e in f.edges if e.unit_text)
+    text = (f"流程共 {len(f.nodes):,} 个节点、{len(f.edges):,} 条转移（{deadlines:,} 条有时限），"
+            f"图中只画首尾各 {first} 个节点\n全流程见报告 {report_path(policy)}")
+    g.node("summary", label(text), shape="note", style="filled", fillcolor="#fff6d5")
+
+
+def full_flows(policy: ir.Policy) -> list[str]:
+    """Markdown, for the report, of every flow and ladder too long for its diagram."""
+    lines: list[str] = []
+    for f in policy.flows:
+        if not ends(f.nodes)[1]:
+            continue
+        out: dict[str, list[str]] = {}
+        for e in f.edges:
+            extra = "；".join(x for x in (e.when and f"若 {e.when}", deadline_text(e),
+                                          "循环" if e.loop else "") if x)
+            out.setdefault(e.src, []).append(e.dst + (f"（{extra}）" if extra else ""))
+        lines += [f"### 流程 `{f.name}` {md_cell(f.label)}: {len(f.nodes):,} 个节点", "",
+                  "| # | 类型 | 节点 | 执行者 | 转至 | 依据 |", "|---:|---|---|---|---|---|"]
+        lines += [f"| {i} | {_KIND_WORDS[n.kind]} | `{n.name}` {md_cell(n.label)} | "
+                  f"{md_cell(policy.title(n.actor) if n.actor else '')} | "
+                  f"{md_cell('、'.join(out.get(n.name, [])))} | {md_cell(_cite(n.site))} |"
+                  for i, n in enumerate(f.nodes, 1)]
+        lines.append("")
+    for lad in policy.ladders:
+        if ends(lad.rungs)[1]:
+            lines += [f"### 阶梯 `{lad.name}` {md_cell(lad.label)}: {len(lad.rungs):,} 项措施", "",
+                      "| # | 措施 | 依据 |", "|---:|---|---|"]
+            lines += [f"| {i} | {md_cell(text)} | {md_cell(_cite(site))} |"
+                      for i, (text, site) in enumerate(lad.rungs, 1)]
+            lines.append("")
+    return ["## Full flows and ladders", "", *lines] if lines else []
 
 
 _LEGEND_NODES = (("event", "事件"), ("step", "步骤"), ("choice", "判断"), ("end", "结束"))
@@ -232,15 +281,23 @@ def _legend(g: graphviz.Digraph, kinds: list[str], deadlines: bool, loops: bool)
 
 
 def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
-    titles = _titles(policy)
     g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site))
     g.attr(fontsize="18", ranksep="0.3")
     g.attr("node", fontsize="11")
     g.attr("edge", fontsize="10")
-    who = f"{titles.get(lad.actor, lad.actor)} 对 {titles.get(lad.target, lad.target)}"
+    who = f"{policy.title(lad.actor)} 对 {policy.title(lad.target)}"
     g.node("actor", label(_wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6")
     prev = "actor"
-    for i, (text, site) in enumerate(lad.rungs, start=1):
+    head, skipped, tail = ends(lad.rungs)
+    numbered = [*enumerate(head, start=1),
+                *enumerate(tail, start=len(lad.rungs) - len(tail) + 1)]
+    for i, (text, site) in numbered:
+        if skipped and i == len(head) + skipped + 1:
+            g.node(GAP, label(f"…… 第 {len(head) + 1:,}–{len(head) + skipped:,} 项措施，"
+                              f"见报告 {report_path(policy)} ……"),
+                   shape="plaintext")
+            g.edge(prev, GAP, color=DEADLINE_COLOR, style="dotted")
+            prev = GAP
         rid = f"rung_{i:02d}"
         g.node(rid, label(f"（{i}）{_wrap(text, 18)}\n{_cite(site)}"), shape="box",
                style="rounded,filled", fillcolor="#fdf0ee" if i > 1 else "white")
@@ -255,19 +312,14 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
 
 def org_graph(policy: ir.Policy) -> graphviz.Digraph:
     """The command structure: who is set up in, belongs to, heads or reports to whom."""
-    titles = _titles(policy)
     roles = {r.name for r in policy.roles}
     g = new_graph("org", f"{policy.docno}　组织体系", rankdir="LR")
     g.attr(fontsize="18", nodesep="0.25", ranksep="0.7")
     g.attr("node", fontsize="11", margin="0.12,0.05")
     g.attr("edge", fontsize="10")
-    seen: list[str] = []
-    for rel in policy.relations:
-        for n in (rel.subject, rel.object):
-            if n not in seen:
-                seen.append(n)
+    seen = dict.fromkeys(n for rel in policy.relations for n in (rel.subject, rel.object))
     for n in seen:
-        g.node(_nid(n), label(_wrap(titles.get(n, n), 12)), **_body_attrs(n in roles))
+        g.node(_nid(n), label(_wrap(policy.title(n), 12)), **_body_attrs(n in roles))
     for rel in policy.relations:
         attrs = {"label": label(rel.verb)}
         attrs.update(_VERB_STYLE.get(rel.verb, {}))
@@ -300,19 +352,14 @@ def _org_legend(g: graphviz.Digraph) -> None:
 
 def groups_graph(policy: ir.Policy) -> graphviz.Digraph:
     """Working groups against departments: 牵头 bold, 参与 dashed."""
-    titles = _titles(policy)
     g = new_graph("groups", f"{policy.docno}　工作组（粗线：牵头；虚线：参与）", rankdir="LR")
     g.attr(fontsize="18", nodesep="0.12", ranksep="2.2", splines="true")
     g.attr("node", fontsize="11", margin="0.12,0.04")
-    members: list[str] = []
-    for grp in policy.groups:
-        for n in grp.leads + grp.participants:
-            if n not in members:
-                members.append(n)
+    members = dict.fromkeys(n for grp in policy.groups for n in grp.leads + grp.participants)
     with g.subgraph(name="cluster_members") as sub:
         sub.attr(label="部门与单位", style="rounded", color="#9aa7b4")
         for n in members:
-            sub.node(_nid(n), label(_wrap(titles.get(n, n), 14)), **_body_attrs(False))
+            sub.node(_nid(n), label(_wrap(policy.title(n), 14)), **_body_attrs(False))
     with g.subgraph(name="cluster_groups") as sub:
         sub.attr(label="工作组", style="rounded", color="#9aa7b4")
         for grp in policy.groups:
