@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from . import ast as A
 from . import flowgen, ir
 from .diagnostics import Diagnostics, Span
+from .ir import walk as _walk
 from .units import AREA, DIMENSIONLESS, DURATIONS, MONEY, Unit, describe, parse_unit
 
 # threshold word -> (direction, includes the number by default)
@@ -65,6 +66,10 @@ ENUM_MEMBER_RESERVED = {"mro"}
 
 
 _BLANKS = re.compile(r"[ \t\u3000]+")
+
+# 取 chains between decisions are at most this deep: far beyond any notice, and well
+# within Python's call stack, which evaluation uses (one frame a decision)
+MAX_CALL_DEPTH = 64
 
 
 def _mark_include(mark: str | None) -> bool | None:
@@ -371,31 +376,45 @@ class Checker:
             return None
 
     def decision_order(self) -> list[str]:
-        deps: dict[str, set[str]] = {}
+        """The decisions, each after the decisions it takes (取), found without recursion
+        (a chain may be thousands long); cycles are E107, chains past MAX_CALL_DEPTH E121."""
+        deps: dict[str, dict[str, Span]] = {}
         for name, dec in self.decl_decisions.items():
-            deps[name] = set()
-            for node in _walk(dec):
-                if isinstance(node, A.DecisionRef):
-                    deps[name].add(node.name)
+            refs = [n for n in _walk(dec) if isinstance(n, A.DecisionRef)]
+            deps[name] = {r.name: r.span for r in sorted(refs, key=lambda r: r.span)
+                          if r.name in self.decl_decisions}
         order: list[str] = []
-        state: dict[str, int] = {}
-
-        def visit(n: str, stack: list[str]) -> None:
-            if state.get(n) == 2:
-                return
-            if state.get(n) == 1:
-                self.d.error("E107", "决策循环引用: " + " → ".join(stack + [n]),
-                             self.decl_decisions[n].span)
-                return
-            state[n] = 1
-            for m in sorted(deps.get(n, ())):
-                if m in self.decl_decisions:
-                    visit(m, stack + [n])
-            state[n] = 2
-            order.append(n)
-
-        for n in self.decl_decisions:
-            visit(n, [])
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for root in self.decl_decisions:
+            if state.get(root):
+                continue
+            state[root] = 1
+            path = [root]
+            pending = [iter(sorted(deps[root]))]
+            while pending:
+                m = next(pending[-1], None)
+                if m is None:
+                    pending.pop()
+                    done = path.pop()
+                    state[done] = 2
+                    order.append(done)
+                elif state.get(m) == 1:
+                    self.d.error("E107", "决策循环引用: " + " → ".join(path + [m]),
+                                 self.decl_decisions[m].span)
+                elif not state.get(m):
+                    state[m] = 1
+                    path.append(m)
+                    pending.append(iter(sorted(deps[m])))
+        depth: dict[str, int] = {}
+        for n in order:
+            callees = [m for m in deps[n] if m in depth]
+            deepest = max(callees, key=depth.__getitem__, default=None)
+            depth[n] = 0 if deepest is None else depth[deepest] + 1
+            # reported once, where the chain first passes the limit
+            if deepest is not None and depth[n] == MAX_CALL_DEPTH + 1:
+                self.d.error("E121", f"取 链过深：从决策 {n} 起一层层 取 了 {depth[n]} 层决策"
+                             f"（上限 {MAX_CALL_DEPTH} 层）", deps[n][deepest],
+                             hint="compute the value in fewer steps, e.g. with 令 in one decision")
         return order
 
     # ------------------------------------------------------------ decisions
@@ -440,7 +459,11 @@ class Checker:
         result = self.expr(dec.result, env.with_site(rsite), expected=typ)
         if result is None or typ is None:
             return None
-        self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
+        if result.type.nullable and result.type.kind != "null" and not typ.nullable:
+            self.d.error("E201", f"决策 {dec.name} 的结果可能为 无，而类型 {typ.show()} 不可为空",
+                         _null_span(result), hint="declare the type as  T 或 无, or give a value")
+        else:
+            self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
         # lets and requirements call decisions too, not only the result
         calls = tuple(sorted({n.name for n in _walk((result, lets, requires))
                               if isinstance(n, ir.CallDecision)}))
@@ -470,6 +493,15 @@ class Checker:
                          f"实际 {describe(got.unit)}", span)
             return False
         return True
+
+    def present(self, e: ir.Expr, what: str) -> bool:
+        """Whether `e` is never 无 (E201 where it may be): arithmetic, comparisons and
+        conditions need a value, and a 无 there would fail only when evaluated."""
+        if not e.type.nullable:
+            return True
+        self.d.error("E201", f"{what}可能为 无（类型 {e.type.show()}），此处须有值", _null_span(e),
+                     hint="give every branch a value, or test the case before")
+        return False
 
     def unify_units(self, a: ir.Type, b: ir.Type, span: Span, what: str) -> bool:
         if a.unit != b.unit:
@@ -536,6 +568,8 @@ class Checker:
         right = self.expr(e.right, env)
         if left is None or right is None:
             return None
+        if not (self.present(left, "运算的左边") and self.present(right, "运算的右边")):
+            return None
         lt, rt = left.type, right.type
         if e.op in "+-" and lt.kind in ("date", "datetime"):
             how = DURATIONS.get(rt.unit.duration or "") if rt.numeric else None
@@ -579,6 +613,8 @@ class Checker:
         limit = self.expr(e.limit, env)
         if inner is None or limit is None:
             return None
+        if not (self.present(inner, "最高/最低 的值") and self.present(limit, "最高/最低 的限额")):
+            return None
         if not (inner.type.numeric and limit.type.numeric):
             self.d.error("E206", "最高/最低 需要数量", e.span)
             return None
@@ -593,6 +629,11 @@ class Checker:
         if any(a is None for a in args):
             return None
         real = [a for a in args if a is not None]
+        if not all(self.present(a, f"{e.func} 的参数") for a in real):
+            return None
+        if not all(a.type.numeric for a in real):
+            self.d.error("E206", f"{e.func} 需要数量", e.span)
+            return None
         for a in real[1:]:
             self.unify_units(real[0].type, a.type, e.span, e.func)
         kind = "count" if all(a.type.kind == "count" for a in real) else "num"
@@ -610,6 +651,8 @@ class Checker:
             return None
         date_arg = args[0]
         assert date_arg is not None
+        if not self.present(date_arg, f"{e.func} 的日期"):
+            return None
         if date_arg.type.kind != "date":
             self.d.error("E214", f"{e.func} 的第一个参数须为日期，实际为 {date_arg.type.show()}",
                          e.span)
@@ -675,7 +718,7 @@ class Checker:
     def e_RollForward(self, e: A.RollForward, env: _Env,
                       expected: ir.Type | None) -> ir.Expr | None:
         inner = self.expr(e.expr, env)
-        if inner is None:
+        if inner is None or not self.present(inner, "顺延 的日期"):
             return None
         if inner.type.kind != "date":
             self.d.error("E205", "顺延 只用于日期", e.span)
@@ -732,6 +775,10 @@ class Checker:
         if any(k is None for k in keys):
             return None
         real_keys = [k for k in keys if k is not None]
+        # an enum key that is 无 matches no member and falls to 否则; any other key
+        # would be compared as a number, a date or a truth value
+        if not all(k.type.kind == "enum" or self.present(k, "查表 的键") for k in real_keys):
+            return None
         rows: list[ir.TableRow] = []
         types: list[ir.Type] = []
         ok = True
@@ -865,7 +912,7 @@ class Checker:
 
     def e_Schedule(self, e: A.Schedule, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         total = self.expr(e.total, env)
-        if total is None:
+        if total is None or not self.present(total, "分期 的总额"):
             return None
         if not total.type.numeric:
             self.d.error("E206", "分期 的总额须为数量", e.span)
@@ -910,7 +957,7 @@ class Checker:
         text = self.source(c.span)
         if isinstance(c, A.Truth):
             e = self.expr(c.expr, env)
-            if e is None:
+            if e is None or not self.present(e, "条件"):
                 return None
             if e.type.kind != "bool":
                 self.d.error("E213", f"条件须为 是否 类型，{text!r} 是 {e.type.show()}", c.span,
@@ -994,7 +1041,7 @@ class Checker:
             return ir.Compare(left, c.op, right, text, c.span)
         if isinstance(c, A.InInterval):
             subj = self.expr(c.subject, env)
-            if subj is None:
+            if subj is None or not self.present(subj, "比较的值"):
                 return None
             t = self.interval_test(c.interval, subj.type, self.source(c.interval.span))
             if t is None:
@@ -1033,6 +1080,8 @@ class Checker:
         return ir.Lit(value, ir.Type(kind, typ.unit), span)
 
     def comparable(self, a: ir.Expr, b: ir.Expr, span: Span) -> bool:
+        if not (self.present(a, "比较的左边") and self.present(b, "比较的右边")):
+            return False
         ta, tb = a.type, b.type
         if ta.numeric and tb.numeric:
             if ta.unit != tb.unit:
@@ -1059,19 +1108,26 @@ class Checker:
             return None
         args: list[tuple[str, ir.Scalar]] = []
         ok = True
-        given = set()
+        given: dict[str, Span] = {}
         for name, value, span in ex.args:
             if name not in dec.params:
                 self.d.error("E113", f"决策 {dec.name} 没有输入 {name!r}", span,
                              hint=self.suggest(name, dec.params))
                 ok = False
                 continue
-            given.add(name)
+            if name in given:
+                self.d.error("E120", f"例 重复给出输入 {name!r}", span,
+                             related=[(given[name], "first given here")])
+                ok = False
+                continue
+            given[name] = span
             v = self.value(value, self.inputs[name].type, f"输入 {name}")
             args.append((name, v))
+        # a 拒绝 example names every input too: what it expects refused is a value,
+        # never a missing argument (the decision's function cannot be called without one)
         missing = [p for p in dec.params if p not in given]
         expected = ex.expected
-        if missing and expected.kind != "rejected":
+        if missing:
             self.d.error("E114", f"例 缺少输入 {', '.join(missing)}", ex.span)
             ok = False
         if expected.kind == "rejected":
@@ -1226,17 +1282,23 @@ class _Env:
         return env
 
 
-def _walk(node: object) -> Iterable[object]:
-    """Every AST or IR node below `node` (attrs classes, tuples and lists)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (tuple, list)):
-            stack.extend(n)
-        elif hasattr(n, "__attrs_attrs__"):
-            for f in n.__attrs_attrs__:  # type: ignore[attr-defined]
-                stack.append(getattr(n, f.name))
+def _null_span(e: ir.Expr) -> Span:
+    """Where a value that may be 无 gets its 无: the branch, row or 否则 that gives it."""
+    while True:
+        if isinstance(e, ir.IfE):
+            branches = [e.then, e.other]
+        elif isinstance(e, (ir.TableE, ir.RulesE)):
+            branches = [r.expr for r in e.rows]
+        elif isinstance(e, ir.LevelsE):
+            branches = []
+        else:
+            return e.span
+        if isinstance(e, (ir.TableE, ir.RulesE, ir.LevelsE)) and e.otherwise is not None:
+            branches.append(e.otherwise.expr)
+        nullable = [b for b in branches if b.type.nullable]
+        if not nullable:
+            return e.span
+        e = nullable[0]
 
 
 def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:
