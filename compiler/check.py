@@ -16,7 +16,9 @@ import hashlib
 import keyword
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
+
+from polc.runtime import LIMIT, PLACES
 
 from . import ast as A
 from . import flowgen, ir
@@ -67,6 +69,12 @@ ENUM_MEMBER_RESERVED = {"mro"}
 
 _BLANKS = re.compile(r"[ \t\u3000]+")
 
+# A literal has at most PLACES digits after the decimal point in its base unit
+# (1.5万元 is 15000 元, 0.0000001% is 1e-9) and a magnitude of at most LIMIT, as an input
+# has: what a notice can write, so at most 36 significant digits (docs/language.md).
+# They are converted to base units in this context: the factor is a power of ten, and
+# nothing is rounded.
+_LITERAL = Context(prec=MAX_PREC, Emin=MIN_EMIN, Emax=MAX_EMAX)
 # 取 chains between decisions are at most this deep: far beyond any notice, and well
 # within Python's call stack, which evaluation uses (one frame a decision)
 MAX_CALL_DEPTH = 64
@@ -147,15 +155,25 @@ class Checker:
     # ------------------------------------------------------------ numbers
     def number(self, q: A.Quantity) -> tuple[Decimal, Unit]:
         unit, factor = parse_unit(q.unit)
-        return Decimal(q.number) * factor, unit
+        value = _LITERAL.multiply(Decimal(q.number), factor)
+        if value.copy_abs() > LIMIT:
+            self.d.error("E215", f"数字 {_shown(q.number)} 超出范围：字面量按基本单位"
+                         f"（{describe(unit)}）计，绝对值不得超过 10^{len(str(LIMIT)) - 1}",
+                         q.span, hint="no notice states an amount this large; check the digits")
+            return Decimal(LIMIT), unit
+        exponent = value.normalize(_LITERAL).as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -PLACES:
+            self.d.error("E216", f"数字 {_shown(q.number)} 的小数位过多：按基本单位"
+                         f"（{describe(unit)}）计至多 {PLACES} 位小数", q.span)
+        return value, unit
 
     def quantity(self, q: A.Quantity) -> ir.Lit:
         value, unit = self.number(q)
         if value == value.to_integral_value() and (unit.duration or not unit.dimensionless
                                                    or "." not in q.number and q.unit is None):
             return ir.Lit(int(value), ir.Type("count", unit), q.span)
-        return ir.Lit(value.normalize() if value != 0 else Decimal(0), ir.Type("num", unit),
-                      q.span)
+        return ir.Lit(value.normalize(_LITERAL) if value != 0 else Decimal(0),
+                      ir.Type("num", unit), q.span)
 
     # ------------------------------------------------------------ types
     def type_of(self, t: A.TypeExpr) -> ir.Type | None:
@@ -1156,7 +1174,7 @@ class Checker:
                 self.d.error("E203", f"{what} 无效数量 {v.text}", v.span)
                 return None
             if v.text.startswith("-"):
-                value = -value
+                value = value.copy_negate()
             if v.unit is not None and unit != typ.unit:
                 self.d.error("E204", f"{what} 单位不符：期望 {describe(typ.unit)}，实际 {v.unit}",
                              v.span)
@@ -1299,6 +1317,11 @@ def _null_span(e: ir.Expr) -> Span:
         if not nullable:
             return e.span
         e = nullable[0]
+
+
+def _shown(digits: str) -> str:
+    """A number as typed, shortened when it is too long to read in a message."""
+    return digits if len(digits) <= 30 else f"{digits[:20]}…（共 {len(digits)} 个字符）"
 
 
 def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:

@@ -87,7 +87,8 @@ def _compile_source(text: str, path: str, verify_sources: bool) -> Compiled:
                 from . import citations
                 citations.verify(module, citations.find_sources_dir(path), diags)
             if policy is not None and not diags.has_errors:
-                from . import analysis
+                from . import analysis, bounds
+                bounds.check(policy, diags)
                 analysis.analyse(policy, diags)
         except RecursionError:
             # parser.MAX_DEPTH stops deep nesting first; this keeps any other deep
