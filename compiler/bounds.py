@@ -91,10 +91,12 @@ class Analysis:
 
     def decision(self, d: ir.Decision) -> Num | None:
         self._locals = {}
-        for req in d.requires:
-            self.cond(req.cond)
-        for let in d.lets:
-            self._locals[let.name] = self.expr(let.expr)
+        statements: list[ir.Let | ir.Require] = [*d.requires, *d.lets]
+        for st in sorted(statements, key=lambda st: st.site.span):
+            if isinstance(st, ir.Let):
+                self._locals[st.name] = self.expr(st.expr)
+            else:
+                self.cond(st.cond)
         result = self.expr(d.result)
         if result is not None and d.type.is_money:
             # rounded to the fen: a multiple of 0.01, within a cent of the exact value
@@ -222,6 +224,13 @@ class Analysis:
         if within:
             return raw
         return Num(max(raw.lo, -bound), min(raw.hi, bound), raw.grain)
+
+    def may_fail(self, node: object) -> bool:
+        """Whether evaluating `node` can raise: it takes a decision (取), counts dates, or
+        has an arithmetic operation that is guarded (see the module docstring)."""
+        return any(isinstance(n, (ir.CallDecision, ir.Shift, ir.CalendarFn, ir.Roll)) or
+                   isinstance(n, ir.Arith) and self.ops.get(id(n)) != "plain"
+                   for n in ir.walk(node))
 
     def cond(self, c: ir.Cond) -> None:
         if isinstance(c, ir.Compare):

@@ -276,7 +276,19 @@ class PythonBackend:
                        lambda: self.fallback(e.otherwise, target, b, tr, e.span, num))
             return
         if isinstance(e, ir.NamedE):
-            if tr:
+            if tr and self.plan.may_fail(e.items):
+                # each item as a function: the tracer shows them all, yet evaluates the
+                # ones after the answer is decided only as far as they can be, as the
+                # decision does not evaluate them at all
+                parts = []
+                for it in e.items:
+                    self.current_site = it.site
+                    c = self.cond(it.cond, b, tr)
+                    parts.append(f"((lambda: {c}), {it.name!r}, {it.label!r}, "
+                                 f"{self.site(it.site)})")
+                joined = ", ".join(parts)
+                b.emit(f"{target} = _tr.named_{e.kind}(({joined},))")
+            elif tr:
                 parts = []
                 for it in e.items:
                     self.current_site = it.site
@@ -409,13 +421,15 @@ class PythonBackend:
                     lo_op = "<" if a.op == ">" else "<="
                     return f"{self.val(a.right, b, tr)} {lo_op} {subj} {bb.op} " \
                            f"{self.val(bb.right, b, tr)}"
+            # an explanation lists every part (eagerly) when none can raise; otherwise it
+            # evaluates what the decision evaluates, so it fails only where that fails
             parts = [self.cond(i, b, tr) for i in c.items]
-            if tr:
+            if tr and not self.plan.may_fail(c.items):
                 return "all((" + ", ".join(parts) + ",))"
             return "(" + " and ".join(parts) + ")"
         if isinstance(c, ir.OrC):
             parts = [self.cond(i, b, tr) for i in c.items]
-            if tr:
+            if tr and not self.plan.may_fail(c.items):
                 return "any((" + ", ".join(parts) + ",))"
             return "(" + " or ".join(parts) + ")"
         raise AssertionError(c)
@@ -514,16 +528,17 @@ class PythonBackend:
             b.emit("_tr = _rt.Tracer(_SITES)")
         self.decision_name = d.name
         self.args_literal = "{" + ", ".join(f"{p!r}: {p}" for p in d.params) + "}"
-        for req in d.requires:
-            self.current_site = req.site
-            c = self.cond(req.cond, b, False)
-            fields = req.fields[0] if req.fields else d.name
+        # in the order written: a requirement may test a local computed before it
+        statements: list[ir.Let | ir.Require] = [*d.requires, *d.lets]
+        for st in sorted(statements, key=lambda st: st.site.span):
+            self.current_site = st.site
+            if isinstance(st, ir.Let):
+                self.assign(st.expr, st.name, b, tr)
+                continue
+            c = self.cond(st.cond, b, False)
+            fields = st.fields[0] if st.fields else d.name
             b.emit(f"if not ({c}):")
-            b.emit(f"    raise _rt.InputError({fields!r}, {req.message!r})")
-        for let in d.lets:
-            self.current_site = let.site
-            target = let.name
-            self.assign(let.expr, target, b, tr)
+            b.emit(f"    raise _rt.InputError({fields!r}, {st.message!r})")
         self.current_site = d.result_site
         result = self.val(d.result, b, tr, d.type.kind == "num")
         result = _bare(result)

@@ -865,122 +865,138 @@ def explain_lower_middle_income_eligible(
             "rental_contract_registered", "true or false", rental_contract_registered
         )
     _tr = _rt.Tracer(_SITES)
-    _v1 = all(
+    _v1 = _tr.named_all(
         (
-            _tr.named(
-                _tr.cond(
-                    urban_hukou_years >= 3,
-                    "urban_hukou_years 满 3年（含）",
-                    18,
-                    ("urban_hukou_years", urban_hukou_years),
+            (
+                (
+                    lambda: _tr.cond(
+                        urban_hukou_years >= 3,
+                        "urban_hukou_years 满 3年（含）",
+                        18,
+                        ("urban_hukou_years", urban_hukou_years),
+                    )
                 ),
                 "hukou",
                 "本区城镇户口满3年（含）",
                 18,
             ),
-            _tr.named(
-                _tr.cond(
-                    per_capita_monthly_income < 3946,
-                    "per_capita_monthly_income 低于 3946元（不含）",
-                    19,
-                    ("per_capita_monthly_income", per_capita_monthly_income),
+            (
+                (
+                    lambda: _tr.cond(
+                        per_capita_monthly_income < 3946,
+                        "per_capita_monthly_income 低于 3946元（不含）",
+                        19,
+                        ("per_capita_monthly_income", per_capita_monthly_income),
+                    )
                 ),
                 "income",
                 "人均月可支配收入低于3946元（不含）",
                 19,
             ),
-            _tr.named(
-                _tr.cond(
-                    per_capita_assets
-                    <= _rt.mul(
-                        3,
-                        last_year_urban_per_capita_disposable_income,
-                        "lower_middle_income_eligible",
-                        "policies/60_public_rental_housing.pol:224:29",
-                    ),
-                    "per_capita_assets 不超过 3 × last_year_urban_per_capita_disposable_income",
-                    20,
-                    ("per_capita_assets", per_capita_assets),
+            (
+                (
+                    lambda: _tr.cond(
+                        per_capita_assets
+                        <= _rt.mul(
+                            3,
+                            last_year_urban_per_capita_disposable_income,
+                            "lower_middle_income_eligible",
+                            "policies/60_public_rental_housing.pol:224:29",
+                        ),
+                        "per_capita_assets 不超过 3 × last_year_urban_per_capita_disposable_income",
+                        20,
+                        ("per_capita_assets", per_capita_assets),
+                    )
                 ),
                 "assets",
                 "家庭人均资产不超过上年度城镇居民人均可支配收入的三倍",
                 20,
             ),
-            _tr.named(
-                _tr.cond(
-                    per_capita_housing_area < 20,
-                    "per_capita_housing_area 低于 20平方米（不含）",
-                    21,
-                    ("per_capita_housing_area", per_capita_housing_area),
+            (
+                (
+                    lambda: _tr.cond(
+                        per_capita_housing_area < 20,
+                        "per_capita_housing_area 低于 20平方米（不含）",
+                        21,
+                        ("per_capita_housing_area", per_capita_housing_area),
+                    )
                 ),
                 "housing",
                 "本区内无房或住房人均建筑面积低于20平方米（不含）",
                 21,
             ),
-            _tr.named(
-                all(
-                    (
-                        not (_tr.cond(bool(has_car), "has_car", 22)),
-                        not (
-                            _tr.cond(
-                                bool(car_transfer_within_2_years), "car_transfer_within_2_years", 22
-                            )
-                        ),
+            (
+                (
+                    lambda: all(
+                        (
+                            not (_tr.cond(bool(has_car), "has_car", 22)),
+                            not (
+                                _tr.cond(
+                                    bool(car_transfer_within_2_years),
+                                    "car_transfer_within_2_years",
+                                    22,
+                                )
+                            ),
+                        )
                     )
                 ),
                 "no_car",
                 "无自备汽车且前两年内无自备汽车过户",
                 22,
             ),
-            _tr.named(
-                any(
-                    (
-                        all(
-                            (
-                                _tr.cond(
-                                    applicant_type is ApplicantType.couple,
-                                    "applicant_type 为 couple",
-                                    23,
-                                    ("applicant_type", applicant_type),
-                                ),
-                                _tr.cond(age >= 28, "age 满 28周岁（含）", 23, ("age", age)),
-                            )
-                        ),
-                        all(
-                            (
-                                _tr.cond(
-                                    applicant_type is ApplicantType.single,
-                                    "applicant_type 为 single",
-                                    23,
-                                    ("applicant_type", applicant_type),
-                                ),
-                                _tr.cond(age >= 30, "age 满 30周岁（含）", 23, ("age", age)),
-                            )
-                        ),
-                        all(
-                            (
-                                _tr.cond(
-                                    applicant_type is ApplicantType.orphan,
-                                    "applicant_type 为 orphan",
-                                    23,
-                                    ("applicant_type", applicant_type),
-                                ),
-                                _tr.cond(age >= 18, "age 年满 18周岁（含）", 23, ("age", age)),
-                            )
-                        ),
+            (
+                (
+                    lambda: any(
+                        (
+                            all(
+                                (
+                                    _tr.cond(
+                                        applicant_type is ApplicantType.couple,
+                                        "applicant_type 为 couple",
+                                        23,
+                                        ("applicant_type", applicant_type),
+                                    ),
+                                    _tr.cond(age >= 28, "age 满 28周岁（含）", 23, ("age", age)),
+                                )
+                            ),
+                            all(
+                                (
+                                    _tr.cond(
+                                        applicant_type is ApplicantType.single,
+                                        "applicant_type 为 single",
+                                        23,
+                                        ("applicant_type", applicant_type),
+                                    ),
+                                    _tr.cond(age >= 30, "age 满 30周岁（含）", 23, ("age", age)),
+                                )
+                            ),
+                            all(
+                                (
+                                    _tr.cond(
+                                        applicant_type is ApplicantType.orphan,
+                                        "applicant_type 为 orphan",
+                                        23,
+                                        ("applicant_type", applicant_type),
+                                    ),
+                                    _tr.cond(age >= 18, "age 年满 18周岁（含）", 23, ("age", age)),
+                                )
+                            ),
+                        )
                     )
                 ),
                 "age_ok",
                 "年龄条件",
                 23,
             ),
-            _tr.named(
-                any(
-                    (
-                        not (_tr.cond(bool(rents_on_market), "rents_on_market", 24)),
-                        _tr.cond(
-                            bool(rental_contract_registered), "rental_contract_registered", 24
-                        ),
+            (
+                (
+                    lambda: any(
+                        (
+                            not (_tr.cond(bool(rents_on_market), "rents_on_market", 24)),
+                            _tr.cond(
+                                bool(rental_contract_registered), "rental_contract_registered", 24
+                            ),
+                        )
                     )
                 ),
                 "contract_registered",
