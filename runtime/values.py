@@ -49,6 +49,7 @@ PRECISION = 100  # significant digits within which + - × are exact; past them, 
 QUOTIENT_DIGITS = 28  # a quotient is rounded to this many significant digits, half even
 _LIMIT_D = Decimal(LIMIT)
 _BOUND_D = Decimal(BOUND)
+_MINUS_BOUND_D = -_BOUND_D
 _BEYOND = f"is beyond ±10**{len(str(BOUND)) - 1}"
 
 
@@ -90,25 +91,34 @@ def num(value: Decimal | int) -> Decimal:
 def add(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
     """a + b exactly, or OutOfRange naming `decision` and the position `where`."""
     try:
-        return _within(_EXACT.add(a, b), decision, where)
+        value = _EXACT.add(a, b)
     except DecimalException:
         raise _too_precise(decision, where) from None
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
 
 
 def sub(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
     """a − b exactly, or OutOfRange."""
     try:
-        return _within(_EXACT.subtract(a, b), decision, where)
+        value = _EXACT.subtract(a, b)
     except DecimalException:
         raise _too_precise(decision, where) from None
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
 
 
 def mul(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
     """a × b exactly, or OutOfRange."""
     try:
-        return _within(_EXACT.multiply(a, b), decision, where)
+        value = _EXACT.multiply(a, b)
     except DecimalException:
         raise _too_precise(decision, where) from None
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
 
 
 def div(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
@@ -126,7 +136,7 @@ def bounded(value: int, decision: str, where: str) -> int:
 
 
 def _within(value: Decimal, decision: str, where: str) -> Decimal:
-    if -_BOUND_D <= value <= _BOUND_D:
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
         return value
     raise OutOfRange(decision, where, _BEYOND)
 
