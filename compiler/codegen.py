@@ -548,7 +548,7 @@ class PythonBackend:
         elif d.type.kind == "list" and d.type.item and d.type.item.is_money:
             result = f"[_rt.money(x) for x in {result}]"
         if tr:
-            b.emit(f"return _tr.done({result})")
+            b.emit(f"return _tr.done({_bare(result)})")
         else:
             b.emit(f"return {result}")
         return out + b.lines
