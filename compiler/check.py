@@ -16,7 +16,9 @@ import hashlib
 import keyword
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
+
+from polc.runtime import LIMIT, PLACES
 
 from . import ast as A
 from . import flowgen, ir, lexical
@@ -73,6 +75,16 @@ def _empty(lo: ir.Scalar, lo_closed: bool, hi: ir.Scalar, hi_closed: bool) -> bo
     if lo is None or hi is None:
         return False
     return lo > hi or (lo == hi and not (lo_closed and hi_closed))  # type: ignore[operator]
+
+# A literal has at most PLACES digits after the decimal point in its base unit
+# (1.5万元 is 15000 元, 0.0000001% is 1e-9) and a magnitude of at most LIMIT, as an input
+# has: what a notice can write, so at most 36 significant digits (docs/language.md).
+# They are converted to base units in this context: the factor is a power of ten, and
+# nothing is rounded.
+_LITERAL = Context(prec=MAX_PREC, Emin=MIN_EMIN, Emax=MAX_EMAX)
+# 取 chains between decisions are at most this deep: far beyond any notice, and well
+# within Python's call stack, which evaluation uses (one frame a decision)
+MAX_CALL_DEPTH = 64
 
 
 def _mark_include(mark: str | None) -> bool | None:
@@ -148,15 +160,25 @@ class Checker:
     # ------------------------------------------------------------ numbers
     def number(self, q: A.Quantity) -> tuple[Decimal, Unit]:
         unit, factor = parse_unit(q.unit)
-        return Decimal(q.number) * factor, unit
+        value = _LITERAL.multiply(Decimal(q.number), factor)
+        if value.copy_abs() > LIMIT:
+            self.d.error("E215", f"数字 {_shown(q.number)} 超出范围：字面量按基本单位"
+                         f"（{describe(unit)}）计，绝对值不得超过 10^{len(str(LIMIT)) - 1}",
+                         q.span, hint="no notice states an amount this large; check the digits")
+            return Decimal(LIMIT), unit
+        exponent = value.normalize(_LITERAL).as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -PLACES:
+            self.d.error("E216", f"数字 {_shown(q.number)} 的小数位过多：按基本单位"
+                         f"（{describe(unit)}）计至多 {PLACES} 位小数", q.span)
+        return value, unit
 
     def quantity(self, q: A.Quantity) -> ir.Lit:
         value, unit = self.number(q)
         if value == value.to_integral_value() and (unit.duration or not unit.dimensionless
                                                    or "." not in q.number and q.unit is None):
             return ir.Lit(int(value), ir.Type("count", unit), q.span)
-        return ir.Lit(value.normalize() if value != 0 else Decimal(0), ir.Type("num", unit),
-                      q.span)
+        return ir.Lit(value.normalize(_LITERAL) if value != 0 else Decimal(0),
+                      ir.Type("num", unit), q.span)
 
     # ------------------------------------------------------------ types
     def type_of(self, t: A.TypeExpr) -> ir.Type | None:
@@ -407,31 +429,45 @@ class Checker:
             return None
 
     def decision_order(self) -> list[str]:
-        deps: dict[str, set[str]] = {}
+        """The decisions, each after the decisions it takes (取), found without recursion
+        (a chain may be thousands long); cycles are E107, chains past MAX_CALL_DEPTH E121."""
+        deps: dict[str, dict[str, Span]] = {}
         for name, dec in self.decl_decisions.items():
-            deps[name] = set()
-            for node in _walk(dec):
-                if isinstance(node, A.DecisionRef):
-                    deps[name].add(node.name)
+            refs = [n for n in _walk(dec) if isinstance(n, A.DecisionRef)]
+            deps[name] = {r.name: r.span for r in sorted(refs, key=lambda r: r.span)
+                          if r.name in self.decl_decisions}
         order: list[str] = []
-        state: dict[str, int] = {}
-
-        def visit(n: str, stack: list[str]) -> None:
-            if state.get(n) == 2:
-                return
-            if state.get(n) == 1:
-                self.d.error("E107", "决策循环引用: " + " → ".join(stack + [n]),
-                             self.decl_decisions[n].span)
-                return
-            state[n] = 1
-            for m in sorted(deps.get(n, ())):
-                if m in self.decl_decisions:
-                    visit(m, stack + [n])
-            state[n] = 2
-            order.append(n)
-
-        for n in self.decl_decisions:
-            visit(n, [])
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for root in self.decl_decisions:
+            if state.get(root):
+                continue
+            state[root] = 1
+            path = [root]
+            pending = [iter(sorted(deps[root]))]
+            while pending:
+                m = next(pending[-1], None)
+                if m is None:
+                    pending.pop()
+                    done = path.pop()
+                    state[done] = 2
+                    order.append(done)
+                elif state.get(m) == 1:
+                    self.d.error("E107", "决策循环引用: " + " → ".join(path + [m]),
+                                 self.decl_decisions[m].span)
+                elif not state.get(m):
+                    state[m] = 1
+                    path.append(m)
+                    pending.append(iter(sorted(deps[m])))
+        depth: dict[str, int] = {}
+        for n in order:
+            callees = [m for m in deps[n] if m in depth]
+            deepest = max(callees, key=depth.__getitem__, default=None)
+            depth[n] = 0 if deepest is None else depth[deepest] + 1
+            # reported once, where the chain first passes the limit
+            if deepest is not None and depth[n] == MAX_CALL_DEPTH + 1:
+                self.d.error("E121", f"取 链过深：从决策 {n} 起一层层 取 了 {depth[n]} 层决策"
+                             f"（上限 {MAX_CALL_DEPTH} 层）", deps[n][deepest],
+                             hint="compute the value in fewer steps, e.g. with 令 in one decision")
         return order
 
     # ------------------------------------------------------------ decisions
@@ -476,7 +512,11 @@ class Checker:
         result = self.expr(dec.result, env.with_site(rsite), expected=typ)
         if result is None or typ is None:
             return None
-        self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
+        if result.type.nullable and result.type.kind != "null" and not typ.nullable:
+            self.d.error("E201", f"决策 {dec.name} 的结果可能为 无，而类型 {typ.show()} 不可为空",
+                         _null_span(result), hint="declare the type as  T 或 无, or give a value")
+        else:
+            self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
         # lets and requirements call decisions too, not only the result
         calls = tuple(sorted({n.name for n in _walk((result, lets, requires))
                               if isinstance(n, ir.CallDecision)}))
@@ -506,6 +546,15 @@ class Checker:
                          f"实际 {describe(got.unit)}", span)
             return False
         return True
+
+    def present(self, e: ir.Expr, what: str) -> bool:
+        """Whether `e` is never 无 (E201 where it may be): arithmetic, comparisons and
+        conditions need a value, and a 无 there would fail only when evaluated."""
+        if not e.type.nullable:
+            return True
+        self.d.error("E201", f"{what}可能为 无（类型 {e.type.show()}），此处须有值", _null_span(e),
+                     hint="give every branch a value, or test the case before")
+        return False
 
     def unify_units(self, a: ir.Type, b: ir.Type, span: Span, what: str) -> bool:
         if a.unit != b.unit:
@@ -572,6 +621,8 @@ class Checker:
         right = self.expr(e.right, env)
         if left is None or right is None:
             return None
+        if not (self.present(left, "运算的左边") and self.present(right, "运算的右边")):
+            return None
         lt, rt = left.type, right.type
         if e.op in "+-" and lt.kind in ("date", "datetime"):
             how = DURATIONS.get(rt.unit.duration or "") if rt.numeric else None
@@ -615,6 +666,8 @@ class Checker:
         limit = self.expr(e.limit, env)
         if inner is None or limit is None:
             return None
+        if not (self.present(inner, "最高/最低 的值") and self.present(limit, "最高/最低 的限额")):
+            return None
         if not (inner.type.numeric and limit.type.numeric):
             self.d.error("E206", "最高/最低 需要数量", e.span)
             return None
@@ -629,6 +682,11 @@ class Checker:
         if any(a is None for a in args):
             return None
         real = [a for a in args if a is not None]
+        if not all(self.present(a, f"{e.func} 的参数") for a in real):
+            return None
+        if not all(a.type.numeric for a in real):
+            self.d.error("E206", f"{e.func} 需要数量", e.span)
+            return None
         for a in real[1:]:
             self.unify_units(real[0].type, a.type, e.span, e.func)
         kind = "count" if all(a.type.kind == "count" for a in real) else "num"
@@ -646,6 +704,8 @@ class Checker:
             return None
         date_arg = args[0]
         assert date_arg is not None
+        if not self.present(date_arg, f"{e.func} 的日期"):
+            return None
         if date_arg.type.kind != "date":
             self.d.error("E214", f"{e.func} 的第一个参数须为日期，实际为 {date_arg.type.show()}",
                          e.span)
@@ -711,7 +771,7 @@ class Checker:
     def e_RollForward(self, e: A.RollForward, env: _Env,
                       expected: ir.Type | None) -> ir.Expr | None:
         inner = self.expr(e.expr, env)
-        if inner is None:
+        if inner is None or not self.present(inner, "顺延 的日期"):
             return None
         if inner.type.kind != "date":
             self.d.error("E205", "顺延 只用于日期", e.span)
@@ -768,6 +828,10 @@ class Checker:
         if any(k is None for k in keys):
             return None
         real_keys = [k for k in keys if k is not None]
+        # an enum key that is 无 matches no member and falls to 否则; any other key
+        # would be compared as a number, a date or a truth value
+        if not all(k.type.kind == "enum" or self.present(k, "查表 的键") for k in real_keys):
+            return None
         rows: list[ir.TableRow] = []
         types: list[ir.Type] = []
         ok = True
@@ -900,7 +964,7 @@ class Checker:
 
     def e_Schedule(self, e: A.Schedule, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         total = self.expr(e.total, env)
-        if total is None:
+        if total is None or not self.present(total, "分期 的总额"):
             return None
         if not total.type.numeric:
             self.d.error("E206", "分期 的总额须为数量", e.span)
@@ -945,7 +1009,7 @@ class Checker:
         text = self.source(c.span)
         if isinstance(c, A.Truth):
             e = self.expr(c.expr, env)
-            if e is None:
+            if e is None or not self.present(e, "条件"):
                 return None
             if e.type.kind != "bool":
                 self.d.error("E213", f"条件须为 是否 类型，{text!r} 是 {e.type.show()}", c.span,
@@ -1029,7 +1093,7 @@ class Checker:
             return ir.Compare(left, c.op, right, text, c.span)
         if isinstance(c, A.InInterval):
             subj = self.expr(c.subject, env)
-            if subj is None:
+            if subj is None or not self.present(subj, "比较的值"):
                 return None
             t = self.interval_test(c.interval, subj.type, self.source(c.interval.span))
             if t is None:
@@ -1068,6 +1132,8 @@ class Checker:
         return ir.Lit(value, ir.Type(kind, typ.unit), span)
 
     def comparable(self, a: ir.Expr, b: ir.Expr, span: Span) -> bool:
+        if not (self.present(a, "比较的左边") and self.present(b, "比较的右边")):
+            return False
         ta, tb = a.type, b.type
         if ta.numeric and tb.numeric:
             if ta.unit != tb.unit:
@@ -1094,19 +1160,26 @@ class Checker:
             return None
         args: list[tuple[str, ir.Scalar]] = []
         ok = True
-        given = set()
+        given: dict[str, Span] = {}
         for name, value, span in ex.args:
             if name not in dec.params:
                 self.d.error("E113", f"决策 {dec.name} 没有输入 {name!r}", span,
                              hint=self.suggest(name, dec.params))
                 ok = False
                 continue
-            given.add(name)
+            if name in given:
+                self.d.error("E120", f"例 重复给出输入 {name!r}", span,
+                             related=[(given[name], "first given here")])
+                ok = False
+                continue
+            given[name] = span
             v = self.value(value, self.inputs[name].type, f"输入 {name}")
             args.append((name, v))
+        # a 拒绝 example names every input too: what it expects refused is a value,
+        # never a missing argument (the decision's function cannot be called without one)
         missing = [p for p in dec.params if p not in given]
         expected = ex.expected
-        if missing and expected.kind != "rejected":
+        if missing:
             self.d.error("E114", f"例 缺少输入 {', '.join(missing)}", ex.span)
             ok = False
         if expected.kind == "rejected":
@@ -1135,7 +1208,7 @@ class Checker:
                 self.d.error("E203", f"{what} 无效数量 {v.text}", v.span)
                 return None
             if v.text.startswith("-"):
-                value = -value
+                value = value.copy_negate()
             if v.unit is not None and unit != typ.unit:
                 self.d.error("E204", f"{what} 单位不符：期望 {describe(typ.unit)}，实际 {v.unit}",
                              v.span)
@@ -1286,6 +1359,30 @@ def _walk(node: object) -> Iterable[object]:
 _LEAVES = frozenset((str, int, bool, Decimal, dt.date, dt.datetime, type(None), Span, ir.Type,
                      ir.Site, Unit, A.Annot))
 _CHILDREN: dict[type, tuple[str, ...]] = {}
+
+
+def _null_span(e: ir.Expr) -> Span:
+    """Where a value that may be 无 gets its 无: the branch, row or 否则 that gives it."""
+    while True:
+        if isinstance(e, ir.IfE):
+            branches = [e.then, e.other]
+        elif isinstance(e, (ir.TableE, ir.RulesE)):
+            branches = [r.expr for r in e.rows]
+        elif isinstance(e, ir.LevelsE):
+            branches = []
+        else:
+            return e.span
+        if isinstance(e, (ir.TableE, ir.RulesE, ir.LevelsE)) and e.otherwise is not None:
+            branches.append(e.otherwise.expr)
+        nullable = [b for b in branches if b.type.nullable]
+        if not nullable:
+            return e.span
+        e = nullable[0]
+
+
+def _shown(digits: str) -> str:
+    """A number as typed, shortened when it is too long to read in a message."""
+    return digits if len(digits) <= 30 else f"{digits[:20]}…（共 {len(digits)} 个字符）"
 
 
 def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:

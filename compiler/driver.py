@@ -95,7 +95,8 @@ def _compile_source(text: str, path: str, verify_sources: bool, origin: Path) ->
                 from . import citations
                 citations.verify(module, citations.find_sources_dir(str(origin)), diags)
             if policy is not None and not diags.has_errors:
-                from . import analysis
+                from . import analysis, bounds
+                bounds.check(policy, diags)
                 analysis.analyse(policy, diags)
         except RecursionError:
             # parser.MAX_DEPTH stops deep nesting first; this keeps any other deep

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from polc.runtime import CalendarError, InputError, PolcError, to_jsonable
+from polc.runtime import CalendarError, InputError, OutOfRange, PolcError, to_jsonable
 
 from . import driver, ir
 
@@ -55,8 +55,9 @@ def run_examples(compiled: driver.Compiled) -> list[ExampleResult]:
         got: Any
         try:
             got = _normalise(spec.func(**kwargs))
-        except (InputError, CalendarError) as exc:
-            # what `polc eval` refuses with exit 2 is what an example's 拒绝 expects
+        except (InputError, CalendarError, OutOfRange) as exc:
+            # a case refused for its inputs (bad, past the calendar, or leading past the
+            # limits of polc's numbers) is what an example's 拒绝 expects
             got = ir.REJECTED + f" ({exc})"
         except PolcError as exc:
             got = f"<error: {exc}>"

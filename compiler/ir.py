@@ -10,6 +10,7 @@ Backends (Python, Graphviz, analyses) read only this.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
@@ -529,3 +530,16 @@ class Policy:
     def title(self, name: str) -> str:
         """What a body (its label) or a role (its title) is called; else the name."""
         return self._titles.get(name, name)
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every AST or IR node below `node` (attrs classes, tuples and lists)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (tuple, list)):
+            stack.extend(n)
+        elif hasattr(n, "__attrs_attrs__"):
+            for f in n.__attrs_attrs__:  # type: ignore[attr-defined]
+                stack.append(getattr(n, f.name))

@@ -40,6 +40,17 @@ class NoRuleApplies(PolcError):
         super().__init__(f"{decision}: no rule applies ({where}) for {shown}")
 
 
+class OutOfRange(PolcError):
+    """A value a decision computes is past polc's stated limits (docs/language.md,
+    "Numbers"): its magnitude is beyond BOUND, or its exact value needs more digits
+    than PRECISION.  Refused rather than rounded or overflowed."""
+
+    def __init__(self, decision: str, where: str, detail: str) -> None:
+        self.decision = decision
+        self.where = where
+        super().__init__(f"{decision}: the value computed at {where} {detail}")
+
+
 class CalendarError(PolcError):
     """A working-day count needs a year whose official holiday schedule polc does not have.
 

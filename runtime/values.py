@@ -1,8 +1,13 @@
-"""Exact values: money rounding, JSON in and out, staged payouts, division.
+"""Exact values: money rounding, JSON in and out, staged payouts, arithmetic.
 
 The money rule, stated once for every backend: amounts are computed exactly
 in Decimal and a decision whose result is money rounds it to the fen (0.01
 元) half up (四舍五入), at the end and nowhere else.
+
+The limits of polc's numbers are stated here, once (docs/language.md, "Numbers");
+the compiler imports them, so a policy is checked against what its module
+enforces.  Every Decimal operation here names its context: the caller's thread
+context (which a program may change) never decides a result.
 """
 
 from __future__ import annotations
@@ -13,47 +18,149 @@ import json
 import math
 import re
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
 from typing import Any
 
 import attrs
 
-from .errors import InputError, PolcError
+from .errors import InputError, OutOfRange, PolcError
 
 FEN = Decimal("0.01")
-# no count or amount in a notice comes near this; past it a value is a mistake
-_BIG = Decimal("1e18")
-_LIMIT = 10**18  # largest magnitude a JSON number input may have
+# No count or amount in a notice comes near LIMIT; past it an input or a literal is
+# a mistake.  BOUND leaves room for a product of two such numbers (an area times a
+# rent per square metre), and past it a computed value is refused, never rounded.
+LIMIT = 10**18  # the largest magnitude of an input or a literal
+PLACES = 18  # the most digits after the decimal point an input or a literal may have
+BOUND = 10**36  # the largest magnitude of any value a decision computes
+PRECISION = 100  # significant digits within which + - × are exact; past them, refused
+QUOTIENT_DIGITS = 28  # a quotient is rounded to this many significant digits, half even
+_LIMIT_D = Decimal(LIMIT)
+_BOUND_D = Decimal(BOUND)
+_MINUS_BOUND_D = -_BOUND_D
+_BEYOND = f"is beyond ±10**{len(str(BOUND)) - 1}"
+
+
+def _context(prec: int, *, exact: bool = False) -> Context:
+    # exponents as wide as Decimal allows: no value here underflows or overflows them
+    traps = [InvalidOperation, DivisionByZero, Overflow] + ([Inexact] if exact else [])
+    return Context(prec=prec, rounding=ROUND_HALF_EVEN, Emin=MIN_EMIN, Emax=MAX_EMAX,
+                   traps=traps)
+
+
+# + - ×: an inexact result raises instead of rounding
+_EXACT = _context(PRECISION, exact=True)
+# the one rounding the rules ask for (money to the fen), and nothing else rounded
+_UNROUNDED = _context(MAX_PREC)
+_QUOTIENT = _context(QUOTIENT_DIGITS)
+_ONE = Decimal(1)
 
 
 def money(value: Decimal | int) -> Decimal:
     """Round a money amount to the fen, half up; integral amounts stay integral."""
     d = value if isinstance(value, Decimal) else Decimal(value)
-    q = d.quantize(FEN, rounding=ROUND_HALF_UP)
-    whole = q.to_integral_value()  # exponent 0: the same as q.quantize(Decimal(1))
-    return whole if whole == q else q.normalize()
+    q = d.quantize(FEN, ROUND_HALF_UP, _UNROUNDED)
+    whole = q.to_integral_value(None, _UNROUNDED)  # exponent 0: the same as quantize(Decimal(1))
+    return whole if whole == q else q.normalize(_UNROUNDED)
 
 
 def num(value: Decimal | int) -> Decimal:
     """Normalise a computed quantity for output (no trailing zeros, no exponent)."""
     d = value if isinstance(value, Decimal) else Decimal(value)
-    if d == d.to_integral_value():
-        return d.quantize(Decimal(1))
-    return d.normalize()
+    if d == d.to_integral_value(None, _UNROUNDED):
+        return d.quantize(_ONE, None, _UNROUNDED)
+    return d.normalize(_UNROUNDED)
 
 
-def div(a: Decimal | int, b: Decimal | int, where: str) -> Decimal:
+# The compiler works out, from the inputs' declared domains, which operations of a
+# decision can pass BOUND or round in the default 28 digits (polc.compiler.bounds);
+# only those are written as calls to the functions below.
+
+def add(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
+    """a + b exactly, or OutOfRange naming `decision` and the position `where`."""
+    try:
+        value = _EXACT.add(a, b)
+    except DecimalException:
+        raise _too_precise(decision, where) from None
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
+
+
+def sub(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
+    """a − b exactly, or OutOfRange."""
+    try:
+        value = _EXACT.subtract(a, b)
+    except DecimalException:
+        raise _too_precise(decision, where) from None
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
+
+
+def mul(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
+    """a × b exactly, or OutOfRange."""
+    try:
+        value = _EXACT.multiply(a, b)
+    except DecimalException:
+        raise _too_precise(decision, where) from None
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
+
+
+def div(a: Decimal | int, b: Decimal | int, decision: str, where: str) -> Decimal:
+    """a ÷ b to QUOTIENT_DIGITS significant digits (half even), or a refusal."""
     if b == 0:
-        raise PolcError(f"division by zero at {where}")
-    return Decimal(a) / Decimal(b) if not isinstance(a, Decimal) else a / Decimal(b)
+        raise PolcError(f"{decision}: division by zero at {where}")
+    return _within(_QUOTIENT.divide(a, b), decision, where)
+
+
+def bounded(value: int, decision: str, where: str) -> int:
+    """A whole number a decision computed (exact in Python), refused past BOUND."""
+    if -BOUND <= value <= BOUND:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
+
+
+def _within(value: Decimal, decision: str, where: str) -> Decimal:
+    if _MINUS_BOUND_D <= value <= _BOUND_D:
+        return value
+    raise OutOfRange(decision, where, _BEYOND)
+
+
+def _places(d: Decimal) -> int:
+    """Digits after the decimal point, trailing zeros not counted."""
+    exponent = d.normalize(_UNROUNDED).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _too_precise(decision: str, where: str) -> OutOfRange:
+    return OutOfRange(decision, where, f"needs more than {PRECISION} significant digits "
+                      "to be exact")
 
 
 def schedule(total: Decimal | int, shares: Sequence[Decimal]) -> list[Decimal]:
     """Instalments of `total` by `shares` (fractions summing to 1), each rounded to
     the fen; the last instalment takes the rounding difference so they add up."""
     total_d = money(total)
-    parts = [money(total_d * s) for s in shares[:-1]]
-    parts.append(money(total_d - sum(parts, Decimal(0))))
+    parts = [money(_UNROUNDED.multiply(total_d, s)) for s in shares[:-1]]
+    paid = Decimal(0)
+    for part in parts:
+        paid = _UNROUNDED.add(paid, part)
+    parts.append(money(_UNROUNDED.subtract(total_d, paid)))
     return parts
 
 
@@ -136,7 +243,7 @@ class Field:
         """Convert one JSON value (parsed with Decimal for floats) to the Python value."""
         # fast paths for the common well-typed values (same checks, no message built)
         kind = self.kind
-        if kind == "count" and type(raw) is int and -_LIMIT <= raw <= _LIMIT:
+        if kind == "count" and type(raw) is int and -LIMIT <= raw <= LIMIT:
             self._bounds(raw)
             return raw
         if kind == "bool" and type(raw) is bool:
@@ -161,7 +268,7 @@ class Field:
                 if self.kind == "count":
                     # out of range first: 1e400 is whole, but no count of anything
                     # copy_abs: abs() rounds to the context and overflows past 1e999999
-                    if raw.copy_abs() > _LIMIT:
+                    if raw.copy_abs() > _LIMIT_D:
                         raise InputError(self.name, exp, raw,
                                          detail=f"got {_brief(raw)}, which is out of range")
                     if raw != raw.to_integral_value():
@@ -175,9 +282,12 @@ class Field:
             if not isinstance(raw, (int, Decimal)):
                 raise InputError(self.name, exp, raw)
             number: int | Decimal = Decimal(raw) if self.kind == "num" else raw
-            if not -_BIG <= number <= _BIG:
+            if not -_LIMIT_D <= number <= _LIMIT_D:
                 raise InputError(self.name, exp, number,
                                  detail=f"got {_brief(number)}, which is out of range")
+            if isinstance(number, Decimal) and _places(number) > PLACES:
+                raise InputError(self.name, exp, number, detail=f"got {_brief(number)}, which has "
+                                 f"more than {PLACES} digits after the decimal point")
             self._bounds(number)
             return number
         if self.kind == "bool":
@@ -383,16 +493,25 @@ def _escaped(text: str) -> str:
 
 
 __all__ = [
+    "BOUND",
     "FEN",
+    "LIMIT",
+    "PLACES",
+    "PRECISION",
+    "QUOTIENT_DIGITS",
     "DecisionSpec",
     "Field",
+    "add",
+    "bounded",
     "decimal_arg",
     "div",
     "dumps",
     "enum_arg",
     "loads",
     "money",
+    "mul",
     "num",
     "schedule",
+    "sub",
     "to_jsonable",
 ]

@@ -256,7 +256,12 @@ def inclusive_finance_quarterly_reward(*, tier: int, rank: int, last_in_nantong:
             {"tier": tier, "rank": rank, "last_in_nantong": last_in_nantong},
         )
     if last_in_nantong:
-        _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:86:26")
+        _v1 = _rt.div(
+            base,
+            2,
+            "inclusive_finance_quarterly_reward",
+            "policies/58_finance_assessment.pol:86:26",
+        )
     else:
         _v1 = Decimal(base)
     return _rt.money(_v1)
@@ -310,7 +315,12 @@ def explain_inclusive_finance_quarterly_reward(
             {"tier": tier, "rank": rank, "last_in_nantong": last_in_nantong},
         )
     if _tr.cond(bool(last_in_nantong), "last_in_nantong", 10):
-        _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:86:26")
+        _v1 = _rt.div(
+            base,
+            2,
+            "inclusive_finance_quarterly_reward",
+            "policies/58_finance_assessment.pol:86:26",
+        )
     else:
         _v1 = Decimal(base)
     return _tr.done(_rt.money(_v1))
@@ -351,7 +361,12 @@ def deposit_loan_growth_quarterly_reward(*, tier: int, rank: int, last_in_nanton
             {"tier": tier, "rank": rank, "last_in_nantong": last_in_nantong},
         )
     if last_in_nantong:
-        _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:107:26")
+        _v1 = _rt.div(
+            base,
+            2,
+            "deposit_loan_growth_quarterly_reward",
+            "policies/58_finance_assessment.pol:107:26",
+        )
     else:
         _v1 = Decimal(base)
     return _rt.money(_v1)
@@ -400,7 +415,12 @@ def explain_deposit_loan_growth_quarterly_reward(
             {"tier": tier, "rank": rank, "last_in_nantong": last_in_nantong},
         )
     if _tr.cond(bool(last_in_nantong), "last_in_nantong", 18):
-        _v1 = _rt.div(base, 2, "policies/58_finance_assessment.pol:107:26")
+        _v1 = _rt.div(
+            base,
+            2,
+            "deposit_loan_growth_quarterly_reward",
+            "policies/58_finance_assessment.pol:107:26",
+        )
     else:
         _v1 = Decimal(base)
     return _tr.done(_rt.money(_v1))

@@ -389,9 +389,22 @@ def monthly_rent_subsidy(
         )
     rate = _decision_rent_subsidy_rate(family_type=family_type, location=location)
     subsidized_area = max(
-        _decision_guarantee_area(household_size=household_size) - recognized_owned_area, _D_0
+        _rt.sub(
+            _decision_guarantee_area(household_size=household_size),
+            recognized_owned_area,
+            "monthly_rent_subsidy",
+            "policies/60_public_rental_housing.pol:153:24",
+        ),
+        _D_0,
     )
-    return _rt.money(rate * subsidized_area)
+    return _rt.money(
+        _rt.mul(
+            rate,
+            subsidized_area,
+            "monthly_rent_subsidy",
+            "policies/60_public_rental_housing.pol:156:6",
+        )
+    )
 
 
 def explain_monthly_rent_subsidy(
@@ -419,9 +432,24 @@ def explain_monthly_rent_subsidy(
     _tr = _rt.Tracer(_SITES)
     rate = _decision_rent_subsidy_rate(family_type=family_type, location=location)
     subsidized_area = max(
-        _decision_guarantee_area(household_size=household_size) - recognized_owned_area, _D_0
+        _rt.sub(
+            _decision_guarantee_area(household_size=household_size),
+            recognized_owned_area,
+            "monthly_rent_subsidy",
+            "policies/60_public_rental_housing.pol:153:24",
+        ),
+        _D_0,
     )
-    return _tr.done(_rt.money(rate * subsidized_area))
+    return _tr.done(
+        _rt.money(
+            _rt.mul(
+                rate,
+                subsidized_area,
+                "monthly_rent_subsidy",
+                "policies/60_public_rental_housing.pol:156:6",
+            )
+        )
+    )
 
 
 def worker_rent_subsidy(*, location: Location) -> Decimal:
@@ -508,10 +536,32 @@ def monthly_rent(*, family_type: FamilyType, household_size: int, actual_area: D
             },
         )
     area_inside = min(actual_area, _decision_guarantee_area(household_size=household_size))
-    area_beyond = max(actual_area - _decision_guarantee_area(household_size=household_size), _D_0)
+    area_beyond = max(
+        _rt.sub(
+            actual_area,
+            _decision_guarantee_area(household_size=household_size),
+            "monthly_rent",
+            "policies/60_public_rental_housing.pol:196:20",
+        ),
+        _D_0,
+    )
     return _rt.money(
-        ((CONST_market_rent * inside_rate) * area_inside)
-        + ((CONST_market_rent * beyond_rate) * area_beyond)
+        _rt.add(
+            _rt.mul(
+                CONST_market_rent * inside_rate,
+                area_inside,
+                "monthly_rent",
+                "policies/60_public_rental_housing.pol:199:6",
+            ),
+            _rt.mul(
+                CONST_market_rent * beyond_rate,
+                area_beyond,
+                "monthly_rent",
+                "policies/60_public_rental_housing.pol:199:48",
+            ),
+            "monthly_rent",
+            "policies/60_public_rental_housing.pol:199:6",
+        )
     )
 
 
@@ -567,11 +617,33 @@ def explain_monthly_rent(
             },
         )
     area_inside = min(actual_area, _decision_guarantee_area(household_size=household_size))
-    area_beyond = max(actual_area - _decision_guarantee_area(household_size=household_size), _D_0)
+    area_beyond = max(
+        _rt.sub(
+            actual_area,
+            _decision_guarantee_area(household_size=household_size),
+            "monthly_rent",
+            "policies/60_public_rental_housing.pol:196:20",
+        ),
+        _D_0,
+    )
     return _tr.done(
         _rt.money(
-            ((CONST_market_rent * inside_rate) * area_inside)
-            + ((CONST_market_rent * beyond_rate) * area_beyond)
+            _rt.add(
+                _rt.mul(
+                    CONST_market_rent * inside_rate,
+                    area_inside,
+                    "monthly_rent",
+                    "policies/60_public_rental_housing.pol:199:6",
+                ),
+                _rt.mul(
+                    CONST_market_rent * beyond_rate,
+                    area_beyond,
+                    "monthly_rent",
+                    "policies/60_public_rental_housing.pol:199:48",
+                ),
+                "monthly_rent",
+                "policies/60_public_rental_housing.pol:199:6",
+            )
         )
     )
 
@@ -585,7 +657,14 @@ def worker_monthly_rent(*, actual_area: Decimal) -> Decimal:
         actual_area = _rt.decimal_arg(actual_area, "actual_area", "a number (平方米) ≥ 0")
     if not actual_area.is_finite() or not 0 <= actual_area <= 10**18:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
-    return _rt.money((CONST_market_rent * _D_0_7) * actual_area)
+    return _rt.money(
+        _rt.mul(
+            CONST_market_rent * _D_0_7,
+            actual_area,
+            "worker_monthly_rent",
+            "policies/60_public_rental_housing.pol:207:6",
+        )
+    )
 
 
 def explain_worker_monthly_rent(*, actual_area: Decimal) -> _rt.Explanation:
@@ -595,7 +674,16 @@ def explain_worker_monthly_rent(*, actual_area: Decimal) -> _rt.Explanation:
     if not actual_area.is_finite() or not 0 <= actual_area <= 10**18:
         raise _rt.InputError("actual_area", "a number (平方米) ≥ 0", actual_area)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money((CONST_market_rent * _D_0_7) * actual_area))
+    return _tr.done(
+        _rt.money(
+            _rt.mul(
+                CONST_market_rent * _D_0_7,
+                actual_area,
+                "worker_monthly_rent",
+                "policies/60_public_rental_housing.pol:207:6",
+            )
+        )
+    )
 
 
 def lower_middle_income_eligible(
@@ -679,7 +767,15 @@ def lower_middle_income_eligible(
     _v1 = (
         (urban_hukou_years >= 3)
         and (per_capita_monthly_income < 3946)
-        and (per_capita_assets <= (3 * last_year_urban_per_capita_disposable_income))
+        and (
+            per_capita_assets
+            <= _rt.mul(
+                3,
+                last_year_urban_per_capita_disposable_income,
+                "lower_middle_income_eligible",
+                "policies/60_public_rental_housing.pol:224:29",
+            )
+        )
         and (per_capita_housing_area < 20)
         and (not (has_car) and not (car_transfer_within_2_years))
         and (
@@ -769,116 +865,138 @@ def explain_lower_middle_income_eligible(
             "rental_contract_registered", "true or false", rental_contract_registered
         )
     _tr = _rt.Tracer(_SITES)
-    _v1 = all(
+    _v1 = _tr.named_all(
         (
-            _tr.named(
-                _tr.cond(
-                    urban_hukou_years >= 3,
-                    "urban_hukou_years 满 3年（含）",
-                    18,
-                    ("urban_hukou_years", urban_hukou_years),
+            (
+                (
+                    lambda: _tr.cond(
+                        urban_hukou_years >= 3,
+                        "urban_hukou_years 满 3年（含）",
+                        18,
+                        ("urban_hukou_years", urban_hukou_years),
+                    )
                 ),
                 "hukou",
                 "本区城镇户口满3年（含）",
                 18,
             ),
-            _tr.named(
-                _tr.cond(
-                    per_capita_monthly_income < 3946,
-                    "per_capita_monthly_income 低于 3946元（不含）",
-                    19,
-                    ("per_capita_monthly_income", per_capita_monthly_income),
+            (
+                (
+                    lambda: _tr.cond(
+                        per_capita_monthly_income < 3946,
+                        "per_capita_monthly_income 低于 3946元（不含）",
+                        19,
+                        ("per_capita_monthly_income", per_capita_monthly_income),
+                    )
                 ),
                 "income",
                 "人均月可支配收入低于3946元（不含）",
                 19,
             ),
-            _tr.named(
-                _tr.cond(
-                    per_capita_assets <= (3 * last_year_urban_per_capita_disposable_income),
-                    "per_capita_assets 不超过 3 × last_year_urban_per_capita_disposable_income",
-                    20,
-                    ("per_capita_assets", per_capita_assets),
+            (
+                (
+                    lambda: _tr.cond(
+                        per_capita_assets
+                        <= _rt.mul(
+                            3,
+                            last_year_urban_per_capita_disposable_income,
+                            "lower_middle_income_eligible",
+                            "policies/60_public_rental_housing.pol:224:29",
+                        ),
+                        "per_capita_assets 不超过 3 × last_year_urban_per_capita_disposable_income",
+                        20,
+                        ("per_capita_assets", per_capita_assets),
+                    )
                 ),
                 "assets",
                 "家庭人均资产不超过上年度城镇居民人均可支配收入的三倍",
                 20,
             ),
-            _tr.named(
-                _tr.cond(
-                    per_capita_housing_area < 20,
-                    "per_capita_housing_area 低于 20平方米（不含）",
-                    21,
-                    ("per_capita_housing_area", per_capita_housing_area),
+            (
+                (
+                    lambda: _tr.cond(
+                        per_capita_housing_area < 20,
+                        "per_capita_housing_area 低于 20平方米（不含）",
+                        21,
+                        ("per_capita_housing_area", per_capita_housing_area),
+                    )
                 ),
                 "housing",
                 "本区内无房或住房人均建筑面积低于20平方米（不含）",
                 21,
             ),
-            _tr.named(
-                all(
-                    (
-                        not (_tr.cond(bool(has_car), "has_car", 22)),
-                        not (
-                            _tr.cond(
-                                bool(car_transfer_within_2_years), "car_transfer_within_2_years", 22
-                            )
-                        ),
+            (
+                (
+                    lambda: all(
+                        (
+                            not (_tr.cond(bool(has_car), "has_car", 22)),
+                            not (
+                                _tr.cond(
+                                    bool(car_transfer_within_2_years),
+                                    "car_transfer_within_2_years",
+                                    22,
+                                )
+                            ),
+                        )
                     )
                 ),
                 "no_car",
                 "无自备汽车且前两年内无自备汽车过户",
                 22,
             ),
-            _tr.named(
-                any(
-                    (
-                        all(
-                            (
-                                _tr.cond(
-                                    applicant_type is ApplicantType.couple,
-                                    "applicant_type 为 couple",
-                                    23,
-                                    ("applicant_type", applicant_type),
-                                ),
-                                _tr.cond(age >= 28, "age 满 28周岁（含）", 23, ("age", age)),
-                            )
-                        ),
-                        all(
-                            (
-                                _tr.cond(
-                                    applicant_type is ApplicantType.single,
-                                    "applicant_type 为 single",
-                                    23,
-                                    ("applicant_type", applicant_type),
-                                ),
-                                _tr.cond(age >= 30, "age 满 30周岁（含）", 23, ("age", age)),
-                            )
-                        ),
-                        all(
-                            (
-                                _tr.cond(
-                                    applicant_type is ApplicantType.orphan,
-                                    "applicant_type 为 orphan",
-                                    23,
-                                    ("applicant_type", applicant_type),
-                                ),
-                                _tr.cond(age >= 18, "age 年满 18周岁（含）", 23, ("age", age)),
-                            )
-                        ),
+            (
+                (
+                    lambda: any(
+                        (
+                            all(
+                                (
+                                    _tr.cond(
+                                        applicant_type is ApplicantType.couple,
+                                        "applicant_type 为 couple",
+                                        23,
+                                        ("applicant_type", applicant_type),
+                                    ),
+                                    _tr.cond(age >= 28, "age 满 28周岁（含）", 23, ("age", age)),
+                                )
+                            ),
+                            all(
+                                (
+                                    _tr.cond(
+                                        applicant_type is ApplicantType.single,
+                                        "applicant_type 为 single",
+                                        23,
+                                        ("applicant_type", applicant_type),
+                                    ),
+                                    _tr.cond(age >= 30, "age 满 30周岁（含）", 23, ("age", age)),
+                                )
+                            ),
+                            all(
+                                (
+                                    _tr.cond(
+                                        applicant_type is ApplicantType.orphan,
+                                        "applicant_type 为 orphan",
+                                        23,
+                                        ("applicant_type", applicant_type),
+                                    ),
+                                    _tr.cond(age >= 18, "age 年满 18周岁（含）", 23, ("age", age)),
+                                )
+                            ),
+                        )
                     )
                 ),
                 "age_ok",
                 "年龄条件",
                 23,
             ),
-            _tr.named(
-                any(
-                    (
-                        not (_tr.cond(bool(rents_on_market), "rents_on_market", 24)),
-                        _tr.cond(
-                            bool(rental_contract_registered), "rental_contract_registered", 24
-                        ),
+            (
+                (
+                    lambda: any(
+                        (
+                            not (_tr.cond(bool(rents_on_market), "rents_on_market", 24)),
+                            _tr.cond(
+                                bool(rental_contract_registered), "rental_contract_registered", 24
+                            ),
+                        )
                     )
                 ),
                 "contract_registered",

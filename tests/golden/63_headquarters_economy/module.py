@@ -366,20 +366,38 @@ def growth_reward(*, last_year_contribution: Decimal, this_year_contribution: De
         )
     if not this_year_contribution.is_finite() or not 0 <= this_year_contribution <= 10**18:
         raise _rt.InputError("this_year_contribution", "a number (元) ≥ 0", this_year_contribution)
-    increment = this_year_contribution - last_year_contribution
+    increment = _rt.sub(
+        this_year_contribution,
+        last_year_contribution,
+        "growth_reward",
+        "policies/63_headquarters_economy.pol:121:17",
+    )
     growth = _rt.div(
-        increment, last_year_contribution, "policies/63_headquarters_economy.pol:124:14"
+        increment,
+        last_year_contribution,
+        "growth_reward",
+        "policies/63_headquarters_economy.pol:124:14",
     )
     if _D_0_2 <= growth < _D_0_3:
-        _v1 = increment * _D_0_4
+        _v1 = _rt.mul(
+            increment, _D_0_4, "growth_reward", "policies/63_headquarters_economy.pol:128:19"
+        )
     elif _D_0_3 <= growth < _D_0_4:
-        _v1 = increment * _D_0_5
+        _v1 = _rt.mul(
+            increment, _D_0_5, "growth_reward", "policies/63_headquarters_economy.pol:131:19"
+        )
     elif _D_0_4 <= growth < _D_0_5:
-        _v1 = increment * _D_0_6
+        _v1 = _rt.mul(
+            increment, _D_0_6, "growth_reward", "policies/63_headquarters_economy.pol:133:19"
+        )
     elif _D_0_5 <= growth < _D_0_6:
-        _v1 = increment * _D_0_7
+        _v1 = _rt.mul(
+            increment, _D_0_7, "growth_reward", "policies/63_headquarters_economy.pol:135:19"
+        )
     elif _D_0_6 <= growth:
-        _v1 = increment * _D_0_8
+        _v1 = _rt.mul(
+            increment, _D_0_8, "growth_reward", "policies/63_headquarters_economy.pol:137:17"
+        )
     else:
         _v1 = _D_0
     return _rt.money(_v1)
@@ -402,25 +420,43 @@ def explain_growth_reward(
     if not this_year_contribution.is_finite() or not 0 <= this_year_contribution <= 10**18:
         raise _rt.InputError("this_year_contribution", "a number (元) ≥ 0", this_year_contribution)
     _tr = _rt.Tracer(_SITES)
-    increment = this_year_contribution - last_year_contribution
+    increment = _rt.sub(
+        this_year_contribution,
+        last_year_contribution,
+        "growth_reward",
+        "policies/63_headquarters_economy.pol:121:17",
+    )
     growth = _rt.div(
-        increment, last_year_contribution, "policies/63_headquarters_economy.pol:124:14"
+        increment,
+        last_year_contribution,
+        "growth_reward",
+        "policies/63_headquarters_economy.pol:124:14",
     )
     if _D_0_2 <= growth < _D_0_3:
         _tr.row("[20%, 30%)", 0)
-        _v1 = increment * _D_0_4
+        _v1 = _rt.mul(
+            increment, _D_0_4, "growth_reward", "policies/63_headquarters_economy.pol:128:19"
+        )
     elif _D_0_3 <= growth < _D_0_4:
         _tr.row("[30%, 40%)", 1)
-        _v1 = increment * _D_0_5
+        _v1 = _rt.mul(
+            increment, _D_0_5, "growth_reward", "policies/63_headquarters_economy.pol:131:19"
+        )
     elif _D_0_4 <= growth < _D_0_5:
         _tr.row("[40%, 50%)", 2)
-        _v1 = increment * _D_0_6
+        _v1 = _rt.mul(
+            increment, _D_0_6, "growth_reward", "policies/63_headquarters_economy.pol:133:19"
+        )
     elif _D_0_5 <= growth < _D_0_6:
         _tr.row("[50%, 60%)", 3)
-        _v1 = increment * _D_0_7
+        _v1 = _rt.mul(
+            increment, _D_0_7, "growth_reward", "policies/63_headquarters_economy.pol:135:19"
+        )
     elif _D_0_6 <= growth:
         _tr.row("[60%, ∞)", 4)
-        _v1 = increment * _D_0_8
+        _v1 = _rt.mul(
+            increment, _D_0_8, "growth_reward", "policies/63_headquarters_economy.pol:137:17"
+        )
     else:
         _tr.row("否则", 5)
         _v1 = _D_0
@@ -491,7 +527,15 @@ def talent_reward(*, annual_salary: Decimal) -> Decimal:
     if not annual_salary.is_finite() or not 0 <= annual_salary <= 10**18:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     if annual_salary >= 300000:
-        _v1 = min(annual_salary * _D_0_1, _D_500000)
+        _v1 = min(
+            _rt.mul(
+                annual_salary,
+                _D_0_1,
+                "talent_reward",
+                "policies/63_headquarters_economy.pol:158:32",
+            ),
+            _D_500000,
+        )
     else:
         _v1 = _D_0
     return _rt.money(_v1)
@@ -507,7 +551,15 @@ def explain_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     if _tr.cond(
         annual_salary >= 300000, "annual_salary 30万元及以上", 6, ("annual_salary", annual_salary)
     ):
-        _v1 = min(annual_salary * _D_0_1, _D_500000)
+        _v1 = min(
+            _rt.mul(
+                annual_salary,
+                _D_0_1,
+                "talent_reward",
+                "policies/63_headquarters_economy.pol:158:32",
+            ),
+            _D_500000,
+        )
     else:
         _v1 = _D_0
     return _tr.done(_rt.money(_v1))
@@ -523,7 +575,12 @@ def soe_talent_reward(*, annual_salary: Decimal) -> Decimal:
     if not annual_salary.is_finite() or not 0 <= annual_salary <= 10**18:
         raise _rt.InputError("annual_salary", "a number (元) ≥ 0", annual_salary)
     if annual_salary >= 500000:
-        _v1 = annual_salary * _D_0_1
+        _v1 = _rt.mul(
+            annual_salary,
+            _D_0_1,
+            "soe_talent_reward",
+            "policies/63_headquarters_economy.pol:166:31",
+        )
     else:
         _v1 = _D_0
     return _rt.money(_v1)
@@ -539,7 +596,12 @@ def explain_soe_talent_reward(*, annual_salary: Decimal) -> _rt.Explanation:
     if _tr.cond(
         annual_salary >= 500000, "annual_salary 50万元以上", 7, ("annual_salary", annual_salary)
     ):
-        _v1 = annual_salary * _D_0_1
+        _v1 = _rt.mul(
+            annual_salary,
+            _D_0_1,
+            "soe_talent_reward",
+            "policies/63_headquarters_economy.pol:166:31",
+        )
     else:
         _v1 = _D_0
     return _tr.done(_rt.money(_v1))
@@ -553,7 +615,17 @@ def landing_subsidy(*, paid_in_capital: Decimal) -> Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
     if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
-    return _rt.money(min(paid_in_capital * _D_0_03, _D_10000000))
+    return _rt.money(
+        min(
+            _rt.mul(
+                paid_in_capital,
+                _D_0_03,
+                "landing_subsidy",
+                "policies/63_headquarters_economy.pol:175:6",
+            ),
+            _D_10000000,
+        )
+    )
 
 
 def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
@@ -563,7 +635,19 @@ def explain_landing_subsidy(*, paid_in_capital: Decimal) -> _rt.Explanation:
     if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min(paid_in_capital * _D_0_03, _D_10000000)))
+    return _tr.done(
+        _rt.money(
+            min(
+                _rt.mul(
+                    paid_in_capital,
+                    _D_0_03,
+                    "landing_subsidy",
+                    "policies/63_headquarters_economy.pol:175:6",
+                ),
+                _D_10000000,
+            )
+        )
+    )
 
 
 def landing_subsidy_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
@@ -617,7 +701,17 @@ def soe_landing_reward(*, paid_in_capital: Decimal) -> Decimal:
         paid_in_capital = _rt.decimal_arg(paid_in_capital, "paid_in_capital", "a number (元) ≥ 0")
     if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
-    return _rt.money(min(paid_in_capital * _D_0_03, _D_30000000))
+    return _rt.money(
+        min(
+            _rt.mul(
+                paid_in_capital,
+                _D_0_03,
+                "soe_landing_reward",
+                "policies/63_headquarters_economy.pol:191:6",
+            ),
+            _D_30000000,
+        )
+    )
 
 
 def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
@@ -627,7 +721,19 @@ def explain_soe_landing_reward(*, paid_in_capital: Decimal) -> _rt.Explanation:
     if not paid_in_capital.is_finite() or not 0 <= paid_in_capital <= 10**18:
         raise _rt.InputError("paid_in_capital", "a number (元) ≥ 0", paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min(paid_in_capital * _D_0_03, _D_30000000)))
+    return _tr.done(
+        _rt.money(
+            min(
+                _rt.mul(
+                    paid_in_capital,
+                    _D_0_03,
+                    "soe_landing_reward",
+                    "policies/63_headquarters_economy.pol:191:6",
+                ),
+                _D_30000000,
+            )
+        )
+    )
 
 
 def soe_landing_installments(*, paid_in_capital: Decimal) -> list[Decimal]:
@@ -781,7 +887,17 @@ def soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> Decimal:
         )
     if not new_paid_in_capital.is_finite() or not 0 <= new_paid_in_capital <= 10**18:
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
-    return _rt.money(min(new_paid_in_capital * _D_0_03, _D_6000000))
+    return _rt.money(
+        min(
+            _rt.mul(
+                new_paid_in_capital,
+                _D_0_03,
+                "soe_upgrade_reward",
+                "policies/63_headquarters_economy.pol:235:6",
+            ),
+            _D_6000000,
+        )
+    )
 
 
 def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanation:
@@ -793,7 +909,19 @@ def explain_soe_upgrade_reward(*, new_paid_in_capital: Decimal) -> _rt.Explanati
     if not new_paid_in_capital.is_finite() or not 0 <= new_paid_in_capital <= 10**18:
         raise _rt.InputError("new_paid_in_capital", "a number (元) ≥ 0", new_paid_in_capital)
     _tr = _rt.Tracer(_SITES)
-    return _tr.done(_rt.money(min(new_paid_in_capital * _D_0_03, _D_6000000)))
+    return _tr.done(
+        _rt.money(
+            min(
+                _rt.mul(
+                    new_paid_in_capital,
+                    _D_0_03,
+                    "soe_upgrade_reward",
+                    "policies/63_headquarters_economy.pol:235:6",
+                ),
+                _D_6000000,
+            )
+        )
+    )
 
 
 def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> Decimal:
@@ -818,7 +946,17 @@ def hq_upgrade_reward(*, new_paid_in_capital: Decimal, benchmark: Benchmark) -> 
             "policies/63_headquarters_economy.pol:242:11",
             {"new_paid_in_capital": new_paid_in_capital, "benchmark": benchmark},
         )
-    return _rt.money(min(new_paid_in_capital * _D_0_03, Decimal(cap)))
+    return _rt.money(
+        min(
+            _rt.mul(
+                new_paid_in_capital,
+                _D_0_03,
+                "hq_upgrade_reward",
+                "policies/63_headquarters_economy.pol:248:6",
+            ),
+            Decimal(cap),
+        )
+    )
 
 
 def explain_hq_upgrade_reward(
@@ -846,7 +984,19 @@ def explain_hq_upgrade_reward(
             "policies/63_headquarters_economy.pol:242:11",
             {"new_paid_in_capital": new_paid_in_capital, "benchmark": benchmark},
         )
-    return _tr.done(_rt.money(min(new_paid_in_capital * _D_0_03, Decimal(cap))))
+    return _tr.done(
+        _rt.money(
+            min(
+                _rt.mul(
+                    new_paid_in_capital,
+                    _D_0_03,
+                    "hq_upgrade_reward",
+                    "policies/63_headquarters_economy.pol:248:6",
+                ),
+                Decimal(cap),
+            )
+        )
+    )
 
 
 def max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -> Decimal:
@@ -861,9 +1011,19 @@ def max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -> Decima
     if not rented_area.is_finite() or not 0 <= rented_area <= 10**18:
         raise _rt.InputError("rented_area", "a number (平方米) ≥ 0", rented_area)
     if hq_type is HqType.manufacturing:
-        _v1 = 10 * min(rented_area, _D_2000)
+        _v1 = _rt.mul(
+            10,
+            min(rented_area, _D_2000),
+            "max_monthly_rent_subsidy",
+            "policies/63_headquarters_economy.pol:259:22",
+        )
     elif hq_type is HqType.modern_services:
-        _v1 = 20 * min(rented_area, _D_500)
+        _v1 = _rt.mul(
+            20,
+            min(rented_area, _D_500),
+            "max_monthly_rent_subsidy",
+            "policies/63_headquarters_economy.pol:261:24",
+        )
     else:
         raise _rt.NoRuleApplies(
             "max_monthly_rent_subsidy",
@@ -884,10 +1044,20 @@ def explain_max_monthly_rent_subsidy(*, hq_type: HqType, rented_area: Decimal) -
     _tr = _rt.Tracer(_SITES)
     if hq_type is HqType.manufacturing:
         _tr.row("manufacturing", 12)
-        _v1 = 10 * min(rented_area, _D_2000)
+        _v1 = _rt.mul(
+            10,
+            min(rented_area, _D_2000),
+            "max_monthly_rent_subsidy",
+            "policies/63_headquarters_economy.pol:259:22",
+        )
     elif hq_type is HqType.modern_services:
         _tr.row("modern_services", 13)
-        _v1 = 20 * min(rented_area, _D_500)
+        _v1 = _rt.mul(
+            20,
+            min(rented_area, _D_500),
+            "max_monthly_rent_subsidy",
+            "policies/63_headquarters_economy.pol:261:24",
+        )
     else:
         raise _rt.NoRuleApplies(
             "max_monthly_rent_subsidy",
@@ -910,7 +1080,15 @@ def soe_office_purchase_subsidy(*, has_local_own_office: bool, purchased_area: D
     if has_local_own_office:
         _v1 = _D_0
     else:
-        _v1 = min(1000 * purchased_area, _D_10000000)
+        _v1 = min(
+            _rt.mul(
+                1000,
+                purchased_area,
+                "soe_office_purchase_subsidy",
+                "policies/63_headquarters_economy.pol:269:37",
+            ),
+            _D_10000000,
+        )
     return _rt.money(_v1)
 
 
@@ -928,7 +1106,15 @@ def explain_soe_office_purchase_subsidy(
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 14):
         _v1 = _D_0
     else:
-        _v1 = min(1000 * purchased_area, _D_10000000)
+        _v1 = min(
+            _rt.mul(
+                1000,
+                purchased_area,
+                "soe_office_purchase_subsidy",
+                "policies/63_headquarters_economy.pol:269:37",
+            ),
+            _D_10000000,
+        )
     return _tr.done(_rt.money(_v1))
 
 
@@ -948,7 +1134,15 @@ def soe_annual_rent_subsidy(*, has_local_own_office: bool, annual_rent_paid: Dec
     if has_local_own_office:
         _v1 = _D_0
     else:
-        _v1 = min(annual_rent_paid * _D_0_5, _D_1500000)
+        _v1 = min(
+            _rt.mul(
+                annual_rent_paid,
+                _D_0_5,
+                "soe_annual_rent_subsidy",
+                "policies/63_headquarters_economy.pol:278:37",
+            ),
+            _D_1500000,
+        )
     return _rt.money(_v1)
 
 
@@ -968,7 +1162,15 @@ def explain_soe_annual_rent_subsidy(
     if _tr.cond(bool(has_local_own_office), "has_local_own_office", 15):
         _v1 = _D_0
     else:
-        _v1 = min(annual_rent_paid * _D_0_5, _D_1500000)
+        _v1 = min(
+            _rt.mul(
+                annual_rent_paid,
+                _D_0_5,
+                "soe_annual_rent_subsidy",
+                "policies/63_headquarters_economy.pol:278:37",
+            ),
+            _D_1500000,
+        )
     return _tr.done(_rt.money(_v1))
 
 
@@ -984,9 +1186,25 @@ def renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -> Decima
     if not audited_cost.is_finite() or not 0 <= audited_cost <= 10**18:
         raise _rt.InputError("audited_cost", "a number (元) ≥ 0", audited_cost)
     if kind is RenovationKind.whole:
-        _v1 = min(audited_cost * _D_0_4, _D_1000000)
+        _v1 = min(
+            _rt.mul(
+                audited_cost,
+                _D_0_4,
+                "renovation_subsidy",
+                "policies/63_headquarters_economy.pol:289:14",
+            ),
+            _D_1000000,
+        )
     elif kind is RenovationKind.single:
-        _v1 = min(audited_cost * _D_0_3, _D_500000)
+        _v1 = min(
+            _rt.mul(
+                audited_cost,
+                _D_0_3,
+                "renovation_subsidy",
+                "policies/63_headquarters_economy.pol:291:15",
+            ),
+            _D_500000,
+        )
     else:
         raise _rt.NoRuleApplies(
             "renovation_subsidy",
@@ -1007,10 +1225,26 @@ def explain_renovation_subsidy(*, kind: RenovationKind, audited_cost: Decimal) -
     _tr = _rt.Tracer(_SITES)
     if kind is RenovationKind.whole:
         _tr.row("whole", 16)
-        _v1 = min(audited_cost * _D_0_4, _D_1000000)
+        _v1 = min(
+            _rt.mul(
+                audited_cost,
+                _D_0_4,
+                "renovation_subsidy",
+                "policies/63_headquarters_economy.pol:289:14",
+            ),
+            _D_1000000,
+        )
     elif kind is RenovationKind.single:
         _tr.row("single", 17)
-        _v1 = min(audited_cost * _D_0_3, _D_500000)
+        _v1 = min(
+            _rt.mul(
+                audited_cost,
+                _D_0_3,
+                "renovation_subsidy",
+                "policies/63_headquarters_economy.pol:291:15",
+            ),
+            _D_500000,
+        )
     else:
         raise _rt.NoRuleApplies(
             "renovation_subsidy",
