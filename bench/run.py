@@ -39,8 +39,13 @@ sys.path.insert(0, str(BENCH))
 import handwritten
 import synth
 
-from polc.compiler import analysis, builder, check, cli, codegen, driver, parser
+from polc.compiler import pipeline as driver
+from polc.compiler.analysis import checks as analysis
+from polc.compiler.backends.python import codegen
 from polc.compiler.diagnostics import Diagnostics
+from polc.compiler.semantics import checker as check
+from polc.compiler.syntax import builder, parser
+from polc.compiler.tools import cli
 
 POLC = str(Path(sys.executable).with_name("polc"))
 
@@ -89,9 +94,9 @@ def _build_once(cmd: list[str]) -> None:
 def bench_build(rep: Report, repeats: int) -> None:
     rep.head(f"polc build policies/ in a cold process (best of {repeats})")
     n = len(list((ROOT / "policies").glob("*.pol")))
-    startup = best(lambda: subprocess.run([sys.executable, "-c", "import polc.compiler.cli"],
+    startup = best(lambda: subprocess.run([sys.executable, "-c", "import polc.compiler.tools.cli"],
                                           check=True), repeats)
-    rep.add("python start + import polc.compiler.cli", ms(startup))
+    rep.add("python start + import polc.compiler.tools.cli", ms(startup))
     for render in (False, True):
         if render and shutil.which("dot") is None:
             rep.add("build with rendering", "skipped (no Graphviz `dot`)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from polc.compiler import driver
+from polc.compiler import pipeline as driver
 from polc.compiler.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent

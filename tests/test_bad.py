@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import driver
+from polc.compiler import pipeline as driver
 from polc.compiler.diagnostics import render
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import build, driver
+from polc.compiler import pipeline as driver
+from polc.compiler.tools import build
 
 ROOT = Path(__file__).resolve().parent.parent
 REPRO = ROOT / "tests" / "repro"
-POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
 VALID = (REPRO / "dotdot_stem_rmtree" / "...pol").read_text(encoding="utf-8")
 
 

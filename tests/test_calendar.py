@@ -19,8 +19,8 @@ import pytest
 from chinese_calendar import constants as cc
 from click.testing import CliRunner, Result
 
-from polc.compiler import driver
-from polc.compiler.cli import cli
+from polc.compiler import pipeline as driver
+from polc.compiler.tools.cli import cli
 from polc.runtime import CalendarError, CalendarFileError, calendar, use_calendar
 from polc.runtime.dates import add_working_days, is_working_day
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from polc.compiler import driver
+from polc.compiler import pipeline as driver
 
 HEAD = '文号 "测试〔2022〕1号"\n'
 
@@ -29,7 +29,7 @@ def test_wan_yuan_converts_exactly() -> None:
                               '例 d(m = 15000元) => 是 推导 "t"\n例 d(m = 14999.99元) => 否 推导 "t"\n',
                               "t.pol", verify_sources=False)
     assert c.ok, [str(d.message) for d in c.diags]
-    from polc.compiler.examples import run_examples
+    from polc.compiler.tools.examples import run_examples
     assert [r.passed for r in run_examples(c)] == [True, True]
 
 
@@ -67,7 +67,7 @@ def test_document_convention_changes_what_yixia_means() -> None:
            '决策 d "d" (n) : 是否 推导 "t" { 结果 n 200人以下 }\n'
            '例 d(n = 200人) => 否 推导 "t"\n例 d(n = 199人) => 是 推导 "t"\n')
     c = driver.compile_source(HEAD + src, "t.pol", verify_sources=False)
-    from polc.compiler.examples import run_examples
+    from polc.compiler.tools.examples import run_examples
     assert [r.passed for r in run_examples(c)] == [True, True]
 
 

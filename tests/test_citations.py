@@ -1,4 +1,4 @@
-"""Citation verification (compiler/citations.py): each check fails when it should."""
+"""Citation verification (compiler/citations/verify.py): each check fails when it should."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler import citations, driver
-from polc.compiler.cli import cli
+from polc.compiler import pipeline as driver
+from polc.compiler.citations import verify as citations
 from polc.compiler.diagnostics import Diagnostic
+from polc.compiler.tools.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY_55 = REPO / "policies" / "55_overseas_labor_emergency.pol"

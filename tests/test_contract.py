@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler.cli import cli
+from polc.compiler.tools.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 P = ROOT / "policies"

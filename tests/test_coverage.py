@@ -1,4 +1,4 @@
-"""polc coverage (compiler/coverage.py): sentences, citations, marks, --min."""
+"""polc coverage (compiler/citations/coverage.py): sentences, citations, marks, --min."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler import coverage, sources
-from polc.compiler.cli import cli
+from polc.compiler.citations import coverage, sources
+from polc.compiler.tools.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY_58 = REPO / "policies" / "58_finance_assessment.pol"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import driver
+from polc.compiler import pipeline as driver
 
 REPRO = Path(__file__).resolve().parent / "repro"
 HEAD = '文号 "测试〔2024〕1号"\n'

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
 
 
 def _build(out: Path, files: list[str], seed: str) -> None:

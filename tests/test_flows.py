@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import driver
+from polc.compiler import pipeline as driver
 from polc.runtime import CalendarError, InputError
 from polc.viz import flows
 

@@ -19,7 +19,10 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polc.compiler import cli, driver, fmt, lexical, parser
+from polc.compiler import lexical
+from polc.compiler import pipeline as driver
+from polc.compiler.syntax import parser
+from polc.compiler.tools import cli, fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = sorted((ROOT / "policies").glob("*.pol"))
@@ -137,7 +140,7 @@ def test_layout_rules() -> None:
 def test_cli_check_and_write(tmp_path: Path) -> None:
     bad = tmp_path / "a.pol"
     bad.write_text('文号   "x"\n', encoding="utf-8")
-    polc = [sys.executable, "-m", "polc.compiler.cli", "fmt"]
+    polc = [sys.executable, "-m", "polc.compiler.tools.cli", "fmt"]
     r = subprocess.run([*polc, "--check", str(tmp_path)], check=False, capture_output=True,
                        text=True)
     assert r.returncode == 1 and "a.pol" in r.stdout

@@ -45,8 +45,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polc.compiler import driver, lexical, parser
-from polc.compiler.cli import cli
+from polc.compiler import lexical
+from polc.compiler import pipeline as driver
+from polc.compiler.syntax import parser
+from polc.compiler.tools.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = sorted((ROOT / "policies").glob("*.pol"))
@@ -320,7 +322,7 @@ def test_five_megabyte_policy_with_an_error_at_the_end() -> None:
 # Directories, FIFOs, dangling links and devices named *.pol beside valid policies: every
 # command that reads a folder refuses each of them by name (exit 2) without waiting on a
 # FIFO; run in a subprocess, under a timeout, so that a hang fails instead of blocking.
-POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
 SMALL = '文号 "x"\n输入 x "x" : 计数(人)\n决策 d "d" (x) : 计数(人) 推导 "r" { 结果 x }\n'
 MAKERS: dict[str, Callable[[Path], None]] = {
     "directory": lambda p: p.mkdir(),

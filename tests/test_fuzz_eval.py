@@ -35,8 +35,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polc.compiler import driver
-from polc.compiler.examples import run_examples
+from polc.compiler import pipeline as driver
+from polc.compiler.tools.examples import run_examples
 from polc.runtime import LIMIT, PolcError, dumps, loads
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler import build, driver
-from polc.compiler.cli import cli
+from polc.compiler import pipeline as driver
+from polc.compiler.tools import build
+from polc.compiler.tools.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"

@@ -14,7 +14,8 @@ import subprocess
 
 import pytest
 
-from polc.compiler import build, driver
+from polc.compiler import pipeline as driver
+from polc.compiler.tools import build
 
 # (how the text is written inside a .pol "label", the text it stands for)
 NASTY: list[tuple[str, str]] = [

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import driver
+from polc.compiler import pipeline as driver
 from polc.runtime import CalendarError, InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ REPRO = Path(__file__).resolve().parent / "repro"
 P54 = ROOT / "policies" / "54_audit_rectification.pol"
 P55 = ROOT / "policies" / "55_overseas_labor_emergency.pol"
 P58 = ROOT / "policies" / "58_finance_assessment.pol"
-POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
 Z = '"deaths": 0, "serious_injuries": 0, "confirmed_infections": 0, "suspected_infections": 0'
 
 

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import build, driver, lexical, parser
+from polc.compiler import lexical
+from polc.compiler import pipeline as driver
 from polc.compiler.diagnostics import render
+from polc.compiler.syntax import parser
+from polc.compiler.tools import build
 
 ROOT = Path(__file__).resolve().parent.parent
 REPRO = ROOT / "tests" / "repro"

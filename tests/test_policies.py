@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from polc.compiler.cli import cli
+from polc.compiler.tools.cli import cli
 
 POLICIES = str(Path(__file__).resolve().parent.parent / "policies")
 

@@ -1,4 +1,4 @@
-"""The polc pytest plugin (compiler/pytest_plugin.py), run through pytester."""
+"""The polc pytest plugin (compiler/tools/pytest_plugin.py), run through pytester."""
 
 from __future__ import annotations
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import driver
-from polc.compiler.examples import run_examples
+from polc.compiler import pipeline as driver
+from polc.compiler.tools.examples import run_examples
 from polc.runtime import BOUND, LIMIT, OutOfRange, money, num
 
 ROOT = Path(__file__).resolve().parent.parent
 REPRO = ROOT / "tests" / "repro"
-POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
 
 
 def polc(cwd: Path, *args: str) -> tuple[int, str, str]:

@@ -1,4 +1,4 @@
-"""Tests for polc.compiler.sources against the real notice files in policies/sources/."""
+"""Tests for polc.compiler.citations.sources against the real notice files in policies/sources/."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler.sources import (
+from polc.compiler.citations.sources import (
     NOTICE_PATH,
     PREAMBLE_PATH,
     SourceError,

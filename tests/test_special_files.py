@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REPRO = ROOT / "tests" / "repro"
-POLC = [sys.executable, "-c", "from polc.compiler.cli import main; main()"]
+POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
 POLICY_56 = REPRO / "dir_named_x_pol" / "56_childcare_governance.pol"
 TIMEOUT = 60
 
@@ -105,7 +105,7 @@ def test_repro_fifo_script(tmp_path: Path) -> None:
 
 def test_compile_file_on_a_fifo_is_a_located_error(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "x.pol")
-    code = ("from pathlib import Path; from polc.compiler import driver; "
+    code = ("from pathlib import Path; from polc.compiler import pipeline as driver; "
             "c = driver.compile_file(Path('x.pol')); "
             "print([(d.code, str(d.span), d.message) for d in c.diags], c.ok)")
     done = run([sys.executable, "-c", code], tmp_path)

@@ -15,7 +15,8 @@ from collections.abc import Callable
 import pytest
 from test_svg import render, texts
 
-from polc.compiler import build, driver
+from polc.compiler import pipeline as driver
+from polc.compiler.tools import build
 from polc.viz.common import SUMMARY_EDGE, SUMMARY_ROWS
 
 HEAD = '文号 "合成〔2024〕1号"\n'

@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from test_fuzz import FUZZ
 from test_injection import NASTY
 
-from polc.compiler import build, driver, lexical
+from polc.compiler import lexical
+from polc.compiler import pipeline as driver
+from polc.compiler.tools import build
 from polc.viz.common import html_text, label, new_graph
 
 REPO = Path(__file__).resolve().parent.parent

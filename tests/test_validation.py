@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler import driver
-from polc.compiler.cli import cli
+from polc.compiler import pipeline as driver
+from polc.compiler.tools.cli import cli
 from polc.runtime import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -98,7 +98,7 @@ def ends(items: Sequence[T]) -> tuple[Sequence[T], int, Sequence[T]]:
 
 def report_path(policy: ir.Policy) -> str:
     """Where `polc build` writes the policy's report, which lists what a summary leaves out."""
-    from polc.compiler.build import output_name  # build imports the diagrams
+    from polc.compiler.tools.build import output_name  # build imports the diagrams
     return f"reports/{output_name(Path(policy.file)) or '…'}.md"
 
 

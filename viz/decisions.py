@@ -15,7 +15,7 @@ from decimal import Decimal
 import graphviz
 
 from polc.compiler import ir
-from polc.compiler.units import MONEY
+from polc.compiler.quantities import MONEY
 
 from .common import (
     FONT,

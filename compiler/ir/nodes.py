@@ -15,8 +15,8 @@ from decimal import Decimal
 
 import attrs
 
-from .diagnostics import Span
-from .units import DIMENSIONLESS, MONEY, Unit
+from polc.compiler.diagnostics import Span
+from polc.compiler.quantities import DIMENSIONLESS, MONEY, Unit
 
 # ---------------------------------------------------------------- types
 

@@ -39,9 +39,9 @@ from typing import NamedTuple
 
 import attrs
 
-from . import ir
-from .diagnostics import Diagnostics, Span
-from .units import MONEY
+from polc.compiler import ir
+from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.quantities import MONEY
 
 Num = int | Decimal
 # boxes larger than this are given up on: the analyses are for readable policies

@@ -7,9 +7,9 @@ from typing import Any
 
 import attrs
 
+from polc.compiler import ir
+from polc.compiler import pipeline as driver
 from polc.runtime import CalendarError, InputError, OutOfRange, PolcError, to_jsonable
-
-from . import driver, ir
 
 
 @attrs.frozen

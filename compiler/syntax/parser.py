@@ -18,8 +18,8 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from . import lexical
-from .diagnostics import Diagnostics, Span
+from polc.compiler import lexical
+from polc.compiler.diagnostics import Diagnostics, Span
 
 # Words for the grammar's terminals, used in "expected ..." messages.
 TOKEN_WORDS: dict[str, str] = {

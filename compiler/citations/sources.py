@@ -51,8 +51,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files as fileio
-from .lexical import normalise as normalise_lines
+from polc.compiler import files as fileio
+from polc.compiler.lexical import normalise as normalise_lines
 
 __all__ = [
     "ATTACHMENT_PREFIX",

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ast as A
-from . import builder, citations, lexical, parser, sources
-from . import files as fileio
-from .diagnostics import Diagnostics, Span
-from .driver import display_path
+from polc.compiler import files as fileio
+from polc.compiler import lexical
+from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.pipeline import display_path
+from polc.compiler.syntax import ast as A
+from polc.compiler.syntax import builder, parser
+
+from . import sources
+from . import verify as citations
 
 __all__ = ["KEYWORDS", "Mark", "NoticeCoverage", "Sentence", "coverage", "read_marks"]
 

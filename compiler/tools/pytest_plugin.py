@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from polc.compiler import pipeline as driver
+from polc.compiler.diagnostics import render
 from polc.runtime import calendar, to_jsonable
 
-from . import driver
-from .diagnostics import render
 from .examples import ExampleResult, run_examples
 
 

@@ -18,12 +18,20 @@ import re
 from collections.abc import Iterable
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
+from polc.compiler import ir, lexical
+from polc.compiler.backends.python import flowgen
+from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.quantities import (
+    AREA,
+    DIMENSIONLESS,
+    DURATIONS,
+    MONEY,
+    Unit,
+    describe,
+    parse_unit,
+)
+from polc.compiler.syntax import ast as A
 from polc.runtime import LIMIT, PLACES
-
-from . import ast as A
-from . import flowgen, ir, lexical
-from .diagnostics import Diagnostics, Span
-from .units import AREA, DIMENSIONLESS, DURATIONS, MONEY, Unit, describe, parse_unit
 
 # threshold word -> (direction, includes the number by default)
 # direction "lower": the subject is at or above the number; "upper": at or below

@@ -18,12 +18,14 @@ from typing import Any
 
 import attrs
 
+from polc.compiler import ir
+from polc.compiler.diagnostics import Span
+from polc.compiler.quantities import describe
+from polc.compiler.semantics import bounds
 from polc.runtime import LIMIT
 from polc.runtime.values import describe_expected
 
-from . import bounds, flowgen, ir
-from .diagnostics import Span
-from .units import describe
+from . import flowgen
 
 # branches per if/elif run (see PythonBackend.chain)
 CHAIN_RUN = 100

@@ -6,8 +6,9 @@ from typing import Any
 
 from lark import Token, Tree
 
+from polc.compiler.diagnostics import Span
+
 from . import ast as A
-from .diagnostics import Span
 
 
 def _strip_string(tok: Token) -> str:

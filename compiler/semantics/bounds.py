@@ -30,10 +30,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
+from polc.compiler import ir
+from polc.compiler.diagnostics import Diagnostics, Span
 from polc.runtime import BOUND, LIMIT, PRECISION
-
-from . import ir
-from .diagnostics import Diagnostics, Span
 
 # Python's default decimal precision: a "plain" Decimal operation fits in it
 DEFAULT_DIGITS = 28

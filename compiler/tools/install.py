@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import files as fileio
+from polc.compiler import files as fileio
 
 __all__ = ["RECORD", "Record", "Refused", "install", "read_record"]
 

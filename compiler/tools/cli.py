@@ -21,12 +21,11 @@ from typing import Any, NoReturn
 
 import click
 
+from polc.compiler import files as fileio
+from polc.compiler import pipeline as driver
+from polc.compiler.diagnostics import render
 from polc.runtime import CalendarError, CalendarFileError, InputError, PolcError, dumps, loads
 from polc.runtime import calendar as _calendar
-
-from . import driver
-from . import files as fileio
-from .diagnostics import render
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # a refused build lists this many of its problems (a stale folder can hold hundreds)
@@ -334,7 +333,7 @@ def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
 def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
     """Per notice, the rule-bearing sentences: cited by a rule, marked as deliberately not
     encoded (policies/<stem>.uncovered), or not covered.  Default PATHS: policies/."""
-    from . import coverage as cov
+    from polc.compiler.citations import coverage as cov
     results: list[cov.NoticeCoverage] = []
     problems: list[str] = []
     for f in policy_files(paths or ("policies",)):
@@ -371,8 +370,9 @@ def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool)
     does not parse is left unchanged: its errors are shown, and the exit is 1.
     Line breaks stay CRLF in a file that mostly has them, else become LF.
     """
+    from polc.compiler.lexical import normalise
+
     from . import fmt as fmt_mod
-    from .lexical import normalise
     files = policy_files(paths or ("policies",))
     if not (check_only or show_diff or write) and len(files) != 1:
         _die("give one file, or --check, --diff or --write", EXIT_INPUT)

@@ -34,9 +34,9 @@ from __future__ import annotations
 import difflib
 import re
 
-from . import parser
-from .diagnostics import Diagnostics
-from .lexical import BOM, Segment, normalise, segments, split_keepends
+from polc.compiler.diagnostics import Diagnostics
+from polc.compiler.lexical import BOM, Segment, normalise, segments, split_keepends
+from polc.compiler.syntax import parser
 
 CONTINUATION = ("引", "解读", "推导", "「")
 BLOCK_DECLS = ("决策", "枚举", "流程", "阶梯")

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import attrs
 
-from . import builder, check, files, ir, lexical, parser
-from .codegen import generate
+from . import files, ir, lexical
+from .backends.python.codegen import generate
 from .diagnostics import Diagnostics
+from .semantics import checker as check
+from .syntax import builder, parser
 
 
 @attrs.define
@@ -92,10 +94,11 @@ def _compile_source(text: str, path: str, verify_sources: bool, origin: Path) ->
             module = builder.build(tree, path)
             policy = check.check(module, text, diags)
             if verify_sources:
-                from . import citations
+                from .citations import verify as citations
                 citations.verify(module, citations.find_sources_dir(str(origin)), diags)
             if policy is not None and not diags.has_errors:
-                from . import analysis, bounds
+                from .analysis import checks as analysis
+                from .semantics import bounds
                 bounds.check(policy, diags)
                 analysis.analyse(policy, diags)
         except RecursionError:

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from . import ast as A
+from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.syntax import ast as A
+
 from . import sources
-from .diagnostics import Diagnostics, Span
 
 __all__ = ["find_sources_dir", "quantity_needles", "rules", "verify"]
 

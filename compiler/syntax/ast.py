@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from .diagnostics import Span
+from polc.compiler.diagnostics import Span
 
 # ---------------------------------------------------------------- annotations
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import ir
+from polc.compiler import ir
 
 # names this block defines at module level; the checker keeps policy names off them
 NAMES = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps", "responsible",

@@ -21,9 +21,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from polc.compiler import diagnostics
+from polc.compiler import pipeline as driver
 from polc.runtime import to_jsonable
 
-from . import diagnostics, driver, install
+from . import install
 from .examples import run_examples
 
 # the pinned ruff, ignoring any project configuration: the same bytes everywhere

@@ -1,0 +1,1 @@
+"""Static analyses of the IR: gaps, overlaps, shadowed rows, monotone levels."""

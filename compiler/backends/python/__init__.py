@@ -1,0 +1,1 @@
+"""The Python backend: one typed module per policy."""

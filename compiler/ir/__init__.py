@@ -1,0 +1,3 @@
+"""The intermediate representation every backend and analysis reads."""
+
+from .nodes import *

@@ -1,0 +1,1 @@
+"""Stage 3: names, types, units, threshold words and citations; the AST lowered to the IR."""
