@@ -1,0 +1,28 @@
+"""Wrong programs the checker refuses: tests/semantics/bad/*.pol (see tests/corpus.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from polc.compiler import pipeline as driver
+from polc.compiler.diagnostics import render
+
+from ..corpus import cases, check
+
+CASES = cases(Path(__file__).resolve().parent / "bad")
+
+
+def rendered(text: str, name: str) -> str:
+    compiled = driver.compile_source(text, name, verify_sources=False)
+    return "".join(render(d, {name: compiled.text}) + "\n" for d in compiled.diags)
+
+
+def test_corpus_is_there() -> None:
+    assert len(CASES) >= 10
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_bad_program(path: Path) -> None:
+    check(path, rendered)
