@@ -44,7 +44,7 @@ from polc.compiler.analysis import checks as analysis
 from polc.compiler.backends.python import codegen
 from polc.compiler.diagnostics import Diagnostics
 from polc.compiler.semantics import checker as check
-from polc.compiler.syntax import builder, parser
+from polc.compiler.syntax import builder, grammar, parser
 from polc.compiler.tools import cli
 
 POLC = str(Path(sys.executable).with_name("polc"))
@@ -129,7 +129,7 @@ def bench_build(rep: Report, repeats: int) -> None:
         rep.add("  first build, empty parser cache (fresh clone)", ms(time.perf_counter() - t0))
     # in-process, warm: the compiler's own share
     files = sorted((ROOT / "policies").glob("*.pol"))
-    parser.get_parser()
+    grammar.get_parser()
 
     def compile_all() -> None:
         for f in files:
@@ -174,7 +174,7 @@ def _compile_stages(text: str) -> dict[str, float]:
 def bench_growth(rep: Report, sizes: list[int], repeats: int) -> None:
     rep.head(f"synthetic policies: parse / build / check / analysis / codegen "
              f"(best of {repeats})")
-    parser.get_parser()
+    grammar.get_parser()
     for shape, make in synth.SHAPES.items():
         totals: dict[int, float] = {}
         for n in sizes:

@@ -1,5 +1,7 @@
 """Units of the notices, as dimension vectors with exact conversion factors.
 
+The unit words and their factors are `vocabulary.UNITS`; this module is their algebra.
+
 A unit is a product of base dimensions with integer exponents (元/平方米 is
 元¹·平方米⁻¹) and a Decimal factor to the base (万元 is 10000 元).  Quantities
 are converted to base units at compile time, exactly, so generated code
@@ -12,37 +14,7 @@ from decimal import Decimal
 
 import attrs
 
-# word -> (base dimension or None for dimensionless, factor to the base)
-SIMPLE: dict[str, tuple[str | None, Decimal]] = {
-    "元": ("元", Decimal(1)),
-    "万元": ("元", Decimal(10000)),
-    "亿元": ("元", Decimal(100000000)),
-    "平方米": ("平方米", Decimal(1)),
-    "㎡": ("平方米", Decimal(1)),
-    "人": ("人", Decimal(1)),
-    "名": ("名", Decimal(1)),
-    "家": ("家", Decimal(1)),
-    "项": ("项", Decimal(1)),
-    "个": ("个", Decimal(1)),
-    "次": ("次", Decimal(1)),
-    "岁": ("岁", Decimal(1)),
-    "周岁": ("岁", Decimal(1)),
-    "年": ("年", Decimal(1)),
-    "月": ("月", Decimal(1)),
-    "个月": ("月", Decimal(1)),
-    "日": ("日", Decimal(1)),
-    "天": ("日", Decimal(1)),
-    "工作日": ("工作日", Decimal(1)),
-    "个工作日": ("工作日", Decimal(1)),
-    "小时": ("分钟", Decimal(60)),
-    "分钟": ("分钟", Decimal(1)),
-    "%": (None, Decimal("0.01")),
-    "‰": (None, Decimal("0.001")),
-}
-
-# durations that move a date or a date-time, and how the runtime moves it
-DURATIONS = {"日": "days", "工作日": "working_days", "月": "months", "年": "years",
-             "分钟": "minutes"}
+from .vocabulary import AREA_UNIT, DURATIONS, MONEY_UNIT, UNITS
 
 
 @attrs.frozen(order=True)
@@ -87,8 +59,8 @@ class Unit:
 
 
 DIMENSIONLESS = Unit()
-MONEY = Unit.base("元")
-AREA = Unit.base("平方米")
+MONEY = Unit.base(MONEY_UNIT)
+AREA = Unit.base(AREA_UNIT)
 
 
 def parse_unit(word: str | None) -> tuple[Unit, Decimal]:
@@ -96,10 +68,10 @@ def parse_unit(word: str | None) -> tuple[Unit, Decimal]:
     if word is None:
         return DIMENSIONLESS, Decimal(1)
     parts = word.split("/")
-    dim, factor = SIMPLE[parts[0]]
+    dim, factor = UNITS[parts[0]]
     unit = Unit.base(dim)
     for part in parts[1:]:
-        d, f = SIMPLE[part]
+        d, f = UNITS[part]
         unit = unit / Unit.base(d)
         factor = factor / f
     return unit, factor

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from polc.compiler import ir, lexical
+from polc.compiler import vocabulary as V
 from polc.compiler.backends.python import flowgen
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.quantities import (
     AREA,
     DIMENSIONLESS,
-    DURATIONS,
     MONEY,
     Unit,
     describe,
@@ -33,30 +33,15 @@ from polc.compiler.quantities import (
 from polc.compiler.syntax import ast as A
 from polc.runtime import LIMIT, PLACES
 
-# threshold word -> (direction, includes the number by default)
-# direction "lower": the subject is at or above the number; "upper": at or below
-WORDS: dict[str, tuple[str, bool]] = {
-    "以上": ("lower", True), "及以上": ("lower", True), "满": ("lower", True),
-    "年满": ("lower", True), "达": ("lower", True), "达到": ("lower", True),
-    "不低于": ("lower", True), "不少于": ("lower", True), "届满": ("lower", True),
-    "超过": ("lower", False), "超": ("lower", False), "高于": ("lower", False),
-    "多于": ("lower", False), "以外": ("lower", False),
-    "以下": ("upper", True), "及以下": ("upper", True), "以内": ("upper", True),
-    "不超过": ("upper", True), "不多于": ("upper", True),
-    "低于": ("upper", False), "少于": ("upper", False), "不满": ("upper", False),
-    "未满": ("upper", False), "不足": ("upper", False),
-}
-POST_WORDS = {"以上", "及以上", "以下", "及以下", "以内", "以外", "届满"}
-
 BASIC = {
-    "计数": ir.Type("count"),
-    "金额": ir.Type("num", MONEY),
-    "面积": ir.Type("num", AREA),
-    "比率": ir.Type("num", DIMENSIONLESS),
-    "日期": ir.DATE,
-    "时刻": ir.DATETIME,
-    "是否": ir.BOOL,
-    "角色": ir.ROLE,
+    V.BasicType.COUNT.value: ir.Type("count"),
+    V.BasicType.MONEY.value: ir.Type("num", MONEY),
+    V.BasicType.AREA.value: ir.Type("num", AREA),
+    V.BasicType.RATIO.value: ir.Type("num", DIMENSIONLESS),
+    V.BasicType.DATE.value: ir.DATE,
+    V.BasicType.DATETIME.value: ir.DATETIME,
+    V.BasicType.BOOL.value: ir.BOOL,
+    V.BasicType.ROLE.value: ir.ROLE,
 }
 
 RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | {
@@ -95,10 +80,6 @@ _LITERAL = Context(prec=MAX_PREC, Emin=MIN_EMIN, Emax=MAX_EMAX)
 MAX_CALL_DEPTH = 64
 
 
-def _mark_include(mark: str | None) -> bool | None:
-    if mark is None:
-        return None
-    return "不" not in mark
 
 
 class Checker:
@@ -242,7 +223,7 @@ class Checker:
                     self.d.error("E101", f"重复的文件头 {it.key}", it.span)
                 headers.append((it.key, it.value))
             elif isinstance(it, A.Convention):
-                direction = WORDS.get(it.word)
+                direction = V.THRESHOLD.get(it.word)
                 if direction is None:
                     self.d.error("E301", f"未知的门槛词 {it.word!r}", it.span)
                 elif it.word in self.conventions:
@@ -252,11 +233,11 @@ class Checker:
                     convention_at[it.word] = it.span
                 site = self.site(it.annot, it.span, required="约定")
                 conventions.append((it.word, it.include, site))
-        if not any(k == "文号" for k, _ in headers):
+        if not any(k == V.Header.DOCNO.value for k, _ in headers):
             self.d.error("E402", "缺少 文号：每个文件须注明它编码的通知", Span(self.file, 1, 1, 1, 2),
                          hint='start the file with 文号 "海政办发〔2022〕55号"')
         for k, v in headers:
-            if k in ("成文日期", "施行日期"):
+            if k in (V.Header.WRITTEN.value, V.Header.EFFECTIVE.value):
                 try:
                     dt.date.fromisoformat(v)
                 except ValueError:
@@ -348,7 +329,7 @@ class Checker:
         actors |= {x for g in groups for x in g.leads + g.participants}
         actors |= {n.actor for f in flows for n in f.nodes if n.actor}
         actors |= {x for lad in ladders for x in (lad.actor, lad.target)}
-        issuer = dict(headers).get("发文机关")
+        issuer = dict(headers).get(V.Header.ISSUER.value)
         for name, decl in [*self.roles.items(), *self.bodies.items()]:
             title = decl.title if isinstance(decl, ir.RoleDef) else decl.label
             if name not in actors and title != issuer:
@@ -356,7 +337,7 @@ class Checker:
                                f"{name!r}（{title}）未被任何决策、关系、工作组或流程使用",
                                decl.site.span)
 
-        docno = dict(headers).get("文号", "")
+        docno = dict(headers).get(V.Header.DOCNO.value, "")
         return ir.Policy(
             file=self.file, docno=docno, headers=tuple(headers),
             conventions=tuple(conventions), enums=tuple(self.enums.values()),
@@ -373,7 +354,7 @@ class Checker:
     def convention_twice(self, it: A.Convention, first: Span) -> None:
         """A second 约定 for the same word: whichever won, half the file would be misread."""
         def inclusion(include: bool) -> str:
-            return "含本数" if include else "不含本数"
+            return next(w for w, inc in V.CONVENTION_INCLUSION.items() if inc == include)
         before = self.conventions[it.word]
         if before == it.include:
             message = f"重复的约定：{it.word} 已经约定为 {inclusion(before)}"
@@ -633,9 +614,10 @@ class Checker:
             return None
         lt, rt = left.type, right.type
         if e.op in "+-" and lt.kind in ("date", "datetime"):
-            how = DURATIONS.get(rt.unit.duration or "") if rt.numeric else None
+            period = V.DURATIONS.get(rt.unit.duration or "") if rt.numeric else None
+            how = period.value if period else None
             if how is None:
-                self.d.error("E205", f"日期只能加减期间（日、工作日、月、年、小时、分钟），"
+                self.d.error("E205", f"日期只能加减期间（{'、'.join(V.PERIOD_WORDS)}），"
                              f"不能加 {rt.show()}", e.right_span if hasattr(e, "right_span")
                              else e.span)
                 return None
@@ -646,7 +628,7 @@ class Checker:
                 self.d.error("E205", "时刻只加小时或分钟", e.span)
                 return None
             if how != "minutes" and rt.kind != "count":
-                self.d.error("E205", "日、工作日、月、年须为整数", e.span)
+                self.d.error("E205", f"{'、'.join(V.DATE_PERIOD_WORDS)}须为整数", e.span)
                 return None
             if e.op == "-":
                 if how == "working_days":
@@ -684,7 +666,7 @@ class Checker:
         return ir.Clamp(e.kind, inner, limit, ir.Type(kind, inner.type.unit), e.span)
 
     def e_Call(self, e: A.Call, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
-        if e.func in ("季末", "次年月底"):
+        if e.func in (V.Function.QUARTER_END.value, V.Function.NEXT_YEAR_MONTH_END.value):
             return self.calendar_call(e, env)
         args = [self.expr(a, env, expected) for a in e.args]
         if any(a is None for a in args):
@@ -698,11 +680,11 @@ class Checker:
         for a in real[1:]:
             self.unify_units(real[0].type, a.type, e.span, e.func)
         kind = "count" if all(a.type.kind == "count" for a in real) else "num"
-        return ir.MinMax("max" if e.func == "较大" else "min", tuple(real),
+        return ir.MinMax("max" if e.func == V.Function.LARGER.value else "min", tuple(real),
                          ir.Type(kind, real[0].type.unit), e.span)
 
     def calendar_call(self, e: A.Call, env: _Env) -> ir.Expr | None:
-        want = 1 if e.func == "季末" else 2
+        want = 1 if e.func == V.Function.QUARTER_END.value else 2
         if len(e.args) != want:
             self.d.error("E214", f"{e.func} 需要 {want} 个参数", e.span,
                          hint="季末(日期)；次年月底(日期, 月份)")
@@ -718,7 +700,7 @@ class Checker:
             self.d.error("E214", f"{e.func} 的第一个参数须为日期，实际为 {date_arg.type.show()}",
                          e.span)
             return None
-        if e.func == "季末":
+        if e.func == V.Function.QUARTER_END.value:
             return ir.CalendarFn("quarter_end", (date_arg,), ir.DATE, e.span)
         month = args[1]
         if not (isinstance(month, ir.Lit) and isinstance(month.value, int)
@@ -917,9 +899,8 @@ class Checker:
                                hi_closed=False, text=text)
             return ir.Test("interval", lo=None, lo_closed=False, hi=lit.value,
                            hi_closed=op == "<=", text=text)
-        if isinstance(p, (A.IntervalPat, A.Interval)):
-            iv = p.interval if isinstance(p, A.IntervalPat) else p
-            return self.interval_test(iv, key, text)
+        if isinstance(p, A.Interval):
+            return self.interval_test(p, key, text)
         raise AssertionError(p)
 
     def interval_test(self, iv: A.Interval, key: ir.Type, text: str) -> ir.Test | None:
@@ -997,19 +978,17 @@ class Checker:
     # ------------------------------------------------------------ conditions
     def word_op(self, word: str, mark_before: str | None, mark_after: str | None,
                 span: Span) -> str | None:
-        info = WORDS.get(word)
+        info = V.THRESHOLD.get(word)
         if info is None:
             self.d.error("E301", f"未知的门槛词 {word!r}", span,
-                         hint="known: " + "、".join(sorted(WORDS)))
+                         hint="known: " + "、".join(sorted(V.THRESHOLD)))
             return None
-        direction, include = info
+        direction, include = info.direction, info.includes
         include = self.conventions.get(word, include)
         marks = [m for m in (mark_before, mark_after) if m is not None]
         if marks:
-            explicit = _mark_include(marks[-1])
-            assert explicit is not None
-            include = explicit
-        if direction == "lower":
+            include = V.INCLUSION_MARKS[marks[-1]]
+        if direction is V.Direction.LOWER:
             return ">=" if include else ">"
         return "<=" if include else "<"
 
@@ -1045,7 +1024,7 @@ class Checker:
                 return None
             parts: list[ir.Cond] = []
             for b in c.bounds:
-                if b.word not in POST_WORDS:
+                if not (b.word in V.THRESHOLD and V.THRESHOLD[b.word].after_number):
                     self.d.error("E302", f"{b.word!r} 应写在数字之前（如 低于 3946元），"
                                  "数字之后只用 以上、以下、以内 等", b.span)
                     return None
@@ -1067,16 +1046,16 @@ class Checker:
             rhs = self.expr(c.rhs, env)
             if subj is None or rhs is None:
                 return None
-            if c.word in POST_WORDS:
+            if c.word in V.THRESHOLD and V.THRESHOLD[c.word].after_number:
                 self.d.error("E302", f"{c.word!r} 应写在数字之后（如 400人以上）", c.span)
                 return None
             if c.word_after is not None:
-                d1 = WORDS.get(c.word)
-                d2 = WORDS.get(c.word_after)
-                if d1 and d2 and d1[0] != d2[0]:
+                d1 = V.THRESHOLD.get(c.word)
+                d2 = V.THRESHOLD.get(c.word_after)
+                if d1 and d2 and d1.direction != d2.direction:
                     self.d.error("E303", f"{c.word} 与 {c.word_after} 方向相反", c.span)
                     return None
-                if d1 and d2 and d1[1] != d2[1] and c.mark is None:
+                if d1 and d2 and d1.includes != d2.includes and c.mark is None:
                     self.d.error("E304", f"{c.word}…{c.word_after}：两个门槛词对是否包含本数的约定"
                                  "相反，须以（含）或（不含）写明", c.span,
                                  hint="add （含） or （不含） and a 解读 saying why")
@@ -1237,7 +1216,7 @@ class Checker:
             if v.kind != "bool":
                 self.d.error("E203", f"{what} 须为 是 或 否", v.span)
                 return None
-            return v.text == "是"
+            return V.BOOLEANS[v.text]
         if typ.kind == "enum":
             assert typ.enum is not None
             if v.kind != "name" or not self.enums[typ.enum].has(v.text):
@@ -1311,9 +1290,10 @@ class Checker:
                     how = None
                     if e.deadline is not None:
                         lit = self.quantity(e.deadline)
-                        how = DURATIONS.get(lit.type.unit.duration or "")
+                        period = V.DURATIONS.get(lit.type.unit.duration or "")
+                        how = period.value if period else None
                         if how is None:
-                            self.d.error("E205", "时限须为期间（日、工作日、月、年、小时、分钟）",
+                            self.d.error("E205", f"时限须为期间（{'、'.join(V.PERIOD_WORDS)}）",
                                          e.deadline.span)
                         amount = lit.value  # type: ignore[assignment]
                     edges.append(ir.FlowEdge(

@@ -2,7 +2,7 @@
 
 Frozen attrs classes, one per construct, each with the `Span` it came from.
 The tree keeps the drafter's words (threshold words, units, clause paths)
-untouched; meaning is assigned by the checker (`polc.compiler.check`).
+untouched; meaning is assigned by `polc.compiler.semantics`.
 """
 
 from __future__ import annotations
@@ -169,12 +169,6 @@ class AnyPat:
 
 
 @attrs.frozen
-class IntervalPat:
-    interval: Interval
-    span: Span
-
-
-@attrs.frozen
 class BoundPat:
     quantity: Quantity
     word: str
@@ -200,7 +194,8 @@ class BoolPat:
     span: Span
 
 
-Pattern = AnyPat | IntervalPat | BoundPat | EqPat | NamePat | BoolPat
+# an interval pattern is the Interval itself
+Pattern = AnyPat | Interval | BoundPat | EqPat | NamePat | BoolPat
 
 
 @attrs.frozen

@@ -1,11 +1,13 @@
-"""Stage 2: Lark parse tree to the typed AST (`polc.compiler.ast`)."""
+"""Stage 2: the Lark parse tree to the typed AST (`ast`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lark import Token, Tree
 
+from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Span
 
 from . import ast as A
@@ -28,7 +30,8 @@ def _strip_string(tok: Token) -> str:
 
 
 class _Builder:
-    """One method per grammar rule, called with the rule's meta and its built children."""
+    """One method per grammar rule, called with the rule's meta and its built children
+    (through RULES, below)."""
 
     def __init__(self, filename: str) -> None:
         self.file = filename
@@ -70,7 +73,8 @@ class _Builder:
         return A.Header(str(key), text, self._span(meta))
 
     def convention(self, meta: Any, ch: list[Any]) -> A.Convention:
-        return A.Convention(str(ch[0]), str(ch[1]) == "含本数", ch[2], self._span(meta))
+        return A.Convention(str(ch[0]), V.CONVENTION_INCLUSION[str(ch[1])], ch[2],
+                            self._span(meta))
 
     def member(self, meta: Any, ch: list[Any]) -> A.Member:
         return A.Member(str(ch[0]), _strip_string(ch[1]), ch[2], self._span(meta))
@@ -178,7 +182,7 @@ class _Builder:
         return A.NullLit(self._span(meta))
 
     def bool_lit(self, meta: Any, ch: list[Any]) -> A.BoolLit:
-        return A.BoolLit(str(ch[0]) == "是", self._span(meta))
+        return A.BoolLit(V.BOOLEANS[str(ch[0])], self._span(meta))
 
     def _bin(self, op: str, meta: Any, ch: list[Any]) -> A.BinOp:
         return A.BinOp(op, ch[0], ch[-1], self._span(meta))
@@ -254,7 +258,7 @@ class _Builder:
     def any_pat(self, meta: Any, ch: list[Any]) -> A.AnyPat:
         return A.AnyPat(self._span(meta))
 
-    def interval(self, meta: Any, ch: list[Any]) -> A.Interval | A.IntervalPat:
+    def interval(self, meta: Any, ch: list[Any]) -> A.Interval:
         lo_tok, lo, _comma, hi, hi_tok = ch
         return A.Interval(str(lo_tok) == "[", self._bv(lo), self._bv(hi), str(hi_tok) == "]",
                           self._span(meta))
@@ -280,7 +284,7 @@ class _Builder:
         return A.NamePat(str(ch[0]), self._span(meta))
 
     def bool_pat(self, meta: Any, ch: list[Any]) -> A.BoolPat:
-        return A.BoolPat(str(ch[0]) == "是", self._span(meta))
+        return A.BoolPat(V.BOOLEANS[str(ch[0])], self._span(meta))
 
     def date_pat(self, meta: Any, ch: list[Any]) -> A.EqPat:
         return A.EqPat(A.DateLit(str(ch[0]), self._span(meta)), self._span(meta))
@@ -326,8 +330,8 @@ class _Builder:
     def in_range(self, meta: Any, ch: list[Any]) -> A.InInterval:
         subj, lo, lo_mark, hi, hi_mark = ch
         # "A（含）至B（不含）": an unmarked end of 至 is included
-        lo_closed = lo_mark is None or "不" not in str(lo_mark)
-        hi_closed = hi_mark is None or "不" not in str(hi_mark)
+        lo_closed = lo_mark is None or V.INCLUSION_MARKS[str(lo_mark)]
+        hi_closed = hi_mark is None or V.INCLUSION_MARKS[str(hi_mark)]
         span = self._span(meta)
         return A.InInterval(subj, A.Interval(lo_closed, lo, hi, hi_closed, span), span)
 
@@ -361,7 +365,7 @@ class _Builder:
         if isinstance(v, A.DateTimeLit):
             return A.Value("datetime", v.text, None, (), v.span)
         if isinstance(v, A.BoolLit):
-            return A.Value("bool", "是" if v.value else "否", None, (), v.span)
+            return A.Value("bool", V.yes_no(v.value), None, (), v.span)
         if isinstance(v, A.NullLit):
             return A.Value("null", "", None, (), v.span)
         raise TypeError(v)
@@ -445,6 +449,108 @@ class _Builder:
                         tuple(ch[5:]), self._span(meta))
 
 
+# rule name -> its builder: every rule and alias of grammar/pol.lark that can name a tree
+# node (tests/syntax/test_builder.py); the `?` rules are inlined by Lark and never do
+RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
+    "cite": _Builder.cite,
+    "derived": _Builder.derived,
+    "reading": _Builder.reading,
+    "annot": _Builder.annot,
+    "start": _Builder.start,
+    "header": _Builder.header,
+    "convention": _Builder.convention,
+    "member": _Builder.member,
+    "enum_decl": _Builder.enum_decl,
+    "role_decl": _Builder.role_decl,
+    "aliases": _Builder.aliases,
+    "body_decl": _Builder.body_decl,
+    "relation": _Builder.relation,
+    "name_list": _Builder.name_list,
+    "group_decl": _Builder.group_decl,
+    "unit_paren": _Builder.unit_paren,
+    "basic_type": _Builder.basic_type,
+    "quantity_type": _Builder.quantity_type,
+    "named_type": _Builder.named_type,
+    "nullable_type": _Builder.nullable_type,
+    "list_type": _Builder.list_type,
+    "domain": _Builder.domain,
+    "input_decl": _Builder.input_decl,
+    "const_decl": _Builder.const_decl,
+    "decision": _Builder.decision,
+    "let_stmt": _Builder.let_stmt,
+    "require_stmt": _Builder.require_stmt,
+    "quantity": _Builder.quantity,
+    "ref": _Builder.ref,
+    "date_lit": _Builder.date_lit,
+    "datetime_lit": _Builder.datetime_lit,
+    "null_lit": _Builder.null_lit,
+    "bool_lit": _Builder.bool_lit,
+    "add": _Builder.add,
+    "sub": _Builder.sub,
+    "mul": _Builder.mul,
+    "div": _Builder.div,
+    "cap": _Builder.cap,
+    "floor": _Builder.floor,
+    "call": _Builder.call,
+    "decision_ref": _Builder.decision_ref,
+    "if_expr": _Builder.if_expr,
+    "roll_forward": _Builder.roll_forward,
+    "otherwise": _Builder.otherwise,
+    "level_row": _Builder.level_row,
+    "levels": _Builder.levels,
+    "table_row": _Builder.table_row,
+    "table": _Builder.table,
+    "rule_row": _Builder.rule_row,
+    "rules": _Builder.rules,
+    "named_cond": _Builder.named_cond,
+    "all_of": _Builder.all_of,
+    "any_of": _Builder.any_of,
+    "schedule": _Builder.schedule,
+    "any_pat": _Builder.any_pat,
+    "interval": _Builder.interval,
+    "bound_pat": _Builder.bound_pat,
+    "eq_pat": _Builder.eq_pat,
+    "name_pat": _Builder.name_pat,
+    "bool_pat": _Builder.bool_pat,
+    "date_pat": _Builder.date_pat,
+    "or_cond": _Builder.or_cond,
+    "and_cond": _Builder.and_cond,
+    "not_cond": _Builder.not_cond,
+    "truth": _Builder.truth,
+    "post_bound": _Builder.post_bound,
+    "post_compare": _Builder.post_compare,
+    "pre_compare": _Builder.pre_compare,
+    "pre_post_compare": _Builder.pre_post_compare,
+    "cmp": _Builder.cmp,
+    "in_interval": _Builder.in_interval,
+    "in_range": _Builder.in_range,
+    "is_member": _Builder.is_member,
+    "cond_list": _Builder.cond_list,
+    "any_cond": _Builder.any_cond,
+    "all_cond": _Builder.all_cond,
+    "arg": _Builder.arg,
+    "neg_value": _Builder.neg_value,
+    "name_value": _Builder.name_value,
+    "string_value": _Builder.string_value,
+    "list_value": _Builder.list_value,
+    "rejected": _Builder.rejected,
+    "example": _Builder.example,
+    "flow_event": _Builder.flow_event,
+    "step_in": _Builder.step_in,
+    "step_out": _Builder.step_out,
+    "flow_step": _Builder.flow_step,
+    "flow_choice": _Builder.flow_choice,
+    "flow_end": _Builder.flow_end,
+    "edge_when": _Builder.edge_when,
+    "edge_deadline": _Builder.edge_deadline,
+    "edge_loop": _Builder.edge_loop,
+    "flow_edge": _Builder.flow_edge,
+    "flow": _Builder.flow,
+    "rung": _Builder.rung,
+    "ladder": _Builder.ladder,
+}
+
+
 def build(tree: Tree[Token], filename: str) -> A.Module:
     items = _transform(_Builder(filename), tree)
     return A.Module(filename, tuple(items))
@@ -460,10 +566,10 @@ class _Finish:
 def _transform(builder: _Builder, root: Tree[Token]) -> Any:
     """Bottom-up, as lark.Transformer with v_args(meta=True) does, but without its
     wrapper object per call, which was most of this stage's time on a large policy;
-    iterative, so depth costs no recursion.  A rule without a method stays a Tree."""
+    iterative, so depth costs no recursion."""
     built: list[Any] = []
     todo: list[Any] = [root]
-    methods: dict[str, Any] = {}
+    rules = RULES
     while todo:
         node = todo.pop()
         if node.__class__ is _Finish:
@@ -471,11 +577,7 @@ def _transform(builder: _Builder, root: Tree[Token]) -> Any:
             n = len(tree.children)
             children = built[len(built) - n:] if n else []
             del built[len(built) - n:]
-            method = methods.get(tree.data)
-            if method is None:
-                method = methods[tree.data] = getattr(builder, tree.data, None) or \
-                    (lambda meta, ch, data=tree.data: Tree(data, ch, meta))
-            built.append(method(tree.meta, children))
+            built.append(rules[tree.data](builder, tree.meta, children))
         elif isinstance(node, Tree):
             todo.append(_Finish(node))
             todo.extend(reversed(node.children))

@@ -37,9 +37,10 @@ import re
 from polc.compiler.diagnostics import Diagnostics
 from polc.compiler.lexical import BOM, Segment, normalise, segments, split_keepends
 from polc.compiler.syntax import parser
+from polc.compiler.syntax.grammar import get_parser
+from polc.compiler.vocabulary import ANNOTATION_KEYWORDS, BLOCK_KEYWORDS
 
-CONTINUATION = ("引", "解读", "推导", "「")
-BLOCK_DECLS = ("决策", "枚举", "流程", "阶梯")
+CONTINUATION = (*ANNOTATION_KEYWORDS, "「")
 OPENERS = "{(["
 CLOSERS = "})]"
 # blanks between tokens; the grammar's WS also counts U+FEFF, a byte-order mark inside the text
@@ -136,7 +137,7 @@ def format_text(text: str) -> str:
         elif indent == base and not body.startswith("#"):
             anchor = (frame, orig)
         prev = out[-1].strip() if out else ""
-        if out and not stack and body.startswith(BLOCK_DECLS) and not prev.startswith("#"):
+        if out and not stack and body.startswith(BLOCK_KEYWORDS) and not prev.startswith("#"):
             pending_blank = True
         if pending_blank and out and not prev.endswith(tuple(OPENERS)) and \
                 body[:1] not in CLOSERS:
@@ -181,7 +182,7 @@ def same_tokens(text: str, formatted: str) -> bool:
 
 def _lexemes(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     text = normalise(text)
-    tokens = [(t.type, str(t)) for t in parser.get_parser().parse_interactive(text).iter_parse()]
+    tokens = [(t.type, str(t)) for t in get_parser().parse_interactive(text).iter_parse()]
     comments = []
     in_quote = False
     for line in text.split("\n"):

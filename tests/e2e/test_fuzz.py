@@ -47,7 +47,7 @@ from hypothesis import strategies as st
 
 from polc.compiler import lexical
 from polc.compiler import pipeline as driver
-from polc.compiler.syntax import parser
+from polc.compiler.syntax import grammar
 from polc.compiler.tools.cli import cli
 
 from ..fuzzing import EXAMPLES, FUZZ
@@ -168,7 +168,7 @@ _POSITION = re.compile(r"sha256|SHA256|\.pol:\d+|:\d+:\d+")
 @functools.cache
 def quotes(name: str) -> list[tuple[int, int]]:
     """Where the parser finds the quotes of a real policy: the oracle for "inside"."""
-    tokens = parser.get_parser().parse_interactive(TEXTS[name]).iter_parse()
+    tokens = grammar.get_parser().parse_interactive(TEXTS[name]).iter_parse()
     return [(t.start_pos, t.end_pos) for t in tokens if t.type == "QUOTE"]
 
 

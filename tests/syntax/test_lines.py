@@ -17,7 +17,7 @@ import pytest
 from polc.compiler import lexical
 from polc.compiler import pipeline as driver
 from polc.compiler.diagnostics import render
-from polc.compiler.syntax import parser
+from polc.compiler.syntax import grammar, parser
 from polc.compiler.tools import build
 
 from ..paths import REPRO, ROOT
@@ -156,7 +156,7 @@ def test_lark_and_the_line_table_agree(path: Path) -> None:
     """Every token's (line, col) span, cut out of the line table, is the token."""
     text = lexical.normalise(path.read_text(encoding="utf-8"))
     lines = lexical.LineMap(text)
-    tokens = list(parser.get_parser().parse_interactive(text).iter_parse())
+    tokens = list(grammar.get_parser().parse_interactive(text).iter_parse())
     for tok in tokens:
         if tok.type == "$END":
             continue

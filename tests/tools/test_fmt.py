@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from polc.compiler import lexical
 from polc.compiler import pipeline as driver
-from polc.compiler.syntax import parser
+from polc.compiler.syntax import grammar
 from polc.compiler.tools import cli, fmt
 
 from ..paths import REPRO, ROOT
@@ -33,7 +33,7 @@ _SOURCE_LINE = re.compile(r"sha256|SHA256|\.pol:\d+|:\d+:\d+")
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
-    ip = parser.get_parser().parse_interactive(lexical.normalise(text))
+    ip = grammar.get_parser().parse_interactive(lexical.normalise(text))
     return [(t.type, str(t)) for t in ip.iter_parse()]
 
 
@@ -57,7 +57,7 @@ def test_real_policy(path: Path) -> None:
 
 
 REF = (ROOT / "policies" / "55_overseas_labor_emergency.pol").read_text(encoding="utf-8")
-REF_TOKENS = [t for t in parser.get_parser().parse_interactive(REF).iter_parse()
+REF_TOKENS = [t for t in grammar.get_parser().parse_interactive(REF).iter_parse()
               if t.type != "$END"]
 REF_GAPS = [t.end_pos for t in REF_TOKENS]
 # positions strictly inside a quote, where any text is the quote's own
