@@ -41,6 +41,8 @@ import attrs
 
 from polc.compiler import ir
 from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.ir import CompareOp as C
+from polc.compiler.ir import TypeKind as TK
 from polc.compiler.quantities import MONEY
 
 Num = int | Decimal
@@ -241,13 +243,13 @@ class Space:
 
     def _dim(self, inp: ir.Input) -> Dim | None:
         t = inp.type
-        if t.kind == "enum" and t.enum:
+        if t.kind is TK.ENUM and t.enum:
             members = frozenset(m for m, _ in self.policy.enum(t.enum).members)
             return Dim(inp.name, "set", members, t)
-        if t.kind == "bool":
+        if t.kind is TK.BOOL:
             return Dim(inp.name, "set", frozenset({True, False}), t)
-        if t.kind in ("count", "num", "date"):
-            kind = "real" if t.kind == "num" else "int"
+        if t.kind in (TK.COUNT, TK.NUM, TK.DATE):
+            kind = "real" if t.kind is TK.NUM else "int"
             lo, hi = _scalar(inp.lo), _scalar(inp.hi)
             if (inp.lo is not None and lo is None) or (inp.hi is not None and hi is None):
                 return None
@@ -323,10 +325,10 @@ class Space:
             e = c.expr
             if isinstance(e, ir.Lit) and isinstance(e.value, bool):
                 return [{}] if e.value else []
-            if isinstance(e, ir.Var) and e.scope == "input" and e.name in self.dims:
+            if isinstance(e, ir.Var) and e.scope is ir.Scope.INPUT and e.name in self.dims:
                 return [{e.name: frozenset({True})}]
             if isinstance(e, ir.NamedE):
-                return self.dnf((ir.AndC if e.kind == "all" else ir.OrC)(
+                return self.dnf((ir.AndC if e.kind is ir.Quantifier.ALL else ir.OrC)(
                     tuple(i.cond for i in e.items), c.text, c.span))
             return None
         if isinstance(c, ir.Compare):
@@ -337,7 +339,7 @@ class Space:
         left, op, right = c.left, c.op, c.right
         if not self._is_input(left):
             left, right = right, left
-            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+            op = op.flipped
         if not self._is_input(left):
             return None
         assert isinstance(left, ir.Var)
@@ -346,20 +348,20 @@ class Space:
         if value is _NO:
             return None
         if dim.kind == "set":
-            if op not in ("==", "!="):
+            if op not in (C.EQ, C.NE):
                 return None
             assert isinstance(dim.domain, frozenset)
             s = frozenset({value}) & dim.domain
-            if op == "!=":
+            if op is C.NE:
                 s = dim.domain - s
             return [{dim.name: s}] if s else []
         v = _scalar(value)  # type: ignore[arg-type]
         if v is None:
             return None
-        ivs = {"<": [Iv(None, False, v, False)], "<=": [Iv(None, False, v, True)],
-               ">": [Iv(v, False, None, False)], ">=": [Iv(v, True, None, False)],
-               "==": [Iv(v, True, v, True)],
-               "!=": [Iv(None, False, v, False), Iv(v, False, None, False)]}.get(op)
+        ivs = {C.LT: [Iv(None, False, v, False)], C.LE: [Iv(None, False, v, True)],
+               C.GT: [Iv(v, False, None, False)], C.GE: [Iv(v, True, None, False)],
+               C.EQ: [Iv(v, True, v, True)],
+               C.NE: [Iv(None, False, v, False), Iv(v, False, None, False)]}.get(op)
         if ivs is None:
             return None
         out: list[Box] = []
@@ -370,10 +372,10 @@ class Space:
         return out
 
     def _is_input(self, e: ir.Expr) -> bool:
-        return isinstance(e, ir.Var) and e.scope == "input" and e.name in self.dims
+        return isinstance(e, ir.Var) and e.scope is ir.Scope.INPUT and e.name in self.dims
 
     def _value(self, e: ir.Expr) -> object:
-        if isinstance(e, ir.Var) and e.scope == "const" and (c := self.policy.const(e.name)):
+        if isinstance(e, ir.Var) and e.scope is ir.Scope.CONST and (c := self.policy.const(e.name)):
             e = c.expr
         if isinstance(e, ir.Lit):
             return e.value
@@ -537,7 +539,7 @@ def _pick(c: Con) -> object:
 def _show_value(t: ir.Type, v: object) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
-    if t.kind == "date" and isinstance(v, int):
+    if t.kind is TK.DATE and isinstance(v, int):
         return dt.date.fromordinal(v).isoformat()
     if isinstance(v, (int, Decimal)):
         if t.unit == MONEY:
@@ -546,7 +548,7 @@ def _show_value(t: ir.Type, v: object) -> str:
                     return f"{_num(Decimal(v) / factor)}{word}"
             return f"{_num(v)}元"
         if t.unit.dimensionless:
-            return f"{_num(Decimal(v) * 100)}%" if t.kind == "num" else _num(v)
+            return f"{_num(Decimal(v) * 100)}%" if t.kind is TK.NUM else _num(v)
         return f"{_num(v)}{t.unit}"
     return str(v)
 
@@ -594,7 +596,7 @@ def _inputs(node: object) -> frozenset[str]:
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, ir.Var) and n.scope == "input":
+        if isinstance(n, ir.Var) and n.scope is ir.Scope.INPUT:
             out.add(n.name)
         if isinstance(n, tuple):
             stack.extend(n)
@@ -761,7 +763,7 @@ class Analyser:
         if ctx.fuzzy & _dims_of(b for r in rows for b in r):
             return
         quantities = sorted(d for d in _dims_of(b for r in rows for b in r)
-                            if space.dims[d].kind != "set" and space.dims[d].type.kind != "date")
+                            if space.dims[d].kind != "set" and space.dims[d].type.kind is not TK.DATE)
         alone = _dims_of(b for r in rows for b in r) | _dims_of(ctx.boxes)
         if len(quantities) == 1 and alone == set(quantities):
             # one input throughout: the level as a function of it is a sequence of
@@ -912,10 +914,10 @@ class Analyser:
         ivs: list[tuple[Iv, ir.TableRow]] = []
         for row in e.rows:
             t = row.tests[0]
-            if t.kind == "any":
+            if t.kind is ir.MatchKind.ANY:
                 return
-            lo = _scalar(t.value if t.kind == "eq" else t.lo)
-            hi = _scalar(t.value if t.kind == "eq" else t.hi)
+            lo = _scalar(t.value if t.kind is ir.MatchKind.EQ else t.lo)
+            hi = _scalar(t.value if t.kind is ir.MatchKind.EQ else t.hi)
             ivs.append((Iv(lo, True, hi, True), row))
         direction = 0
         for (a, prev), (b, row) in itertools.pairwise(ivs):
@@ -1256,7 +1258,7 @@ class _TableSpace:
         self.inputs: set[str] = set()
         self.complete = True  # every key has a known domain, so gaps can be computed
         for k, key in enumerate(keys):
-            if isinstance(key, ir.Var) and key.scope == "input" and key.name in outer.dims:
+            if isinstance(key, ir.Var) and key.scope is ir.Scope.INPUT and key.name in outer.dims:
                 if key.name in self.names:
                     self.complete = False
                     self.names.append(f"#{k}")
@@ -1268,14 +1270,14 @@ class _TableSpace:
             name = f"#{k}"
             self.names.append(name)
             t = key.type
-            if t.kind == "enum" and t.enum:
+            if t.kind is TK.ENUM and t.enum:
                 dom: Con = frozenset(m for m, _ in outer.policy.enum(t.enum).members)
                 outer.dims[name] = Dim(name, "set", dom, t)
-            elif t.kind == "bool":
+            elif t.kind is TK.BOOL:
                 outer.dims[name] = Dim(name, "set", frozenset({True, False}), t)
             else:
                 self.complete = False
-                kind = "int" if t.kind in ("count", "date") else "real"
+                kind = "int" if t.kind in (TK.COUNT, TK.DATE) else "real"
                 outer.dims[name] = Dim(name, kind, Iv(None, False, None, False), t)
 
     def row(self, row: ir.TableRow) -> Box | None:
@@ -1283,11 +1285,11 @@ class _TableSpace:
         box: Box = {}
         for name, t in zip(self.names, row.tests):
             dim = self.space.dims[name]
-            if t.kind == "any":
+            if t.kind is ir.MatchKind.ANY:
                 continue
             if dim.kind == "set":
                 c: Con = frozenset({t.value})
-            elif t.kind == "eq":
+            elif t.kind is ir.MatchKind.EQ:
                 v = _scalar(t.value)
                 c = Iv(v, True, v, True)
             else:

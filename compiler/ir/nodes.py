@@ -1,4 +1,4 @@
-"""Stage 3 output: the normalised, typed intermediate representation.
+"""The IR's nodes: the normalised, typed intermediate representation.
 
 Names are resolved (an input, a local, a constant, an enum member, a role),
 quantities are converted to base units and exact values, threshold words are
@@ -10,58 +10,27 @@ Backends (Python, Graphviz, analyses) read only this.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
 
+from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Span
-from polc.compiler.quantities import DIMENSIONLESS, MONEY, Unit
 
-# ---------------------------------------------------------------- types
-
-
-@attrs.frozen
-class Type:
-    kind: str  # count, num, date, datetime, bool, enum, role, list, null
-    unit: Unit = DIMENSIONLESS
-    enum: str | None = None
-    nullable: bool = False
-    item: Type | None = None
-
-    def show(self) -> str:
-        if self.kind == "count":
-            text = "计数" + ("" if self.unit.dimensionless else f"({self.unit})")
-        elif self.kind == "num":
-            if self.unit == MONEY:
-                text = "金额"
-            elif self.unit.dimensionless:
-                text = "比率"
-            else:
-                text = f"数量({self.unit})"
-        elif self.kind == "enum":
-            text = self.enum or "?"
-        elif self.kind == "list":
-            text = f"列表({self.item.show() if self.item else '?'})"
-        else:
-            text = {"date": "日期", "datetime": "时刻", "bool": "是否", "role": "角色",
-                    "null": "无"}[self.kind]
-        return text + (" 或 无" if self.nullable and self.kind != "null" else "")
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in ("count", "num")
-
-    @property
-    def is_money(self) -> bool:
-        return self.kind == "num" and self.unit == MONEY
-
-
-BOOL = Type("bool")
-DATE = Type("date")
-DATETIME = Type("datetime")
-ROLE = Type("role")
-NULL = Type("null", nullable=True)
+from .kinds import (
+    ArithOp,
+    BodyKind,
+    CalendarFunc,
+    ClampKind,
+    CompareOp,
+    Extreme,
+    FlowNodeKind,
+    MatchKind,
+    Quantifier,
+    Rejected,
+    Scope,
+)
+from .types import Type
 
 
 @attrs.frozen
@@ -90,7 +59,7 @@ class Lit:
 @attrs.frozen
 class Var:
     name: str
-    scope: str  # input, local, const
+    scope: Scope
     type: Type
     span: Span
 
@@ -113,7 +82,7 @@ class RoleVal:
 
 @attrs.frozen
 class Arith:
-    op: str
+    op: ArithOp
     left: Expr
     right: Expr
     type: Type
@@ -122,7 +91,7 @@ class Arith:
 
 @attrs.frozen
 class Clamp:
-    kind: str  # "max": a cap (最高), "min": a floor (最低)
+    kind: ClampKind
     expr: Expr
     limit: Expr
     type: Type
@@ -131,7 +100,7 @@ class Clamp:
 
 @attrs.frozen
 class MinMax:
-    func: str  # "max" | "min"
+    func: Extreme
     args: tuple[Expr, ...]
     type: Type
     span: Span
@@ -141,14 +110,15 @@ class MinMax:
 class Shift:
     base: Expr
     amount: Expr
-    how: str  # days, working_days, months, years, minutes
+    period: V.Duration
+    backwards: bool  # 提前N工作日: the working days before the base date
     type: Type
     span: Span
 
 
 @attrs.frozen
 class CalendarFn:
-    func: str  # quarter_end, next_year_month_end
+    func: CalendarFunc
     args: tuple[Expr, ...]
     type: Type
     span: Span
@@ -196,7 +166,7 @@ class LevelsE:
 class Test:
     """One table cell: equality, or an interval; None bounds are infinite."""
 
-    kind: str  # "any", "eq", "interval"
+    kind: MatchKind
     value: Scalar = None
     lo: Scalar = None
     lo_closed: bool = True
@@ -246,7 +216,7 @@ class NamedItem:
 
 @attrs.frozen
 class NamedE:
-    kind: str  # all | any
+    kind: Quantifier
     items: tuple[NamedItem, ...]
     type: Type
     span: Span
@@ -284,7 +254,7 @@ Expr = (CondE | CalendarFn | Lit | Var | EnumVal | RoleVal | Arith | Clamp | Min
 @attrs.frozen
 class Compare:
     left: Expr
-    op: str  # < <= > >= == !=
+    op: CompareOp
     right: Expr
     text: str
     span: Span
@@ -402,11 +372,8 @@ class Decision:
 class Example:
     decision: str
     args: tuple[tuple[str, Scalar], ...]
-    expected: object  # a scalar, a list, or REJECTED
+    expected: Scalar | list[object] | Rejected
     site: Site
-
-
-REJECTED = "<rejected>"
 
 
 @attrs.frozen
@@ -414,7 +381,7 @@ class Body:
     name: str
     label: str
     aliases: tuple[str, ...]
-    kind: str  # body or role
+    kind: BodyKind
     site: Site
 
 
@@ -437,7 +404,7 @@ class Group:
 
 @attrs.frozen
 class FlowNode:
-    kind: str
+    kind: FlowNodeKind
     name: str
     label: str
     actor: str | None
@@ -452,7 +419,7 @@ class FlowEdge:
     dst: str
     when: str | None
     amount: int | Decimal | None
-    how: str | None  # days, working_days, months, years, minutes
+    how: V.Duration | None
     unit_text: str | None
     roll: bool
     loop: bool
@@ -527,19 +494,10 @@ class Policy:
     def const(self, name: str) -> ConstDef | None:
         return self._consts.get(name)
 
+    def header(self, key: V.Header) -> str:
+        """The value of a header line (文号, 标题 …), "" when the file has none."""
+        return next((v for k, v in self.headers if k == key.value), "")
+
     def title(self, name: str) -> str:
         """What a body (its label) or a role (its title) is called; else the name."""
         return self._titles.get(name, name)
-
-
-def walk(node: object) -> Iterator[object]:
-    """Every AST or IR node below `node` (attrs classes, tuples and lists)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (tuple, list)):
-            stack.extend(n)
-        elif hasattr(n, "__attrs_attrs__"):
-            for f in n.__attrs_attrs__:  # type: ignore[attr-defined]
-                stack.append(getattr(n, f.name))

@@ -117,7 +117,7 @@ class Analysis:
             x, limit = self.expr(e.expr), self.expr(e.limit)
             if x is None or limit is None:
                 return None
-            pick = min if e.kind == "max" else max  # a cap is min(x, cap)
+            pick = min if e.kind is ir.ClampKind.CAP else max  # a cap is min(x, cap)
             return Num(pick(x.lo, limit.lo), pick(x.hi, limit.hi),
                        _hull((x, limit)).grain)  # type: ignore[union-attr]
         if isinstance(e, ir.MinMax):
@@ -125,7 +125,7 @@ class Analysis:
             real = [a for a in args if a is not None]
             if len(real) != len(args) or not real:
                 return None
-            pick = max if e.func == "max" else min
+            pick = max if e.func is ir.Extreme.MAX else min
             return Num(pick(a.lo for a in real), pick(a.hi for a in real), _hull(real).grain)  # type: ignore[union-attr]
         if isinstance(e, ir.IfE):
             self.cond(e.cond)
@@ -173,9 +173,9 @@ class Analysis:
         return None  # enum members, roles
 
     def var(self, e: ir.Var) -> Num | None:
-        if e.scope == "local":
+        if e.scope is ir.Scope.LOCAL:
             return self._locals.get(e.name)
-        if e.scope == "const":
+        if e.scope is ir.Scope.CONST:
             return self._consts.get(e.name)
         inp = self._inputs[e.name]
         if not inp.type.numeric:
@@ -184,27 +184,27 @@ class Analysis:
         lo = -limit if inp.lo is None else max(Fraction(inp.lo), -limit)  # type: ignore[arg-type]
         hi = limit if inp.hi is None else min(Fraction(inp.hi), limit)  # type: ignore[arg-type]
         # a count is a Python int; a number's digits are the caller's
-        return Num(lo, hi, 0 if inp.type.kind == "count" else None)
+        return Num(lo, hi, 0 if inp.type.kind is ir.TypeKind.COUNT else None)
 
     def arith(self, e: ir.Arith) -> Num:
         bound = Fraction(BOUND)
         # an operand of unknown range can be anything within BOUND, with any digits
         anything = Num(-bound, bound, None)
         a, b = self.expr(e.left) or anything, self.expr(e.right) or anything
-        if e.op == "/":
+        if e.op is ir.ArithOp.DIV:
             self.ops[id(e)] = "div"
             if b.lo == b.hi == 0:
                 self.problems.append(("E218", e.span, "除数总是 0：此处的除法对任何输入都不成立"))
             # a whole-number divisor other than 0 is at least 1 in size: |a ÷ b| ≤ |a|
-            m = a.magnitude if e.right.type.kind == "count" else bound
+            m = a.magnitude if e.right.type.kind is ir.TypeKind.COUNT else bound
             low = _ZERO if a.lo >= 0 and b.lo >= 0 else -m
             return Num(max(low, -bound), min(m, bound), None)
-        if e.op == "*":
+        if e.op is ir.ArithOp.MUL:
             corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
             raw = Num(min(corners), max(corners),
                       None if a.grain is None or b.grain is None else a.grain + b.grain)
         else:
-            lo, hi = (a.lo + b.lo, a.hi + b.hi) if e.op == "+" else (a.lo - b.hi, a.hi - b.lo)
+            lo, hi = (a.lo + b.lo, a.hi + b.hi) if e.op is ir.ArithOp.ADD else (a.lo - b.hi, a.hi - b.lo)
             raw = Num(lo, hi, None if a.grain is None or b.grain is None
                       else min(a.grain, b.grain))
         within = -bound <= raw.lo and raw.hi <= bound
@@ -215,7 +215,7 @@ class Analysis:
                 _digits(raw.magnitude, raw.grain) > PRECISION:
             message = f"计算结果须有超过 {PRECISION} 位有效数字才能精确表示"
             self.problems.append(("E217", e.span, message))
-        if e.type.kind == "count":
+        if e.type.kind is ir.TypeKind.COUNT:
             self.ops[id(e)] = "plain" if within else "bounded"
         else:
             fits = raw.grain is not None and _digits(raw.magnitude, raw.grain) <= DEFAULT_DIGITS

@@ -22,6 +22,8 @@ from polc.compiler import ir, lexical
 from polc.compiler import vocabulary as V
 from polc.compiler.backends.python import flowgen
 from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.ir import CompareOp as C
+from polc.compiler.ir import TypeKind as TK
 from polc.compiler.quantities import (
     AREA,
     DIMENSIONLESS,
@@ -34,10 +36,10 @@ from polc.compiler.syntax import ast as A
 from polc.runtime import LIMIT, PLACES
 
 BASIC = {
-    V.BasicType.COUNT.value: ir.Type("count"),
-    V.BasicType.MONEY.value: ir.Type("num", MONEY),
-    V.BasicType.AREA.value: ir.Type("num", AREA),
-    V.BasicType.RATIO.value: ir.Type("num", DIMENSIONLESS),
+    V.BasicType.COUNT.value: ir.Type(TK.COUNT),
+    V.BasicType.MONEY.value: ir.Type(TK.NUM, MONEY),
+    V.BasicType.AREA.value: ir.Type(TK.NUM, AREA),
+    V.BasicType.RATIO.value: ir.Type(TK.NUM, DIMENSIONLESS),
     V.BasicType.DATE.value: ir.DATE,
     V.BasicType.DATETIME.value: ir.DATETIME,
     V.BasicType.BOOL.value: ir.BOOL,
@@ -165,32 +167,31 @@ class Checker:
         value, unit = self.number(q)
         if value == value.to_integral_value() and (unit.duration or not unit.dimensionless
                                                    or "." not in q.number and q.unit is None):
-            return ir.Lit(int(value), ir.Type("count", unit), q.span)
+            return ir.Lit(int(value), ir.Type(TK.COUNT, unit), q.span)
         return ir.Lit(value.normalize(_LITERAL) if value != 0 else Decimal(0),
-                      ir.Type("num", unit), q.span)
+                      ir.Type(TK.NUM, unit), q.span)
 
     # ------------------------------------------------------------ types
     def type_of(self, t: A.TypeExpr) -> ir.Type | None:
         span = t.span or Span(self.file, 0, 0, 0, 0)
         if t.kind == "nullable":
             inner = self.type_of(t.inner) if t.inner else None
-            return None if inner is None else ir.Type(inner.kind, inner.unit, inner.enum, True,
-                                                      inner.item)
+            return None if inner is None else inner.or_null()
         if t.kind == "list":
             inner = self.type_of(t.inner) if t.inner else None
-            return None if inner is None else ir.Type("list", item=inner)
+            return None if inner is None else ir.Type(TK.LIST, item=inner)
         if t.kind == "named":
             assert t.name is not None
             if t.name not in self.enums:
                 self.d.error("E103", f"未定义的类型 {t.name!r}", span,
                              hint=self.suggest(t.name, list(self.enums) + list(BASIC)))
                 return None
-            return ir.Type("enum", enum=t.name)
+            return ir.Type(TK.ENUM, enum=t.name)
         if t.kind == "数量":
-            return ir.Type("num", parse_unit(t.unit)[0])
+            return ir.Type(TK.NUM, parse_unit(t.unit)[0])
         base = BASIC[t.kind]
         if t.unit is not None:
-            if base.kind not in ("count", "num"):
+            if base.kind not in (TK.COUNT, TK.NUM):
                 self.d.error("E104", f"类型 {t.kind} 不带单位", span)
                 return base
             unit, factor = parse_unit(t.unit)
@@ -274,7 +275,7 @@ class Checker:
                                                      self.site(it.annot, it.span, required="角色"))
             elif isinstance(it, A.BodyDecl) and unique("value", it.name, it.span):
                 self.check_name(it.name, it.span, "机构名")
-                self.bodies[it.name] = ir.Body(it.name, it.label, it.aliases, "body",
+                self.bodies[it.name] = ir.Body(it.name, it.label, it.aliases, ir.BodyKind.BODY,
                                                self.site(it.annot, it.span, required="机构"))
 
         for it in items:
@@ -323,7 +324,7 @@ class Checker:
                 self.d.warning("W502", f"常量 {name!r} 未被使用", c.site.span)
         # a role or body nothing refers to is usually a typo'd name elsewhere; the
         # issuer (发文机关) is declared to say who speaks, and may stand alone
-        actors = {n.name for d in self.decisions.values() for n in _walk(d)
+        actors = {n.name for d in self.decisions.values() for n in ir.walk(d)
                   if isinstance(n, ir.RoleVal)}
         actors |= {x for r in relations for x in (r.subject, r.object)}
         actors |= {x for g in groups for x in g.leads + g.participants}
@@ -371,7 +372,7 @@ class Checker:
         if typ.numeric:
             lo = 0  # counts, money, areas and ratios are never negative unless 取值 says so
         if it.domain is not None:
-            if not (typ.numeric or typ.kind in ("date", "datetime")):
+            if not (typ.numeric or typ.kind in (TK.DATE, TK.DATETIME)):
                 self.d.error("E106", f"类型 {typ.show()} 不能限定取值范围", it.domain.span)
             else:
                 lo, lo_closed = self.bound_value(it.domain.lo, typ, it.domain.lo_closed)
@@ -387,10 +388,10 @@ class Checker:
     def bound_value(self, v: object, typ: ir.Type, closed: bool) -> tuple[ir.Scalar, bool]:
         if isinstance(v, A.Inf):
             return None, False
-        kind = "date" if isinstance(v, A.DateLit) else \
-            "datetime" if isinstance(v, A.DateTimeLit) else "num"
-        if kind != ("num" if typ.numeric else typ.kind):
-            what = {"date": "日期", "datetime": "时刻", "num": "数量"}[kind]
+        kind = TK.DATE if isinstance(v, A.DateLit) else \
+            TK.DATETIME if isinstance(v, A.DateTimeLit) else TK.NUM
+        if kind is not (TK.NUM if typ.numeric else typ.kind):
+            what = {TK.DATE: "日期", TK.DATETIME: "时刻", TK.NUM: "数量"}[kind]
             self.d.error("E118", f"边界 {self.source(v.span)} 是{what}，不能与 {typ.show()} 比较",
                          v.span, hint="a bound has the kind of the value it limits")
             return None, False
@@ -422,7 +423,7 @@ class Checker:
         (a chain may be thousands long); cycles are E107, chains past MAX_CALL_DEPTH E121."""
         deps: dict[str, dict[str, Span]] = {}
         for name, dec in self.decl_decisions.items():
-            refs = [n for n in _walk(dec) if isinstance(n, A.DecisionRef)]
+            refs = [n for n in A.walk(dec) if isinstance(n, A.DecisionRef)]
             deps[name] = {r.name: r.span for r in sorted(refs, key=lambda r: r.span)
                           if r.name in self.decl_decisions}
         order: list[str] = []
@@ -492,8 +493,8 @@ class Checker:
                 s = self.site(st.annot, st.span, inherit=site)
                 c = self.cond(st.cond, env.with_site(s))
                 if c is not None:
-                    used = {n.name for n in _walk(c) if isinstance(n, ir.Var)
-                            and n.scope == "input"}
+                    used = {n.name for n in ir.walk(c) if isinstance(n, ir.Var)
+                            and n.scope is ir.Scope.INPUT}
                     fields = tuple(p for p in params if p in used)
                     requires.append(ir.Require(c, st.message, fields, s))
         rsite = self.site(dec.result_annot, dec.result.span if hasattr(dec.result, "span")
@@ -501,30 +502,30 @@ class Checker:
         result = self.expr(dec.result, env.with_site(rsite), expected=typ)
         if result is None or typ is None:
             return None
-        if result.type.nullable and result.type.kind != "null" and not typ.nullable:
+        if result.type.nullable and result.type.kind is not TK.NULL and not typ.nullable:
             self.d.error("E201", f"决策 {dec.name} 的结果可能为 无，而类型 {typ.show()} 不可为空",
                          _null_span(result), hint="declare the type as  T 或 无, or give a value")
         else:
             self.assignable(result.type, typ, dec.result.span, f"决策 {dec.name} 的结果")
         # lets and requirements call decisions too, not only the result
-        calls = tuple(sorted({n.name for n in _walk((result, lets, requires))
+        calls = tuple(sorted({n.name for n in ir.walk((result, lets, requires))
                               if isinstance(n, ir.CallDecision)}))
         return ir.Decision(dec.name, dec.label, tuple(params), typ, tuple(lets), tuple(requires),
                            result, site, rsite, calls)
 
     def assignable(self, got: ir.Type, want: ir.Type, span: Span, what: str) -> bool:
-        if got.kind == "null":
+        if got.kind is TK.NULL:
             if not want.nullable:
                 self.d.error("E201", f"{what} 不能为 无（类型 {want.show()} 不可为空）", span,
                              hint="declare the type as  T 或 无")
                 return False
             return True
-        if want.kind == "list" and got.kind == "list" and want.item and got.item:
+        if want.kind is TK.LIST and got.kind is TK.LIST and want.item and got.item:
             return self.assignable(got.item, want.item, span, what)
         ok = False
-        if want.kind == got.kind and want.enum == got.enum or want.kind == "num" and got.kind == "count":
+        if want.kind == got.kind and want.enum == got.enum or want.kind is TK.NUM and got.kind is TK.COUNT:
             ok = True
-        elif want.kind == "count" and got.kind == "num":
+        elif want.kind is TK.COUNT and got.kind is TK.NUM:
             self.d.error("E202", f"{what} 须为整数（{want.show()}），而计算结果可能有小数", span)
             return False
         if not ok:
@@ -582,15 +583,15 @@ class Checker:
     def e_Ref(self, e: A.Ref, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         n = e.name
         if n in env.locals:
-            return ir.Var(n, "local", env.locals[n], e.span)
+            return ir.Var(n, ir.Scope.LOCAL, env.locals[n], e.span)
         if n in env.params:
-            return ir.Var(n, "input", self.inputs[n].type, e.span)
+            return ir.Var(n, ir.Scope.INPUT, self.inputs[n].type, e.span)
         if n in self.consts:
             self.used_consts.add(n)
-            return ir.Var(n, "const", self.consts[n].type, e.span)
-        if expected is not None and expected.kind == "enum" and expected.enum \
+            return ir.Var(n, ir.Scope.CONST, self.consts[n].type, e.span)
+        if expected is not None and expected.kind is TK.ENUM and expected.enum \
                 and self.enums[expected.enum].has(n):
-            return ir.EnumVal(expected.enum, n, ir.Type("enum", enum=expected.enum), e.span)
+            return ir.EnumVal(expected.enum, n, ir.Type(TK.ENUM, enum=expected.enum), e.span)
         if n in self.roles:
             return ir.RoleVal(n, self.roles[n].title, ir.ROLE, e.span)
         if n in self.inputs:
@@ -599,7 +600,7 @@ class Checker:
             return None
         enums = self.members.get(n, [])
         if len(enums) == 1:
-            return ir.EnumVal(enums[0], n, ir.Type("enum", enum=enums[0]), e.span)
+            return ir.EnumVal(enums[0], n, ir.Type(TK.ENUM, enum=enums[0]), e.span)
         names = list(env.locals) + list(env.params) + list(self.consts) + list(self.roles) + \
             list(self.members)
         self.d.error("E110", f"未定义的名称 {n!r}", e.span, hint=self.suggest(n, names))
@@ -613,34 +614,30 @@ class Checker:
         if not (self.present(left, "运算的左边") and self.present(right, "运算的右边")):
             return None
         lt, rt = left.type, right.type
-        if e.op in "+-" and lt.kind in ("date", "datetime"):
+        if e.op in "+-" and lt.kind in (TK.DATE, TK.DATETIME):
             period = V.DURATIONS.get(rt.unit.duration or "") if rt.numeric else None
-            how = period.value if period else None
-            if how is None:
+            if period is None:
                 self.d.error("E205", f"日期只能加减期间（{'、'.join(V.PERIOD_WORDS)}），"
                              f"不能加 {rt.show()}", e.right_span if hasattr(e, "right_span")
                              else e.span)
                 return None
-            if lt.kind == "date" and how == "minutes":
+            if lt.kind is TK.DATE and period is V.Duration.MINUTES:
                 self.d.error("E205", "日期不能加小时或分钟；用 时刻 类型", e.span)
                 return None
-            if lt.kind == "datetime" and how != "minutes":
+            if lt.kind is TK.DATETIME and period is not V.Duration.MINUTES:
                 self.d.error("E205", "时刻只加小时或分钟", e.span)
                 return None
-            if how != "minutes" and rt.kind != "count":
+            if period is not V.Duration.MINUTES and rt.kind is not TK.COUNT:
                 self.d.error("E205", f"{'、'.join(V.DATE_PERIOD_WORDS)}须为整数", e.span)
                 return None
-            if e.op == "-":
-                if how == "working_days":
-                    how = "working_days_before"
-                else:
-                    self.d.error("E205", "只支持 提前N工作日 形式的减法", e.span)
-                    return None
-            return ir.Shift(left, right, how, lt, e.span)
+            if e.op == "-" and period is not V.Duration.WORKING_DAYS:
+                self.d.error("E205", "只支持 提前N工作日 形式的减法", e.span)
+                return None
+            return ir.Shift(left, right, period, e.op == "-", lt, e.span)
         if not (lt.numeric and rt.numeric):
             self.d.error("E206", f"算术运算需要数量，实际为 {lt.show()} {e.op} {rt.show()}", e.span)
             return None
-        kind = "count" if lt.kind == rt.kind == "count" and e.op != "/" else "num"
+        kind = TK.COUNT if lt.kind == rt.kind is TK.COUNT and e.op != "/" else TK.NUM
         if e.op in "+-":
             if not self.unify_units(lt, rt, e.span, "加减"):
                 return None
@@ -649,7 +646,7 @@ class Checker:
             unit = lt.unit * rt.unit
         else:
             unit = lt.unit / rt.unit
-        return ir.Arith(e.op, left, right, ir.Type(kind, unit), e.span)
+        return ir.Arith(ir.ArithOp(e.op), left, right, ir.Type(kind, unit), e.span)
 
     def e_Bound(self, e: A.Bound, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         inner = self.expr(e.expr, env, expected)
@@ -662,8 +659,8 @@ class Checker:
             self.d.error("E206", "最高/最低 需要数量", e.span)
             return None
         self.unify_units(inner.type, limit.type, e.span, "最高/最低")
-        kind = "count" if inner.type.kind == limit.type.kind == "count" else "num"
-        return ir.Clamp(e.kind, inner, limit, ir.Type(kind, inner.type.unit), e.span)
+        kind = TK.COUNT if inner.type.kind == limit.type.kind is TK.COUNT else TK.NUM
+        return ir.Clamp(ir.ClampKind.CAP if e.kind == "max" else ir.ClampKind.FLOOR, inner, limit, ir.Type(kind, inner.type.unit), e.span)
 
     def e_Call(self, e: A.Call, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         if e.func in (V.Function.QUARTER_END.value, V.Function.NEXT_YEAR_MONTH_END.value):
@@ -679,8 +676,9 @@ class Checker:
             return None
         for a in real[1:]:
             self.unify_units(real[0].type, a.type, e.span, e.func)
-        kind = "count" if all(a.type.kind == "count" for a in real) else "num"
-        return ir.MinMax("max" if e.func == V.Function.LARGER.value else "min", tuple(real),
+        kind = TK.COUNT if all(a.type.kind is TK.COUNT for a in real) else TK.NUM
+        return ir.MinMax(ir.Extreme.MAX if e.func == V.Function.LARGER.value else ir.Extreme.MIN,
+                         tuple(real),
                          ir.Type(kind, real[0].type.unit), e.span)
 
     def calendar_call(self, e: A.Call, env: _Env) -> ir.Expr | None:
@@ -696,18 +694,18 @@ class Checker:
         assert date_arg is not None
         if not self.present(date_arg, f"{e.func} 的日期"):
             return None
-        if date_arg.type.kind != "date":
+        if date_arg.type.kind is not TK.DATE:
             self.d.error("E214", f"{e.func} 的第一个参数须为日期，实际为 {date_arg.type.show()}",
                          e.span)
             return None
         if e.func == V.Function.QUARTER_END.value:
-            return ir.CalendarFn("quarter_end", (date_arg,), ir.DATE, e.span)
+            return ir.CalendarFn(ir.CalendarFunc.QUARTER_END, (date_arg,), ir.DATE, e.span)
         month = args[1]
         if not (isinstance(month, ir.Lit) and isinstance(month.value, int)
                 and 1 <= month.value <= 12):
             self.d.error("E214", "次年月底 的月份须为 1 至 12 的整数", e.span)
             return None
-        return ir.CalendarFn("next_year_month_end", (date_arg, month), ir.DATE, e.span)
+        return ir.CalendarFn(ir.CalendarFunc.NEXT_YEAR_MONTH_END, (date_arg, month), ir.DATE, e.span)
 
     def e_DecisionRef(self, e: A.DecisionRef, env: _Env,
                       expected: ir.Type | None) -> ir.Expr | None:
@@ -734,14 +732,14 @@ class Checker:
         return None if t is None else ir.IfE(c, a, b, t, e.span)
 
     def join(self, a: ir.Type, b: ir.Type, span: Span) -> ir.Type | None:
-        if a.kind == "null":
-            return ir.Type(b.kind, b.unit, b.enum, True, b.item)
-        if b.kind == "null":
-            return ir.Type(a.kind, a.unit, a.enum, True, a.item)
+        if a.kind is TK.NULL:
+            return b.or_null()
+        if b.kind is TK.NULL:
+            return a.or_null()
         if a.numeric and b.numeric:
             if not self.unify_units(a, b, span, "各分支的结果"):
                 return None
-            kind = "count" if a.kind == b.kind == "count" else "num"
+            kind = TK.COUNT if a.kind == b.kind is TK.COUNT else TK.NUM
             return ir.Type(kind, a.unit, nullable=a.nullable or b.nullable)
         if a.kind == b.kind and a.enum == b.enum:
             return ir.Type(a.kind, a.unit, a.enum, a.nullable or b.nullable, a.item or b.item)
@@ -763,7 +761,7 @@ class Checker:
         inner = self.expr(e.expr, env)
         if inner is None or not self.present(inner, "顺延 的日期"):
             return None
-        if inner.type.kind != "date":
+        if inner.type.kind is not TK.DATE:
             self.d.error("E205", "顺延 只用于日期", e.span)
             return None
         return ir.Roll(inner, inner.type, e.span)
@@ -779,7 +777,7 @@ class Checker:
         return ir.Otherwise(e, s), [e.type], True
 
     def e_Levels(self, e: A.Levels, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
-        if expected is None or expected.kind != "enum" or not expected.enum:
+        if expected is None or expected.kind is not TK.ENUM or not expected.enum:
             self.d.error("E207", "取最严重 的结果须为枚举类型（决策声明为 : 枚举名）", e.span)
             return None
         enum = self.enums[expected.enum]
@@ -810,8 +808,8 @@ class Checker:
         if not (ok and ok2):
             return None
         return ir.LevelsE(enum.name, tuple(rows[m] for m in order if m in rows), other,
-                          ir.Type("enum", enum=enum.name, nullable=bool(
-                              other and other.expr.type.kind == "null")), e.span)
+                          ir.Type(TK.ENUM, enum=enum.name, nullable=bool(
+                              other and other.expr.type.kind is TK.NULL)), e.span)
 
     def e_Table(self, e: A.Table, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         keys = [self.expr(k, env) for k in e.keys]
@@ -820,7 +818,7 @@ class Checker:
         real_keys = [k for k in keys if k is not None]
         # an enum key that is 无 matches no member and falls to 否则; any other key
         # would be compared as a number, a date or a truth value
-        if not all(k.type.kind == "enum" or self.present(k, "查表 的键") for k in real_keys):
+        if not all(k.type.kind is TK.ENUM or self.present(k, "查表 的键") for k in real_keys):
             return None
         rows: list[ir.TableRow] = []
         types: list[ir.Type] = []
@@ -855,9 +853,9 @@ class Checker:
     def pattern(self, p: A.Pattern, key: ir.Type) -> ir.Test | None:
         text = self.source(p.span)
         if isinstance(p, A.AnyPat):
-            return ir.Test("any", text="*")
+            return ir.Test(ir.MatchKind.ANY, text="*")
         if isinstance(p, A.NamePat):
-            if key.kind != "enum" or key.enum is None:
+            if key.kind is not TK.ENUM or key.enum is None:
                 self.d.error("E210", f"{p.name!r} 是名称，但此键的类型是 {key.show()}", p.span)
                 return None
             if not self.enums[key.enum].has(p.name):
@@ -865,25 +863,25 @@ class Checker:
                 self.d.error("E208", f"{p.name!r} 不是枚举 {key.enum} 的成员", p.span,
                              hint=self.suggest(p.name, members))
                 return None
-            return ir.Test("eq", value=p.name, text=text)
+            return ir.Test(ir.MatchKind.EQ, value=p.name, text=text)
         if isinstance(p, A.BoolPat):
-            if key.kind != "bool":
+            if key.kind is not TK.BOOL:
                 self.d.error("E210", f"是/否 只能匹配 是否 类型的键，此键是 {key.show()}", p.span)
                 return None
-            return ir.Test("eq", value=p.value, text=text)
+            return ir.Test(ir.MatchKind.EQ, value=p.value, text=text)
         if isinstance(p, A.EqPat):
             if isinstance(p.value, A.DateLit):
-                if key.kind != "date":
+                if key.kind is not TK.DATE:
                     self.d.error("E210", f"日期不能匹配 {key.show()} 类型的键", p.span)
                     return None
-                return ir.Test("eq", value=self.date(p.value.text, p.span), text=text)
+                return ir.Test(ir.MatchKind.EQ, value=self.date(p.value.text, p.span), text=text)
             lit = self.quantity(p.value)
             if not key.numeric:
                 self.d.error("E210", f"数量不能匹配 {key.show()} 类型的键", p.span)
                 return None
             if p.value.unit is not None:
                 self.unify_units(key, lit.type, p.span, "表的条件")
-            return ir.Test("eq", value=lit.value, text=text)
+            return ir.Test(ir.MatchKind.EQ, value=lit.value, text=text)
         if isinstance(p, A.BoundPat):
             if not key.numeric:
                 self.d.error("E210", f"门槛不能匹配 {key.show()} 类型的键", p.span)
@@ -894,17 +892,17 @@ class Checker:
             op = self.word_op(p.word, None, p.mark, p.span)
             if op is None:
                 return None
-            if op in (">", ">="):
-                return ir.Test("interval", lo=lit.value, lo_closed=op == ">=", hi=None,
+            if op in (C.GT, C.GE):
+                return ir.Test(ir.MatchKind.INTERVAL, lo=lit.value, lo_closed=op is C.GE, hi=None,
                                hi_closed=False, text=text)
-            return ir.Test("interval", lo=None, lo_closed=False, hi=lit.value,
-                           hi_closed=op == "<=", text=text)
+            return ir.Test(ir.MatchKind.INTERVAL, lo=None, lo_closed=False, hi=lit.value,
+                           hi_closed=op is C.LE, text=text)
         if isinstance(p, A.Interval):
             return self.interval_test(p, key, text)
         raise AssertionError(p)
 
     def interval_test(self, iv: A.Interval, key: ir.Type, text: str) -> ir.Test | None:
-        if not (key.numeric or key.kind in ("date", "datetime")):
+        if not (key.numeric or key.kind in (TK.DATE, TK.DATETIME)):
             self.d.error("E210", f"区间不能匹配 {key.show()} 类型的键", iv.span)
             return None
         lo, lo_closed = self.bound_value(iv.lo, key, iv.lo_closed)
@@ -912,7 +910,7 @@ class Checker:
         if _empty(lo, lo_closed, hi, hi_closed):
             self.d.error("E211", f"区间 {text} 是空的", iv.span)
             return None
-        return ir.Test("interval", lo=lo, lo_closed=lo_closed, hi=hi, hi_closed=hi_closed,
+        return ir.Test(ir.MatchKind.INTERVAL, lo=lo, lo_closed=lo_closed, hi=hi, hi_closed=hi_closed,
                        text=text)
 
     def e_Rules(self, e: A.Rules, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
@@ -949,7 +947,7 @@ class Checker:
                 ok = False
                 continue
             items.append(ir.NamedItem(it.name, it.label, c, s))
-        return ir.NamedE(e.kind, tuple(items), ir.BOOL, e.span) if ok else None
+        return ir.NamedE(ir.Quantifier(e.kind), tuple(items), ir.BOOL, e.span) if ok else None
 
     def e_Schedule(self, e: A.Schedule, env: _Env, expected: ir.Type | None) -> ir.Expr | None:
         total = self.expr(e.total, env)
@@ -971,13 +969,13 @@ class Checker:
         else:
             self.d.error("E212", "分期比例须全部用 % 或全部为比例数（4︰3︰3）", e.span)
             return None
-        return ir.ScheduleE(total, tuple(shares), ir.Type("list", item=ir.Type("num",
+        return ir.ScheduleE(total, tuple(shares), ir.Type(TK.LIST, item=ir.Type(TK.NUM,
                                                                                 total.type.unit)),
                             e.span)
 
     # ------------------------------------------------------------ conditions
     def word_op(self, word: str, mark_before: str | None, mark_after: str | None,
-                span: Span) -> str | None:
+                span: Span) -> ir.CompareOp | None:
         info = V.THRESHOLD.get(word)
         if info is None:
             self.d.error("E301", f"未知的门槛词 {word!r}", span,
@@ -989,8 +987,8 @@ class Checker:
         if marks:
             include = V.INCLUSION_MARKS[marks[-1]]
         if direction is V.Direction.LOWER:
-            return ">=" if include else ">"
-        return "<=" if include else "<"
+            return C.GE if include else C.GT
+        return C.LE if include else C.LT
 
     def cond(self, c: A.Cond, env: _Env) -> ir.Cond | None:
         text = self.source(c.span)
@@ -998,7 +996,7 @@ class Checker:
             e = self.expr(c.expr, env)
             if e is None or not self.present(e, "条件"):
                 return None
-            if e.type.kind != "bool":
+            if e.type.kind is not TK.BOOL:
                 self.d.error("E213", f"条件须为 是否 类型，{text!r} 是 {e.type.show()}", c.span,
                              hint="compare it: x 400人以上, x >= 3, x 为 member")
                 return None
@@ -1035,7 +1033,7 @@ class Checker:
                 parts.append(ir.Compare(subj, op, rhs, self.source(c.subject.span) + " " +
                                         self.source(b.span), b.span))
             if len(parts) == 2:
-                ops = {p.op[0] for p in parts if isinstance(p, ir.Compare)}
+                ops = {p.op.value[0] for p in parts if isinstance(p, ir.Compare)}
                 if ops != {"<", ">"}:
                     self.d.error("E303", "区间的两端须一上一下（如 300人以上400人以下）", c.span)
                     return None
@@ -1069,15 +1067,16 @@ class Checker:
             right = self.expr(c.right, env, left.type if left is not None else None)
             if left is None or right is None:
                 return None
-            if c.op in ("==", "!=") and left.type.kind in ("enum", "bool", "role"):
+            op = C(c.op)
+            if op in (C.EQ, C.NE) and left.type.kind in (TK.ENUM, TK.BOOL, TK.ROLE):
                 if left.type.kind != right.type.kind or left.type.enum != right.type.enum:
                     self.d.error("E203", f"比较两边类型不同：{left.type.show()} 与 "
                                  f"{right.type.show()}", c.span)
                     return None
-                return ir.Compare(left, c.op, right, text, c.span)
+                return ir.Compare(left, op, right, text, c.span)
             if not self.comparable(left, right, c.span):
                 return None
-            return ir.Compare(left, c.op, right, text, c.span)
+            return ir.Compare(left, op, right, text, c.span)
         if isinstance(c, A.InInterval):
             subj = self.expr(c.subject, env)
             if subj is None or not self.present(subj, "比较的值"):
@@ -1087,10 +1086,10 @@ class Checker:
                 return None
             parts = []
             if t.lo is not None:
-                parts.append(ir.Compare(subj, ">=" if t.lo_closed else ">",
+                parts.append(ir.Compare(subj, C.GE if t.lo_closed else C.GT,
                                         self.scalar_lit(t.lo, subj.type, c.span), text, c.span))
             if t.hi is not None:
-                parts.append(ir.Compare(subj, "<=" if t.hi_closed else "<",
+                parts.append(ir.Compare(subj, C.LE if t.hi_closed else C.LT,
                                         self.scalar_lit(t.hi, subj.type, c.span), text, c.span))
             if not parts:
                 return ir.BoolC(ir.Lit(True, ir.BOOL, c.span), text, c.span)
@@ -1099,7 +1098,7 @@ class Checker:
             subj = self.expr(c.subject, env)
             if subj is None:
                 return None
-            if subj.type.kind != "enum" or not subj.type.enum:
+            if subj.type.kind is not TK.ENUM or not subj.type.enum:
                 self.d.error("E210", f"为 只用于枚举，此处是 {subj.type.show()}", c.span)
                 return None
             if not self.enums[subj.type.enum].has(c.member):
@@ -1107,15 +1106,15 @@ class Checker:
                 self.d.error("E208", f"{c.member!r} 不是枚举 {subj.type.enum} 的成员", c.span,
                              hint=self.suggest(c.member, members))
                 return None
-            return ir.Compare(subj, "==", ir.EnumVal(subj.type.enum, c.member, subj.type, c.span),
+            return ir.Compare(subj, C.EQ, ir.EnumVal(subj.type.enum, c.member, subj.type, c.span),
                               text, c.span)
         raise AssertionError(c)
 
     def scalar_lit(self, value: ir.Scalar, typ: ir.Type, span: Span) -> ir.Lit:
         if isinstance(value, Decimal) and value == value.to_integral_value() and \
-                typ.kind == "count":
+                typ.kind is TK.COUNT:
             value = int(value)
-        kind = typ.kind if typ.kind != "count" or isinstance(value, int) else "num"
+        kind = typ.kind if typ.kind is not TK.COUNT or isinstance(value, int) else TK.NUM
         return ir.Lit(value, ir.Type(kind, typ.unit), span)
 
     def comparable(self, a: ir.Expr, b: ir.Expr, span: Span) -> bool:
@@ -1131,7 +1130,7 @@ class Checker:
                     return False
                 return self.unify_units(ta, tb, span, "比较")
             return True
-        if ta.kind == tb.kind and ta.kind in ("date", "datetime"):
+        if ta.kind == tb.kind and ta.kind in (TK.DATE, TK.DATETIME):
             return True
         self.d.error("E203", f"不能比较 {ta.show()} 与 {tb.show()}", span)
         return False
@@ -1180,7 +1179,7 @@ class Checker:
             if not typ.nullable:
                 self.d.error("E201", f"{what} 不能为 无", v.span)
             return None
-        if typ.kind == "list":
+        if typ.kind is TK.LIST:
             if v.kind != "list" or typ.item is None:
                 self.d.error("E203", f"{what} 须为列表 [ … ]", v.span)
                 return None
@@ -1199,25 +1198,25 @@ class Checker:
             if v.unit is not None and unit != typ.unit:
                 self.d.error("E204", f"{what} 单位不符：期望 {describe(typ.unit)}，实际 {v.unit}",
                              v.span)
-            if typ.kind == "count" and value == value.to_integral_value():
+            if typ.kind is TK.COUNT and value == value.to_integral_value():
                 return int(value)
             return value
-        if typ.kind == "date":
+        if typ.kind is TK.DATE:
             if v.kind != "date":
                 self.d.error("E203", f"{what} 须为日期 YYYY-MM-DD", v.span)
                 return None
             return self.date(v.text, v.span)
-        if typ.kind == "datetime":
+        if typ.kind is TK.DATETIME:
             if v.kind != "datetime":
                 self.d.error("E203", f"{what} 须为时刻 YYYY-MM-DDTHH:MM", v.span)
                 return None
             return self.datetime(v.text, v.span)
-        if typ.kind == "bool":
+        if typ.kind is TK.BOOL:
             if v.kind != "bool":
                 self.d.error("E203", f"{what} 须为 是 或 否", v.span)
                 return None
             return V.BOOLEANS[v.text]
-        if typ.kind == "enum":
+        if typ.kind is TK.ENUM:
             assert typ.enum is not None
             if v.kind != "name" or not self.enums[typ.enum].has(v.text):
                 members = [m for m, _ in self.enums[typ.enum].members]
@@ -1225,7 +1224,7 @@ class Checker:
                              hint=self.suggest(v.text, members))
                 return None
             return v.text
-        if typ.kind == "role":
+        if typ.kind is TK.ROLE:
             if v.kind == "string":
                 return v.text
             if v.kind == "name" and v.text in self.roles:
@@ -1277,7 +1276,7 @@ class Checker:
                     if n.actor is not None:
                         actor(n.actor, n.span)
                     nodes[n.name] = ir.FlowNode(
-                        n.kind, n.name, n.label, n.actor, n.inputs, n.outputs,
+                        ir.FlowNodeKind(n.kind), n.name, n.label, n.actor, n.inputs, n.outputs,
                         self.site(n.annot, n.span, inherit=fsite,
                                   required=None if n.kind in ("choice", "end") else "步骤"))
                 edges = []
@@ -1287,11 +1286,11 @@ class Checker:
                             self.d.error("E116", f"流程 {it.name} 没有节点 {end!r}", e.span,
                                          hint=self.suggest(end, nodes))
                     amount: int | Decimal | None = None
-                    how = None
+                    how: V.Duration | None = None
                     if e.deadline is not None:
                         lit = self.quantity(e.deadline)
                         period = V.DURATIONS.get(lit.type.unit.duration or "")
-                        how = period.value if period else None
+                        how = period
                         if how is None:
                             self.d.error("E205", f"时限须为期间（{'、'.join(V.PERIOD_WORDS)}）",
                                          e.deadline.span)
@@ -1320,33 +1319,6 @@ class _Env:
         env = _Env(self.checker, self.params, self.locals, self.result, site)
         env.decision = self.decision
         return env
-
-
-def _walk(node: object) -> Iterable[object]:
-    """Every AST or IR node below `node` (attrs classes, tuples and lists), but
-    not the plain values, spans, types, sites and annotations, which hold none."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (tuple, list)):
-            stack.extend(x for x in n if x.__class__ not in _LEAVES)
-            continue
-        cls = n.__class__
-        names = _CHILDREN.get(cls)
-        if names is None:
-            names = _CHILDREN[cls] = tuple(f.name for f in getattr(cls, "__attrs_attrs__", ()))
-        for name in names:
-            child = getattr(n, name)
-            if child.__class__ not in _LEAVES:
-                stack.append(child)
-
-
-# A policy's tree is walked several times; looking up each class's fields once and
-# skipping what holds no node made the checker 3x faster on a large policy.
-_LEAVES = frozenset((str, int, bool, Decimal, dt.date, dt.datetime, type(None), Span, ir.Type,
-                     ir.Site, Unit, A.Annot))
-_CHILDREN: dict[type, tuple[str, ...]] = {}
 
 
 def _null_span(e: ir.Expr) -> Span:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import attrs
 
 from polc.compiler.diagnostics import Span
+from polc.compiler.trees import walker
 
 # ---------------------------------------------------------------- annotations
 
@@ -554,3 +555,7 @@ Item = (
 class Module:
     file: str
     items: tuple[Item, ...]
+
+
+# the walk over an AST (`trees.walker`): no node holds another in a span or an annotation
+walk = walker((Span, Annot))

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from polc.compiler import diagnostics
 from polc.compiler import pipeline as driver
+from polc.compiler import vocabulary as V
 from polc.runtime import to_jsonable
 
 from . import install
-from .examples import run_examples
+from .examples import run_examples, shown
 
 # the pinned ruff, ignoring any project configuration: the same bytes everywhere
 RUFF_FORMAT = (sys.executable, "-m", "ruff", "format", "--isolated", "--no-cache", "--quiet",
@@ -67,10 +68,10 @@ def report(compiled: driver.Compiled, name: str, diagram_names: list[str]) -> st
     p = compiled.policy
     assert p is not None
     headers = dict(p.headers)
-    lines = [f"# {p.docno} {headers.get('标题', '')}", ""]
-    for k in ("发文机关", "成文日期", "施行日期"):
-        if k in headers:
-            lines.append(f"- {k}: {headers[k]}")
+    lines = [f"# {p.docno} {p.header(V.Header.TITLE)}", ""]
+    for k in (V.Header.ISSUER, V.Header.WRITTEN, V.Header.EFFECTIVE):
+        if k.value in headers:
+            lines.append(f"- {k.value}: {headers[k.value]}")
     lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)", ""]
     if p.decisions:
         lines += ["## Decisions", ""]
@@ -102,7 +103,7 @@ def report(compiled: driver.Compiled, name: str, diagram_names: list[str]) -> st
         for r in results:
             args = ", ".join(f"{k}={to_jsonable(v)}" for k, v in r.args.items())
             lines.append(f"| {'✓' if r.passed else '✗'} | `{r.decision}` | {args} | "
-                         f"{to_jsonable(r.expected)} | {to_jsonable(r.got)} |")
+                         f"{shown(r.expected)} | {shown(r.got)} |")
         lines.append("")
     others = [n for n in diagram_names if not n.startswith("decision_")]
     if others:

@@ -13,6 +13,22 @@ from polc.runtime import CalendarError, InputError, OutOfRange, PolcError, to_js
 
 
 @attrs.frozen
+class Refused:
+    """What a decision did with inputs it refused: the reason, as the error says it."""
+
+    reason: str
+
+
+def shown(value: Any) -> Any:
+    """An expected or actual value as reports and JSON show it: a refusal as <rejected>."""
+    if value is ir.REJECTED:
+        return "<rejected>"
+    if isinstance(value, Refused):
+        return f"<rejected> ({value.reason})"
+    return to_jsonable(value)
+
+
+@attrs.frozen
 class ExampleResult:
     decision: str
     where: str
@@ -24,16 +40,16 @@ class ExampleResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"decision": self.decision, "where": self.where,
-                "args": to_jsonable(self.args), "expected": to_jsonable(self.expected),
-                "got": to_jsonable(self.got), "passed": self.passed, "quote": self.quote}
+                "args": to_jsonable(self.args), "expected": shown(self.expected),
+                "got": shown(self.got), "passed": self.passed, "quote": self.quote}
 
     def line(self) -> str:
         args = ", ".join(f"{k}={to_jsonable(v)}" for k, v in self.args.items())
         head = f"{'PASS' if self.passed else 'FAIL'} {self.where} {self.decision}({args})"
         if self.passed:
-            return head + f" => {to_jsonable(self.got)}"
-        return (head + f"\n  expected: {to_jsonable(self.expected)}\n  got:      "
-                f"{to_jsonable(self.got)}" + (f"\n  quote:    「{self.quote}」" if self.quote else ""))
+            return head + f" => {shown(self.got)}"
+        return (head + f"\n  expected: {shown(self.expected)}\n  got:      "
+                f"{shown(self.got)}" + (f"\n  quote:    「{self.quote}」" if self.quote else ""))
 
 
 def _normalise(value: Any) -> Any:
@@ -58,12 +74,12 @@ def run_examples(compiled: driver.Compiled) -> list[ExampleResult]:
         except (InputError, CalendarError, OutOfRange) as exc:
             # a case refused for its inputs (bad, past the calendar, or leading past the
             # limits of polc's numbers) is what an example's 拒绝 expects
-            got = ir.REJECTED + f" ({exc})"
+            got = Refused(str(exc))
         except PolcError as exc:
             got = f"<error: {exc}>"
         expected = ex.expected
-        if expected == ir.REJECTED:
-            passed = isinstance(got, str) and got.startswith(ir.REJECTED)
+        if expected is ir.REJECTED:
+            passed = isinstance(got, Refused)
         else:
             # True == 1 in Python: a boolean must match as a boolean
             boolean = isinstance(expected, bool) or isinstance(got, bool)

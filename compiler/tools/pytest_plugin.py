@@ -19,7 +19,7 @@ from polc.compiler import pipeline as driver
 from polc.compiler.diagnostics import render
 from polc.runtime import calendar, to_jsonable
 
-from .examples import ExampleResult, run_examples
+from .examples import ExampleResult, run_examples, shown
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,8 +113,8 @@ class PolExample(pytest.Item):
             r = excinfo.value.result
             args = ", ".join(f"{k}={to_jsonable(v)}" for k, v in r.args.items())
             lines = [f"例 {r.decision}({args}) at {r.where}",
-                     f"  expected: {to_jsonable(r.expected)}",
-                     f"  got:      {to_jsonable(r.got)}"]
+                     f"  expected: {shown(r.expected)}",
+                     f"  got:      {shown(r.got)}"]
             if r.quote:
                 lines.append(f"  quote:    「{r.quote}」")
             return "\n".join(lines)

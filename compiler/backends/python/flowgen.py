@@ -77,7 +77,7 @@ def lines(p: ir.Policy) -> list[str]:
     out += ["", "# bodies and roles by id: title, aliases, kind, clause",
             "BODIES: dict[str, _rt.BodySpec] = {"]
     for b in p.bodies:
-        out.append(f"    {b.name!r}: _rt.BodySpec({b.label!r}, {b.aliases!r}, {b.kind!r}, "
+        out.append(f"    {b.name!r}: _rt.BodySpec({b.label!r}, {b.aliases!r}, {b.kind.value!r}, "
                    f"{b.site.clause!r}),")
     for r in p.roles:
         out.append(f"    {r.name!r}: _rt.BodySpec({r.title!r}, (), 'role', {r.site.clause!r}),")
@@ -98,13 +98,13 @@ def lines(p: ir.Policy) -> list[str]:
         out.append(f"        {f.label!r},")
         out.append("        (")
         for n in f.nodes:
-            out.append(f"            _rt.FlowStep({n.name!r}, {n.kind!r}, {n.label!r}, {n.actor!r}, "
+            out.append(f"            _rt.FlowStep({n.name!r}, {n.kind.value!r}, {n.label!r}, {n.actor!r}, "
                        f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}),")
         out.append("        ),")
         out.append("        (")
         for e in f.edges:
             out.append(f"            _rt.FlowEdge({e.src!r}, {e.dst!r}, {e.when!r}, "
-                       f"{_amount(e.amount)}, {e.how!r}, {e.unit_text!r}, {e.roll!r}, "
+                       f"{_amount(e.amount)}, {e.how.value if e.how else None!r}, {e.unit_text!r}, {e.roll!r}, "
                        f"{e.loop!r}, {e.site.clause!r}),")
         out.append("        ),")
         out.append(f"        {f.site.clause!r},")
