@@ -39,11 +39,9 @@ sys.path.insert(0, str(BENCH))
 import handwritten
 import synth
 
-from polc.compiler import pipeline as driver
-from polc.compiler.analysis import checks as analysis
-from polc.compiler.backends.python import codegen
+from polc.compiler import analysis, pipeline, semantics
+from polc.compiler.backends import python
 from polc.compiler.diagnostics import Diagnostics
-from polc.compiler.semantics import checker as check
 from polc.compiler.syntax import builder, grammar, parser
 from polc.compiler.tools import cli
 
@@ -133,9 +131,9 @@ def bench_build(rep: Report, repeats: int) -> None:
 
     def compile_all() -> None:
         for f in files:
-            c = driver.compile_file(f)
+            c = pipeline.compile_file(f)
             if c.ok:
-                c.python()
+                assert c.python
     rep.add("  compile+codegen of the corpus, in process, warm", ms(best(compile_all, repeats)))
 
 
@@ -145,8 +143,8 @@ STAGES = ("parse", "build", "check", "analysis", "codegen")
 
 
 def compile_stages(text: str) -> dict[str, float]:
-    # as driver.compile_source does: the cyclic collector paused while compiling
-    with driver.without_cycle_collection():
+    # as pipeline.compile_source does: the cyclic collector paused while compiling
+    with pipeline.without_cycle_collection():
         return _compile_stages(text)
 
 
@@ -159,12 +157,12 @@ def _compile_stages(text: str) -> dict[str, float]:
     assert tree is not None, [str(x) for x in d]
     module = builder.build(tree, "synthetic.pol")
     t2 = time.perf_counter()
-    policy = check.check(module, text, d)
+    policy = semantics.check(module, text, d)
     t3 = time.perf_counter()
     assert policy is not None and not d.has_errors, [str(x) for x in d][:5]
     analysis.analyse(policy, d)
     t4 = time.perf_counter()
-    codegen.generate(policy, "synthetic.pol")
+    python.generate(policy, "synthetic.pol")
     t5 = time.perf_counter()
     out = dict(zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)))
     out["total"] = t5 - t0
@@ -213,8 +211,8 @@ def _load(stem: str) -> Any:
     path = ROOT / "policies" / f"{stem}.pol"
     if not path.exists():
         return None
-    c = driver.compile_file(path)
-    return driver.load_module(c) if c.ok else None
+    c = pipeline.compile_file(path)
+    return c.module if c.ok else None
 
 
 def _cases() -> dict[str, tuple[str, list[dict[str, Any]]]]:
@@ -332,8 +330,8 @@ def bench_jsonl(rep: Report, n: int, repeats: int) -> None:
     rep.add("  per-case loop after start-up", f"{n / (total - fixed):,.0f} cases/s")
 
     # in process: where the per-case time goes
-    c = driver.compile_file(ROOT / policy)
-    spec = driver.load_module(c).DECISIONS["severity"]
+    c = pipeline.compile_file(ROOT / policy)
+    spec = c.module.DECISIONS["severity"]
     from polc.runtime import dumps, loads
     objs = [loads(x) for x in lines]
     args = [spec.convert(o) for o in objs]

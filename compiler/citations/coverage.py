@@ -16,10 +16,10 @@ from typing import Any
 
 from polc.compiler import files as fileio
 from polc.compiler import lexical
-from polc.compiler.diagnostics import Diagnostics, Span
-from polc.compiler.pipeline import display_path
+from polc.compiler import vocabulary as V
+from polc.compiler.diagnostics import Span
+from polc.compiler.files import display_path
 from polc.compiler.syntax import ast as A
-from polc.compiler.syntax import builder, parser
 
 from . import sources
 from . import verify as citations
@@ -173,22 +173,12 @@ def _overlaps(s: Sentence, start: int, end: int) -> bool:
     return start < s.end and s.start < end
 
 
-def coverage(pol: Path) -> NoticeCoverage | str:
-    """Coverage of the notice ``pol`` encodes; a message string when it cannot be computed."""
-    shown = display_path(pol)
-    try:
-        text = fileio.read_text(pol)
-    except fileio.FileProblem as exc:
-        return f"{shown}: {exc.english}"
-    except UnicodeDecodeError as exc:
-        return f"{shown}: not UTF-8 ({exc.reason})"
-    diags = Diagnostics()
-    tree = parser.parse_source(lexical.normalise(text), shown, diags)
-    if tree is None:
-        return f"{shown}: does not parse (run polc check)"
-    module = builder.build(tree, shown)
+def coverage(module: A.Module, pol: Path) -> NoticeCoverage | str:
+    """Coverage of the notice the policy file `pol` (its syntax tree: `module`) encodes; a
+    message string when it cannot be computed."""
+    shown = module.file
     docno = next((it.value for it in module.items
-                  if isinstance(it, A.Header) and it.key == "文号"), None)
+                  if isinstance(it, A.Header) and it.key == V.Header.DOCNO.value), None)
     sdir = citations.find_sources_dir(str(pol))
     if docno is None or sdir is None:
         return f"{shown}: no 文号 or no sources/ folder"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.syntax import ast as A
 
@@ -278,7 +279,8 @@ def closest_text(notice: sources.Notice, clause: str, quote: str) -> str | None:
 
 def verify(module: A.Module, sources_dir: Path | None, diags: Diagnostics) -> None:
     """Check every citation of ``module`` against the notice its 文号 names."""
-    header = next((it for it in module.items if isinstance(it, A.Header) and it.key == "文号"),
+    header = next((it for it in module.items
+                   if isinstance(it, A.Header) and it.key == V.Header.DOCNO.value),
                   None)
     where = header.span if header is not None else Span(module.file, 1, 1, 1, 2)
     if sources_dir is None:

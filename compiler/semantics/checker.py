@@ -9,18 +9,15 @@ in 元, which name a bare identifier refers to.
 
 from __future__ import annotations
 
-import builtins
 import datetime as dt
 import difflib
 import hashlib
-import keyword
 import re
 from collections.abc import Iterable
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from polc.compiler import ir, lexical
 from polc.compiler import vocabulary as V
-from polc.compiler.backends.python import flowgen
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.ir import CompareOp as C
 from polc.compiler.ir import TypeKind as TK
@@ -45,21 +42,6 @@ BASIC = {
     V.BasicType.BOOL.value: ir.BOOL,
     V.BasicType.ROLE.value: ir.ROLE,
 }
-
-RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | {
-    "Decimal", "date", "datetime", "enum", "typing", "rt", "trace", "self", "cls",
-    "None", "True", "False",
-} | set(flowgen.NAMES)
-
-# Names the generated module binds at top level or calls from its functions: a
-# policy name equal to one shadows it (an input `type` broke `type(x) is not int`,
-# a decision `DECISIONS` was replaced by the table of decisions).
-MODULE_NAMES = set(dir(builtins)) | {
-    "DOCNO", "TITLE", "SOURCE_SHA256", "DECISIONS", "ROLES", "annotations", "polc",
-}
-# enum.Enum refuses a member called `mro` when the module is loaded
-ENUM_MEMBER_RESERVED = {"mro"}
-
 
 # as polc fmt's blanks: formatting a file never changes an explanation text
 _BLANKS = re.compile(r"[ \t\u3000\ufeff]+")
@@ -135,14 +117,6 @@ class Checker:
                          "或以 推导 说明理由", span,
                          hint='add 引 CLAUSE 「quote」 or 推导 "reason"')
         return ir.Site(span, None, (), tuple(r.text for r in annot.readings))
-
-    def check_name(self, name: str, span: Span, what: str) -> None:
-        # enum members are attributes of their class, so only Enum's own names clash
-        shadows = name in ENUM_MEMBER_RESERVED if what == "枚举成员" else (
-            name in MODULE_NAMES or name.startswith("CONST_") or name.endswith("_LABELS"))
-        if name in RESERVED or name.startswith(("_", "explain_")) or shadows:
-            self.d.error("E102", f"名称 {name!r} 不能用作{what}：它是 Python 的保留字或"
-                         "生成代码保留的名称", span, hint="choose another ASCII name")
 
     def suggest(self, name: str, candidates: Iterable[str]) -> str:
         close = difflib.get_close_matches(name, sorted(set(candidates)), n=1)
@@ -244,17 +218,10 @@ class Checker:
                 except ValueError:
                     self.d.error("E105", f"{k} 不是有效日期: {v}", self.m.items[0].span)
 
-        upper: dict[str, str] = {}  # NAME.upper() -> the first enum of that name
         for it in items:
             if isinstance(it, A.EnumDecl):
                 if not unique("type", it.name, it.span):
                     continue
-                self.check_name(it.name, it.span, "类型名")
-                # each enum gets a NAME.upper()_LABELS table: Level and LEVEL would share one
-                twin = upper.setdefault(it.name.upper(), it.name)
-                if twin != it.name:
-                    self.d.error("E101", f"枚举名 {it.name!r} 与 {twin!r} 只差大小写", it.span,
-                                 related=[(self.enums[twin].site.span, "first defined here")])
                 members = []
                 mseen: set[str] = set()
                 for m in it.members:
@@ -262,7 +229,6 @@ class Checker:
                         self.d.error("E101", f"枚举 {it.name} 的成员 {m.name!r} 重复", m.span)
                         continue
                     mseen.add(m.name)
-                    self.check_name(m.name, m.span, "枚举成员")
                     members.append((m.name, m.label))
                     self.members.setdefault(m.name, []).append(it.name)
                     self.site(m.annot, m.span)
@@ -270,11 +236,9 @@ class Checker:
                                                  self.site(it.annot, it.span, required="枚举"))
             elif isinstance(it, A.RoleDecl):
                 if unique("value", it.name, it.span):
-                    self.check_name(it.name, it.span, "角色名")
                     self.roles[it.name] = ir.RoleDef(it.name, it.label,
                                                      self.site(it.annot, it.span, required="角色"))
             elif isinstance(it, A.BodyDecl) and unique("value", it.name, it.span):
-                self.check_name(it.name, it.span, "机构名")
                 self.bodies[it.name] = ir.Body(it.name, it.label, it.aliases, ir.BodyKind.BODY,
                                                self.site(it.annot, it.span, required="机构"))
 
@@ -282,7 +246,6 @@ class Checker:
             if isinstance(it, A.InputDecl):
                 if not unique("value", it.name, it.span):
                     continue
-                self.check_name(it.name, it.span, "输入名")
                 typ = self.type_of(it.type)
                 if typ is None:
                     continue
@@ -291,14 +254,12 @@ class Checker:
             if isinstance(it, A.ConstDecl):
                 if not unique("value", it.name, it.span):
                     continue
-                self.check_name(it.name, it.span, "常量名")
                 site = self.site(it.annot, it.span, required="常量")
                 e = self.expr(it.expr, _Env(self, (), {}, None, site))
                 if e is not None:
                     self.consts[it.name] = ir.ConstDef(it.name, it.label, e, e.type, site)
         for it in items:
             if isinstance(it, A.Decision) and unique("decision", it.name, it.span):
-                self.check_name(it.name, it.span, "决策名")
                 self.decl_decisions[it.name] = it
         # an enum class shares the module namespace with the decision functions, and a
         # parameter of the same name would hide the class inside a function
@@ -485,7 +446,6 @@ class Checker:
                 if st.name in env.locals or st.name in self.inputs or st.name in self.consts \
                         or st.name in self.enums:
                     self.d.error("E101", f"局部名 {st.name!r} 与已有名称重复", st.span)
-                self.check_name(st.name, st.span, "局部名")
                 if e is not None:
                     env.locals[st.name] = e.type
                     lets.append(ir.Let(st.name, e, s))

@@ -6,7 +6,7 @@ OUT/reports/<name>.md         a reviewer's report: decisions, citations, reading
                               examples and their results
 OUT/.polc-build.json          the record of what the last build wrote (see install.py)
 
-<name> is the policy's file name without `.pol` (see `output_name`).
+<name> is the policy's file name without `.pol` (see `files.output_name`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from polc.compiler import diagnostics
-from polc.compiler import pipeline as driver
+from polc.compiler import files as fileio
+from polc.compiler import pipeline
 from polc.compiler import vocabulary as V
 from polc.runtime import to_jsonable
 
@@ -46,17 +45,6 @@ def format_source(code: str) -> str:
                           check=True).stdout
 
 
-def diagrams(compiled: driver.Compiled) -> dict[str, str]:
-    """name -> DOT source for every diagram of a policy."""
-    from polc.viz import decisions, document, flows
-    assert compiled.policy is not None
-    out: dict[str, str] = {"document": document.document_graph(compiled.policy).source}
-    for d in compiled.policy.decisions:
-        out[f"decision_{d.name}"] = decisions.decision_graph(compiled.policy, d).source
-    out.update(flows.policy_graphs(compiled.policy))
-    return out
-
-
 def render_dot(dot_file: Path) -> None:
     # one dot process writes both formats
     subprocess.run(["dot", "-Tsvg", "-o", str(dot_file.with_suffix(".svg")),
@@ -64,8 +52,8 @@ def render_dot(dot_file: Path) -> None:
                    check=True, capture_output=True)
 
 
-def report(compiled: driver.Compiled, name: str, diagram_names: list[str]) -> str:
-    p = compiled.policy
+def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) -> str:
+    p = compiled.ir
     assert p is not None
     headers = dict(p.headers)
     lines = [f"# {p.docno} {p.header(V.Header.TITLE)}", ""]
@@ -113,19 +101,6 @@ def report(compiled: driver.Compiled, name: str, diagram_names: list[str]) -> st
     return "\n".join(lines)
 
 
-def output_name(path: Path) -> str | None:
-    """The name a policy's outputs are built under, or None when its file name gives none
-    (no letter or digit: `.pol`, `...pol`).  The file name without `.pol`, NFKC-normalised
-    as Python normalises identifiers, each character that cannot stand in a Python name
-    replaced by `_`: `a-b.pol` gives `a_b` (python/policy_a_b.py, diagrams/a_b/,
-    reports/a_b.md).  So a name never holds a path separator, `..` or a space."""
-    stem = path.name.removesuffix(".pol") if path.name.endswith(".pol") else path.stem
-    stem = unicodedata.normalize("NFKC", stem)
-    if not any(ch.isalnum() for ch in stem):
-        return None
-    return "".join(ch if ("_" + ch).isidentifier() else "_" for ch in stem)
-
-
 def output_names(files: list[Path]) -> dict[Path, str]:
     """`output_name` of every file; Refused naming both files when two get the same name
     (compared case-insensitively, as some file systems compare them)."""
@@ -133,7 +108,7 @@ def output_names(files: list[Path]) -> dict[Path, str]:
     first: dict[str, Path] = {}
     problems: list[str] = []
     for f in files:
-        name = output_name(f)
+        name = fileio.output_name(f)
         if name is None:
             problems.append(f"{f}: the file name has no letter or digit to name its outputs "
                             "by; rename it")
@@ -174,18 +149,16 @@ def build_all(files: list[Path], out: Path, *, render: bool,
         modules: list[Path] = []
         dots: list[Path] = []
         for f in files:
-            compiled = driver.compile_file(f)
+            compiled = pipeline.compile_file(f)
             if not compiled.ok:
                 failed.append(compiled.path)
-                for diag in compiled.diags:
-                    if diag.severity == "error":
-                        echo(diagnostics.render(diag, {compiled.path: compiled.text}))
+                compiled.show(echo, errors_only=True)
                 echo(f"FAIL {compiled.path}")
                 continue
             name = names[f]
             module = f"python/policy_{name}.py"
-            modules.append(_write(stage, module, compiled.python()))
-            graphs = diagrams(compiled)
+            modules.append(_write(stage, module, compiled.python))
+            graphs = compiled.diagrams
             for gname, source in sorted(graphs.items()):
                 dots.append(_write(stage, f"diagrams/{name}/{gname}.dot", source))
             _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs)))

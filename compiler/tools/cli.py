@@ -22,8 +22,8 @@ from typing import Any, NoReturn
 import click
 
 from polc.compiler import files as fileio
-from polc.compiler import pipeline as driver
-from polc.compiler.diagnostics import render
+from polc.compiler import pipeline
+from polc.compiler.diagnostics import Diagnostic, Span, show
 from polc.runtime import CalendarError, CalendarFileError, InputError, PolcError, dumps, loads
 from polc.runtime import calendar as _calendar
 
@@ -66,20 +66,19 @@ def check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
     the policies state.  Exits 1 if any error was found.
     """
     files = policy_files(paths)
-    results = [driver.compile_file(f, verify_sources=not no_sources) for f in files]
-    errors = sum(1 for r in results for d in r.diags if d.severity == "error")
-    warnings = sum(1 for r in results for d in r.diags if d.severity == "warning")
+    results = [pipeline.compile_file(f, verify_sources=not no_sources) for f in files]
+    errors = sum(1 for r in results for d in r.diagnostics if d.severity == "error")
+    warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
     if fmt == "json":
         click.echo(json.dumps({
             "files": [{"path": r.path, "ok": r.ok,
-                       "diagnostics": [d.to_json() for d in r.diags],
+                       "diagnostics": [d.to_json() for d in r.diagnostics],
                        "readings": _readings(r)} for r in results],
             "errors": errors, "warnings": warnings,
         }, ensure_ascii=False, indent=2))
     else:
         for r in results:
-            for d in r.diags:
-                click.echo(render(d, {r.path: r.text}))
+            r.show(click.echo)
         readings = [(r.path, x) for r in results for x in _readings(r)]
         if readings:
             click.echo(f"\nreadings ({len(readings)}):")
@@ -89,20 +88,24 @@ def check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
     sys.exit(EXIT_FAIL if errors else EXIT_OK)
 
 
-def _readings(r: driver.Compiled) -> list[dict[str, Any]]:
-    if r.policy is None:
+def _readings(r: pipeline.Compilation) -> list[dict[str, Any]]:
+    if r.ir is None:
         return []
-    return [{"line": s.line, "col": s.col, "text": t} for s, t in r.policy.readings]
+    return [{"line": s.line, "col": s.col, "text": t} for s, t in r.ir.readings]
 
 
-def _compile_or_exit(path: Path) -> driver.Compiled:
-    compiled = driver.compile_file(path)
+def _compile_or_exit(path: Path) -> pipeline.Compilation:
+    compiled = pipeline.compile_file(path)
     if not compiled.ok:
-        for d in compiled.diags:
-            if d.severity == "error":
-                click.echo(render(d, {compiled.path: compiled.text}), err=True)
+        compiled.show(functools.partial(click.echo, err=True), errors_only=True)
         _die(f"{compiled.path} does not compile", EXIT_FAIL)
     return compiled
+
+
+def _show_problems(problems: Iterable[_calendar.Problem], err: bool = False) -> None:
+    """A calendar file's problems, printed as every other diagnostic is."""
+    show([Diagnostic("error", p.code, p.message, Span(p.path, p.line, p.col, p.line, p.col + 1))
+          for p in problems], {}, functools.partial(click.echo, err=err))
 
 
 def _calendar_option(command: Any) -> Any:
@@ -120,8 +123,7 @@ def _use_calendar(files: Iterable[str], policies: Iterable[Path]) -> None:
         calendar = _calendar.assemble(files, [p.parent / "calendar" for p in policies],
                                       os.environ)
     except CalendarFileError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
+        _show_problems(exc.problems, err=True)
         _die("a calendar file cannot be used (see `polc calendar --check FILE`)", EXIT_INPUT)
     previous = _calendar.activate(calendar)
     click.get_current_context().call_on_close(lambda: _calendar.activate(previous))
@@ -156,8 +158,7 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
     if (input_json is None) == (jsonl is None):
         _die("give exactly one of --input JSON or --jsonl FILE", EXIT_INPUT)
     compiled = _compile_or_exit(Path(policy))
-    module = driver.load_module(compiled)
-    specs = module.DECISIONS
+    specs = compiled.module.DECISIONS
     if decision not in specs:
         _die(f"{compiled.path} has no decision {decision!r}; it has: "
              + ", ".join(sorted(specs)), EXIT_INPUT)
@@ -297,16 +298,14 @@ def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
     report = []
     failed = 0
     for f in files:
-        compiled = driver.compile_file(f)
+        compiled = pipeline.compile_file(f)
         if not compiled.ok:
             failed += 1
             report.append({"path": compiled.path, "compiled": False, "examples": [],
-                           "errors": [d.to_json() for d in compiled.diags
+                           "errors": [d.to_json() for d in compiled.diagnostics
                                       if d.severity == "error"]})
             if fmt == "text":
-                for d in compiled.diags:
-                    if d.severity == "error":
-                        click.echo(render(d, {compiled.path: compiled.text}))
+                compiled.show(click.echo, errors_only=True)
             continue
         results = run_examples(compiled)
         failed += sum(1 for r in results if not r.passed)
@@ -337,7 +336,7 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
     results: list[cov.NoticeCoverage] = []
     problems: list[str] = []
     for f in policy_files(paths or ("policies",)):
-        r = cov.coverage(f)
+        r = _coverage(cov, f)
         if isinstance(r, str):
             problems.append(r)
         else:
@@ -358,6 +357,18 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
     sys.exit(EXIT_FAIL if below or problems else EXIT_OK)
 
 
+def _coverage(cov: Any, path: Path) -> Any:
+    """The coverage of one policy file, or why it has none."""
+    c = pipeline.compile_file(path)
+    if isinstance(c.read_error, fileio.FileProblem):
+        return f"{c.path}: {c.read_error.english}"
+    if c.read_error is not None:
+        return f"{c.path}: not UTF-8 ({c.read_error.reason})"
+    if c.ast is None:
+        return f"{c.path}: does not parse (run polc check)"
+    return cov.coverage(c.ast, path)
+
+
 @cli.command(name="fmt")
 @click.argument("paths", nargs=-1)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 and list files that would change.")
@@ -370,8 +381,6 @@ def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool)
     does not parse is left unchanged: its errors are shown, and the exit is 1.
     Line breaks stay CRLF in a file that mostly has them, else become LF.
     """
-    from polc.compiler.lexical import normalise
-
     from . import fmt as fmt_mod
     files = policy_files(paths or ("policies",))
     if not (check_only or show_diff or write) and len(files) != 1:
@@ -379,7 +388,7 @@ def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool)
     changed = []
     refused = []
     for f in files:
-        shown = driver.display_path(f)
+        shown = fileio.display_path(f)
         try:
             # bytes, not read_text(): universal newlines would hide the file's line breaks
             text = fileio.read_bytes(f).decode("utf-8")
@@ -387,10 +396,10 @@ def fmt_(paths: tuple[str, ...], check_only: bool, show_diff: bool, write: bool)
             _die(str(exc), EXIT_INPUT)
         except UnicodeDecodeError as exc:
             _die(f"{shown}: not UTF-8 ({exc.reason})", EXIT_INPUT)
-        diags = fmt_mod.check_syntax(text, shown)
-        if diags.has_errors:
-            for d in diags:
-                click.echo(render(d, {shown: normalise(text)}), err=True)
+        parsed = pipeline.compile_source(text, shown)
+        if parsed.tree is None or parsed.reported.has_errors:
+            # the syntax errors only: a draft that does not check yet may still be laid out
+            show(parsed.reported, {shown: parsed.source}, functools.partial(click.echo, err=True))
             refused.append(shown)
             continue
         new = fmt_mod.format_text(text)
@@ -482,8 +491,7 @@ def _check_calendars(files: Iterable[str]) -> int:
             _calendar.assemble(files)
         except CalendarFileError as exc:
             problems.extend(exc.problems)
-    for p in problems:
-        click.echo(str(p))
+    _show_problems(problems)
     return EXIT_FAIL if problems else EXIT_OK
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import attrs
 
-from polc.compiler import ir
-from polc.compiler import pipeline as driver
+from polc.compiler import ir, pipeline
 from polc.runtime import CalendarError, InputError, OutOfRange, PolcError, to_jsonable
 
 
@@ -60,11 +59,11 @@ def _normalise(value: Any) -> Any:
     return value
 
 
-def run_examples(compiled: driver.Compiled) -> list[ExampleResult]:
-    assert compiled.policy is not None
-    module = driver.load_module(compiled)
+def run_examples(compiled: pipeline.Compilation) -> list[ExampleResult]:
+    assert compiled.ir is not None
+    module = compiled.module
     out = []
-    for ex in compiled.policy.examples:
+    for ex in compiled.ir.examples:
         spec = module.DECISIONS[ex.decision]
         # enum inputs stay member names: generated functions accept them
         kwargs: dict[str, Any] = dict(ex.args)

@@ -25,7 +25,7 @@ of its lines; only its line breaks take the file's style, which the compiler
 reads alike.  Idempotent by construction: every rule reads only tokens and
 brackets, which formatting does not change.  Tests check idempotence and that
 the formatted file compiles to the same module.  `polc fmt` formats only a
-file that parses (`check_syntax`), and writes nothing unless the result lexes
+file that parses (its syntax errors alone stop it), and writes nothing unless the result lexes
 to the same tokens and comments (`same_tokens`).
 """
 
@@ -34,9 +34,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from polc.compiler.diagnostics import Diagnostics
 from polc.compiler.lexical import BOM, Segment, normalise, segments, split_keepends
-from polc.compiler.syntax import parser
 from polc.compiler.syntax.grammar import get_parser
 from polc.compiler.vocabulary import ANNOTATION_KEYWORDS, BLOCK_KEYWORDS
 
@@ -165,14 +163,6 @@ def _brackets(segs: list[Segment], stack: list[int], indent: int) -> None:
                 stack.append(indent + 1)
             elif ch in CLOSERS and stack:
                 stack.pop()
-
-
-def check_syntax(text: str, path: str) -> Diagnostics:
-    """What stops `polc fmt` from formatting a file: a forbidden character or a syntax
-    error (not a type error: a draft that does not check yet may still be laid out)."""
-    diags = Diagnostics()
-    parser.parse_source(normalise(text), path, diags)
-    return diags
 
 
 def same_tokens(text: str, formatted: str) -> bool:

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from polc.compiler import pipeline as driver
-from polc.compiler.diagnostics import render
+from polc.compiler import pipeline
 from polc.runtime import calendar, to_jsonable
 
 from .examples import ExampleResult, run_examples, shown
@@ -51,15 +50,15 @@ class CompileFailed(Exception):
 
 
 class PolFile(pytest.File):
-    compiled: driver.Compiled | None = None
+    compiled: pipeline.Compilation | None = None
     _results: list[ExampleResult] | None = None
 
     def collect(self) -> Iterator[pytest.Item]:
-        self.compiled = driver.compile_file(self.path)
-        if not self.compiled.ok or self.compiled.policy is None:
+        self.compiled = pipeline.compile_file(self.path)
+        if not self.compiled.ok or self.compiled.ir is None:
             yield PolCompile.from_parent(self, name="compile")
             return
-        for i, ex in enumerate(self.compiled.policy.examples):
+        for i, ex in enumerate(self.compiled.ir.examples):
             name = f"{ex.decision}[line {ex.site.span.line}]"
             yield PolExample.from_parent(self, name=name, index=i, line=ex.site.span.line)
 
@@ -82,7 +81,8 @@ class PolCompile(pytest.Item):
     def runtest(self) -> None:
         assert isinstance(self.parent, PolFile) and self.parent.compiled is not None
         c = self.parent.compiled
-        errors = [render(d, {c.path: c.text}) for d in c.diags if d.severity == "error"]
+        errors: list[str] = []
+        c.show(errors.append, errors_only=True)
         raise CompileFailed("\n".join(errors) or f"{c.path} does not compile")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.diagnostics import Diagnostic
 
 from ..paths import ROOT
@@ -20,8 +20,8 @@ N = 2000
 
 
 def findings(text: str) -> list[Diagnostic]:
-    compiled = driver.compile_source(text, "synth.pol", verify_sources=False)
-    return [d for d in compiled.diags if d.code[1] == "6"]
+    compiled = pipeline.compile_source(text, "synth.pol", verify_sources=False)
+    return [d for d in compiled.diagnostics if d.code[1] == "6"]
 
 
 def seeded(text: str, *edits: tuple[str, str]) -> str:

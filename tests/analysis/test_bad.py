@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.diagnostics import render
 
 from ..corpus import cases, check
@@ -17,8 +17,8 @@ CASES = cases(Path(__file__).resolve().parent / "bad")
 
 
 def rendered(text: str, name: str) -> str:
-    compiled = driver.compile_source(text, name, verify_sources=False)
-    return "".join(render(d, {name: compiled.text}) + "\n" for d in compiled.diags)
+    compiled = pipeline.compile_source(text, name, verify_sources=False)
+    return "".join(render(d, {name: compiled.source}) + "\n" for d in compiled.diagnostics)
 
 
 def test_corpus_is_there() -> None:
@@ -54,13 +54,13 @@ SEEDS = [
 def test_seeded_into_real_policy(name: str, old: str, new: str, code: str, line: int) -> None:
     text = REF.read_text(encoding="utf-8")
     assert old in text
-    compiled = driver.compile_source(text.replace(old, new, 1), "55.pol", verify_sources=False)
-    found = [(d.code, d.span.line) for d in compiled.diags]
+    compiled = pipeline.compile_source(text.replace(old, new, 1), "55.pol", verify_sources=False)
+    found = [(d.code, d.span.line) for d in compiled.diagnostics]
     assert (code, line) in found, found
 
 
 def test_real_policies_have_no_analysis_findings() -> None:
     for path in sorted(POLICIES.glob("*.pol")):
-        compiled = driver.compile_source(path.read_text(encoding="utf-8"), path.name,
+        compiled = pipeline.compile_source(path.read_text(encoding="utf-8"), path.name,
                                          verify_sources=False)
-        assert not [d for d in compiled.diags if d.code[1] == "6"], path.name
+        assert not [d for d in compiled.diagnostics if d.code[1] == "6"], path.name

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.runtime import CalendarError, InputError
 from polc.viz import flows
 
@@ -22,30 +22,30 @@ P55 = ROOT / "policies" / "55_overseas_labor_emergency.pol"
 P54 = ROOT / "policies" / "54_audit_rectification.pol"
 
 
-def _compiled(path: Path) -> driver.Compiled:
-    c = driver.compile_file(path)
-    assert c.ok, [str(d) for d in c.diags]
+def _compiled(path: Path) -> pipeline.Compilation:
+    c = pipeline.compile_file(path)
+    assert c.ok, [str(d) for d in c.diagnostics]
     return c
 
 
 @pytest.fixture(scope="module")
 def m55() -> types.ModuleType:
-    return driver.load_module(_compiled(P55))
+    return _compiled(P55).module
 
 
 @pytest.fixture(scope="module")
 def m54() -> types.ModuleType:
     # 54 is being written alongside this work: test it only once it compiles
-    c = driver.compile_file(P54)
+    c = pipeline.compile_file(P54)
     if not c.ok:
         pytest.fail("54_audit_rectification.pol does not compile")
-    return driver.load_module(c)
+    return c.module
 
 
-def _inline(body: str) -> driver.Compiled:
+def _inline(body: str) -> pipeline.Compilation:
     head = ('文号 "海政办发〔2022〕55号"\n'
             '机构 a "区商务局" 引 二（二） 「区应急指挥部办公室设在区商务局」\n')
-    return driver.compile_source(head + body, "inline.pol")
+    return pipeline.compile_source(head + body, "inline.pol")
 
 
 # ---------------------------------------------------------------- generated code
@@ -112,7 +112,7 @@ def test_54_flow(m54: types.ModuleType) -> None:
 
 
 def test_generated_module_passes_ruff_and_mypy(tmp_path: Path) -> None:
-    code = _compiled(P55).python()
+    code = _compiled(P55).python
     target = tmp_path / "policy_55.py"
     target.write_text(code, encoding="utf-8")
     # the flow block starts after the DECISIONS table; only its lines are flowgen's
@@ -142,7 +142,7 @@ def test_generated_module_passes_ruff_and_mypy(tmp_path: Path) -> None:
 
 
 def test_55_diagram_set_and_lanes() -> None:
-    graphs = flows.policy_graphs(_compiled(P55).policy)  # type: ignore[arg-type]
+    graphs = flows.policy_graphs(_compiled(P55).ir)  # type: ignore[arg-type]
     assert sorted(graphs) == ["flow_reporting", "flow_response", "flow_termination",
                               "groups", "org"]
     dot = graphs["flow_reporting"]
@@ -168,7 +168,7 @@ def test_55_diagram_set_and_lanes() -> None:
 
 
 def test_54_ladder_and_deadline_labels(m54: types.ModuleType) -> None:
-    graphs = flows.policy_graphs(_compiled(P54).policy)  # type: ignore[arg-type]
+    graphs = flows.policy_graphs(_compiled(P54).ir)  # type: ignore[arg-type]
     dot = graphs["flow_rectification"]
     assert "时限 15工作日" in dot
     assert "时限 10日（顺延）" in dot
@@ -186,8 +186,8 @@ def test_hostile_labels_are_escaped() -> None:
         '  转 e -> s 若 "}\\" -> y" 时限 3日 推导 "测试"\n'
         '  转 s -> e 若 "<b>x</b>" 推导 "测试"\n'
         '}\n')
-    assert c.ok, [str(d) for d in c.diags]
-    dot = flows.policy_graphs(c.policy)["flow_x"]  # type: ignore[arg-type]
+    assert c.ok, [str(d) for d in c.diagnostics]
+    dot = flows.policy_graphs(c.ir)["flow_x"]  # type: ignore[arg-type]
     # quotes stay inside the label: no statement named evil, no second rankdir
     assert 'label="a\\\\nb\\" ]; evi' in dot
     assert "rankdir=LR" not in dot.replace('\\"; rankdir=LR', "")
@@ -206,21 +206,21 @@ def test_bad_flow_input_is_a_located_error() -> None:
     c = _inline('流程 x "x" 推导 "测试" {\n  事件 e "e" 推导 "测试"\n'
                 '  转 e -> nowhere 时限 3人 推导 "测试"\n}\n')
     assert not c.ok
-    errors = [d for d in c.diags if d.severity == "error"]
+    errors = [d for d in c.diagnostics if d.severity == "error"]
     assert {(d.code, d.span.line) for d in errors} == {("E116", 5), ("E205", 5)}
     assert any("nowhere" in d.message for d in errors)
 
 
 def test_dot_is_deterministic() -> None:
-    a = flows.policy_graphs(_compiled(P55).policy)  # type: ignore[arg-type]
-    b = flows.policy_graphs(_compiled(P55).policy)  # type: ignore[arg-type]
+    a = flows.policy_graphs(_compiled(P55).ir)  # type: ignore[arg-type]
+    b = flows.policy_graphs(_compiled(P55).ir)  # type: ignore[arg-type]
     assert a == b
-    assert _compiled(P55).python() == _compiled(P55).python()
+    assert _compiled(P55).python == _compiled(P55).python
 
 
 def test_rendering_png_and_svg_with_cjk_font(tmp_path: Path) -> None:
     assert shutil.which("dot")
-    dot = flows.policy_graphs(_compiled(P55).policy)["flow_reporting"]  # type: ignore[arg-type]
+    dot = flows.policy_graphs(_compiled(P55).ir)["flow_reporting"]  # type: ignore[arg-type]
     src = tmp_path / "flow.dot"
     src.write_text(dot, encoding="utf-8")
     for fmt in ("png", "svg"):

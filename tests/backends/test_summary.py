@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.tools import build
 from polc.viz.common import SUMMARY_EDGE, SUMMARY_ROWS
 
@@ -61,9 +61,9 @@ def ladder(n: int) -> str:
             f'阶梯 lad "措施" 由 a 对 b {WHY} {{\n{rungs}}}\n')
 
 
-def compiled(text: str) -> driver.Compiled:
-    c = driver.compile_source(text, "synthetic.pol", verify_sources=False)
-    assert c.ok, [d.message for d in c.diags][:3]
+def compiled(text: str) -> pipeline.Compilation:
+    c = pipeline.compile_source(text, "synthetic.pol", verify_sources=False)
+    assert c.ok, [d.message for d in c.diagnostics][:3]
     return c
 
 
@@ -79,7 +79,7 @@ def node_count(dot: str) -> int:
 @pytest.mark.parametrize("make", [bands, levels, grid], ids=["bands", "levels", "grid"])
 def test_a_10000_row_decision_gets_a_summary_diagram(make: Callable[[int], str]) -> None:
     c = compiled(make(10_000))
-    (dot,) = (v for k, v in build.diagrams(c).items() if k.startswith("decision_"))
+    (dot,) = (v for k, v in c.diagrams.items() if k.startswith("decision_"))
     # inputs, decision, the part, the summary, 2 × 5 rows with their values, the gap, 否则
     assert node_count(dot) <= 4 + 2 * 2 * SUMMARY_EDGE + 1 + 2
     shown = texts(render(dot))
@@ -91,37 +91,37 @@ def test_a_10000_row_decision_gets_a_summary_diagram(make: Callable[[int], str])
     rows = nodes(shown, "row")
     assert len(rows) == 2 * SUMMARY_EDGE + (make is not levels)  # levels have no 否则
     # the report lists every row, in order
-    report = build.report(c, "synthetic", sorted(build.diagrams(c)))
+    report = build.report(c, "synthetic", sorted(c.diagrams))
     table = [line for line in report.splitlines() if re.match(r"\| \d+ \|", line)]
     assert len(table) == 10_000 + (make is not levels)
     assert [int(line.split("|")[1]) for line in table] == list(range(1, len(table) + 1))
 
 
 def test_the_summary_names_the_keys_and_the_bands_range() -> None:
-    shown = texts(render(build.diagrams(compiled(bands(1_000)))["decision_band"]))
+    shown = texts(render(compiled(bands(1_000)).diagrams["decision_band"]))
     (summary,) = nodes(shown, "summary")
     assert summary[1] == "income：1,000 段，范围 [0元, 10万元)"
     rows = {v[0] for v in nodes(shown, "row")}
     assert {"income: [0元, 100元)", "income: [99900元, 100000元)", "否则"} <= rows
-    (grid_summary,) = nodes(texts(render(build.diagrams(compiled(grid(1_000)))["decision_cell"])),
+    (grid_summary,) = nodes(texts(render(compiled(grid(1_000)).diagrams["decision_cell"])),
                             "summary")
     assert grid_summary[1:3] == ["a：100 个取值", "b：10 个取值"]
 
 
 def test_up_to_the_threshold_every_row_is_drawn() -> None:
-    full = build.diagrams(compiled(bands(SUMMARY_ROWS)))["decision_band"]
+    full = compiled(bands(SUMMARY_ROWS)).diagrams["decision_band"]
     assert "summary" not in full and full.count("row") >= 2 * SUMMARY_ROWS
-    summarised = build.diagrams(compiled(bands(SUMMARY_ROWS + 1)))["decision_band"]
+    summarised = compiled(bands(SUMMARY_ROWS + 1)).diagrams["decision_band"]
     assert "summary" in summarised and node_count(summarised) < 30
     c = compiled(bands(SUMMARY_ROWS))
-    assert "## Full tables" not in build.report(c, "synthetic", sorted(build.diagrams(c)))
+    assert "## Full tables" not in build.report(c, "synthetic", sorted(c.diagrams))
     # a small two-key table of equalities is still one grid
-    assert "<TABLE" in build.diagrams(compiled(grid(SUMMARY_ROWS)))["decision_cell"]
+    assert "<TABLE" in compiled(grid(SUMMARY_ROWS)).diagrams["decision_cell"]
 
 
 def test_a_long_flow_gets_a_summary_diagram() -> None:
     c = compiled(flow(3_000))
-    dot = build.diagrams(c)["flow_f"]
+    dot = c.diagrams["flow_f"]
     shown = texts(render(dot))
     drawn = {k for k in shown if k.startswith("n_") and "->" not in k}
     assert drawn == {"n_start", "n_s0", "n_s1", "n_s2", "n_s3",
@@ -130,21 +130,21 @@ def test_a_long_flow_gets_a_summary_diagram() -> None:
     assert shown["summary"] == ["流程共 3,002 个节点、3,001 条转移（429 条有时限），图中只画首尾各 5 个节点",
                                 "全流程见报告 reports/synthetic.md"]
     assert "n_s3->gap" in shown and "gap->n_s2996" in shown
-    report = build.report(c, "synthetic", sorted(build.diagrams(c)))
+    report = build.report(c, "synthetic", sorted(c.diagrams))
     assert "| 2 | 步骤 | `s0` 第0步 | a局 | s1（时限 5日） | 〔推导〕 |" in report
     assert len([line for line in report.splitlines() if re.match(r"\| \d+ \| 步骤", line)]) == 3_000
 
 
 def test_a_long_ladder_and_a_long_card_are_summarised() -> None:
     c = compiled(ladder(1_000))
-    shown = texts(render(build.diagrams(c)["ladder_lad"]))
+    shown = texts(render(c.diagrams["ladder_lad"]))
     assert {k for k in shown if k.startswith("rung_") and "->" not in k} == \
         {f"rung_{i:02d}" for i in (1, 2, 3, 4, 5, 996, 997, 998, 999, 1000)}
     assert shown["gap"] == ["…… 第 6–995 项措施，见报告 reports/synthetic.md ……"]
-    report = build.report(c, "synthetic", sorted(build.diagrams(c)))
+    report = build.report(c, "synthetic", sorted(c.diagrams))
     assert "| 1000 | 措施999 | 〔推导〕 |" in report
     many = HEAD + "".join(f'输入 x{i} "x" : 计数\n决策 d{i} "级别{i}" (x{i}) : 计数 {WHY} {{ 结果 x{i} }}\n'
                           for i in range(1_000))
-    card = texts(render(build.diagrams(compiled(many))["document"]))["decisions"]
+    card = texts(render(compiled(many).diagrams["document"]))["decisions"]
     assert card == ["决策（1000）", *[f"d{i}: 级别{i}" for i in range(5)], "…… 另 990 个 ……",
                     *[f"d{i}: 级别{i}" for i in range(995, 1_000)]]

@@ -21,9 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polc.compiler import lexical
-from polc.compiler import pipeline as driver
-from polc.compiler.tools import build
+from polc.compiler import lexical, pipeline
 from polc.viz.common import html_text, label, new_graph
 
 from ..backends.test_injection import NASTY
@@ -81,11 +79,11 @@ def texts(svg: ET.Element) -> dict[str, list[str]]:
 
 def test_entities_and_bidi_in_labels_show_as_typed() -> None:
     path = REPRO / "dot_html_entities_bidi_invalid_svg.pol"
-    compiled = driver.compile_source(path.read_text(encoding="utf-8"), "repro.pol",
+    compiled = pipeline.compile_source(path.read_text(encoding="utf-8"), "repro.pol",
                                      verify_sources=False)
-    assert compiled.ok, [d.message for d in compiled.diags]
+    assert compiled.ok, [d.message for d in compiled.diagnostics]
     docno = "&#x202E;evil&#x202C; &lt;b&gt; &#0; &#xD800; &#1114112; &bogus; &amp"
-    svgs = render_all(build.diagrams(compiled))
+    svgs = render_all(compiled.diagrams)
     assert set(svgs) == {"document", "decision_d"}
     doc = texts(svgs["document"])
     assert doc["doc"] == [docno, ""] or doc["doc"] == [docno]
@@ -100,11 +98,11 @@ def test_entities_and_bidi_in_labels_show_as_typed() -> None:
 
 @pytest.mark.parametrize("pol", POLICIES, ids=[p.stem for p in POLICIES])
 def test_corpus_diagrams_are_well_formed_and_literal(pol: Path) -> None:
-    compiled = driver.compile_file(pol)
-    assert compiled.ok, [d.message for d in compiled.diags]
-    p = compiled.policy
+    compiled = pipeline.compile_file(pol)
+    assert compiled.ok, [d.message for d in compiled.diagnostics]
+    p = compiled.ir
     assert p is not None
-    svgs = render_all(build.diagrams(compiled))
+    svgs = render_all(compiled.diagrams)
     assert texts(svgs["document"])["doc"][0] == p.docno
     for d in p.decisions:
         shown = texts(svgs[f"decision_{d.name}"])
@@ -185,9 +183,9 @@ def test_hostile_labels_render_as_typed(group: str) -> None:
     # brackets keep the ends of the text away from Graphviz's and wrap()'s trimming
     written = "[" + "|".join(w for w, _ in pairs) + "]"
     seen = "[" + "|".join(s for _, s in pairs) + "]"
-    compiled = driver.compile_source(hostile(written), "t.pol", verify_sources=False)
-    assert compiled.ok, [d.message for d in compiled.diags]
-    sources = build.diagrams(compiled)
+    compiled = pipeline.compile_source(hostile(written), "t.pol", verify_sources=False)
+    assert compiled.ok, [d.message for d in compiled.diagnostics]
+    sources = compiled.diagrams
     assert set(sources) == {"document", "decision_d", "decision_grid", "flow_f", "ladder_lad",
                             "org", "groups"}
     svgs = render_all(sources)
@@ -262,9 +260,9 @@ def test_fuzzed_labels_render_as_typed(pieces: list[str]) -> None:
     text = "[" + "".join(pieces) + "]"
     src = (f'文号 "{pol_string(text)}"\n输入 x "x" : 计数(人)\n'
            f'决策 d "{pol_string(text)}" (x) : 计数(人) 推导 "r" {{ 结果 x }}\n')
-    compiled = driver.compile_source(src, "t.pol", verify_sources=False)
-    assert compiled.ok, [d.message for d in compiled.diags]
-    shown = texts(render(build.diagrams(compiled)["decision_d"]))
+    compiled = pipeline.compile_source(src, "t.pol", verify_sources=False)
+    assert compiled.ok, [d.message for d in compiled.diagnostics]
+    shown = texts(render(compiled.diagrams["decision_d"]))
     seen = spelled(text)
     assert shown["d"] == drawn(f"{seen} · {seen}（d）")
     assert shown["decision"] == drawn(f"{seen} : 计数(人)\n推导")

@@ -10,6 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from polc.compiler.citations import coverage, sources
+from polc.compiler.diagnostics import Diagnostics
+from polc.compiler.files import display_path
+from polc.compiler.lexical import normalise
+from polc.compiler.syntax import parse_module
 from polc.compiler.tools.cli import cli
 
 from ..paths import ROOT as REPO
@@ -37,7 +41,10 @@ def test_sentences_are_rule_bearing_and_skip_headings() -> None:
 
 def test_unmarked_policy_is_below_100_and_min_fails(tmp_path: Path) -> None:
     pol = _copy(tmp_path, None)
-    r = coverage.coverage(pol)
+    module = parse_module(normalise(pol.read_text(encoding="utf-8")), display_path(pol),
+                          Diagnostics())
+    assert module is not None
+    r = coverage.coverage(module, pol)
     assert isinstance(r, coverage.NoticeCoverage)
     assert r.has_rules and r.cited > 0 and r.uncovered and r.percent < 100
     result = CliRunner().invoke(cli, ["coverage", "--min", "100", str(pol)])

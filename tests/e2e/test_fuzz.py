@@ -1,7 +1,7 @@
 """Fuzzing the front end: any text gives a module or located diagnostics; and `polc
 eval --jsonl`: any bytes give one output line per input line.
 
-Properties: `driver.compile_source` never raises (no RecursionError, no internal
+Properties: `pipeline.compile_source` never raises (no RecursionError, no internal
 traceback) and never hangs; a result that does not compile carries error
 diagnostics, each with a code and a line ≥ 1; a result that compiles generates
 Python that parses and loads.  A batch mixing valid cases with random bytes,
@@ -45,8 +45,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polc.compiler import lexical
-from polc.compiler import pipeline as driver
+from polc.compiler import lexical, pipeline
 from polc.compiler.syntax import grammar
 from polc.compiler.tools.cli import cli
 
@@ -60,17 +59,17 @@ FUZZ_POLICIES = settings(FUZZ, max_examples=max(1, EXAMPLES // 5))
 FUZZ_POLICY_PAIRS = settings(FUZZ, max_examples=max(1, EXAMPLES // 10))
 
 
-def assert_clean(text: str, *, load: bool = True) -> driver.Compiled:
-    compiled = driver.compile_source(text, "fuzz.pol", verify_sources=False)
-    errors = [d for d in compiled.diags if d.severity == "error"]
-    for d in compiled.diags:
+def assert_clean(text: str, *, load: bool = True) -> pipeline.Compilation:
+    compiled = pipeline.compile_source(text, "fuzz.pol", verify_sources=False)
+    errors = [d for d in compiled.diagnostics if d.severity == "error"]
+    for d in compiled.diagnostics:
         assert d.code and d.span.line >= 1, d
     if compiled.ok:
-        code = compiled.python()
+        code = compiled.python
         ast.parse(code)
         if load:
-            module = driver.load_module(compiled)
-            assert set(module.DECISIONS) == {d.name for d in compiled.policy.decisions}
+            module = compiled.module
+            assert set(module.DECISIONS) == {d.name for d in compiled.ir.decisions}
     else:
         assert errors, "not compiled, yet no error says why"
     return compiled
@@ -174,8 +173,8 @@ def quotes(name: str) -> list[tuple[int, int]]:
 
 @functools.cache
 def module_of(name: str) -> list[str]:
-    compiled = driver.compile_source(TEXTS[name], "fuzz.pol", verify_sources=False)
-    return [ln for ln in compiled.python().splitlines() if not _POSITION.search(ln)]
+    compiled = pipeline.compile_source(TEXTS[name], "fuzz.pol", verify_sources=False)
+    return [ln for ln in compiled.python.splitlines() if not _POSITION.search(ln)]
 
 
 @FUZZ_POLICIES
@@ -184,13 +183,13 @@ def test_forbidden_characters_anywhere(name: str, ch: str, data: st.DataObject) 
     text = TEXTS[name]
     i = data.draw(st.integers(0, len(text)))
     compiled = assert_clean(text[:i] + ch + text[i:], load=False)
-    found = [(d.code, d.span.line, d.span.col) for d in compiled.diags
+    found = [(d.code, d.span.line, d.span.col) for d in compiled.diagnostics
              if d.code in ("E010", "E011")]
     if any(start < i < end for start, end in quotes(name)):
         # a quote's own text: the same module, but for the quote
         assert not found and compiled.ok
         escaped = ascii(ch)[1:-1]
-        assert [ln.replace(escaped, "") for ln in compiled.python().splitlines()
+        assert [ln.replace(escaped, "") for ln in compiled.python.splitlines()
                 if not _POSITION.search(ln)] == module_of(name)
     else:
         code = "E010" if ch in lexical.LINE_SEPARATORS else "E011"
@@ -214,11 +213,11 @@ def test_boms_and_mixed_line_breaks(name: str, boms: int, rnd: random.Random) ->
     clean = parts[0] + "".join(("\n\n" if b == "\r\r\n" else "\n") + p
                                for b, p in zip(styles, parts[1:]))
     got = assert_clean(mutant, load=False)
-    want = driver.compile_source(clean, "fuzz.pol", verify_sources=False)
-    assert got.text == want.text
-    assert [(d.code, d.span, d.message) for d in got.diags] == \
-        [(d.code, d.span, d.message) for d in want.diags]
-    assert got.ok and got.python() == want.python()
+    want = pipeline.compile_source(clean, "fuzz.pol", verify_sources=False)
+    assert got.source == want.source
+    assert [(d.code, d.span, d.message) for d in got.diagnostics] == \
+        [(d.code, d.span, d.message) for d in want.diagnostics]
+    assert got.ok and got.python == want.python
 
 
 # ---------------------------------------------------------------- depth and size
@@ -233,15 +232,15 @@ def test_ten_thousand_parentheses() -> None:
     compiled = assert_clean(src)
     # parentheses that only group do not nest in the tree: this compiles and runs
     assert compiled.ok
-    assert driver.load_module(compiled).d(x=3) == 3
+    assert compiled.module.d(x=3) == 3
 
 
 def _too_deep(src: str) -> None:
     compiled = assert_clean(src)
     assert not compiled.ok
-    codes = {d.code for d in compiled.diags if d.severity == "error"}
+    codes = {d.code for d in compiled.diagnostics if d.severity == "error"}
     assert codes == {"E004"}
-    assert any("嵌套过深" in d.message for d in compiled.diags)
+    assert any("嵌套过深" in d.message for d in compiled.diagnostics)
 
 
 def test_deeply_nested_any_blocks() -> None:
@@ -273,8 +272,8 @@ def test_nesting_within_the_limit_compiles_and_runs(n: int, form: str) -> None:
         "if": "若 x > 1人 则 1人 否则 " * n + "0人",
     }[form]
     compiled = assert_clean(HEAD + f'决策 d "d" (x) : 计数(人) 推导 "r" {{ 结果 {expr} }}\n')
-    assert compiled.ok, [d.message for d in compiled.diags]
-    module = driver.load_module(compiled)
+    assert compiled.ok, [d.message for d in compiled.diagnostics]
+    module = compiled.module
     assert isinstance(module.d(x=3), int)
     assert module.DECISIONS["d"].explain(x=3).value == module.d(x=3)
 
@@ -299,9 +298,9 @@ def test_five_megabyte_policy() -> None:
     text = _big_policy(5 * 1024 * 1024)
     assert len(text.encode("utf-8")) >= 5 * 1024 * 1024
     start = time.monotonic()
-    compiled = driver.compile_source(text, "big.pol", verify_sources=False)
-    assert compiled.ok, [d.message for d in list(compiled.diags)[:3]]
-    code = compiled.python()
+    compiled = pipeline.compile_source(text, "big.pol", verify_sources=False)
+    assert compiled.ok, [d.message for d in list(compiled.diagnostics)[:3]]
+    code = compiled.python
     ast.parse(code)
     elapsed = time.monotonic() - start
     assert elapsed < 300, f"5 MB took {elapsed:.0f} s"
@@ -311,7 +310,7 @@ def test_five_megabyte_policy_with_an_error_at_the_end() -> None:
     text = _big_policy(5 * 1024 * 1024) + "决策 {\n"
     compiled = assert_clean(text, load=False)
     assert not compiled.ok
-    last = max(d.span.line for d in compiled.diags)
+    last = max(d.span.line for d in compiled.diagnostics)
     assert last >= text.count("\n")
 
 

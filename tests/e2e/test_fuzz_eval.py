@@ -33,7 +33,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.tools.examples import run_examples
 from polc.runtime import LIMIT, PolcError, dumps, loads
 
@@ -94,14 +94,14 @@ def _compare_twins(spec: Any, args: dict[str, Any]) -> None:
     assert spec.func(**spec.convert(loads(dumps(args)))) == value
 
 
-def exercise(text: str, draw: st.DrawFn) -> driver.Compiled:
-    compiled = driver.compile_source(text, "fuzz.pol", verify_sources=False)
-    for d in compiled.diags:
+def exercise(text: str, draw: st.DrawFn) -> pipeline.Compilation:
+    compiled = pipeline.compile_source(text, "fuzz.pol", verify_sources=False)
+    for d in compiled.diagnostics:
         assert d.code and d.span.line >= 1, d
     if not compiled.ok:
-        assert compiled.diags.has_errors, "not compiled, yet no error says why"
+        assert compiled.diagnostics.has_errors, "not compiled, yet no error says why"
         return compiled
-    module = driver.load_module(compiled)
+    module = compiled.module
     run_examples(compiled)
     for spec in module.DECISIONS.values():
         for args in _cases(spec, draw):
@@ -334,9 +334,9 @@ def test_programs_that_check_run_without_internal_errors(data: st.DataObject) ->
 
 def test_the_generator_writes_programs_that_check() -> None:
     """The property above is only as strong as the share of programs that compile."""
-    compiled = [driver.compile_source(Program(Choices(seed=seed)).text(), "g.pol",
+    compiled = [pipeline.compile_source(Program(Choices(seed=seed)).text(), "g.pol",
                                       verify_sources=False) for seed in range(100)]
-    failures = [next(d.message for d in c.diags if d.severity == "error")
+    failures = [next(d.message for d in c.diagnostics if d.severity == "error")
                 for c in compiled if not c.ok]
     assert len(failures) <= 40, failures[:10]
 
@@ -393,9 +393,9 @@ def test_chains_of_decisions(depth: int, form: str, data: st.DataObject) -> None
               for i in range(1, depth + 1)]
     compiled = exercise("\n".join(lines) + "\n", data.draw)
     if depth > 64:
-        assert {d.code for d in compiled.diags if d.severity == "error"} == {"E121"}
+        assert {d.code for d in compiled.diagnostics if d.severity == "error"} == {"E121"}
         return
     assert compiled.ok
-    spec = driver.load_module(compiled).DECISIONS[f"d{depth}"]
+    spec = compiled.module.DECISIONS[f"d{depth}"]
     assert spec.func(x=5) == 5 + depth
     assert spec.explain(x=5).value == 5 + depth

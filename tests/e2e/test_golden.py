@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.tools import build
 from polc.compiler.tools.cli import cli
 
@@ -30,10 +30,10 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 def outputs(pol: Path) -> dict[str, str]:
     """File name -> content of every golden output of one policy."""
     rel = pol.relative_to(REPO)
-    compiled = driver.compile_file(rel)
+    compiled = pipeline.compile_file(rel)
     assert compiled.ok, f"{rel} does not compile"
-    out = {"module.py": build.format_source(compiled.python())}
-    for name, dot in sorted(build.diagrams(compiled).items()):
+    out = {"module.py": build.format_source(compiled.python)}
+    for name, dot in sorted(compiled.diagrams.items()):
         out[f"{name}.dot"] = dot
     result = CliRunner().invoke(cli, ["test", "--format", "json", str(rel)])
     assert result.exit_code in (0, 1), result.output

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.tools.cli import cli
 from polc.runtime import InputError
 
@@ -217,7 +217,7 @@ def test_usage_errors_exit_2() -> None:
 
 @pytest.fixture(scope="module")
 def m58() -> types.ModuleType:
-    return driver.load_module(driver.compile_file(Path(P58)))
+    return pipeline.compile_file(Path(P58)).module
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [
@@ -264,7 +264,7 @@ def test_python_api_missing_and_unknown_name_the_field(m58: types.ModuleType) ->
 
 
 def test_python_api_refuses_undeclared_enum_value() -> None:
-    m60 = driver.load_module(driver.compile_file(Path(P60)))
+    m60 = pipeline.compile_file(Path(P60)).module
     with pytest.raises(InputError) as info:
         m60.rent_subsidy_rate(family_type="rich", location="other")
     assert info.value.field == "family_type"

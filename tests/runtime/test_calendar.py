@@ -19,7 +19,7 @@ import pytest
 from chinese_calendar import constants as cc
 from click.testing import CliRunner, Result
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.tools.cli import cli
 from polc.runtime import CalendarError, CalendarFileError, calendar, use_calendar
 from polc.runtime.dates import add_working_days, is_working_day
@@ -134,7 +134,7 @@ def test_a_command_leaves_no_calendar_behind() -> None:
 
 def test_python_callers_add_a_year_by_use_calendar_or_the_variable(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    m54 = driver.load_module(driver.compile_file(P54))
+    m54 = pipeline.compile_file(P54).module
     with pytest.raises(CalendarError):
         m54.task_list_deadline(received_on=date(2026, 12, 20))
     use_calendar(MADE_UP)

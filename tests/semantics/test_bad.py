@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.diagnostics import render
 
 from ..corpus import cases, check
@@ -15,8 +15,8 @@ CASES = cases(Path(__file__).resolve().parent / "bad")
 
 
 def rendered(text: str, name: str) -> str:
-    compiled = driver.compile_source(text, name, verify_sources=False)
-    return "".join(render(d, {name: compiled.text}) + "\n" for d in compiled.diags)
+    compiled = pipeline.compile_source(text, name, verify_sources=False)
+    return "".join(render(d, {name: compiled.source}) + "\n" for d in compiled.diagnostics)
 
 
 def test_corpus_is_there() -> None:

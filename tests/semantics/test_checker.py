@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 
 HEAD = '文号 "测试〔2022〕1号"\n'
 
 
 def diags(body: str) -> list[tuple[str, int, str]]:
-    c = driver.compile_source(HEAD + body, "t.pol", verify_sources=False)
-    return [(d.code, d.span.line, d.message) for d in c.diags if d.severity == "error"]
+    c = pipeline.compile_source(HEAD + body, "t.pol", verify_sources=False)
+    return [(d.code, d.span.line, d.message) for d in c.diagnostics if d.severity == "error"]
 
 
 def codes(body: str) -> list[str]:
@@ -24,11 +24,11 @@ def test_people_compared_with_money_is_a_unit_error() -> None:
 
 
 def test_wan_yuan_converts_exactly() -> None:
-    c = driver.compile_source(HEAD + '输入 m "金额" : 金额\n'
+    c = pipeline.compile_source(HEAD + '输入 m "金额" : 金额\n'
                               '决策 d "d" (m) : 是否 推导 "t" { 结果 m 1.5万元以上 }\n'
                               '例 d(m = 15000元) => 是 推导 "t"\n例 d(m = 14999.99元) => 否 推导 "t"\n',
                               "t.pol", verify_sources=False)
-    assert c.ok, [str(d.message) for d in c.diags]
+    assert c.ok, [str(d.message) for d in c.diagnostics]
     from polc.compiler.tools.examples import run_examples
     assert [r.passed for r in run_examples(c)] == [True, True]
 
@@ -37,10 +37,10 @@ def test_undefined_name_suggests_the_close_one() -> None:
     out = diags('输入 deaths "死亡" : 计数(人)\n'
                 '决策 d "d" (deaths) : 是否 推导 "t" { 结果 death 3人以上 }\n')
     assert out[0][0] == "E110"
-    c = driver.compile_source(HEAD + '输入 deaths "死亡" : 计数(人)\n'
+    c = pipeline.compile_source(HEAD + '输入 deaths "死亡" : 计数(人)\n'
                               '决策 d "d" (deaths) : 是否 推导 "t" { 结果 death 3人以上 }\n',
                               "t.pol", verify_sources=False)
-    assert "did you mean 'deaths'" in next(iter(c.diags)).hint
+    assert "did you mean 'deaths'" in next(iter(c.diagnostics)).hint
 
 
 def test_duplicate_names_and_missing_citation_are_all_reported() -> None:
@@ -66,7 +66,7 @@ def test_document_convention_changes_what_yixia_means() -> None:
     src = ('约定 以下 不含本数 推导 "t"\n输入 n "n" : 计数(人)\n'
            '决策 d "d" (n) : 是否 推导 "t" { 结果 n 200人以下 }\n'
            '例 d(n = 200人) => 否 推导 "t"\n例 d(n = 199人) => 是 推导 "t"\n')
-    c = driver.compile_source(HEAD + src, "t.pol", verify_sources=False)
+    c = pipeline.compile_source(HEAD + src, "t.pol", verify_sources=False)
     from polc.compiler.tools.examples import run_examples
     assert [r.passed for r in run_examples(c)] == [True, True]
 

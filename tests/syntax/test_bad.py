@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.compiler.diagnostics import render
 
 from ..corpus import cases, check
@@ -16,8 +16,8 @@ CASES = cases(HERE / "bad")
 
 
 def rendered(text: str, name: str) -> str:
-    compiled = driver.compile_source(text, name, verify_sources=False)
-    return "".join(render(d, {name: compiled.text}) + "\n" for d in compiled.diags)
+    compiled = pipeline.compile_source(text, name, verify_sources=False)
+    return "".join(render(d, {name: compiled.source}) + "\n" for d in compiled.diagnostics)
 
 
 def test_corpus_is_there() -> None:
@@ -39,8 +39,8 @@ def test_two_syntax_errors_both_reported() -> None:
 def test_syntax_errors_are_capped() -> None:
     text = '文号 "测试〔2024〕1号"\n' + "".join(
         f'输入 x{i} "人数" ： 计数(人)\n' for i in range(30))
-    compiled = driver.compile_source(text, "many.pol", verify_sources=False)
-    codes = [d.code for d in compiled.diags]
+    compiled = pipeline.compile_source(text, "many.pol", verify_sources=False)
+    codes = [d.code for d in compiled.diagnostics]
     assert codes.count("E007") == 20
     assert "E009" in codes
 
@@ -48,6 +48,6 @@ def test_syntax_errors_are_capped() -> None:
 def test_missing_brace_then_next_item() -> None:
     text = ('文号 "测试〔2024〕1号"\n枚举 L "级" 推导 "测试" {\n  a "甲"\n'
             '输入 people "人数" ： 计数(人)\n')
-    compiled = driver.compile_source(text, "brace.pol", verify_sources=False)
-    lines = sorted(d.span.line for d in compiled.diags if d.severity == "error")
+    compiled = pipeline.compile_source(text, "brace.pol", verify_sources=False)
+    lines = sorted(d.span.line for d in compiled.diagnostics if d.severity == "error")
     assert lines == [4, 4]  # the unclosed enum at 输入, then the colon on the same line

@@ -2,7 +2,7 @@
 
 Regression tests for tests/fixtures/repro/ (copies of ../shared/repro): a U+2028 in a
 label or a comment garbled explanation texts and diagram labels, \\r\\r\\n did the
-same through `driver.compile_source`, and bidi controls passed unnoticed.  Now
+same through `pipeline.compile_source`, and bidi controls passed unnoticed.  Now
 the characters are refused where they stand, and any line-break style compiles
 to what the normalised text compiles to.
 """
@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import lexical
-from polc.compiler import pipeline as driver
+from polc.compiler import lexical, pipeline
 from polc.compiler.diagnostics import render
 from polc.compiler.syntax import grammar, parser
-from polc.compiler.tools import build
 
 from ..paths import REPRO, ROOT
 
@@ -29,20 +27,20 @@ P55 = (ROOT / "policies" / "55_overseas_labor_emergency.pol").read_text(encoding
 _POSITION = re.compile(r"sha256|SHA256|\.pol:\d+|:\d+:\d+")
 
 
-def compile_text(text: str, path: str = "p.pol", *, sources: bool = False) -> driver.Compiled:
-    return driver.compile_source(text, path, verify_sources=sources)
+def compile_text(text: str, path: str = "p.pol", *, sources: bool = False) -> pipeline.Compilation:
+    return pipeline.compile_source(text, path, verify_sources=sources)
 
 
-def errors(c: driver.Compiled) -> list[tuple[str, int, int, int]]:
+def errors(c: pipeline.Compilation) -> list[tuple[str, int, int, int]]:
     return [(d.code, d.span.line, d.span.col, d.span.end_col)
-            for d in c.diags if d.severity == "error"]
+            for d in c.diagnostics if d.severity == "error"]
 
 
-def meaning(c: driver.Compiled) -> tuple[list[str], dict[str, str]]:
+def meaning(c: pipeline.Compilation) -> tuple[list[str], dict[str, str]]:
     """The generated module without positions, and every diagram."""
     assert c.ok, errors(c)
-    return ([ln for ln in c.python().splitlines() if not _POSITION.search(ln)],
-            build.diagrams(c))
+    return ([ln for ln in c.python.splitlines() if not _POSITION.search(ln)],
+            c.diagrams)
 
 
 def repro(name: str) -> str:
@@ -55,7 +53,7 @@ def test_line_separator_in_a_title_is_refused_at_its_place() -> None:
     text = repro("linesep_u2028_in_title_57.pol")
     c = compile_text(text)
     assert errors(c) == [("E010", 4, 11, 12)]
-    assert "U+2028" in next(iter(c.diags)).message
+    assert "U+2028" in next(iter(c.diagnostics)).message
     # the character was the only fault
     assert compile_text(text.replace("\u2028", "")).ok
 
@@ -71,7 +69,7 @@ def test_crcrlf_through_compile_source_means_what_the_clean_file_means() -> None
     c = compile_text(repro("crcrlf_inprocess_line_table_shift_57.pol"), "57.pol")
     clean = compile_text(P57, "57.pol")
     assert meaning(c) == meaning(clean)
-    module, clean_module = driver.load_module(c), driver.load_module(clean)
+    module, clean_module = c.module, clean.module
     args = {"meets_feed_standard": False, "meets_industrial_standard": True}
     got = module.DECISIONS["grain_disposal"].explain(**args)
     want = clean_module.DECISIONS["grain_disposal"].explain(**args)
@@ -83,7 +81,7 @@ def test_crcrlf_through_compile_source_means_what_the_clean_file_means() -> None
 def test_bidi_controls_in_a_comment_and_a_label_are_refused() -> None:
     c = compile_text(repro("bidi_trojan_source_accepted.pol"))
     assert errors(c) == [("E011", 3, 6, 7), ("E011", 4, 43, 44)]
-    assert all("U+202E" in d.message for d in c.diags if d.code == "E011")
+    assert all("U+202E" in d.message for d in c.diagnostics if d.code == "E011")
 
 
 # ---------------------------------------------------------------- every character, everywhere
@@ -109,7 +107,7 @@ def test_each_forbidden_character_is_located(ch: str, where: str) -> None:
     assert (code, 3, col, col + 1) in errors(c), errors(c)
     assert {e[0] for e in errors(c)} <= {code, "E110", "E115", "E116", "E401", "W501"}
     # the caret line shows a placeholder: the terminal neither breaks nor reorders it
-    (shown,) = [render(d, {"p.pol": c.text}) for d in c.diags if d.code == code]
+    (shown,) = [render(d, {"p.pol": c.source}) for d in c.diagnostics if d.code == code]
     assert ch not in shown and "\ufffd" in shown
 
 
@@ -128,8 +126,8 @@ def test_inside_a_quote_the_notice_decides() -> None:
 
 def test_many_runs_are_capped() -> None:
     c = compile_text(HEAD + "".join(f"# {i}\u2028\n" for i in range(30)))
-    assert [d.code for d in c.diags].count("E010") == parser.MAX_CHARACTER_ERRORS
-    assert "E012" in [d.code for d in c.diags]
+    assert [d.code for d in c.diagnostics].count("E010") == parser.MAX_CHARACTER_ERRORS
+    assert "E012" in [d.code for d in c.diagnostics]
 
 
 # ---------------------------------------------------------------- line breaks and BOMs
@@ -146,9 +144,9 @@ STYLES = {
 def test_line_break_styles_compile_alike(style: str) -> None:
     plain = compile_text(P57, "57.pol")
     other = compile_text(STYLES[style](P57), "57.pol")
-    assert other.text == plain.text
-    assert other.python() == plain.python()  # positions included
-    assert build.diagrams(other) == build.diagrams(plain)
+    assert other.source == plain.source
+    assert other.python == plain.python  # positions included
+    assert other.diagrams == plain.diagrams
 
 
 @pytest.mark.parametrize("path", POLICIES, ids=[p.stem for p in POLICIES])

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline as driver
-from polc.compiler.tools import build
+from polc.compiler import files as fileio
 
 from ..paths import REPRO, ROOT
 
@@ -132,14 +131,14 @@ def test_collision_in_one_folder_from_the_repro(tmp_path: Path) -> None:
 
 
 def test_output_names() -> None:
-    assert build.output_name(Path("a-b.pol")) == "a_b"
-    assert build.output_name(Path("55_x.pol")) == "55_x"
-    assert build.output_name(Path("通知 2022.pol")) == "通知_2022"
-    assert build.output_name(Path("ｆｏｏ.pol")) == "foo"  # NFKC, as Python reads names
+    assert fileio.output_name(Path("a-b.pol")) == "a_b"
+    assert fileio.output_name(Path("55_x.pol")) == "55_x"
+    assert fileio.output_name(Path("通知 2022.pol")) == "通知_2022"
+    assert fileio.output_name(Path("ｆｏｏ.pol")) == "foo"  # NFKC, as Python reads names
     for bad in (".pol", "...pol", "-.pol", " .pol"):
-        assert build.output_name(Path(bad)) is None, bad
+        assert fileio.output_name(Path(bad)) is None, bad
     for name in ("a\\b.pol", "a..b.pol", "..a.pol"):
-        got = build.output_name(Path(name))
+        got = fileio.output_name(Path(name))
         assert got is not None and "." not in got and "\\" not in got
 
 
@@ -283,7 +282,7 @@ def test_display_path_is_the_folder_and_the_file_name(tmp_path: Path,
         monkeypatch.chdir(cwd)
         for given in (pol, Path(os.path.relpath(pol, cwd)),
                       Path(os.path.relpath(pol.parent, cwd)) / "." / "x.pol"):
-            assert driver.display_path(given) == "policies/x.pol", (cwd, given)
+            assert fileio.display_path(given) == "policies/x.pol", (cwd, given)
 
 
 def test_paths_in_outputs_do_not_depend_on_the_cwd(tmp_path: Path) -> None:

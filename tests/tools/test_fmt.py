@@ -19,8 +19,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polc.compiler import lexical
-from polc.compiler import pipeline as driver
+from polc.compiler import lexical, pipeline
 from polc.compiler.syntax import grammar
 from polc.compiler.tools import cli, fmt
 
@@ -38,9 +37,9 @@ def tokens(text: str) -> list[tuple[str, str]]:
 
 
 def meaning(text: str) -> list[str]:
-    compiled = driver.compile_source(text, "p.pol", verify_sources=False)
-    assert compiled.ok, [d.message for d in compiled.diags if d.severity == "error"]
-    return [line for line in compiled.python().splitlines() if not _SOURCE_LINE.search(line)]
+    compiled = pipeline.compile_source(text, "p.pol", verify_sources=False)
+    assert compiled.ok, [d.message for d in compiled.diagnostics if d.severity == "error"]
+    return [line for line in compiled.python.splitlines() if not _SOURCE_LINE.search(line)]
 
 
 @pytest.mark.parametrize("path", POLICIES, ids=[p.stem for p in POLICIES])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline as driver
+from polc.compiler import pipeline
 from polc.runtime import CalendarError, InputError
 
 from ..paths import REPRO, ROOT
@@ -195,7 +195,7 @@ def test_extreme_dates_evaluate_or_name_their_field(policy: Path, decision: str,
 
 @pytest.fixture(scope="module")
 def modules() -> dict[str, types.ModuleType]:
-    return {p.stem[:2]: driver.load_module(driver.compile_file(p)) for p in (P54, P55, P58)}
+    return {p.stem[:2]: pipeline.compile_file(p).module for p in (P54, P55, P58)}
 
 
 def test_python_api_date_max_raises_typed_errors(modules: dict[str, types.ModuleType]) -> None:

@@ -105,9 +105,9 @@ def test_repro_fifo_script(tmp_path: Path) -> None:
 
 def test_compile_file_on_a_fifo_is_a_located_error(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "x.pol")
-    code = ("from pathlib import Path; from polc.compiler import pipeline as driver; "
-            "c = driver.compile_file(Path('x.pol')); "
-            "print([(d.code, str(d.span), d.message) for d in c.diags], c.ok)")
+    code = ("from pathlib import Path; from polc.compiler import pipeline; "
+            "c = pipeline.compile_file(Path('x.pol')); "
+            "print([(d.code, str(d.span), d.message) for d in c.diagnostics], c.ok)")
     done = run([sys.executable, "-c", code], tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"('E020', '{tmp_path.name}/x.pol:1:1', '不是普通文件, 而是命名管道 (FIFO)')] False" \
