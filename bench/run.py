@@ -502,7 +502,7 @@ def main() -> int:
         "large": lambda: bench_large_check(rep, 2 if q else 10),
         "render": lambda: bench_render(rep, 1_000 if q else 10_000),
         "peers": lambda: bench_peers(rep, 100_000 if q else 1_000_000, 200 if q else 500,
-                                     2 if q else 5),
+                                     2 if q else 7),
     }
     for key in SECTIONS:
         if key in only:

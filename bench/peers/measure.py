@@ -7,16 +7,19 @@ before it is timed (an engine that disagrees is reported, not timed); then
 - "call" engines: held to polc on the first CALL_ROWS cases; µs per call, timeit over
   the first `sample` cases written out as literal calls (no loop or ** unpacking in
   the timed code);
-- "batch" engines: cases/s, the best of `repeats` runs over all cases (a slow engine
-  over its first `max_rows`).
+- "batch" engines: cases/s of a run over all cases (a slow engine: its first
+  `max_rows`);
+each the best of rounds in which every engine runs once (calls: CALL_ROUNDS× as many
+rounds, each shorter).
 A target whose engine is not registered yet (polc's vectorised backend) is "pending".
 """
 
 from __future__ import annotations
 
+import time
 import timeit
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from . import cases, engines
 from .engines import POLC_VECTORISED, Batch, Calls
@@ -29,6 +32,9 @@ TWINS = ("twin: bench/handwritten.py (Decimal)", "twin: bench/peers/twins.py (in
 ZEN_CALL = "GoRules ZEN"
 OPENFISCA = "OpenFisca, calculate"
 CALL_ROWS = 20_000
+# calls are timed in windows of about 20 ms, 10× as many rounds as batches: on a shared
+# machine many short windows give each engine a better chance of an undisturbed one
+CALL_ROUNDS = 10
 
 
 class Report(Protocol):
@@ -53,14 +59,21 @@ def _timer(prepared: Calls, sample: int) -> timeit.Timer:
                         globals={"f": prepared.func, "ARGS": prepared.args})
 
 
-def per_call(prepared: Calls, sample: int, repeats: int) -> float:
-    t = _timer(prepared, sample)
-    number, _ = t.autorange()
-    return min(t.repeat(repeats, number)) / number / min(sample, len(prepared.args))
+def _timing(prepared: Calls | Batch, rows: int, sample: int) -> Callable[[], float]:
+    """One measurement: seconds per call, or seconds per case of a whole batch."""
+    if isinstance(prepared, Calls):
+        t = _timer(prepared, sample)
+        number, _ = t.autorange()  # ≥ 0.2 s; a tenth of it, measured CALL_ROUNDS× as often
+        number = max(1, number // 10)
+        calls = min(sample, len(prepared.args))
+        return lambda: t.timeit(number) / number / calls
+    run = prepared.run
 
-
-def best(run: Callable[[], Any], repeats: int) -> float:
-    return min(timeit.repeat(run, number=1, repeat=repeats))
+    def batch() -> float:
+        t0 = time.perf_counter()
+        run()
+        return (time.perf_counter() - t0) / rows
+    return batch
 
 
 def _rate(x: float) -> str:
@@ -70,30 +83,36 @@ def _rate(x: float) -> str:
 def bench_decision(rep: Report, ctx: engines.Context, decision: str, n: int, sample: int,
                    repeats: int) -> None:
     rep.head(f"peers: {decision}, {n:,} generated cases, the same for every engine "
-             f"(calls: timeit over {sample}, min of {repeats}; batches: best of {repeats})")
+             f"(calls: timeit over {sample}, best of {repeats * CALL_ROUNDS} rounds; "
+             f"batches: whole runs, best of {repeats})")
     cols = cases.generate(decision, n)
     expected = engines.reference(ctx, decision, cols)
-    calls: dict[str, float] = {}  # seconds per call
-    rates: dict[str, float] = {}  # cases per second
+    timings: dict[str, tuple[str, Callable[[], float]]] = {}
+    kinds: dict[str, str] = {}
     for engine in engines.ENGINES:
         rows = min(n, engine.max_rows or n, CALL_ROWS if engine.kind == "call" else n)
-        part = cols if rows == n else cases.head(cols, rows)
-        prepared = engine.prepare(ctx, decision, part)
+        prepared = engine.prepare(ctx, decision, cols if rows == n else cases.head(cols, rows))
         if prepared is None:
             continue
-        label = engine.name + ("" if rows == n or engine.kind == "call"
-                               else f" (first {rows:,} cases)")
+        label = engine.name + (", per call" if engine.kind == "call" else
+                               "" if rows == n else f" (first {rows:,} cases)")
         wrong = engines.disagreements(expected[:rows], engines.answers_of(prepared))
         if wrong:
             rep.add(label, f"{len(wrong):,} WRONG", "polc's answers", False)
             continue
-        if isinstance(prepared, Calls):
-            calls[engine.name] = per_call(prepared, sample, repeats)
-            rep.add(f"{label}, per call", f"{calls[engine.name] * 1e6:,.3f} µs")
-        else:
-            assert isinstance(prepared, Batch)
-            rates[engine.name] = rows / best(prepared.run, repeats)
-            rep.add(label, _rate(rates[engine.name]))
+        timings[engine.name] = (label, _timing(prepared, rows, sample))
+        kinds[engine.name] = engine.kind
+    # rounds, each timing every engine once: on a shared machine a busy spell then
+    # slows all engines of a round alike, and the best round of each is compared
+    best = dict.fromkeys(timings, float("inf"))
+    for round_ in range(repeats * CALL_ROUNDS):
+        for name, (_, measure) in timings.items():
+            if kinds[name] == "call" or round_ % CALL_ROUNDS == 0:
+                best[name] = min(best[name], measure())
+    calls = {k: v for k, v in best.items() if kinds[k] == "call"}  # seconds per call
+    rates = {k: 1 / v for k, v in best.items() if kinds[k] == "batch"}  # cases per second
+    for name, (label, _) in timings.items():
+        rep.add(label, f"{calls[name] * 1e6:,.3f} µs" if name in calls else _rate(rates[name]))
     targets(rep, decision, calls, rates)
 
 
@@ -103,7 +122,7 @@ def targets(rep: Report, decision: str, calls: dict[str, float],
     twins = {name: calls[name] for name in TWINS if name in calls}
     if polc is not None and twins:
         name, twin = min(twins.items(), key=lambda kv: kv[1])
-        rep.add(f"scalar: polc / fastest exact twin ({name.split(': ')[1]})",
+        rep.add(f"scalar: polc / fastest exact twin, {name.split(': ')[1]}",
                 f"{polc / twin:.2f}×", f"≤ {SCALAR_RATIO}×", polc / twin <= SCALAR_RATIO)
     if polc is not None and ZEN_CALL in calls:
         rep.add("scalar: ZEN per call / polc", f"{calls[ZEN_CALL] / polc:.1f}×",
