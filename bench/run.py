@@ -1,9 +1,12 @@
-"""polc benchmarks (issues 8, 11): compile speed, growth, generated code against
-hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered).
+"""polc benchmarks (issues 8, 11, 16): compile speed, growth, generated code against
+hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), and polc
+beside its peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/).
 
     .venv/bin/python bench/run.py            # full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer sizes, repeats and cases
     .venv/bin/python bench/run.py --write    # also write bench/RESULTS.md
+    .venv/bin/python bench/run.py --only peers   # one section (repeatable); with
+                                                 # --write, the others' tables stay
 
 Prints every figure and every ratio with its target.  Timings are the best (min)
 of several runs: the least disturbed measurement of the same work.  Nothing here
@@ -54,13 +57,18 @@ class Report:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str]] = []
         self.section = ""
+        self.key = ""  # the SECTIONS name being run
+        self.keys: dict[str, str] = {}  # title -> SECTIONS name
 
     def head(self, title: str) -> None:
         self.section = title
+        self.keys[title] = self.key
         print(f"\n== {title}", flush=True)
 
-    def add(self, what: str, figure: str, target: str = "", ok: bool | None = None) -> None:
-        verdict = "" if ok is None else ("met" if ok else "MISSED")
+    def add(self, what: str, figure: str, target: str = "", ok: bool | None = None,
+            pending: bool = False) -> None:
+        """`pending`: the target cannot be assessed yet (what it measures is not built)."""
+        verdict = "pending" if pending else "" if ok is None else ("met" if ok else "MISSED")
         self.rows.append((self.section, what, figure, target, verdict))
         tail = f"   [target {target}: {verdict}]" if target else ""
         print(f"  {what:<58} {figure:>18}{tail}", flush=True)
@@ -404,6 +412,15 @@ def bench_render(rep: Report, rows: int) -> None:
     rep.add("  CPU time of polc (user + system; dot runs in child processes)", f"{cpu:,.1f} s")
 
 
+# ------------------------------------------------------------------ 6. peers (issue 16)
+
+
+def bench_peers(rep: Report, n: int, sample: int, repeats: int) -> None:
+    # imported here: the other sections need none of numpy, OpenFisca or ZEN
+    from peers import measure
+    measure.bench_peers(rep, n, sample, repeats)
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -417,27 +434,52 @@ def machine() -> str:
 NOTES_MARKER = "<!-- notes: kept by bench/run.py --write -->"
 
 
-def write_markdown(rep: Report, path: Path, quick: bool, where: str) -> None:
-    lines = ["# Benchmark results", "",
-             f"- date: {dt.date.today().isoformat()}",
-             f"- machine: {where}",
-             f"- command: `.venv/bin/python bench/run.py{' --quick' if quick else ''}`",
-             "- every figure is the best (min) of several runs; see `bench/run.py`", ""]
-    section = None
+SECTION_MARK = "<!-- section: "
+
+
+def _old_sections(text: str) -> tuple[str, list[tuple[str | None, str]]]:
+    """The header of a RESULTS.md and its `## ` blocks with their section names (None
+    for a block written before blocks were marked)."""
+    head, *blocks = text.split("\n## ")
+    out: list[tuple[str | None, str]] = []
+    for block in blocks:
+        mark = next((ln for ln in block.splitlines() if ln.startswith(SECTION_MARK)), None)
+        key = mark[len(SECTION_MARK):].split(" ", 1)[0] if mark else None
+        out.append((key, "## " + block.rstrip("\n")))
+    return head.rstrip("\n"), out
+
+
+def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bool) -> None:
+    """Rewrite `path` with this run's tables.  After a run of some sections only
+    (`partial`), the other sections' tables and the header stay as they were, and each
+    table of this run says its own date and machine."""
+    command = f"`.venv/bin/python bench/run.py{' --quick' if quick else ''}`"
+    today = dt.date.today().isoformat()
+    tables: dict[str, list[str]] = {}  # title -> lines, in the order run
     for sec, what, fig, target, verdict in rep.rows:
-        if sec != section:
-            section = sec
-            lines += ["", f"## {sec}", "", "| measure | figure | target | |",
-                      "|---|---:|---|---|"]
-        lines.append(f"| {what.strip()} | {fig} | {target} | {verdict} |")
+        if sec not in tables:
+            run = [f"- run: {today}, {where}; `--only {rep.keys[sec]}`", ""] if partial else []
+            tables[sec] = [f"## {sec}", f"{SECTION_MARK}{rep.keys[sec]} -->", "", *run,
+                           "| measure | figure | target | |", "|---|---:|---|---|"]
+        tables[sec].append(f"| {what.strip()} | {fig} | {target} | {verdict} |")
+    blocks: list[tuple[str | None, str]] = [(rep.keys[t], "\n".join(lines))
+                                            for t, lines in tables.items()]
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    top, notes = (old.split(NOTES_MARKER, 1) + [""])[:2] if NOTES_MARKER in old else (old, "\n")
+    if partial and top:
+        header, kept = _old_sections(top)
+        ran = {key for key, _ in blocks}
+        blocks = [b for b in kept if b[0] not in ran] + blocks
+    else:
+        header = "\n".join(["# Benchmark results", "", f"- date: {today}", f"- machine: {where}",
+                            f"- command: {command}",
+                            "- every figure is the best (min) of several runs; see `bench/run.py`"])
     # hand-written notes below the marker survive a rewrite
-    notes = NOTES_MARKER + "\n"
-    if path.exists() and NOTES_MARKER in (old := path.read_text(encoding="utf-8")):
-        notes = NOTES_MARKER + old.split(NOTES_MARKER, 1)[1]
-    path.write_text("\n".join(lines) + "\n\n" + notes, encoding="utf-8")
+    body = header + "\n\n\n" + "\n\n".join(text for _, text in blocks)
+    path.write_text(body + "\n\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
-SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render")
+SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers")
 
 
 def main() -> int:
@@ -453,24 +495,32 @@ def main() -> int:
     rep = Report()
     where = machine()
     print(f"polc benchmarks — {where}")
-    if "build" in only:
-        bench_build(rep, 2 if a.quick else 5)
-    if "growth" in only:
-        bench_growth(rep, [100, 1_000] if a.quick else [100, 1_000, 10_000], 2 if a.quick else 3)
-    if "decisions" in only:
-        bench_decisions(rep, 3 if a.quick else 7)
-    if "jsonl" in only:
-        bench_jsonl(rep, 50_000 if a.quick else 200_000, 1 if a.quick else 3)
-    if "large" in only:
-        bench_large_check(rep, 2 if a.quick else 10)
-    if "render" in only:
-        bench_render(rep, 1_000 if a.quick else 10_000)
+    q = a.quick
+    runs: dict[str, Callable[[], None]] = {
+        "build": lambda: bench_build(rep, 2 if q else 5),
+        "growth": lambda: bench_growth(rep, [100, 1_000] if q else [100, 1_000, 10_000],
+                                       2 if q else 3),
+        "decisions": lambda: bench_decisions(rep, 3 if q else 7),
+        "jsonl": lambda: bench_jsonl(rep, 50_000 if q else 200_000, 1 if q else 3),
+        "large": lambda: bench_large_check(rep, 2 if q else 10),
+        "render": lambda: bench_render(rep, 1_000 if q else 10_000),
+        "peers": lambda: bench_peers(rep, 100_000 if q else 1_000_000, 200 if q else 500,
+                                     2 if q else 7),
+    }
+    for key in SECTIONS:
+        if key in only:
+            rep.key = key
+            runs[key]()
     missed = [r for r in rep.rows if r[4] == "MISSED"]
     print(f"\n{len(missed)} target(s) missed" + (":" if missed else "."))
     for sec, what, fig, target, _ in missed:
         print(f"  {what.strip()}: {fig} (target {target})")
+    pending = [r for r in rep.rows if r[4] == "pending"]
+    if pending:
+        print(f"{len(pending)} target(s) pending (not built yet): "
+              + "; ".join(f"{r[1].strip()} ({r[3]})" for r in pending))
     if a.write:
-        write_markdown(rep, Path(a.write), a.quick, where)
+        write_markdown(rep, Path(a.write), a.quick, where, partial=only != set(SECTIONS))
         print(f"wrote {a.write}")
     return 0
 
