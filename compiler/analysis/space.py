@@ -138,9 +138,6 @@ class Space:
             out[d] = m
         return out
 
-    def contains(self, outer: Box, inner: Box) -> bool:
-        return all(subset(self.con(inner, d), c, self.dims[d].kind) for d, c in outer.items())
-
     def and_(self, a: list[Box], b: list[Box]) -> list[Box]:
         out: list[Box] = []
         for x in a:

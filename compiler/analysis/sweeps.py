@@ -14,7 +14,7 @@ import heapq
 import itertools
 from collections.abc import Iterator
 
-from .algebra import Con, Cut, Iv, IvSet, lcut, meet, pick, ucut
+from .algebra import EVERYWHERE, Con, Cut, Iv, IvSet, lcut, meet, pick, ucut
 from .space import Box, Ctx, Space, TableSpace, step
 
 Hit = tuple[int, int, Box, Box]  # levels i < j and the two points of the step between them
@@ -165,7 +165,7 @@ def worse_1d(space: Space, x: str, ctx: Ctx, rows: list[list[Box]]) -> Hit | Non
                 m = meet(part, c, kind)
                 if m is not None:
                     mine.add(m)  # type: ignore[arg-type]
-        parts = mine.meeting(Iv(None, False, None, False))
+        parts = mine.meeting(EVERYWHERE)
         eff.append(parts)
         for part in parts:
             before.remove(part)
