@@ -58,11 +58,15 @@ class GiveUp(Exception):
 class Budget:
     """The steps one piece of analysis may take; each analysis gets its own."""
 
-    __slots__ = ("limit", "steps")
+    __slots__ = ("left", "limit")
 
     def __init__(self, limit: int = MAX_STEPS) -> None:
         self.limit = limit
-        self.steps = 0
+        self.left = limit  # counted down: `tick` runs per step of every search
+
+    @property
+    def steps(self) -> int:
+        return self.limit - self.left
 
     @classmethod
     def for_rows(cls, rows: int) -> Budget:
@@ -122,8 +126,8 @@ class Space:
 
     def tick(self, n: int = 1) -> None:
         b = self.budget
-        b.steps += n
-        if b.steps > b.limit:
+        b.left -= n
+        if b.left < 0:
             raise GiveUp
 
     def con(self, box: Box, d: str) -> Con:
