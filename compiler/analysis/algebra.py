@@ -34,7 +34,7 @@ class Iv(NamedTuple):
     hi_c: bool
 
 
-Con = Iv | frozenset  # a constraint on one dimension
+Con = Iv | frozenset[object]  # a constraint on one dimension
 EVERYWHERE = Iv(None, False, None, False)
 
 
@@ -169,7 +169,7 @@ def between(lo: Cut, hi: Cut, kind: Kind) -> Iv | None:
     lv = None if lo[0] == -math.inf else lo[0]
     hv = None if hi[0] == math.inf else hi[0]
     if kind == "int":
-        return norm(Iv(lv, True, None if hv is None else hv - 1, True), kind)  # type: ignore[operator]
+        return norm(Iv(lv, True, None if hv is None else hv - 1, True), kind)  # type: ignore[arg-type]
     return norm(Iv(lv, lo[1] == 0, hv, hi[1] == 1), kind)  # type: ignore[arg-type]
 
 

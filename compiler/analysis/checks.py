@@ -26,7 +26,7 @@ use the sweeps of `sweeps`, gaps sweep the breakpoints of one dimension at a tim
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from polc.compiler import ir
 from polc.compiler.diagnostics import Diagnostics, Span
@@ -49,7 +49,7 @@ from .space import (
     refine_or_blur,
     same_region,
 )
-from .sweeps import overlaps, worse_1d, worse_boxes
+from .sweeps import Hit, overlaps, worse_1d, worse_boxes
 
 Checked = ir.LevelsE | ir.RulesE | ir.TableE
 WHAT = {ir.LevelsE: "取最严重", ir.RulesE: "依次", ir.TableE: "查表"}
@@ -116,8 +116,8 @@ class Analyser:
             return
         if isinstance(e, ir.TableE):
             self.guarded(e, self.table, space, ctx)  # type: ignore[arg-type]
-            for row in e.rows:
-                self.walk(row.expr, space, ctx)
+            for table_row in e.rows:
+                self.walk(table_row.expr, space, ctx)
             if e.otherwise is not None:
                 self.walk(e.otherwise.expr, space, ctx)
             return
@@ -205,13 +205,12 @@ class Analyser:
             # one input throughout: the level as a function of it is a sequence of
             # intervals, decided in n log n (the pairwise search is quadratic)
             found = worse_1d(space, quantities[0], ctx, rows)
-            steps: Iterator[tuple[str, object]] = iter(
-                [] if found is None else [(quantities[0], found)])
+            steps: Iterable[tuple[str, Hit | None]] = [(quantities[0], found)]
         else:
             steps = worse_boxes(space, ctx, rows, quantities)
         for x, worse in steps:
             if worse is not None:
-                i, j, lo_box, hi_box = worse  # type: ignore[misc]
+                i, j, lo_box, hi_box = worse
                 shown = sorted(used - {x})
                 rest = show_point(space, space.point(lo_box, shown))
                 t = space.dims[x].type

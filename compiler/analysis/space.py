@@ -320,7 +320,7 @@ class Space:
         return None
 
     def _hole_set(self, region: Box, boxes: list[Box], d: str, rest: list[str],
-                  rc: frozenset, full: list[bool]) -> Box | None:
+                  rc: frozenset[object], full: list[bool]) -> Box | None:
         """`_hole` on an enum or yes/no dimension: members grouped by the boxes
         that hold them, the groups of earlier boxes first (as a split on the first
         box would), then the members no constraining box holds."""
@@ -336,8 +336,8 @@ class Space:
             groups.setdefault(tuple(ks), []).append(m)
         order = sorted(groups.items(), key=lambda g: (g[0] or (len(boxes),),
                                                       min(str(m) for m in g[1])))
-        for ks, members in order:
-            spanning = sorted([*always, *ks])
+        for group, members in order:
+            spanning = sorted([*always, *group])
             if any(full[k] for k in spanning):
                 continue
             sub = {**region, d: frozenset(members)}
@@ -488,7 +488,7 @@ class Union:
         self.count = 0
         self.everything = False
         self.ivs: dict[str, IvSet] = {}
-        self.sets: dict[str, frozenset] = {}
+        self.sets: dict[str, frozenset[object]] = {}
         self.other: list[Box] = []
 
     def __bool__(self) -> bool:

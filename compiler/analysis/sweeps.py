@@ -150,8 +150,8 @@ def worse_1d(space: Space, x: str, ctx: Ctx, rows: list[list[Box]]) -> Hit | Non
     dom = space.dims[x].domain
     assert isinstance(dom, Iv)
     before = IvSet(kind)
-    for c in ctx.boxes:
-        m = meet(dom, space.con(c, x), kind)
+    for box in ctx.boxes:
+        m = meet(dom, space.con(box, x), kind)
         if m is not None:
             before.add(m)  # type: ignore[arg-type]
     eff: list[list[Iv]] = []
@@ -200,9 +200,9 @@ def worse_1d(space: Space, x: str, ctx: Ctx, rows: list[list[Box]]) -> Hit | Non
         if not any(above(suffix[i + 1], a) for a in parts):
             continue
         for j in range(i + 1, len(eff)):
-            for a in parts:
-                for b in eff[j]:
-                    pair = step(space, x, {x: a}, {x: b})
+            for lower in parts:
+                for upper in eff[j]:
+                    pair = step(space, x, {x: lower}, {x: upper})
                     if pair is not None:
                         return (i, j, *pair)
     return None
