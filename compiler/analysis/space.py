@@ -64,10 +64,6 @@ class Budget:
         self.limit = limit
         self.left = limit  # counted down: `tick` runs per step of every search
 
-    @property
-    def steps(self) -> int:
-        return self.limit - self.left
-
     @classmethod
     def for_rows(cls, rows: int) -> Budget:
         return cls(MAX_STEPS + STEPS_PER_ROW * rows)
