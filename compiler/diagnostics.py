@@ -28,7 +28,6 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-
 @attrs.frozen
 class Diagnostic:
     severity: str
@@ -89,9 +88,6 @@ class Diagnostics:
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.sorted())
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 def display_width(text: str) -> int:

@@ -80,3 +80,38 @@ def parse_unit(word: str | None) -> tuple[Unit, Decimal]:
 def describe(unit: Unit) -> str:
     """Plain words for messages: 元, 人, 元/平方米, a pure number."""
     return "a pure number" if unit.dimensionless else str(unit)
+
+
+# ---------------------------------------------------------------- showing quantities
+# The notices write large amounts in 万元 and 亿元 (1.5万元, 8.5亿元, 119.99万元) and small
+# or odd ones in 元 (3946元, 150000.01元); every message, report and diagram shows an
+# amount that way, so a reader can find it in the notice as written.
+_MONEY_WORDS = ((Decimal(100000000), "亿元"), (Decimal(10000), "万元"))
+_MONEY_STEP = Decimal("0.01")  # at most two decimals of the larger unit
+
+
+def show_number(v: int | Decimal) -> str:
+    """A number as written: no exponent, no trailing zeros (1.50 is 1.5, 1E+2 is 100)."""
+    if isinstance(v, int):
+        return str(v)
+    return format(v.normalize(), "f")
+
+
+def show_money(v: int | Decimal) -> str:
+    """An amount in 元 as the notices write it: 1.5万元, 8.5亿元, 3946元."""
+    amount = Decimal(v)
+    for factor, word in _MONEY_WORDS:
+        scaled = amount / factor
+        if abs(amount) >= factor and scaled % _MONEY_STEP == 0:
+            return f"{show_number(scaled)}{word}"
+    return f"{show_number(amount)}元"
+
+
+def show_quantity(v: int | Decimal, unit: Unit, *, ratio: bool = False) -> str:
+    """A value in base units as a reader reads it: money by `show_money`, a ratio (a
+    dimensionless fraction) as a percentage, anything else as its number and unit."""
+    if unit == MONEY:
+        return show_money(v)
+    if unit.dimensionless:
+        return f"{show_number(Decimal(v) * 100)}%" if ratio else show_number(v)
+    return f"{show_number(v)}{unit}"

@@ -16,7 +16,7 @@ import graphviz
 
 from polc.compiler import ir
 from polc.compiler import vocabulary as V
-from polc.compiler.quantities import MONEY
+from polc.compiler.quantities import DIMENSIONLESS, show_quantity
 
 from .common import (
     FONT,
@@ -49,23 +49,9 @@ def lit_text(e: ir.Lit) -> str:
         return "无"
     if isinstance(v, bool):
         return "是" if v else "否"
-    if isinstance(v, (int, Decimal)) and e.type.unit == MONEY:
-        return money_text(Decimal(v))
-    if isinstance(v, (int, Decimal)) and e.type.numeric and e.type.unit.dimensionless \
-            and isinstance(v, Decimal):
-        return f"{(v * 100).normalize():f}%"
     if isinstance(v, (int, Decimal)):
-        unit = "" if e.type.unit.dimensionless else str(e.type.unit)
-        return f"{v}{unit}"
+        return show_quantity(v, e.type.unit, ratio=e.type.kind is ir.TypeKind.NUM)
     return str(v)
-
-
-def money_text(v: Decimal) -> str:
-    if v != 0 and v % 100000000 == 0:
-        return f"{(v / 100000000).normalize():f}亿元"
-    if v != 0 and v % 1000 == 0:
-        return f"{(v / 10000).normalize():f}万元"
-    return f"{v.normalize():f}元"
 
 
 def expr_text(e: ir.Expr) -> str:
@@ -97,7 +83,7 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.CondE):
         return e.cond.text
     if isinstance(e, ir.ScheduleE):
-        shares = "、".join(f"{(s * 100).normalize():f}%" for s in e.shares)
+        shares = "、".join(show_quantity(s, DIMENSIONLESS, ratio=True) for s in e.shares)
         return f"分期 {expr_text(e.total)} 按 {shares}"
     if isinstance(e, ir.LevelsE):
         return "取最严重 {…}"

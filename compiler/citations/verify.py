@@ -159,18 +159,15 @@ def rules(module: A.Module) -> list[Rule]:
             out.append(owner)
         inner = label if isinstance(node, (A.Decision, A.EnumDecl, A.Flow, A.Ladder)) \
             else context
-        for f in node.__attrs_attrs__:  # type: ignore[attr-defined]
-            if f.name in ("annot", "span", "result_annot"):
-                continue
-            value = getattr(node, f.name)
-            if isinstance(node, A.Decision) and f.name == "result" \
+        for name, value in A.children(node):  # spans and annotations left out
+            if isinstance(node, A.Decision) and name == "result" \
                     and not node.result_annot.empty:
                 res = Rule(f"{label} 的结果", node.result_annot, node.span)
                 out.append(res)
                 visit(value, res, inner)
                 continue
             visit(value, owner, inner, domain or isinstance(node, A.InputDecl)
-                  and f.name == "domain")
+                  and name == "domain")
 
     visit(module.items, None, "")
     return out

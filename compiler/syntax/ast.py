@@ -10,7 +10,7 @@ from __future__ import annotations
 import attrs
 
 from polc.compiler.diagnostics import Span
-from polc.compiler.trees import walker
+from polc.compiler.trees import children_of, walker
 
 # ---------------------------------------------------------------- annotations
 
@@ -559,3 +559,4 @@ class Module:
 
 # the walk over an AST (`trees.walker`): no node holds another in a span or an annotation
 walk = walker((Span, Annot))
+children = children_of((Span, Annot))

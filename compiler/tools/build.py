@@ -18,12 +18,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 from polc.compiler import files as fileio
-from polc.compiler import pipeline
+from polc.compiler import ir, pipeline
 from polc.compiler import vocabulary as V
-from polc.runtime import to_jsonable
+from polc.compiler.quantities import show_quantity
 
 from . import install
 from .examples import run_examples, shown
@@ -89,9 +90,10 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
         lines += [f"## Examples: {passed} of {len(results)} pass", "",
                   "| | decision | inputs | expected | got |", "|---|---|---|---|---|"]
         for r in results:
-            args = ", ".join(f"{k}={to_jsonable(v)}" for k, v in r.args.items())
+            args = ", ".join(f"{k}={_shown(v, p.input(k).type)}" for k, v in r.args.items())
+            out = p.decision(r.decision).type
             lines.append(f"| {'✓' if r.passed else '✗'} | `{r.decision}` | {args} | "
-                         f"{shown(r.expected)} | {shown(r.got)} |")
+                         f"{_shown(r.expected, out)} | {_shown(r.got, out)} |")
         lines.append("")
     others = [n for n in diagram_names if not n.startswith("decision_")]
     if others:
@@ -99,6 +101,14 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
         lines += [f"- `diagrams/{name}/{n}.svg`" for n in others]
         lines.append("")
     return "\n".join(lines)
+
+
+def _shown(value: object, t: ir.Type) -> object:
+    """A value of an example as the diagrams show it (5万元, 3%, 200人); anything that is not
+    a quantity (a refusal, a member, a date, a list) as `examples.shown` gives it."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and t.numeric:
+        return show_quantity(value, t.unit, ratio=t.kind is ir.TypeKind.NUM)
+    return shown(value)
 
 
 def output_names(files: list[Path]) -> dict[Path, str]:

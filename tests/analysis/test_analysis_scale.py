@@ -54,7 +54,7 @@ def test_bands_gap_and_overlap() -> None:
                             ("W601", line_of(text, "结果 查表"))]
     messages = {d.code: d.message for d in found}
     assert "income = 10万元 时" in messages["W601"]
-    assert "income = 150100元 同时匹配" in messages["E602"]
+    assert "income = 15.01万元 同时匹配" in messages["E602"]  # as the notices write it
 
 
 def test_levels_gap_shadow_and_order() -> None:
