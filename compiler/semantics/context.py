@@ -30,7 +30,6 @@ class Source:
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.text = text
         self.lines = lexical.LineMap(text)
 
     def quote(self, span: Span) -> str:

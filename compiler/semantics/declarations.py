@@ -64,7 +64,8 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
                     continue
                 listed[m.name] = m.label
                 members.setdefault(m.name, []).append(it.name)
-            enums[it.name] = ir.EnumDef(it.name, it.label, tuple(listed.items()), site(it.annot, it.span))
+            enums[it.name] = ir.EnumDef(it.name, it.label, tuple(listed.items()),
+                                        site(it.annot, it.span))
         elif isinstance(it, A.RoleDecl):
             if names.unique("value", it.name, it.span):
                 roles[it.name] = ir.RoleDef(it.name, it.label, site(it.annot, it.span))

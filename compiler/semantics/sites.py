@@ -69,7 +69,7 @@ def _owing(module: A.Module, symbols: Symbols) -> Iterator[tuple[str, A.Annot, S
 def report_uncited(module: A.Module, symbols: Symbols, diags: Diagnostics) -> None:
     """E401 for each rule that states neither 引 nor 推导."""
     for what, annot, span in _owing(module, symbols):
-        if not (annot.cites or annot.derived):
+        if annot.empty:
             diags.error("E401", f"{what} 没有引文：每条规则须以 引 注明条款和原文，"
                         "或以 推导 说明理由", span,
                         hint='add 引 CLAUSE 「quote」 or 推导 "reason"')

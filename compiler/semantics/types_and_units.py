@@ -139,13 +139,11 @@ def assignable(got: ir.Type, want: ir.Type, span: Span, what: str, d: Diagnostic
         return True
     if want.kind is TK.LIST and got.kind is TK.LIST and want.item and got.item:
         return assignable(got.item, want.item, span, what, d)
-    ok = False
-    if want.kind == got.kind and want.enum == got.enum or want.kind is TK.NUM and got.kind is TK.COUNT:
-        ok = True
-    elif want.kind is TK.COUNT and got.kind is TK.NUM:
+    same = want.kind == got.kind and want.enum == got.enum
+    if want.kind is TK.COUNT and got.kind is TK.NUM:
         d.error("E202", f"{what} 须为整数（{want.show()}），而计算结果可能有小数", span)
         return False
-    if not ok:
+    if not (same or want.kind is TK.NUM and got.kind is TK.COUNT):
         d.error("E203", f"{what} 类型不符：期望 {want.show()}，实际 {got.show()}", span)
         return False
     if want.numeric and got.unit != want.unit:
