@@ -94,7 +94,7 @@ class Env:
     decision: str = ""
 
     def with_site(self, site: ir.Site) -> Env:
-        return attrs.evolve(self, site=site)
+        return Env(self.params, self.locals, site, self.decision)
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:

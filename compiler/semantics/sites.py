@@ -10,6 +10,9 @@ earlier one of the same name (E101) is in neither: it is not part of the policy.
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 from collections.abc import Iterator
 
 import attrs
@@ -75,6 +78,35 @@ def report_uncited(module: A.Module, symbols: Symbols, diags: Diagnostics) -> No
                         hint='add 引 CLAUSE 「quote」 or 推导 "reason"')
 
 
+def _layouts() -> dict[type, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each AST class below which an annotation can be: its annotation fields, and
+    the fields (in order) whose declared types can hold such a class.  Worked out once
+    from the field annotations, so the readings pass enters no literal, name or bound."""
+    classes = {n: c for n, c in vars(A).items() if isinstance(c, type) and attrs.has(c)}
+    unions = {n: typing.get_args(u) for n, u in vars(A).items()
+              if isinstance(u, types.UnionType)}
+
+    def named(type_text: object) -> set[type]:
+        found: set[type] = set()
+        for word in re.findall(r"[A-Za-z_]\w*", str(type_text)):
+            found |= {classes[word]} if word in classes else set(unions.get(word, ()))
+        return found
+
+    refs = {c: [(f.name, named(f.type)) for f in attrs.fields(c)] for c in classes.values()}
+    holds = {c for c in classes.values() if A.Annot in {t for _, ts in refs[c] for t in ts}}
+    while True:
+        more = {c for c in classes.values() if any(ts & holds for _, ts in refs[c])} - holds
+        if not more:
+            break
+        holds |= more
+    return {c: (tuple(n for n, ts in refs[c] if ts == {A.Annot}),
+                tuple(n for n, ts in refs[c] if ts & holds))
+            for c in holds if c is not A.Annot}
+
+
+_LAYOUT = _layouts()
+
+
 def _annotated(root: object) -> list[A.Reading]:
     """The readings in and below `root`, in the order lowering meets them: a node's own
     annotation (its site is made first), then its fields in order."""
@@ -82,12 +114,16 @@ def _annotated(root: object) -> list[A.Reading]:
     stack = [root]
     while stack:
         n = stack.pop()
-        if isinstance(n, (tuple, list)):
-            stack.extend(reversed(n))
-        elif attrs.has(n.__class__) and not isinstance(n, (Span, A.Annot)):
-            children = [getattr(n, f.name) for f in attrs.fields(n.__class__)]
-            found += [r for c in children if isinstance(c, A.Annot) for r in c.readings]
-            stack.extend(reversed([c for c in children if not isinstance(c, A.Annot)]))
+        cls = n.__class__
+        if cls is tuple or cls is list:
+            stack.extend(reversed(n))  # type: ignore[call-overload]
+            continue
+        layout = _LAYOUT.get(cls)
+        if layout is None:
+            continue  # nothing below holds an annotation
+        for name in layout[0]:
+            found.extend(getattr(n, name).readings)
+        stack.extend(getattr(n, name) for name in reversed(layout[1]))
     return found
 
 
