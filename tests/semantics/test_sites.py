@@ -3,6 +3,11 @@ it states are found by their own passes (compiler/semantics/sites.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import attrs
+import pytest
+
 from polc.compiler import ir
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.lexical import normalise
@@ -11,6 +16,7 @@ from polc.compiler.semantics.context import Source
 from polc.compiler.syntax import ast as A
 from polc.compiler.syntax import parse_module
 
+from ..paths import POLICIES
 from .stage import HEAD, checked, errors, policy
 
 SPAN = Span("t.pol", 3, 1, 3, 9)
@@ -86,3 +92,26 @@ def test_a_duplicate_declaration_states_no_reading() -> None:
                                     '角色 r "乙" 推导 "t" 解读 "二"\n')
     assert [t for _, t in sites.readings(module, symbols)] == ["一"]
     assert "E101" in [d.code for d in diags]
+
+
+def every_reading(module: A.Module) -> list[tuple[Span, str]]:
+    """Each 解读 of the file, found by looking at every field of every node."""
+    found: list[tuple[Span, str]] = []
+    stack: list[object] = [module]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (tuple, list)):
+            stack.extend(n)
+        elif isinstance(n, A.Annot):
+            found += [(r.span, r.text) for r in n.readings]
+        elif attrs.has(n.__class__) and not isinstance(n, Span):
+            stack.extend(getattr(n, f.name) for f in attrs.fields(n.__class__))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(POLICIES.glob("*.pol")), ids=lambda p: p.stem)
+def test_the_readings_pass_misses_no_reading(path: Path) -> None:
+    # the pass enters only the classes whose field types can hold an annotation
+    module, symbols, _ = symbols_of(path.read_text(encoding="utf-8"))
+    listed = sites.readings(module, symbols)
+    assert sorted(listed) == sorted(every_reading(module))
