@@ -4,7 +4,8 @@ diagnostic.
 The names an expression uses are resolved here (locals, parameters, constants, enum
 members, roles, decisions: E109–E112), and each form is typed by the rules of
 `types_and_units`: arithmetic and dates (E205, E206), 最高/最低, 较大/较小 and the calendar
-functions (E214), the multi-way choices 查表, 取最严重, 规则, 全部/任一 and 分期 (E207–E212).
+functions (E214), the multi-way choices 查表, 取最严重, 规则, 全部/任一 and 分期 (E207, E208,
+E209, E212; a 查表 row's patterns are `conditions.pattern`).
 One function per AST class, found through the table EXPRESSIONS, so the call graph is
 plain to a reader and a tool.  Conditions are lowered by `conditions`.
 """

@@ -38,23 +38,20 @@ def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
     relations: list[ir.RelationDef] = []
     groups: list[ir.Group] = []
 
-    def actor(name: str, span: Span) -> None:
-        _actor(cx, actors, name, span)
-
     for it in items:
         if isinstance(it, A.Relation):
-            actor(it.subject, it.span)
-            actor(it.object, it.span)
+            _actor(cx, actors, it.subject, it.span)
+            _actor(cx, actors, it.object, it.span)
             relations.append(ir.RelationDef(it.subject, it.verb, it.object,
                                             site(it.annot, it.span)))
         elif isinstance(it, A.GroupDecl):
             for n in it.leads + it.participants:
-                actor(n, it.span)
+                _actor(cx, actors, n, it.span)
             groups.append(ir.Group(it.name, it.label, it.leads, it.participants,
                                    site(it.annot, it.span)))
         elif isinstance(it, A.Ladder):
-            actor(it.actor, it.span)
-            actor(it.target, it.span)
+            _actor(cx, actors, it.actor, it.span)
+            _actor(cx, actors, it.target, it.span)
             rungs = tuple((r.label, site(r.annot, r.span)) for r in it.rungs)
             ladders.append(ir.Ladder(it.name, it.label, it.actor, it.target, rungs,
                                      site(it.annot, it.span)))
