@@ -47,6 +47,6 @@ def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:
         bodies=tuple(symbols.bodies.values()), relations=org.relations, groups=org.groups,
         inputs=tuple(symbols.inputs.values()), consts=tuple(cx.consts.values()),
         decisions=lowered, examples=examples_, flows=org.flows, ladders=org.ladders,
-        readings=sites.readings(module, symbols),
+        readings=sites.readings(module, symbols, text),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import attrs
 
 from polc.compiler import ir
+from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.syntax import ast as A
 
@@ -127,10 +128,15 @@ def _annotated(root: object) -> list[A.Reading]:
     return found
 
 
-def readings(module: A.Module, symbols: Symbols) -> tuple[tuple[Span, str], ...]:
+def readings(module: A.Module, symbols: Symbols, text: str
+             ) -> tuple[tuple[Span, str], ...]:
     """Every 解读, in the order the check meets the constructs: conventions, declarations,
     inputs, constants, decisions (callees first), examples, organisation and flows; within
     a decision its own annotation, its statements, then its result's."""
+    # every reading is written with its keyword: a text without it states none, and a
+    # search of the text is far cheaper than a walk of a large policy's tree
+    if V.Keyword.READING.value not in text:
+        return ()
     items = module.items
     out: list[A.Reading] = []
     out += [r for it in items if isinstance(it, A.Convention) for r in it.annot.readings]

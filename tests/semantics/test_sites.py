@@ -47,12 +47,11 @@ def test_a_rule_that_owes_a_citation_still_gets_its_site() -> None:
     assert policy(HEAD + '角色 r "甲" 推导 "t"\n').roles[0].site.derived == "t"
 
 
-def symbols_of(text: str) -> tuple[A.Module, declarations.Symbols, Diagnostics]:
-    diags = Diagnostics()
+def symbols_of(text: str) -> tuple[A.Module, declarations.Symbols, str]:
     source = normalise(text)
-    module = parse_module(source, "t.pol", diags)
+    module = parse_module(source, "t.pol", Diagnostics())
     assert module is not None
-    return module, declarations.declare(module, Source("t.pol", source), diags), diags
+    return module, declarations.declare(module, Source("t.pol", source), Diagnostics()), source
 
 
 def test_uncited_rules_are_reported_by_their_own_pass() -> None:
@@ -82,15 +81,15 @@ def test_readings_in_the_order_the_check_meets_them() -> None:
     p = policy(text)
     # conventions first, then inputs, then the decisions callee first
     assert [t for _, t in p.readings] == ["约定", "输入", "b", "a 自身", "a 的令", "a 的结果"]
-    module, symbols, _ = symbols_of(text)
-    assert sites.readings(module, symbols) == p.readings
+    module, symbols, source = symbols_of(text)
+    assert sites.readings(module, symbols, source) == p.readings
 
 
 def test_a_duplicate_declaration_states_no_reading() -> None:
     _, diags = checked(HEAD + '角色 r "甲" 推导 "t" 解读 "一"\n角色 r "乙" 推导 "t" 解读 "二"\n')
-    module, symbols, _ = symbols_of(HEAD + '角色 r "甲" 推导 "t" 解读 "一"\n'
-                                    '角色 r "乙" 推导 "t" 解读 "二"\n')
-    assert [t for _, t in sites.readings(module, symbols)] == ["一"]
+    module, symbols, source = symbols_of(HEAD + '角色 r "甲" 推导 "t" 解读 "一"\n'
+                                         '角色 r "乙" 推导 "t" 解读 "二"\n')
+    assert [t for _, t in sites.readings(module, symbols, source)] == ["一"]
     assert "E101" in [d.code for d in diags]
 
 
@@ -112,6 +111,6 @@ def every_reading(module: A.Module) -> list[tuple[Span, str]]:
 @pytest.mark.parametrize("path", sorted(POLICIES.glob("*.pol")), ids=lambda p: p.stem)
 def test_the_readings_pass_misses_no_reading(path: Path) -> None:
     # the pass enters only the classes whose field types can hold an annotation
-    module, symbols, _ = symbols_of(path.read_text(encoding="utf-8"))
-    listed = sites.readings(module, symbols)
+    module, symbols, source = symbols_of(path.read_text(encoding="utf-8"))
+    listed = sites.readings(module, symbols, source)
     assert sorted(listed) == sorted(every_reading(module))
