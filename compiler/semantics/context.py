@@ -83,10 +83,12 @@ class Context:
         return self.source.quote(span)
 
 
-@attrs.frozen
+@attrs.define
 class Env:
     """What an expression sees: the decision (name, parameters, locals so far) and the
-    site a row without its own citation inherits."""
+    site a row without its own citation inherits.  Never changed once made (`with_site`
+    makes another); not frozen only because a frozen class is slower to make, and one is
+    made for every row of every table."""
 
     params: tuple[str, ...]
     locals: dict[str, ir.Type]
