@@ -1,5 +1,5 @@
 """Stage 3: names, types, units, threshold words and citations; the AST lowered to the IR."""
 
-from .checker import check
+from .policy import check
 
 __all__ = ["check"]

@@ -204,7 +204,8 @@ class Analysis:
             raw = Num(min(corners), max(corners),
                       None if a.grain is None or b.grain is None else a.grain + b.grain)
         else:
-            lo, hi = (a.lo + b.lo, a.hi + b.hi) if e.op is ir.ArithOp.ADD else (a.lo - b.hi, a.hi - b.lo)
+            lo, hi = ((a.lo + b.lo, a.hi + b.hi) if e.op is ir.ArithOp.ADD
+                      else (a.lo - b.hi, a.hi - b.lo))
             raw = Num(lo, hi, None if a.grain is None or b.grain is None
                       else min(a.grain, b.grain))
         within = -bound <= raw.lo and raw.hi <= bound

@@ -172,7 +172,7 @@ class _Builder:
     def ref(self, meta: Any, ch: list[Any]) -> A.Ref:
         return A.Ref(str(ch[0]), self._span(meta))
 
-    def date_lit(self, meta: Any, ch: list[Any]) -> A.DateLit | A.Value:
+    def date_lit(self, meta: Any, ch: list[Any]) -> A.DateLit:
         return A.DateLit(str(ch[0]), self._span(meta))
 
     def datetime_lit(self, meta: Any, ch: list[Any]) -> A.DateTimeLit:

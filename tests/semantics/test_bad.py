@@ -1,4 +1,5 @@
-"""Wrong programs the checker refuses: tests/semantics/bad/*.pol (see tests/corpus.py)."""
+"""Wrong programs the semantics stage refuses: tests/semantics/bad/*.pol (see tests/corpus.py),
+checked by that stage alone."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from polc.compiler import pipeline
 from polc.compiler.diagnostics import render
+from polc.compiler.lexical import normalise
 
 from ..corpus import cases, check
+from .stage import checked
 
 CASES = cases(Path(__file__).resolve().parent / "bad")
 
 
 def rendered(text: str, name: str) -> str:
-    compiled = pipeline.compile_source(text, name, verify_sources=False)
-    return "".join(render(d, {name: compiled.source}) + "\n" for d in compiled.diagnostics)
+    _, diags = checked(text, name)
+    return "".join(render(d, {name: normalise(text)}) + "\n" for d in diags)
 
 
 def test_corpus_is_there() -> None:

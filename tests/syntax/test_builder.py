@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from polc.compiler.diagnostics import Diagnostics
 from polc.compiler.syntax import ast as A
-from polc.compiler.syntax.builder import RULES, build
+from polc.compiler.syntax.builder import RULES, _Builder, build
 from polc.compiler.syntax.grammar import get_parser
 from polc.compiler.syntax.parser import parse
 
@@ -17,6 +17,12 @@ def test_every_rule_that_names_a_tree_node_has_a_builder() -> None:
         elif not rule.origin.name.startswith("_") and not rule.options.expand1:
             named.add(str(rule.origin.name))
     assert named == set(RULES)
+
+
+def test_every_builder_method_is_in_the_table() -> None:
+    # a rule method missing from RULES could never run; a helper starts with _
+    methods = {f for n, f in vars(_Builder).items() if callable(f) and not n.startswith("_")}
+    assert methods == set(RULES.values())
 
 
 def test_a_small_policy_builds() -> None:
