@@ -14,9 +14,9 @@ import attrs
 
 
 class Prec(enum.IntEnum):
-    """Python's binding strengths, loosest first (the language reference, 6.17)."""
+    """Python's binding strengths, loosest first (the language reference, 6.17); the
+    gaps are operators the backend never writes."""
 
-    LAMBDA = 0
     TERNARY = 1
     OR = 2
     AND = 3
