@@ -38,6 +38,7 @@ class ModuleScope:
         self.imports: set[str] = set()
         self.constants: dict[tuple[str, object], str] = {}
         self.sites: dict[tuple[str | None, str | None, str], str] = {}
+        self._site_names: set[str] = set()
 
     def std(self, name: str) -> str:
         """`name` from the standard library (date, Decimal, enum …), imported once."""
@@ -87,12 +88,12 @@ class ModuleScope:
         key = (s.clause, " ".join(s.quotes) if s.quotes else s.derived, str(s.span))
         if key not in self.sites:
             name = f"_SITE_{s.span.line}_{s.span.col}"
-            taken = set(self.sites.values())
             n = 1
-            while name in taken:  # two citations of one position: derived and quoted
+            while name in self._site_names:  # two citations of one position
                 n += 1
                 name = f"_SITE_{s.span.line}_{s.span.col}_{n}"
             self.sites[key] = name
+            self._site_names.add(name)
         return self.sites[key]
 
     def site_lines(self) -> list[str]:
