@@ -38,7 +38,6 @@ class ModuleScope:
         self.imports: set[str] = set()
         self.constants: dict[tuple[str, object], str] = {}
         self.sites: dict[tuple[str | None, str | None, str], str] = {}
-        self._site_names: set[str] = set()
 
     def std(self, name: str) -> str:
         """`name` from the standard library (date, Decimal, enum …), imported once."""
@@ -84,16 +83,11 @@ class ModuleScope:
         return out
 
     def site(self, s: ir.Site) -> str:
-        """The module constant holding a rule's citation, named by where the rule is."""
+        """The module constant holding a rule's citation: numbered in order of first use,
+        not by position, so that moving a rule does not rename what cites it."""
         key = (s.clause, " ".join(s.quotes) if s.quotes else s.derived, str(s.span))
         if key not in self.sites:
-            name = f"_SITE_{s.span.line}_{s.span.col}"
-            n = 1
-            while name in self._site_names:  # two citations of one position
-                n += 1
-                name = f"_SITE_{s.span.line}_{s.span.col}_{n}"
-            self.sites[key] = name
-            self._site_names.add(name)
+            self.sites[key] = f"_SITE_{len(self.sites) + 1}"
         return self.sites[key]
 
     def site_lines(self) -> list[str]:
