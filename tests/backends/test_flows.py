@@ -115,10 +115,10 @@ def test_generated_module_passes_ruff_and_mypy(tmp_path: Path) -> None:
     code = _compiled(P55).python
     target = tmp_path / "policy_55.py"
     target.write_text(code, encoding="utf-8")
-    # the flow block starts after the DECISIONS table; only its lines are flowgen's
+    # the flow block starts after the DECISIONS table; only its lines are structure.py's
     start = code.splitlines().index("# ---------------------------------------------------------"
                                     "------- organisation and flows") + 1
-    # ... and end before codegen's own __all__
+    # ... and end before the module's own __all__
     end = next(i for i, ln in enumerate(code.splitlines()) if ln.startswith("__all__"))
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated",
                            "--line-length", "100", "--output-format", "concise", str(target)],

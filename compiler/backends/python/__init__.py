@@ -1,5 +1,5 @@
-"""The Python backend: one typed module per policy."""
+"""The Python backend: one typed module per policy (module.generate)."""
 
-from .codegen import generate
+from .module import generate
 
 __all__ = ["generate"]

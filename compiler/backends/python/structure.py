@@ -1,4 +1,4 @@
-"""Backend part: a policy's organisation and flows as data and functions.
+"""A policy's organisation and flows as data and functions.
 
 `lines()` returns the tail of a generated module (after the DECISIONS table):
 the bodies and roles, their relations, the working groups, each flow as data
@@ -7,7 +7,7 @@ clause), each ladder as an ordered tuple of measures, and the functions
 `next_steps`, `responsible` and `due_dates`, thin wrappers over
 `polc.runtime.FlowBook`.
 
-As in codegen, every piece of .pol text enters only as a `repr()` literal and
+As everywhere in the backend, every piece of .pol text enters only as a `repr()` literal and
 every identifier emitted here is fixed by this file, never taken from a policy,
 so a policy can only ever add data.  Output follows declaration order (the
 checker keeps it), which makes it deterministic.
@@ -19,23 +19,21 @@ from decimal import Decimal
 
 from polc.compiler import ir
 
-# names this block defines at module level; the checker keeps policy names off them
-NAMES = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps", "responsible",
-         "due_dates")
+from .frame import ModuleScope
 
 
 def has_structure(p: ir.Policy) -> bool:
     return bool(p.bodies or p.roles or p.relations or p.groups or p.flows or p.ladders)
 
 
-def _amount(value: int | Decimal | None) -> str:
+def _amount(value: int | Decimal | None, scope: ModuleScope) -> str:
     if value is None:
         return "None"
     if isinstance(value, Decimal):
         # whole amounts stay int so day counts type-check as int in the runtime calls
         if value == value.to_integral_value():
             return repr(int(value))
-        return f"Decimal({format(value, 'f')!r})"
+        return f"{scope.std('Decimal')}({format(value, 'f')!r})"
     return repr(value)
 
 
@@ -48,7 +46,7 @@ _HEADER = """
 
 _FUNCTIONS = '''
 
-_BOOK = _rt.FlowBook(BODIES, FLOWS)
+_BOOK = {FlowBook}(BODIES, FLOWS)
 
 
 def next_steps(flow: str, state: str) -> list[str]:
@@ -70,52 +68,55 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
 '''
 
 
-def lines(p: ir.Policy) -> list[str]:
+def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
     if not has_structure(p):
         return []
+    rt = scope.rt
     out = _HEADER.split("\n")
     out += ["", "# bodies and roles by id: title, aliases, kind, clause",
-            "BODIES: dict[str, _rt.BodySpec] = {"]
+            f"BODIES: dict[str, {rt('BodySpec')}] = {{"]
     for b in p.bodies:
-        out.append(f"    {b.name!r}: _rt.BodySpec({b.label!r}, {b.aliases!r}, {b.kind.value!r}, "
+        out.append(f"    {b.name!r}: {rt('BodySpec')}({b.label!r}, {b.aliases!r}, {b.kind.value!r}, "
                    f"{b.site.clause!r}),")
     for r in p.roles:
-        out.append(f"    {r.name!r}: _rt.BodySpec({r.title!r}, (), 'role', {r.site.clause!r}),")
+        out.append(f"    {r.name!r}: {rt('BodySpec')}({r.title!r}, (), 'role', {r.site.clause!r}),")
     out.append("}")
     out += ["", "# (subject, verb, object, clause): 设在, 隶属, 报告, 担任 …",
             "RELATIONS: tuple[tuple[str, str, str, str | None], ...] = ("]
     for rel in p.relations:
         out.append(f"    ({rel.subject!r}, {rel.verb!r}, {rel.object!r}, {rel.site.clause!r}),")
     out.append(")")
-    out += ["", "GROUPS: dict[str, _rt.WorkingGroup] = {"]
+    out += ["", f"GROUPS: dict[str, {rt('WorkingGroup')}] = {{"]
     for g in p.groups:
-        out.append(f"    {g.name!r}: _rt.WorkingGroup({g.label!r}, {g.leads!r}, {g.participants!r}, "
+        out.append(f"    {g.name!r}: {rt('WorkingGroup')}({g.label!r}, {g.leads!r}, {g.participants!r}, "
                    f"{g.site.clause!r}),")
     out.append("}")
-    out += ["", "FLOWS: dict[str, _rt.FlowSpec] = {"]
+    out += ["", f"FLOWS: dict[str, {rt('FlowSpec')}] = {{"]
     for f in p.flows:
-        out.append(f"    {f.name!r}: _rt.FlowSpec(")
+        out.append(f"    {f.name!r}: {rt('FlowSpec')}(")
         out.append(f"        {f.label!r},")
         out.append("        (")
         for n in f.nodes:
-            out.append(f"            _rt.FlowStep({n.name!r}, {n.kind.value!r}, {n.label!r}, {n.actor!r}, "
+            out.append(f"            {rt('FlowStep')}({n.name!r}, {n.kind.value!r}, {n.label!r}, {n.actor!r}, "
                        f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}),")
         out.append("        ),")
         out.append("        (")
         for e in f.edges:
-            out.append(f"            _rt.FlowEdge({e.src!r}, {e.dst!r}, {e.when!r}, "
-                       f"{_amount(e.amount)}, {e.how.value if e.how else None!r}, {e.unit_text!r}, {e.roll!r}, "
+            out.append(f"            {rt('FlowEdge')}({e.src!r}, {e.dst!r}, {e.when!r}, "
+                       f"{_amount(e.amount, scope)}, {e.how.value if e.how else None!r}, {e.unit_text!r}, {e.roll!r}, "
                        f"{e.loop!r}, {e.site.clause!r}),")
         out.append("        ),")
         out.append(f"        {f.site.clause!r},")
         out.append("    ),")
     out.append("}")
-    out += ["", "LADDERS: dict[str, _rt.LadderSpec] = {"]
+    out += ["", f"LADDERS: dict[str, {rt('LadderSpec')}] = {{"]
     for lad in p.ladders:
         measures = tuple(text for text, _site in lad.rungs)
         clauses = tuple(site.clause for _text, site in lad.rungs)
-        out.append(f"    {lad.name!r}: _rt.LadderSpec({lad.label!r}, {lad.actor!r}, "
+        out.append(f"    {lad.name!r}: {rt('LadderSpec')}({lad.label!r}, {lad.actor!r}, "
                    f"{lad.target!r}, {measures!r}, {clauses!r}),")
     out.append("}")
-    out += _FUNCTIONS.rstrip("\n").split("\n")
+    scope.std("date")
+    scope.std("datetime")
+    out += _FUNCTIONS.format(FlowBook=rt("FlowBook")).rstrip("\n").split("\n")
     return out
