@@ -143,8 +143,7 @@ class Compilation:
         from .backends.python import names
         names.check(self.ast, self.reported)
         if policy is not None and not self.reported.has_errors:
-            from .analysis import analyse
-            from .semantics import bounds
+            from .analysis import analyse, bounds
             bounds.check(policy, self.reported)
             analyse(policy, self.reported)
 

@@ -1,5 +1,4 @@
-"""The semantics stage alone: text -> AST by the syntax stage, then `semantics.check` and,
-on a policy without errors, `semantics.bounds.check` (as `pipeline` runs them).
+"""The semantics stage alone: text -> AST by the syntax stage, then `semantics.check`.
 
 No backend, no analysis, no citation check runs, so a test here fails only for the
 stage it is about."""
@@ -9,7 +8,6 @@ from __future__ import annotations
 from polc.compiler import ir, semantics
 from polc.compiler.diagnostics import Diagnostic, Diagnostics
 from polc.compiler.lexical import normalise
-from polc.compiler.semantics import bounds
 from polc.compiler.syntax import parse_module
 
 HEAD = '文号 "测试〔2024〕1号"\n'
@@ -22,8 +20,6 @@ def checked(text: str, name: str = "t.pol") -> tuple[ir.Policy | None, list[Diag
     module = parse_module(source, name, diags)
     assert module is not None, [d.message for d in diags]
     checked_policy = semantics.check(module, source, diags)
-    if checked_policy is not None and not diags.has_errors:
-        bounds.check(checked_policy, diags)
     return checked_policy, list(diags)
 
 

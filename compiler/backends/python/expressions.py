@@ -25,7 +25,7 @@ from .frame import Frame
 
 # branches per if/elif run (see chain)
 CHAIN_RUN = 100
-# + - × of Decimals that might round in 28 digits (see polc.compiler.semantics.bounds)
+# + - × of Decimals that might round in 28 digits (see polc.compiler.analysis.bounds)
 _EXACT_OPS = {ir.ArithOp.ADD: "add", ir.ArithOp.SUB: "sub", ir.ArithOp.MUL: "mul"}
 # the runtime's function for each period a date moves by
 _SHIFTS = {V.Duration.DAYS: "add_days", V.Duration.WORKING_DAYS: "add_working_days",
