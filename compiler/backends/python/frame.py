@@ -17,8 +17,8 @@ import attrs
 
 from polc import runtime
 from polc.compiler import ir
-from polc.compiler.ir import TypeKind as TK
 from polc.compiler.analysis import bounds
+from polc.compiler.ir import TypeKind as TK
 from polc.runtime import contract
 
 from .code import Code, Prec, literal
