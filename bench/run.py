@@ -42,8 +42,11 @@ sys.path.insert(0, str(BENCH))
 import handwritten
 import synth
 
-from polc.compiler import analysis, builder, check, cli, codegen, driver, parser
+from polc.compiler import analysis, pipeline, semantics
+from polc.compiler.backends import python
 from polc.compiler.diagnostics import Diagnostics
+from polc.compiler.syntax import builder, grammar, parser
+from polc.compiler.tools import cli
 
 POLC = str(Path(sys.executable).with_name("polc"))
 
@@ -97,9 +100,9 @@ def _build_once(cmd: list[str]) -> None:
 def bench_build(rep: Report, repeats: int) -> None:
     rep.head(f"polc build policies/ in a cold process (best of {repeats})")
     n = len(list((ROOT / "policies").glob("*.pol")))
-    startup = best(lambda: subprocess.run([sys.executable, "-c", "import polc.compiler.cli"],
+    startup = best(lambda: subprocess.run([sys.executable, "-c", "import polc.compiler.tools.cli"],
                                           check=True), repeats)
-    rep.add("python start + import polc.compiler.cli", ms(startup))
+    rep.add("python start + import polc.compiler.tools.cli", ms(startup))
     for render in (False, True):
         if render and shutil.which("dot") is None:
             rep.add("build with rendering", "skipped (no Graphviz `dot`)")
@@ -132,13 +135,13 @@ def bench_build(rep: Report, repeats: int) -> None:
         rep.add("  first build, empty parser cache (fresh clone)", ms(time.perf_counter() - t0))
     # in-process, warm: the compiler's own share
     files = sorted((ROOT / "policies").glob("*.pol"))
-    parser.get_parser()
+    grammar.get_parser()
 
     def compile_all() -> None:
         for f in files:
-            c = driver.compile_file(f)
+            c = pipeline.compile_file(f)
             if c.ok:
-                c.python()
+                assert c.python
     rep.add("  compile+codegen of the corpus, in process, warm", ms(best(compile_all, repeats)))
 
 
@@ -148,8 +151,8 @@ STAGES = ("parse", "build", "check", "analysis", "codegen")
 
 
 def compile_stages(text: str) -> dict[str, float]:
-    # as driver.compile_source does: the cyclic collector paused while compiling
-    with driver.without_cycle_collection():
+    # as pipeline.compile_source does: the cyclic collector paused while compiling
+    with pipeline.without_cycle_collection():
         return _compile_stages(text)
 
 
@@ -162,12 +165,12 @@ def _compile_stages(text: str) -> dict[str, float]:
     assert tree is not None, [str(x) for x in d]
     module = builder.build(tree, "synthetic.pol")
     t2 = time.perf_counter()
-    policy = check.check(module, text, d)
+    policy = semantics.check(module, text, d)
     t3 = time.perf_counter()
     assert policy is not None and not d.has_errors, [str(x) for x in d][:5]
     analysis.analyse(policy, d)
     t4 = time.perf_counter()
-    codegen.generate(policy, "synthetic.pol")
+    python.generate(policy, "synthetic.pol")
     t5 = time.perf_counter()
     out = dict(zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)))
     out["total"] = t5 - t0
@@ -177,7 +180,7 @@ def _compile_stages(text: str) -> dict[str, float]:
 def bench_growth(rep: Report, sizes: list[int], repeats: int) -> None:
     rep.head(f"synthetic policies: parse / build / check / analysis / codegen "
              f"(best of {repeats})")
-    parser.get_parser()
+    grammar.get_parser()
     for shape, make in synth.SHAPES.items():
         totals: dict[int, float] = {}
         for n in sizes:
@@ -216,8 +219,8 @@ def _load(stem: str) -> Any:
     path = ROOT / "policies" / f"{stem}.pol"
     if not path.exists():
         return None
-    c = driver.compile_file(path)
-    return driver.load_module(c) if c.ok else None
+    c = pipeline.compile_file(path)
+    return c.module if c.ok else None
 
 
 def _cases() -> dict[str, tuple[str, list[dict[str, Any]]]]:
@@ -335,8 +338,8 @@ def bench_jsonl(rep: Report, n: int, repeats: int) -> None:
     rep.add("  per-case loop after start-up", f"{n / (total - fixed):,.0f} cases/s")
 
     # in process: where the per-case time goes
-    c = driver.compile_file(ROOT / policy)
-    spec = driver.load_module(c).DECISIONS["severity"]
+    c = pipeline.compile_file(ROOT / policy)
+    spec = c.module.DECISIONS["severity"]
     from polc.runtime import dumps, loads
     objs = [loads(x) for x in lines]
     args = [spec.convert(o) for o in objs]

@@ -8,9 +8,8 @@ of `polc check` reports every error of a file.
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -27,7 +26,6 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
-
 
 
 @attrs.frozen
@@ -80,11 +78,6 @@ class Diagnostics:
     def note(self, code: str, message: str, span: Span, hint: str = "") -> None:
         self.add("note", code, message, span, hint)
 
-    def extend(self, other: Iterable[Diagnostic]) -> None:
-        for d in other:
-            self.items.append(d)
-            self._errors += d.severity == "error"
-
     @property
     def has_errors(self) -> bool:
         return self._errors > 0
@@ -96,16 +89,13 @@ class Diagnostics:
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.sorted())
 
-    def __len__(self) -> int:
-        return len(self.items)
-
 
 def display_width(text: str) -> int:
     """Terminal columns: CJK wide and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def render(diag: Diagnostic, sources: dict[str, str]) -> str:
+def render(diag: Diagnostic, sources: Mapping[str, str]) -> str:
     """`file:line:col: error[CODE]: message`, the line, a caret under the span."""
     out = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
     text = sources.get(diag.span.file)
@@ -129,5 +119,10 @@ def render(diag: Diagnostic, sources: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def to_json(diags: Iterable[Diagnostic]) -> str:
-    return json.dumps([d.to_json() for d in diags], ensure_ascii=False, indent=2)
+def show(diags: Iterable[Diagnostic], sources: Mapping[str, str], write: Callable[[str], None],
+         *, errors_only: bool = False) -> None:
+    """Write each diagnostic as `render` lays it out: the one way every command (check,
+    build, test, fmt, eval, calendar) and the pytest plugin print them."""
+    for d in diags:
+        if not errors_only or d.severity == "error":
+            write(render(d, sources))

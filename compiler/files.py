@@ -1,4 +1,4 @@
-"""Reading the files polc is given: regular files only, never a hang.
+"""Reading the files polc is given, and naming them: regular files only, never a hang.
 
 A directory, a FIFO, a device, a socket or a dangling symbolic link can carry any name,
 `x.pol` included.  Opening a FIFO for reading waits for a writer forever and reading a
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from .lexical import newlines
 
-__all__ = ["FileProblem", "list_policies", "problem", "read_bytes", "read_text"]
+__all__ = ["FileProblem", "display_path", "list_policies", "output_name", "problem", "read_bytes",
+           "read_text"]
 
 # kind -> (English for `polc: ...` messages, Chinese for diagnostics)
 KINDS = {
@@ -128,3 +130,26 @@ def list_policies(paths: Iterable[str]) -> tuple[list[Path], list[FileProblem]]:
                 seen.add(real)
                 files.append(f)
     return files, problems
+
+
+def display_path(path: Path) -> str:
+    """How a policy file is named in messages, positions and everything generated: its
+    folder's name and its own (`policies/58_finance_assessment.pol`), whatever the working
+    directory and however the path was written, so that a build is the same bytes
+    wherever it runs.  Commands take a folder's own `*.pol` files, never deeper ones, so
+    this is the path relative to the parent of the folder given on the command line."""
+    full = Path(os.path.abspath(path))
+    return (Path(full.parent.name) / full.name).as_posix()
+
+
+def output_name(path: Path) -> str | None:
+    """The name a policy's outputs are built under, or None when its file name gives none
+    (no letter or digit: `.pol`, `...pol`).  The file name without `.pol`, NFKC-normalised
+    as Python normalises identifiers, each character that cannot stand in a Python name
+    replaced by `_`: `a-b.pol` gives `a_b` (python/policy_a_b.py, diagrams/a_b/,
+    reports/a_b.md).  So a name never holds a path separator, `..` or a space."""
+    stem = path.name.removesuffix(".pol") if path.name.endswith(".pol") else path.stem
+    stem = unicodedata.normalize("NFKC", stem)
+    if not any(ch.isalnum() for ch in stem):
+        return None
+    return "".join(ch if ("_" + ch).isidentifier() else "_" for ch in stem)

@@ -1,6 +1,7 @@
 """polc.runtime: the thin runtime that generated policy modules import.
 
-Generated modules import only this package and the standard library.  It holds
+Generated modules import only this package and the standard library, and use of it
+only the names of `polc.runtime.contract`.  It holds
 the typed errors, exact money and JSON handling, legal date arithmetic
 (民法典 counting rules, official working days from the calendar data) and the explanation tracer.
 """
@@ -21,7 +22,7 @@ from .dates import (
 )
 from .errors import CalendarError, InputError, NoRuleApplies, OutOfRange, PolcError
 from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
-from .trace import Explanation, Step, Tracer
+from .trace import Explanation, Site, Step, Tracer
 from .values import (
     BOUND,
     LIMIT,
@@ -66,6 +67,7 @@ __all__ = [
     "NoRuleApplies",
     "OutOfRange",
     "PolcError",
+    "Site",
     "Step",
     "Tracer",
     "WorkingGroup",

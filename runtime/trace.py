@@ -13,8 +13,18 @@ import attrs
 
 from .errors import PolcError
 
+
+@attrs.frozen
+class Site:
+    """Where a rule is and what it cites: one constant per rule in a generated module."""
+
+    clause: str | None
+    quote: str | None
+    where: str  # file:line:col of the rule in the .pol file
+
+
 # one named condition of 全部满足 / 任一满足: its test, name, label and site
-Named = tuple[Callable[[], bool], str, str, int]
+Named = tuple[Callable[[], bool], str, str, Site]
 
 
 @attrs.frozen
@@ -35,23 +45,21 @@ class Explanation:
 
 
 class Tracer:
-    def __init__(self, sites: tuple[tuple[str | None, str | None, str], ...]) -> None:
-        self.sites = sites
+    def __init__(self) -> None:
         self.steps: list[Step] = []
 
-    def _add(self, kind: str, text: str, result: Any, site: int,
+    def _add(self, kind: str, text: str, result: Any, site: Site,
              values: tuple[tuple[str, Any], ...] = ()) -> None:
-        clause, quote, where = self.sites[site]
-        self.steps.append(Step(kind, text, result, clause, quote, where, values))
+        self.steps.append(Step(kind, text, result, site.clause, site.quote, site.where, values))
 
-    def cond(self, result: bool, text: str, site: int, *values: tuple[str, Any]) -> bool:
+    def cond(self, result: bool, text: str, site: Site, *values: tuple[str, Any]) -> bool:
         self._add("condition", text, result, site, values)
         return result
 
-    def row(self, text: str, site: int) -> None:
+    def row(self, text: str, site: Site) -> None:
         self._add("row", text, True, site)
 
-    def named(self, result: bool, name: str, label: str, site: int) -> bool:
+    def named(self, result: bool, name: str, label: str, site: Site) -> bool:
         self._add("named", f"{name}: {label}", result, site)
         return result
 

@@ -201,10 +201,8 @@ def enum_arg(cls: type[enum.Enum], value: object, field: str) -> Any:
     raise InputError(field, "one of " + ", ".join(m.name for m in cls), value)
 
 
-def describe_expected(kind: str, unit: str, lo: Any, lo_closed: bool, hi: Any,
-                      hi_closed: bool, members: tuple[str, ...] = ()) -> str:
-    """What an input must be, in the words every InputError uses: the same text whether
-    the value came through `polc eval` or a Python call (the compiler bakes it in)."""
+def _describe(kind: str, unit: str, lo: Any, lo_closed: bool, hi: Any, hi_closed: bool,
+              members: tuple[str, ...]) -> str:
     if kind == "enum":
         return "one of " + ", ".join(members)
     if kind == "count":
@@ -222,8 +220,16 @@ def describe_expected(kind: str, unit: str, lo: Any, lo_closed: bool, hi: Any,
     return text + (" " + " and ".join(bounds) if bounds else "")
 
 
+# the Python type of a value of each kind but num and enum, as a caller passes it
+_PYTHON_TYPES: dict[str, type] = {"count": int, "date": dt.date, "datetime": dt.datetime,
+                                  "bool": bool, "role": str}
+
+
 @attrs.frozen
 class Field:
+    """One input's domain: its kind, unit, bounds and enum, stated once per generated
+    module.  `from_json` reads it from `polc eval`'s JSON, `arg` from a Python call."""
+
     name: str
     kind: str  # count, num, date, datetime, bool, enum, role
     label: str
@@ -235,9 +241,35 @@ class Field:
     enum: type[enum.Enum] | None = None
 
     def expected(self) -> str:
+        """What the input must be, in the words of every InputError about it."""
         members = tuple(m.name for m in self.enum) if self.enum is not None else ()
-        return describe_expected(self.kind, self.unit, self.lo, self.lo_closed, self.hi,
-                                 self.hi_closed, members)
+        return _describe(self.kind, self.unit, self.lo, self.lo_closed, self.hi,
+                         self.hi_closed, members)
+
+    def arg(self, value: object) -> Any:
+        """A Python caller's argument, checked in full: an int becomes a Decimal for a
+        number, a member name the member for an enum; anything else outside the domain
+        raises InputError.  The generated guard accepts exactly what this returns
+        unchanged, and hands everything else here."""
+        kind = self.kind
+        if kind == "enum":
+            assert self.enum is not None
+            return enum_arg(self.enum, value, self.name)
+        if kind == "num":
+            number = value if type(value) is Decimal else \
+                decimal_arg(value, self.name, self.expected())
+            if number.is_finite() and -_LIMIT_D <= number <= _LIMIT_D and self._inside(number):
+                return number
+            raise InputError(self.name, self.expected(), number)
+        if type(value) is _PYTHON_TYPES[kind] and self._inside(value) and \
+                (kind != "count" or -LIMIT <= value <= LIMIT):  # type: ignore[operator]
+            return value
+        raise InputError(self.name, self.expected(), value)
+
+    def _inside(self, v: Any) -> bool:
+        lo, hi = self.lo, self.hi
+        return not ((lo is not None and (v < lo or (v == lo and not self.lo_closed))) or
+                    (hi is not None and (v > hi or (v == hi and not self.hi_closed))))
 
     def from_json(self, raw: object) -> Any:
         """Convert one JSON value (parsed with Decimal for floats) to the Python value."""
@@ -325,9 +357,7 @@ class Field:
         raise InputError(self.name, exp, raw)  # pragma: no cover
 
     def _bounds(self, v: Any) -> None:
-        lo, hi = self.lo, self.hi
-        if (lo is not None and (v < lo or (v == lo and not self.lo_closed))) or \
-                (hi is not None and (v > hi or (v == hi and not self.hi_closed))):
+        if not self._inside(v):
             raise InputError(self.name, self.expected(), v)
 
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 import graphviz
 
 from polc.compiler import ir
+from polc.compiler.files import output_name
 
 T = TypeVar("T")
 
@@ -98,7 +99,6 @@ def ends(items: Sequence[T]) -> tuple[Sequence[T], int, Sequence[T]]:
 
 def report_path(policy: ir.Policy) -> str:
     """Where `polc build` writes the policy's report, which lists what a summary leaves out."""
-    from polc.compiler.build import output_name  # build imports the diagrams
     return f"reports/{output_name(Path(policy.file)) or '…'}.md"
 
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 import graphviz
 
 from polc.compiler import ir
-from polc.compiler.units import MONEY
+from polc.compiler import vocabulary as V
+from polc.compiler.quantities import DIMENSIONLESS, show_quantity
 
 from .common import (
     FONT,
@@ -29,7 +30,8 @@ from .common import (
     wrap,
 )
 
-OP_WORDS = {"max": "最高", "min": "最低"}
+CLAMP_WORDS = {ir.ClampKind.CAP: V.Keyword.CAP.value, ir.ClampKind.FLOOR: V.Keyword.FLOOR.value}
+QUANTIFIER_WORDS = {ir.Quantifier.ALL: V.Keyword.ALL_OF.value, ir.Quantifier.ANY: V.Keyword.ANY_OF.value}
 
 
 def value_text(e: ir.Expr, policy: ir.Policy) -> str:
@@ -47,23 +49,9 @@ def lit_text(e: ir.Lit) -> str:
         return "无"
     if isinstance(v, bool):
         return "是" if v else "否"
-    if isinstance(v, (int, Decimal)) and e.type.unit == MONEY:
-        return money_text(Decimal(v))
-    if isinstance(v, (int, Decimal)) and e.type.numeric and e.type.unit.dimensionless \
-            and isinstance(v, Decimal):
-        return f"{(v * 100).normalize():f}%"
     if isinstance(v, (int, Decimal)):
-        unit = "" if e.type.unit.dimensionless else str(e.type.unit)
-        return f"{v}{unit}"
+        return show_quantity(v, e.type.unit, ratio=e.type.kind is ir.TypeKind.NUM)
     return str(v)
-
-
-def money_text(v: Decimal) -> str:
-    if v != 0 and v % 100000000 == 0:
-        return f"{(v / 100000000).normalize():f}亿元"
-    if v != 0 and v % 1000 == 0:
-        return f"{(v / 10000).normalize():f}万元"
-    return f"{v.normalize():f}元"
 
 
 def expr_text(e: ir.Expr) -> str:
@@ -76,15 +64,15 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.RoleVal):
         return e.title
     if isinstance(e, ir.Arith):
-        op = {"*": "×", "/": "÷"}.get(e.op, e.op)
+        op = {ir.ArithOp.MUL: "×", ir.ArithOp.DIV: "÷"}.get(e.op, e.op.value)
         return f"{_paren(e.left)} {op} {_paren(e.right)}"
     if isinstance(e, ir.Clamp):
-        return f"{expr_text(e.expr)} {OP_WORDS[e.kind]} {expr_text(e.limit)}"
+        return f"{expr_text(e.expr)} {CLAMP_WORDS[e.kind]} {expr_text(e.limit)}"
     if isinstance(e, ir.MinMax):
-        return f"{'较大' if e.func == 'max' else '较小'}({', '.join(map(expr_text, e.args))})"
+        func = V.Function.LARGER if e.func is ir.Extreme.MAX else V.Function.SMALLER
+        return f"{func.value}({', '.join(map(expr_text, e.args))})"
     if isinstance(e, ir.Shift):
-        unit = {"days": "日", "working_days": "工作日", "working_days_before": "工作日前",
-                "months": "个月", "years": "年", "minutes": "分钟"}[e.how]
+        unit = V.DURATION_SHOWN[e.period] + ("前" if e.backwards else "")
         return f"{expr_text(e.base)} + {expr_text(e.amount).rstrip('日工作年月分钟个')}{unit}"
     if isinstance(e, ir.Roll):
         return f"{expr_text(e.expr)} 顺延"
@@ -95,7 +83,7 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.CondE):
         return e.cond.text
     if isinstance(e, ir.ScheduleE):
-        shares = "、".join(f"{(s * 100).normalize():f}%" for s in e.shares)
+        shares = "、".join(show_quantity(s, DIMENSIONLESS, ratio=True) for s in e.shares)
         return f"分期 {expr_text(e.total)} 按 {shares}"
     if isinstance(e, ir.LevelsE):
         return "取最严重 {…}"
@@ -104,13 +92,14 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.RulesE):
         return "依次 {…}"
     if isinstance(e, ir.NamedE):
-        return "全部满足 {…}" if e.kind == "all" else "任一满足 {…}"
+        return f"{QUANTIFIER_WORDS[e.kind]} {{…}}"
     return type(e).__name__
 
 
 def _paren(e: ir.Expr) -> str:
     text = expr_text(e)
-    return f"({text})" if isinstance(e, ir.Arith) and e.op in "+-" else text
+    return f"({text})" if isinstance(e, ir.Arith) and e.op in (ir.ArithOp.ADD, ir.ArithOp.SUB) \
+        else text
 
 
 def cite_text(site: ir.Site) -> str:
@@ -250,12 +239,12 @@ def table_rows(e: Structure, p: ir.Policy) -> list[Row]:
         keys = [expr_text(k) for k in e.keys]
         rows = []
         for r in e.rows:
-            cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind != "any"]
+            cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind is not ir.MatchKind.ANY]
             rows.append(("\n".join(cells) or "*", value_text(r.expr, p), r.site))
     elif isinstance(e, ir.RulesE):
         rows = [(cond_text(r.cond), value_text(r.expr, p), r.site) for r in e.rows]
     else:
-        joiner = "全部满足" if e.kind == "all" else "任一满足"
+        joiner = QUANTIFIER_WORDS[e.kind]
         return [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site) for it in e.items]
     if e.otherwise:
         rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
@@ -273,7 +262,7 @@ def _kind(e: Structure) -> str:
         return "查表 (" + ", ".join(map(expr_text, e.keys)) + ")"
     if isinstance(e, ir.RulesE):
         return "依次"
-    return "全部满足" if e.kind == "all" else "任一满足"
+    return QUANTIFIER_WORDS[e.kind]
 
 
 def _facts(e: Structure, p: ir.Policy) -> list[str]:
@@ -282,9 +271,9 @@ def _facts(e: Structure, p: ir.Policy) -> list[str]:
         return []
     out = []
     for i, key in enumerate(e.keys):
-        tests = [r.tests[i] for r in e.rows if r.tests[i].kind != "any"]
+        tests = [r.tests[i] for r in e.rows if r.tests[i].kind is not ir.MatchKind.ANY]
         name = expr_text(key)
-        if tests and all(t.kind == "interval" for t in tests):
+        if tests and all(t.kind is ir.MatchKind.INTERVAL for t in tests):
             low = min(tests, key=lambda t: (t.lo is not None, t.lo if t.lo is not None else 0,
                                             not t.lo_closed))
             high = max(tests, key=lambda t: (t.hi is None, t.hi if t.hi is not None else 0,

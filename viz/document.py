@@ -11,15 +11,20 @@ from __future__ import annotations
 import graphviz
 
 from polc.compiler import ir
+from polc.compiler import vocabulary as V
 
 from .common import ends, label, new_graph, wrap
+
+# the header lines a card shows under the title
+_DATES = (V.Header.ISSUER, V.Header.WRITTEN, V.Header.EFFECTIVE)
 
 
 def document_graph(policy: ir.Policy) -> graphviz.Digraph:
     headers = dict(policy.headers)
-    g = new_graph("document", f"{policy.docno} {headers.get('标题', '')}")
-    card = [policy.docno, wrap(headers.get("标题", ""), 24)]
-    card += [f"{k}: {headers[k]}" for k in ("发文机关", "成文日期", "施行日期") if k in headers]
+    title = policy.header(V.Header.TITLE)
+    g = new_graph("document", f"{policy.docno} {title}")
+    card = [policy.docno, wrap(title, 24)]
+    card += [f"{k.value}: {headers[k.value]}" for k in _DATES if k.value in headers]
     g.node("doc", label("\n".join(card)), shape="note", style="bold")
     parts = [
         ("decisions", "决策", [f"{d.name}: {d.label}" for d in policy.decisions]),

@@ -22,6 +22,8 @@ import itertools
 import graphviz
 
 from polc.compiler import ir
+from polc.compiler import vocabulary as V
+from polc.compiler.ir import FlowNodeKind as FK
 
 from .common import ends, label, md_cell, new_graph, report_path, safe_id
 
@@ -105,7 +107,7 @@ def _lanes(f: ir.Flow) -> dict[str, str | None]:
         for n in f.nodes:
             if lane[n.name] is not None:
                 continue
-            near = succ.get(n.name, []) + pred.get(n.name, []) if n.kind != "end" \
+            near = succ.get(n.name, []) + pred.get(n.name, []) if n.kind is not FK.END \
                 else pred.get(n.name, []) + succ.get(n.name, [])
             found = next((lane[m] for m in near if lane.get(m) is not None), None)
             if found is not None:
@@ -116,26 +118,26 @@ def _lanes(f: ir.Flow) -> dict[str, str | None]:
     return lane
 
 
-def _node_attrs(kind: str) -> dict[str, str]:
-    if kind == "event":
+def _node_attrs(kind: ir.FlowNodeKind) -> dict[str, str]:
+    if kind is FK.EVENT:
         return {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f4e8"}
-    if kind == "choice":
+    if kind is FK.CHOICE:
         return {"shape": "diamond", "style": "filled", "fillcolor": "#fff6d5"}
-    if kind == "end":
+    if kind is FK.END:
         return {"shape": "doublecircle", "style": "filled", "fillcolor": "#eeeeee",
                 "fixedsize": "false"}
     return {"shape": "box", "style": "rounded,filled", "fillcolor": "white"}
 
 
 def _node_text(n: ir.FlowNode) -> str:
-    width = {"choice": 10, "end": 6, "event": 12}.get(n.kind, 14)
+    width = {FK.CHOICE: 10, FK.END: 6, FK.EVENT: 12}.get(n.kind, 14)
     parts = [_wrap(n.label, width)]
     for doc in n.inputs:
         parts.append(_wrap("收 " + doc, width))
     for doc in n.outputs:
         parts.append(_wrap("出 " + doc, width))
     cite = _cite(n.site)
-    if cite and n.kind in ("step", "event"):
+    if cite and n.kind in (FK.STEP, FK.EVENT):
         parts.append(cite)
     return "\n".join(parts)
 
@@ -201,7 +203,8 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
 
 
 GAP = "gap"
-_KIND_WORDS = {"event": "事件", "step": "步骤", "choice": "判断", "end": "结束"}
+_KIND_WORDS = {FK.EVENT: V.Keyword.EVENT.value, FK.STEP: V.Keyword.STEP.value,
+               FK.CHOICE: V.Keyword.CHOICE.value, FK.END: V.Keyword.END.value}
 
 
 def _flow_summary(policy: ir.Policy, g: graphviz.Digraph, f: ir.Flow, first: int,
@@ -246,10 +249,11 @@ def full_flows(policy: ir.Policy) -> list[str]:
     return ["## Full flows and ladders", "", *lines] if lines else []
 
 
-_LEGEND_NODES = (("event", "事件"), ("step", "步骤"), ("choice", "判断"), ("end", "结束"))
+_LEGEND_NODES = tuple(_KIND_WORDS.items())
 
 
-def _legend(g: graphviz.Digraph, kinds: list[str], deadlines: bool, loops: bool) -> None:
+def _legend(g: graphviz.Digraph, kinds: list[ir.FlowNodeKind], deadlines: bool,
+            loops: bool) -> None:
     with g.subgraph(name="cluster_legend") as lg:
         lg.attr(label="图例", style="dashed", color="#bbbbbb", fontsize="11", labeljust="l")
         lg.attr("node", fontsize="9", width="0.3", height="0.3", margin="0.05,0.03")
@@ -257,7 +261,7 @@ def _legend(g: graphviz.Digraph, kinds: list[str], deadlines: bool, loops: bool)
         lg.attr(rank="same")
         shown = [(k, text) for k, text in _LEGEND_NODES if k in kinds]
         for k, text in shown:
-            lg.node(f"legend_{k}", label(text), **_node_attrs(k))
+            lg.node(f"legend_{k.value}", label(text), **_node_attrs(k))
         # the sample edges sit between plain points so they read as lines, not steps
         samples: list[tuple[str, dict[str, str]]] = [("一般", {})]
         if deadlines:
@@ -272,7 +276,7 @@ def _legend(g: graphviz.Digraph, kinds: list[str], deadlines: bool, loops: bool)
             lg.node(b, "", shape="point", width="0.05")
             lg.edge(a, b, label=label(text), **attrs)
         # invisible links fix the left-to-right order, which a rank alone leaves open
-        chain = [f"legend_{k}" for k, _ in shown]
+        chain = [f"legend_{k.value}" for k, _ in shown]
         for i in range(len(samples)):
             chain += [f"legend_e{i}a", f"legend_e{i}b"]
         for x, y in itertools.pairwise(chain):

@@ -37,7 +37,7 @@ from typing import Any
 import handwritten
 import numpy as np
 
-from polc.compiler import driver
+from polc.compiler import pipeline
 
 from . import cases, openfisca_model, twins, vector, zen_tables
 from .cases import LEVELS, Columns
@@ -89,10 +89,10 @@ class Context:
     @functools.cache  # noqa: B019 -- one Context a run, kept for the run
     def module(self, decision: str) -> Any:
         # the CLI-facing API, as `polc eval` loads a policy
-        compiled = driver.compile_file(ROOT / "policies" / f"{POLICIES[decision]}.pol")
+        compiled = pipeline.compile_file(ROOT / "policies" / f"{POLICIES[decision]}.pol")
         if not compiled.ok:
             raise RuntimeError(f"{POLICIES[decision]}.pol does not compile")
-        return driver.load_module(compiled)
+        return compiled.module
 
     @functools.cached_property
     def openfisca(self) -> Any:

@@ -1,0 +1,1 @@
+"""The notice texts: sources, citation verification and coverage."""

@@ -1,0 +1,367 @@
+"""Citation verification: every quote is checked against the notice text it claims to quote.
+
+Run by :func:`polc.compiler.driver.compile_source` (unless ``verify_sources`` is off) on the
+AST, so the drafter's own words are checked, not the checker's reading of them.
+
+Diagnostics (each names the rule, the quote and the notice):
+
+* W410 -- no ``sources/`` folder was found; citations were not verified.
+* E410 -- the 文号 header names no notice of the sources, or the manifest is unreadable.
+* E411 -- a quote occurs nowhere in the notice (the hint shows the closest text).
+* E412 -- a quote occurs in the notice, but not inside the cited clause.
+* E413 -- a number the rule uses does not appear in the rule's quotes.
+* E416 -- the cited notice's file was edited after its hash was recorded (or is missing).
+* E417 -- another file of the sources fails the manifest: the set of texts is not the
+  recorded one, so no citation against it can be trusted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from polc.compiler import vocabulary as V
+from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.syntax import ast as A
+
+from . import sources
+
+__all__ = ["find_sources_dir", "quantity_needles", "rules", "verify"]
+
+_FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+_CN_UNITS = "零一二三四五六七八九"
+
+
+@dataclass
+class Rule:
+    """An annotated AST node and the numbers its citation has to cover."""
+
+    label: str
+    annot: A.Annot
+    span: Span
+    example: bool = False
+    # each with whether it bounds an input's domain (取值)
+    quantities: list[tuple[A.Quantity, bool]] = field(default_factory=list)
+    # threshold words (以上, 低于, …) with where they stand
+    words: list[tuple[str, Span]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- locating sources
+
+
+def find_sources_dir(pol_path: str) -> Path | None:
+    """``sources/`` next to the policy, else ``sources/`` or ``policies/sources/`` in an
+    ancestor folder.  A path that is not a file on disk (text compiled from memory) only looks
+    next to itself, so a snippet never silently picks up an unrelated project's notices."""
+    p = Path(pol_path)
+    if not p.is_file():
+        cand = p.parent / "sources"
+        return cand if (cand / sources.MANIFEST_NAME).is_file() else None
+    for d in [p.resolve().parent, *p.resolve().parent.parents]:
+        for cand in (d / "sources", d / "policies" / "sources"):
+            if (cand / sources.MANIFEST_NAME).is_file():
+                return cand
+    return None
+
+
+_VERIFY_CACHE: dict[tuple[object, ...], list[sources.SourceError]] = {}
+
+
+def _verify_cached(sources_dir: Path) -> list[sources.SourceError]:
+    # Checking a folder hashes every file; key on the files' stat so that one `polc check`
+    # over many policies hashes once, while an edit is still seen at once.
+    try:
+        stats = tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size)
+                             for e in os.scandir(sources_dir) if e.is_file()))
+    except OSError:
+        stats = ()
+    key = (str(sources_dir.resolve()), stats)
+    if key not in _VERIFY_CACHE:
+        if len(_VERIFY_CACHE) > 64:
+            _VERIFY_CACHE.clear()
+        _VERIFY_CACHE[key] = sources.verify(sources_dir)
+    return _VERIFY_CACHE[key]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _describe(node: object, context: str) -> str:
+    prefix = f"{context} 的" if context else ""
+    if isinstance(node, A.Decision):
+        return f"决策 {node.name}"
+    if isinstance(node, A.LevelRow):
+        return f"{prefix}级别 {node.member}"
+    if isinstance(node, A.TableRow):
+        return f"{prefix}查表行（第 {node.span.line} 行）"
+    if isinstance(node, A.RuleRow):
+        return f"{prefix}依次规则（第 {node.span.line} 行）"
+    if isinstance(node, A.Otherwise):
+        return f"{prefix}否则分支"
+    if isinstance(node, A.NamedCond):
+        return f"{prefix}条件 {node.name}"
+    if isinstance(node, A.Let):
+        return f"{prefix}令 {node.name}"
+    if isinstance(node, A.Require):
+        return f"{prefix}要求（第 {node.span.line} 行）"
+    if isinstance(node, A.Member):
+        return f"{prefix}成员 {node.name}"
+    if isinstance(node, A.FlowNode):
+        return f"{prefix}节点 {node.name}"
+    if isinstance(node, A.FlowEdge):
+        return f"{prefix}转 {node.src} -> {node.dst}"
+    if isinstance(node, A.Rung):
+        return f"{prefix}措施「{node.label}」"
+    if isinstance(node, A.Example):
+        return f"例 {node.decision}（第 {node.span.line} 行）"
+    if isinstance(node, A.Relation):
+        return f"关系 {node.subject} {node.verb} {node.object}"
+    if isinstance(node, A.Convention):
+        return f"约定 {node.word}"
+    kinds = {A.EnumDecl: "枚举", A.RoleDecl: "角色", A.BodyDecl: "机构", A.GroupDecl: "工作组",
+             A.InputDecl: "输入", A.ConstDecl: "常量", A.Flow: "流程", A.Ladder: "阶梯"}
+    for cls, word in kinds.items():
+        if isinstance(node, cls):
+            return f"{word} {getattr(node, 'name', '')}"
+    return f"{prefix}{type(node).__name__}"
+
+
+def rules(module: A.Module) -> list[Rule]:
+    """Every node carrying 引 or 推导, with the quantity literals that belong to it: those
+    in its subtree outside any descendant that carries its own citation."""
+    out: list[Rule] = []
+
+    def visit(node: object, owner: Rule | None, context: str, domain: bool = False) -> None:
+        if isinstance(node, tuple):
+            for child in node:
+                visit(child, owner, context, domain)
+            return
+        if isinstance(node, A.Quantity):
+            if owner is not None:
+                owner.quantities.append((node, domain))
+            return
+        if not hasattr(node, "__attrs_attrs__"):
+            return
+        if owner is not None and isinstance(node, (A.PostBound, A.PreCompare, A.BoundPat)):
+            owner.words.append((node.word, node.span))
+            if isinstance(node, A.PreCompare) and node.word_after is not None:
+                owner.words.append((node.word_after, node.span))
+        annot = getattr(node, "annot", None)
+        label = _describe(node, context)
+        span = getattr(node, "span", None)
+        if isinstance(annot, A.Annot) and not annot.empty and isinstance(span, Span):
+            owner = Rule(label, annot, span, isinstance(node, A.Example))
+            out.append(owner)
+        inner = label if isinstance(node, (A.Decision, A.EnumDecl, A.Flow, A.Ladder)) \
+            else context
+        for name, value in A.children(node):  # spans and annotations left out
+            if isinstance(node, A.Decision) and name == "result" \
+                    and not node.result_annot.empty:
+                res = Rule(f"{label} 的结果", node.result_annot, node.span)
+                out.append(res)
+                visit(value, res, inner)
+                continue
+            visit(value, owner, inner, domain or isinstance(node, A.InputDecl)
+                  and name == "domain")
+
+    visit(module.items, None, "")
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _cn_numeral(n: int) -> str:
+    if n < 10:
+        return _CN_UNITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_UNITS[tens]) + "十" + (_CN_UNITS[ones] if ones else "")
+
+
+# Units a notice may write differently from the rule: 10日 as 10天, 3人 as 3名.
+_SAME_UNIT = {"日": "天", "天": "日", "人": "名", "名": "人", "㎡": "平", "平": "㎡"}
+
+
+def quantity_needles(q: A.Quantity) -> list[str]:
+    """The ways a quote may write ``q``: the number as written, followed by the unit's first
+    character (``1.5万元`` -> ``1.5万``); small whole numbers may also be Chinese numerals
+    (``3年`` -> ``三年``), and whole weeks of days weeks (``7日`` -> ``1周``), as notices
+    write them."""
+    unit = (q.unit or "").translate(_FULLWIDTH)
+    heads = [unit[:1]] + ([_SAME_UNIT[unit[:1]]] if unit[:1] in _SAME_UNIT else [])
+    try:
+        value: Decimal | None = Decimal(q.number)
+    except InvalidOperation:
+        value = None
+    pairs = [(q.number, h) for h in heads]
+    if value is not None and value == value.to_integral_value() and heads[0] in "日天":
+        weeks, rest = divmod(int(value), 7)
+        if weeks and not rest:
+            pairs.append((str(weeks), "周"))
+    out: list[str] = []
+    for num, head in pairs:
+        out.append(num + head)
+        if num.isdigit() and 0 < int(num) < 100:
+            out.append(_cn_numeral(int(num)) + head)
+            if int(num) == 2:
+                out.append("两" + head)
+    return out
+
+
+def _checked(q: A.Quantity, in_domain: bool) -> bool:
+    """Whether a quote has to state ``q``.  Unitless numbers are positions and factors
+    (第三梯队, 减半, 后五名) that notices write in words, so only quantities with a unit are
+    checked; 0 is a neutral value (否则 => 0元), as are 0 and 1 bounding an input's domain."""
+    if q.unit is None:
+        return False
+    try:
+        value = Decimal(q.number)
+    except InvalidOperation:
+        return True
+    return not (value == 0 or (in_domain and value == 1))
+
+
+def _mentions(text: str, q: A.Quantity) -> bool:
+    for needle in quantity_needles(q):
+        num, unit = needle[:-1], needle[-1]
+        if num[0].isdigit():
+            pat = r"(?<![0-9.])" + re.escape(num) + r"(?![0-9.][0-9])"
+        else:
+            pat = r"(?<![" + _CN_UNITS + "十百两])" + re.escape(num)
+        # 个 may sit between a number and its unit: 15个工作日, 3个月.
+        if re.search(pat + "个?" + re.escape(unit), text):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;！？])", text) if s]
+
+
+def closest_text(notice: sources.Notice, clause: str, quote: str) -> str | None:
+    """The passage of the clause (the whole notice if the clause does not exist) most like
+    ``quote``; ``None`` when nothing is reasonably close."""
+    nq = sources.normalise(quote)
+    if not nq:
+        return None
+    section = notice.sections.get(sources.canonical_clause(clause)) \
+        or notice.sections[sources.NOTICE_PATH]
+    body = sources.normalise(notice.text[section.start:section.end])
+    best, best_ratio = None, 0.6
+    width = len(nq)
+    for sent in _sentences(body):
+        step = max(1, width // 4)
+        starts = range(0, max(1, len(sent) - width + 1), step) if len(sent) > width else [0]
+        for i in starts:
+            window = sent[i:i + width] if len(sent) > width else sent
+            m = difflib.SequenceMatcher(None, nq, window, autojunk=False)
+            if m.real_quick_ratio() <= best_ratio or m.quick_ratio() <= best_ratio:
+                continue
+            r = m.ratio()
+            if r > best_ratio:
+                best, best_ratio = window, r
+    return best
+
+
+# --------------------------------------------------------------------------- verify
+
+
+def verify(module: A.Module, sources_dir: Path | None, diags: Diagnostics) -> None:
+    """Check every citation of ``module`` against the notice its 文号 names."""
+    header = next((it for it in module.items
+                   if isinstance(it, A.Header) and it.key == V.Header.DOCNO.value),
+                  None)
+    where = header.span if header is not None else Span(module.file, 1, 1, 1, 2)
+    if sources_dir is None:
+        diags.warning("W410", "没有找到 sources/ 目录：引文未与通知原文核对", where,
+                      hint="put the notice texts and MANIFEST.json in sources/ next to the "
+                           "policy (or in policies/sources/ above it)")
+        return
+    if header is None:
+        return  # E402 already says the 文号 is missing
+    try:
+        notice = sources.load_notice(sources_dir, header.value)
+    except sources.SourceError as exc:
+        diags.error("E410", f"文号 {header.value} 找不到对应的通知原文: {exc.message}", where,
+                    hint=f"the notices are in {sources_dir}; check the 文号 against "
+                         f"{sources.MANIFEST_NAME}")
+        return
+    own = notice.path.resolve()
+    for err in _verify_cached(sources_dir):
+        if Path(err.path).resolve() == own:
+            diags.error("E416", f"通知原文 {err.path} 与清单记录的哈希不符: {err.message}", where,
+                        hint="a source text changed; restore it, or re-record its sha256 in "
+                             f"{sources.MANIFEST_NAME} after review")
+        else:
+            diags.error("E417", f"通知原文集合未通过清单核对: {err.message}", where,
+                        hint=f"every file under {sources_dir} must match "
+                             f"{sources.MANIFEST_NAME}")
+    for rule in rules(module):
+        _check_rule(rule, notice, diags)
+
+
+def _check_rule(rule: Rule, notice: sources.Notice, diags: Diagnostics) -> None:
+    doc = notice.docno
+    for cite in rule.annot.cites:
+        for quote in cite.quotes:
+            if sources.find_quote(notice, cite.clause, quote) is not None:
+                continue
+            found = sources.locate_quote(notice, quote)
+            exists = sources.clause_exists(notice, cite.clause)
+            missing = "" if exists else f"（{doc} 没有条款 {cite.clause}）"
+            if found:
+                diags.error("E412", f"{rule.label} 的引文「{quote}」不在 {doc} 的 "
+                            f"{cite.clause}{missing}，而在 {found[0]}", cite.span,
+                            hint=f"the quote is at {found[0]}, not {cite.clause}")
+                continue
+            near = closest_text(notice, cite.clause, quote)
+            diags.error("E411", f"{rule.label} 的引文「{quote}」在 {doc} 中找不到{missing}",
+                        cite.span,
+                        hint=(f"closest text in {cite.clause if exists else doc}: 「{near}」"
+                              if near else "quotes must be verbatim; only whitespace may "
+                                           "differ"))
+    if rule.example or rule.annot.derived or not rule.annot.cites:
+        # examples quote the rule they exercise, not their own inputs; a derived rule's
+        # numbers come from its stated reasoning
+        return
+    text = sources.normalise("".join(q for c in rule.annot.cites for q in c.quotes))
+    text = text.translate(_FULLWIDTH)
+    for q, in_domain in _unique(rule.quantities):
+        if not _checked(q, in_domain) or _mentions(text, q):
+            continue
+        written = q.number + (q.unit or "")
+        diags.error("E413", f"{rule.label} 用了 {written}，但它的引文里没有 "
+                    f"“{written}”（{doc}）", q.span,
+                    hint="quote the sentence that states this number, or mark the rule "
+                         '推导 "reason"',
+                    related=[(c.span, "the citation") for c in rule.annot.cites[:1]])
+    for word in dict.fromkeys(w for w, _ in rule.words):
+        if _word_quoted(word, text):
+            continue
+        span = next(sp for w, sp in rule.words if w == word)
+        diags.error("E414", f"{rule.label} 用了门槛词“{word}”，但它的引文里没有（{doc}）：是否"
+                    "包含本数取决于原文的用词", span,
+                    hint="quote the sentence with this word, or use the word the notice uses",
+                    related=[(c.span, "the citation") for c in rule.annot.cites[:1]])
+
+
+def _word_quoted(word: str, text: str) -> bool:
+    # 及以上/及以下 say the same as 以上/以下, which is how notices usually write them
+    return word in text or (word.startswith("及") and word[1:] in text)
+
+
+def _unique(qs: list[tuple[A.Quantity, bool]]) -> Iterator[tuple[A.Quantity, bool]]:
+    seen: set[tuple[str, str | None, bool]] = set()
+    for q, in_domain in qs:
+        key = (q.number, q.unit, in_domain)
+        if key not in seen:
+            seen.add(key)
+            yield q, in_domain

@@ -1,0 +1,266 @@
+"""Conditions and threshold words: what 400人以上, 低于 3946元, （含）, [1, 5) and 为 mean.
+
+The one place that decides which number a threshold word includes: the word's meaning
+in law (民法典 第一千二百五十九条, `vocabulary.THRESHOLD`), overridden by the document's 约定
+and then by a （含）/（不含） mark (`comparison`).  The rules of placement are checked here
+too: a word written on the wrong side of its number (E302), a range whose two ends point
+the same way (E303), two words that disagree on their number without a mark (E304).
+Conditions lower to `ir.Cond`; a table's patterns lower to `ir.Test`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from polc.compiler import ir
+from polc.compiler import vocabulary as V
+from polc.compiler.diagnostics import Span
+from polc.compiler.ir import CompareOp as C
+from polc.compiler.ir import TypeKind as TK
+from polc.compiler.syntax import ast as A
+
+from . import expressions
+from . import types_and_units as T
+from .context import Context, Env, suggest
+
+
+def comparison(cx: Context, word: str, mark_before: str | None, mark_after: str | None,
+               span: Span) -> ir.CompareOp | None:
+    """The comparison a threshold word makes, with the document's 约定 and the marks."""
+    info = V.THRESHOLD.get(word)
+    if info is None:
+        cx.d.error("E301", f"未知的门槛词 {word!r}", span,
+                   hint="known: " + "、".join(sorted(V.THRESHOLD)))
+        return None
+    direction, include = info.direction, info.includes
+    include = cx.symbols.conventions.get(word, include)
+    marks = [m for m in (mark_before, mark_after) if m is not None]
+    if marks:
+        include = V.INCLUSION_MARKS[marks[-1]]
+    if direction is V.Direction.LOWER:
+        return C.GE if include else C.GT
+    return C.LE if include else C.LT
+
+
+def lower(cx: Context, c: A.Cond, env: Env) -> ir.Cond | None:
+    result: ir.Cond | None = CONDITIONS[type(c)](cx, c, env)
+    return result
+
+
+def _truth(cx: Context, c: A.Truth, env: Env) -> ir.Cond | None:
+    text = cx.quote(c.span)
+    e = expressions.lower(cx, c.expr, env)
+    if e is None or not T.present(e, "条件", cx.d):
+        return None
+    if e.type.kind is not TK.BOOL:
+        cx.d.error("E213", f"条件须为 是否 类型，{text!r} 是 {e.type.show()}", c.span,
+                   hint="compare it: x 400人以上, x >= 3, x 为 member")
+        return None
+    return ir.BoolC(e, text, c.span)
+
+
+def _not(cx: Context, c: A.Not, env: Env) -> ir.Cond | None:
+    inner = lower(cx, c.cond, env)
+    return None if inner is None else ir.NotC(inner, cx.quote(c.span), c.span)
+
+
+def _and_or(cx: Context, c: A.And | A.Or, env: Env) -> ir.Cond | None:
+    items = [lower(cx, i, env) for i in c.items]
+    if any(i is None for i in items):
+        return None
+    flat: list[ir.Cond] = []
+    cls = ir.AndC if isinstance(c, A.And) else ir.OrC
+    for i in items:
+        if isinstance(i, cls):
+            flat.extend(i.items)
+        elif i is not None:
+            flat.append(i)
+    return cls(tuple(flat), cx.quote(c.span), c.span)
+
+
+def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
+    """`n 300人以上400人以下`: the words after their numbers."""
+    subj = expressions.lower(cx, c.subject, env)
+    if subj is None:
+        return None
+    parts: list[ir.Cond] = []
+    for b in c.bounds:
+        if not (b.word in V.THRESHOLD and V.THRESHOLD[b.word].after_number):
+            cx.d.error("E302", f"{b.word!r} 应写在数字之前（如 低于 3946元），"
+                       "数字之后只用 以上、以下、以内 等", b.span)
+            return None
+        op = comparison(cx, b.word, b.mark_before, b.mark_after, b.span)
+        rhs = T.quantity(b.quantity, cx.d)
+        if op is None or not T.comparable(subj, rhs, b.span, cx.d):
+            return None
+        parts.append(ir.Compare(subj, op, rhs, cx.quote(c.subject.span) + " " +
+                                cx.quote(b.span), b.span))
+    text = cx.quote(c.span)
+    if len(parts) == 2:
+        ops = {p.op.value[0] for p in parts if isinstance(p, ir.Compare)}
+        if ops != {"<", ">"}:
+            cx.d.error("E303", "区间的两端须一上一下（如 300人以上400人以下）", c.span)
+            return None
+        return ir.AndC(tuple(parts), text, c.span)
+    return parts[0]
+
+
+def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
+    """`n 超过 20亿元`, `n 超过 20亿元 以上（不含）`: the word before its number."""
+    subj = expressions.lower(cx, c.subject, env)
+    rhs = expressions.lower(cx, c.rhs, env)
+    if subj is None or rhs is None:
+        return None
+    if c.word in V.THRESHOLD and V.THRESHOLD[c.word].after_number:
+        cx.d.error("E302", f"{c.word!r} 应写在数字之后（如 400人以上）", c.span)
+        return None
+    if c.word_after is not None:
+        d1 = V.THRESHOLD.get(c.word)
+        d2 = V.THRESHOLD.get(c.word_after)
+        if d1 and d2 and d1.direction != d2.direction:
+            cx.d.error("E303", f"{c.word} 与 {c.word_after} 方向相反", c.span)
+            return None
+        if d1 and d2 and d1.includes != d2.includes and c.mark is None:
+            cx.d.error("E304", f"{c.word}…{c.word_after}：两个门槛词对是否包含本数的约定"
+                       "相反，须以（含）或（不含）写明", c.span,
+                       hint="add （含） or （不含） and a 解读 saying why")
+            return None
+    op = comparison(cx, c.word, None, c.mark, c.span)
+    if op is None or not T.comparable(subj, rhs, c.span, cx.d):
+        return None
+    return ir.Compare(subj, op, rhs, cx.quote(c.span), c.span)
+
+
+def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
+    left = expressions.lower(cx, c.left, env)
+    right = expressions.lower(cx, c.right, env, left.type if left is not None else None)
+    if left is None or right is None:
+        return None
+    op = C(c.op)
+    text = cx.quote(c.span)
+    if op in (C.EQ, C.NE) and left.type.kind in (TK.ENUM, TK.BOOL, TK.ROLE):
+        if left.type.kind != right.type.kind or left.type.enum != right.type.enum:
+            cx.d.error("E203", f"比较两边类型不同：{left.type.show()} 与 "
+                       f"{right.type.show()}", c.span)
+            return None
+        return ir.Compare(left, op, right, text, c.span)
+    if not T.comparable(left, right, c.span, cx.d):
+        return None
+    return ir.Compare(left, op, right, text, c.span)
+
+
+def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:
+    subj = expressions.lower(cx, c.subject, env)
+    if subj is None or not T.present(subj, "比较的值", cx.d):
+        return None
+    t = interval_test(cx, c.interval, subj.type, cx.quote(c.interval.span))
+    if t is None:
+        return None
+    text = cx.quote(c.span)
+    parts = []
+    if t.lo is not None:
+        parts.append(ir.Compare(subj, C.GE if t.lo_closed else C.GT,
+                                T.scalar_lit(t.lo, subj.type, c.span), text, c.span))
+    if t.hi is not None:
+        parts.append(ir.Compare(subj, C.LE if t.hi_closed else C.LT,
+                                T.scalar_lit(t.hi, subj.type, c.span), text, c.span))
+    if not parts:
+        return ir.BoolC(ir.Lit(True, ir.BOOL, c.span), text, c.span)
+    return parts[0] if len(parts) == 1 else ir.AndC(tuple(parts), text, c.span)
+
+
+def _is_member(cx: Context, c: A.IsMember, env: Env) -> ir.Cond | None:
+    subj = expressions.lower(cx, c.subject, env)
+    if subj is None:
+        return None
+    if subj.type.kind is not TK.ENUM or not subj.type.enum:
+        cx.d.error("E210", f"为 只用于枚举，此处是 {subj.type.show()}", c.span)
+        return None
+    enum = cx.symbols.enums[subj.type.enum]
+    if not enum.has(c.member):
+        cx.d.error("E208", f"{c.member!r} 不是枚举 {enum.name} 的成员", c.span,
+                   hint=suggest(c.member, [m for m, _ in enum.members]))
+        return None
+    return ir.Compare(subj, C.EQ, ir.EnumVal(enum.name, c.member, subj.type, c.span),
+                      cx.quote(c.span), c.span)
+
+
+# AST condition class -> its lowering: every member of A.Cond (tests/semantics)
+CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
+    A.Truth: _truth,
+    A.Not: _not,
+    A.And: _and_or,
+    A.Or: _and_or,
+    A.PostCompare: _post_compare,
+    A.PreCompare: _pre_compare,
+    A.Cmp: _cmp,
+    A.InInterval: _in_interval,
+    A.IsMember: _is_member,
+}
+
+
+# ------------------------------------------------------------ intervals and patterns
+def interval_test(cx: Context, iv: A.Interval, key: ir.Type, text: str) -> ir.Test | None:
+    if not (key.numeric or key.kind in (TK.DATE, TK.DATETIME)):
+        cx.d.error("E210", f"区间不能匹配 {key.show()} 类型的键", iv.span)
+        return None
+    lo, lo_closed = T.bound_value(iv.lo, key, iv.lo_closed, cx.source, cx.d)
+    hi, hi_closed = T.bound_value(iv.hi, key, iv.hi_closed, cx.source, cx.d)
+    if T.empty(lo, lo_closed, hi, hi_closed):
+        cx.d.error("E211", f"区间 {text} 是空的", iv.span)
+        return None
+    return ir.Test(ir.MatchKind.INTERVAL, lo=lo, lo_closed=lo_closed, hi=hi, hi_closed=hi_closed,
+                   text=text)
+
+
+def pattern(cx: Context, p: A.Pattern, key: ir.Type) -> ir.Test | None:
+    """A 查表 row's test of one key."""
+    text = cx.quote(p.span)
+    if isinstance(p, A.AnyPat):
+        return ir.Test(ir.MatchKind.ANY, text="*")
+    if isinstance(p, A.NamePat):
+        if key.kind is not TK.ENUM or key.enum is None:
+            cx.d.error("E210", f"{p.name!r} 是名称，但此键的类型是 {key.show()}", p.span)
+            return None
+        enum = cx.symbols.enums[key.enum]
+        if not enum.has(p.name):
+            cx.d.error("E208", f"{p.name!r} 不是枚举 {key.enum} 的成员", p.span,
+                       hint=suggest(p.name, [m for m, _ in enum.members]))
+            return None
+        return ir.Test(ir.MatchKind.EQ, value=p.name, text=text)
+    if isinstance(p, A.BoolPat):
+        if key.kind is not TK.BOOL:
+            cx.d.error("E210", f"是/否 只能匹配 是否 类型的键，此键是 {key.show()}", p.span)
+            return None
+        return ir.Test(ir.MatchKind.EQ, value=p.value, text=text)
+    if isinstance(p, A.EqPat):
+        if isinstance(p.value, A.DateLit):
+            if key.kind is not TK.DATE:
+                cx.d.error("E210", f"日期不能匹配 {key.show()} 类型的键", p.span)
+                return None
+            return ir.Test(ir.MatchKind.EQ, value=T.date(p.value.text, p.span, cx.d), text=text)
+        lit = T.quantity(p.value, cx.d)
+        if not key.numeric:
+            cx.d.error("E210", f"数量不能匹配 {key.show()} 类型的键", p.span)
+            return None
+        if p.value.unit is not None:
+            T.unify_units(key, lit.type, p.span, "表的条件", cx.d)
+        return ir.Test(ir.MatchKind.EQ, value=lit.value, text=text)
+    if isinstance(p, A.BoundPat):
+        if not key.numeric:
+            cx.d.error("E210", f"门槛不能匹配 {key.show()} 类型的键", p.span)
+            return None
+        lit = T.quantity(p.quantity, cx.d)
+        if p.quantity.unit is not None:
+            T.unify_units(key, lit.type, p.span, "表的条件", cx.d)
+        op = comparison(cx, p.word, None, p.mark, p.span)
+        if op is None:
+            return None
+        if op in (C.GT, C.GE):
+            return ir.Test(ir.MatchKind.INTERVAL, lo=lit.value, lo_closed=op is C.GE, hi=None,
+                           hi_closed=False, text=text)
+        return ir.Test(ir.MatchKind.INTERVAL, lo=None, lo_closed=False, hi=lit.value,
+                       hi_closed=op is C.LE, text=text)
+    assert isinstance(p, A.Interval)
+    return interval_test(cx, p, key, text)

@@ -1,0 +1,211 @@
+"""The declaration pass: every name the file declares, into `Symbols`, built once.
+
+Runs before anything is lowered, because any expression may name any input, enum member
+or role, and a decision may take (取) a decision declared below it.  It reads the file
+header (E402, E105), the conventions that fix what a threshold word includes (E301,
+E117), the enums, roles, bodies and inputs (their types and 取值 ranges: E106, E211), and
+which declaration holds each name (E101); constants and decisions are only registered
+here, and the decisions put in dependency order (cycles E107, chains too deep E121).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from polc.compiler import ir
+from polc.compiler import vocabulary as V
+from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.ir import TypeKind as TK
+from polc.compiler.syntax import ast as A
+
+from . import types_and_units as T
+from .context import Source, Symbols
+from .sites import site
+
+# 取 chains between decisions are at most this deep: far beyond any notice, and well
+# within Python's call stack, which evaluation uses (one frame a decision)
+MAX_CALL_DEPTH = 64
+
+
+class _Names:
+    """Which declaration holds each (namespace, name): the first; a later one is E101."""
+
+    def __init__(self, diags: Diagnostics) -> None:
+        self.d = diags
+        self.seen: dict[tuple[str, str], Span] = {}
+
+    def unique(self, ns: str, name: str, span: Span) -> bool:
+        key = (ns, name)
+        if key in self.seen:
+            self.d.error("E101", f"重复定义 {name!r}", span,
+                         related=[(self.seen[key], "first defined here")])
+            return False
+        self.seen[key] = span
+        return True
+
+
+def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
+    items = module.items
+    headers = _headers(module, d)
+    conventions, convention_sites = _conventions(items, d)
+    names = _Names(d)
+    enums: dict[str, ir.EnumDef] = {}
+    members: dict[str, list[str]] = {}
+    roles: dict[str, ir.RoleDef] = {}
+    bodies: dict[str, ir.Body] = {}
+    for it in items:
+        if isinstance(it, A.EnumDecl):
+            if not names.unique("type", it.name, it.span):
+                continue
+            listed: dict[str, str] = {}  # member -> label
+            for m in it.members:
+                if m.name in listed:
+                    d.error("E101", f"枚举 {it.name} 的成员 {m.name!r} 重复", m.span)
+                    continue
+                listed[m.name] = m.label
+                members.setdefault(m.name, []).append(it.name)
+            enums[it.name] = ir.EnumDef(it.name, it.label, tuple(listed.items()),
+                                        site(it.annot, it.span))
+        elif isinstance(it, A.RoleDecl):
+            if names.unique("value", it.name, it.span):
+                roles[it.name] = ir.RoleDef(it.name, it.label, site(it.annot, it.span))
+        elif isinstance(it, A.BodyDecl) and names.unique("value", it.name, it.span):
+            bodies[it.name] = ir.Body(it.name, it.label, it.aliases, ir.BodyKind.BODY,
+                                      site(it.annot, it.span))
+    inputs: dict[str, ir.Input] = {}
+    for it in items:
+        if isinstance(it, A.InputDecl) and names.unique("value", it.name, it.span):
+            typ = T.type_of(it.type, enums, module.file, d)
+            if typ is not None:
+                inputs[it.name] = _input(it, typ, source, d)
+    consts = tuple(it for it in items if isinstance(it, A.ConstDecl)
+                   and names.unique("value", it.name, it.span))
+    decisions = {it.name: it for it in items if isinstance(it, A.Decision)
+                 and names.unique("decision", it.name, it.span)}
+    # an enum class shares the module namespace with the decision functions, and a
+    # parameter of the same name would hide the class inside a function
+    for (ns, name), span in sorted(names.seen.items(), key=lambda kv: kv[1]):
+        if ns != "type" and ("type", name) in names.seen:
+            d.error("E101", f"名称 {name!r} 已用作枚举类型名", span,
+                    related=[(names.seen[("type", name)], "the enum")])
+    return Symbols(
+        headers=headers, conventions=conventions, convention_sites=convention_sites,
+        enums=enums, members={m: tuple(es) for m, es in members.items()}, roles=roles,
+        bodies=bodies, inputs=inputs, consts=consts, decisions=decisions,
+        order=tuple(_decision_order(decisions, d)), declared=dict(names.seen),
+    )
+
+
+def _headers(module: A.Module, d: Diagnostics) -> tuple[tuple[str, str], ...]:
+    headers: list[tuple[str, str]] = []
+    for it in module.items:
+        if isinstance(it, A.Header):
+            if any(k == it.key for k, _ in headers):
+                d.error("E101", f"重复的文件头 {it.key}", it.span)
+            headers.append((it.key, it.value))
+    if not any(k == V.Header.DOCNO.value for k, _ in headers):
+        d.error("E402", "缺少 文号：每个文件须注明它编码的通知", Span(module.file, 1, 1, 1, 2),
+                hint='start the file with 文号 "海政办发〔2022〕55号"')
+    for k, v in headers:
+        if k in (V.Header.WRITTEN.value, V.Header.EFFECTIVE.value):
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                d.error("E105", f"{k} 不是有效日期: {v}", module.items[0].span)
+    return tuple(headers)
+
+
+def _conventions(items: tuple[A.Item, ...], d: Diagnostics
+                 ) -> tuple[dict[str, bool], tuple[tuple[str, bool, ir.Site], ...]]:
+    """What each threshold word includes by the document's 约定, and the 约定 themselves."""
+    conventions: dict[str, bool] = {}
+    first: dict[str, Span] = {}
+    stated: list[tuple[str, bool, ir.Site]] = []
+    for it in items:
+        if not isinstance(it, A.Convention):
+            continue
+        if V.THRESHOLD.get(it.word) is None:
+            d.error("E301", f"未知的门槛词 {it.word!r}", it.span)
+        elif it.word in conventions:
+            _convention_twice(it, conventions[it.word], first[it.word], d)
+        else:
+            conventions[it.word] = it.include
+            first[it.word] = it.span
+        stated.append((it.word, it.include, site(it.annot, it.span)))
+    return conventions, tuple(stated)
+
+
+def _convention_twice(it: A.Convention, before: bool, first: Span, d: Diagnostics) -> None:
+    """A second 约定 for the same word: whichever won, half the file would be misread."""
+    def inclusion(include: bool) -> str:
+        return next(w for w, inc in V.CONVENTION_INCLUSION.items() if inc == include)
+    if before == it.include:
+        message = f"重复的约定：{it.word} 已经约定为 {inclusion(before)}"
+    else:
+        message = (f"约定 {it.word} {inclusion(it.include)} 与前面的约定 "
+                   f"{it.word} {inclusion(before)} 矛盾：一个门槛词在一份文件里只有一种含义")
+    d.error("E117", message, it.span, hint="keep one 约定 for each word",
+            related=[(first, f"the first 约定 {it.word} is here")])
+
+
+def _input(it: A.InputDecl, typ: ir.Type, source: Source, d: Diagnostics) -> ir.Input:
+    lo: ir.Scalar = None
+    hi: ir.Scalar = None
+    lo_closed = hi_closed = True
+    if typ.numeric:
+        lo = 0  # counts, money, areas and ratios are never negative unless 取值 says so
+    if it.domain is not None:
+        if not (typ.numeric or typ.kind in (TK.DATE, TK.DATETIME)):
+            d.error("E106", f"类型 {typ.show()} 不能限定取值范围", it.domain.span)
+        else:
+            lo, lo_closed = T.bound_value(it.domain.lo, typ, it.domain.lo_closed, source, d)
+            hi, hi_closed = T.bound_value(it.domain.hi, typ, it.domain.hi_closed, source, d)
+            if T.empty(lo, lo_closed, hi, hi_closed):
+                d.error("E211", f"取值范围 {source.quote(it.domain.span)} 是空的："
+                        "没有一个输入能落在其中", it.domain.span,
+                        hint="the lower bound comes first" if lo > hi  # type: ignore[operator]
+                        else "one value is a range closed at both ends: [1人, 1人]")
+    return ir.Input(it.name, it.label, typ, lo, lo_closed, hi, hi_closed,
+                    site(it.annot, it.span))
+
+
+def _decision_order(decisions: dict[str, A.Decision], d: Diagnostics) -> list[str]:
+    """The decisions, each after the decisions it takes (取), found without recursion
+    (a chain may be thousands long); cycles are E107, chains past MAX_CALL_DEPTH E121."""
+    deps: dict[str, dict[str, Span]] = {}
+    for name, dec in decisions.items():
+        refs = [n for n in A.walk(dec) if isinstance(n, A.DecisionRef)]
+        deps[name] = {r.name: r.span for r in sorted(refs, key=lambda r: r.span)
+                      if r.name in decisions}
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in decisions:
+        if state.get(root):
+            continue
+        state[root] = 1
+        path = [root]
+        pending = [iter(sorted(deps[root]))]
+        while pending:
+            m = next(pending[-1], None)
+            if m is None:
+                pending.pop()
+                done = path.pop()
+                state[done] = 2
+                order.append(done)
+            elif state.get(m) == 1:
+                d.error("E107", "决策循环引用: " + " → ".join(path + [m]), decisions[m].span)
+            elif not state.get(m):
+                state[m] = 1
+                path.append(m)
+                pending.append(iter(sorted(deps[m])))
+    depth: dict[str, int] = {}
+    for n in order:
+        callees = [m for m in deps[n] if m in depth]
+        deepest = max(callees, key=depth.__getitem__, default=None)
+        depth[n] = 0 if deepest is None else depth[deepest] + 1
+        # reported once, where the chain first passes the limit
+        if deepest is not None and depth[n] == MAX_CALL_DEPTH + 1:
+            d.error("E121", f"取 链过深：从决策 {n} 起一层层 取 了 {depth[n]} 层决策"
+                    f"（上限 {MAX_CALL_DEPTH} 层）", deps[n][deepest],
+                    hint="compute the value in fewer steps, e.g. with 令 in one decision")
+    return order

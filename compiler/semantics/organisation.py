@@ -1,0 +1,99 @@
+"""Lowering of the organisation and procedures: relations, working groups, escalation
+ladders and flows.
+
+These say who does what rather than what a value is, so they are checked apart from the
+decisions: every actor they name must be a declared body or role (E115), a flow's edges
+must join its own nodes (E116), and an edge's time limit must be a period (E205).  A step
+without its own citation inherits its flow's, and an edge its source node's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from polc.compiler import ir
+from polc.compiler import vocabulary as V
+from polc.compiler.diagnostics import Span
+from polc.compiler.syntax import ast as A
+
+from . import types_and_units as T
+from .context import Context, suggest
+from .sites import site
+
+
+@attrs.frozen
+class Organisation:
+    flows: tuple[ir.Flow, ...]
+    ladders: tuple[ir.Ladder, ...]
+    relations: tuple[ir.RelationDef, ...]
+    groups: tuple[ir.Group, ...]
+
+
+def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
+    actors = set(cx.symbols.bodies) | set(cx.symbols.roles)
+    flows: list[ir.Flow] = []
+    ladders: list[ir.Ladder] = []
+    relations: list[ir.RelationDef] = []
+    groups: list[ir.Group] = []
+
+    for it in items:
+        if isinstance(it, A.Relation):
+            _actor(cx, actors, it.subject, it.span)
+            _actor(cx, actors, it.object, it.span)
+            relations.append(ir.RelationDef(it.subject, it.verb, it.object,
+                                            site(it.annot, it.span)))
+        elif isinstance(it, A.GroupDecl):
+            for n in it.leads + it.participants:
+                _actor(cx, actors, n, it.span)
+            groups.append(ir.Group(it.name, it.label, it.leads, it.participants,
+                                   site(it.annot, it.span)))
+        elif isinstance(it, A.Ladder):
+            _actor(cx, actors, it.actor, it.span)
+            _actor(cx, actors, it.target, it.span)
+            rungs = tuple((r.label, site(r.annot, r.span)) for r in it.rungs)
+            ladders.append(ir.Ladder(it.name, it.label, it.actor, it.target, rungs,
+                                     site(it.annot, it.span)))
+        elif isinstance(it, A.Flow):
+            flows.append(_flow(cx, it, actors))
+    return Organisation(tuple(flows), tuple(ladders), tuple(relations), tuple(groups))
+
+
+def _actor(cx: Context, actors: set[str], name: str, span: Span) -> None:
+    if name not in actors:
+        cx.d.error("E115", f"未定义的机构或角色 {name!r}", span,
+                   hint=suggest(name, actors) or f'declare it: 机构 {name} "…"')
+
+
+def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
+    fsite = site(it.annot, it.span)
+    nodes: dict[str, ir.FlowNode] = {}
+    for n in it.nodes:
+        if n.name in nodes:
+            cx.d.error("E101", f"流程节点 {n.name!r} 重复", n.span)
+            continue
+        if n.actor is not None:
+            _actor(cx, actors, n.actor, n.span)
+        nodes[n.name] = ir.FlowNode(ir.FlowNodeKind(n.kind), n.name, n.label, n.actor,
+                                    n.inputs, n.outputs, site(n.annot, n.span, inherit=fsite))
+    edges = []
+    for e in it.edges:
+        for end in (e.src, e.dst):
+            if end not in nodes:
+                cx.d.error("E116", f"流程 {it.name} 没有节点 {end!r}", e.span,
+                           hint=suggest(end, nodes))
+        amount: int | Decimal | None = None
+        how: V.Duration | None = None
+        if e.deadline is not None:
+            lit = T.quantity(e.deadline, cx.d)
+            how = V.DURATIONS.get(lit.type.unit.duration or "")
+            if how is None:
+                cx.d.error("E205", f"时限须为期间（{'、'.join(V.PERIOD_WORDS)}）",
+                           e.deadline.span)
+            amount = lit.value  # type: ignore[assignment]
+        edges.append(ir.FlowEdge(
+            e.src, e.dst, e.when, amount, how,
+            cx.quote(e.deadline.span) if e.deadline else None, e.roll, e.loop,
+            site(e.annot, e.span, inherit=nodes[e.src].site if e.src in nodes else fsite)))
+    return ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges), fsite)

@@ -1,0 +1,95 @@
+"""The Lark parser of the .pol language: grammar/pol.lark with the vocabulary's word lists.
+
+A terminal the grammar defines as `%vocabulary LIST` gets the alternation of that list of
+`polc.compiler.vocabulary`, longest word first (so a word is never lexed as a shorter
+one it starts with).  One LALR parser is built per process and reused, and kept between
+processes in a private cache file (see `_cache_file`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark
+
+from polc.compiler import vocabulary as V
+
+
+def _words(words: Iterable[str]) -> str:
+    return " | ".join(f'"{w}"' for w in sorted(words, key=len, reverse=True))
+
+
+def _regex_words(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# the lists a grammar terminal may name, as Lark alternations
+LISTS: dict[str, str] = {
+    "header_keys": _words(h.value for h in V.Header),
+    "convention_inclusion": _words(V.CONVENTION_INCLUSION),
+    "relation_verbs": _words(V.RELATION_VERBS),
+    "basic_types": _words(t.value for t in V.BasicType),
+    "functions": _words(f.value for f in V.Function),
+    "booleans": _words(V.BOOLEANS),
+    "inclusion_marks": _words(V.INCLUSION_MARKS),
+    "threshold_words": _words(t.word for t in V.THRESHOLDS),
+    # Lark reads a pattern between slashes: the one "/" of a compound unit is escaped
+    "units": f"/({_regex_words(V.UNITS)})(\\/({_regex_words(V.PER_UNITS)}))*/",
+}
+# a terminal defined as a list: "WORD.2: %vocabulary threshold_words"
+_DIRECTIVE = re.compile(r"^([A-Z_]+(?:\.[0-9]+)?): %vocabulary ([a-z_]+)$", re.MULTILINE)
+
+
+def grammar_text() -> str:
+    """grammar/pol.lark with every `%vocabulary LIST` replaced by the list."""
+    source = resources.files("polc.grammar").joinpath("pol.lark").read_text(encoding="utf-8")
+    return _DIRECTIVE.sub(lambda m: f"{m.group(1)}: {LISTS[m.group(2)]}", source)
+
+
+def _cache_file(grammar: str) -> str | bool:
+    """Where Lark keeps the built parser between processes, or False for no cache.
+
+    Building the parser takes about a second when `interegular` is installed
+    (Lark then checks every pair of terminals for collisions); loading the
+    pickled parser takes milliseconds.  The file lives in a private folder
+    ($POLC_CACHE_DIR, else $XDG_CACHE_HOME/polc or ~/.cache/polc, mode 0700,
+    ours and not group/world writable), never in the shared temporary folder,
+    because Lark unpickles it.  Lark checks a hash of the grammar, its options
+    and versions before use and rebuilds on a mismatch.  POLC_CACHE_DIR=""
+    disables the cache.
+    """
+    root = os.environ.get("POLC_CACHE_DIR")
+    if root == "":
+        return False
+    base = Path(root) if root else \
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "polc"
+    try:
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = base.stat()
+        getuid = getattr(os, "getuid", None)
+        if (getuid is not None and st.st_uid != getuid()) or st.st_mode & 0o022:
+            return False
+    except (OSError, RuntimeError):  # RuntimeError: no home directory
+        return False
+    key = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return str(base / f"pol-{key}.lark")
+
+
+@functools.cache
+def get_parser() -> Lark:
+    grammar = grammar_text()
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+                maybe_placeholders=True, cache=_cache_file(grammar))
+
+
+@functools.cache
+def literal_terminals() -> frozenset[str]:
+    """The terminals that stand for one fixed string (keywords, punctuation)."""
+    return frozenset(t.name for t in get_parser().terminals
+                     if type(t.pattern).__name__ == "PatternStr")

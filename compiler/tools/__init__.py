@@ -1,0 +1,1 @@
+"""The commands: cli, build, fmt, examples, the pytest plugin."""

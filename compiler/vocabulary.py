@@ -1,0 +1,252 @@
+"""The words of the .pol language, each list defined once.
+
+Threshold words with their direction and whether they include their number, units with
+their factors, duration kinds, relation verbs, basic types, header keys, functions,
+inclusion marks and keywords.  The grammar's terminals for these lists are generated from
+here when the parser is built (`syntax.grammar`: grammar/pol.lark names each list where
+its alternation belongs), and the checker, `polc fmt`, the code generator, the diagrams
+and the parser's "expected …" words read them here, so a word added here is a word of the
+language everywhere at once.  Keywords stay literal in the grammar's rules, which read
+better so; tests/syntax/test_vocabulary.py holds the two to the same list.
+
+Each list is data only: what the words mean to the IR is for `semantics` to say.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import NamedTuple
+
+# ---------------------------------------------------------------- threshold words
+
+
+class Direction(enum.Enum):
+    LOWER = "lower"  # the subject is at or above the number: 以上, 满, 超过 …
+    UPPER = "upper"  # the subject is at or below it: 以下, 不超过, 低于 …
+
+
+class Threshold(NamedTuple):
+    word: str
+    direction: Direction
+    # whether the number itself is included, by 民法典 第一千二百五十九条 or the plain
+    # sense of the word; a document's 约定 and a （含）/（不含） mark override it
+    includes: bool
+    # written after the number (400人以上), else before it (低于 3946元)
+    after_number: bool
+
+
+_L, _U = Direction.LOWER, Direction.UPPER
+# in the order messages list them: the words of one sense side by side
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold("以上", _L, True, True), Threshold("及以上", _L, True, True),
+    Threshold("以下", _U, True, True), Threshold("及以下", _U, True, True),
+    Threshold("以内", _U, True, True), Threshold("以外", _L, False, True),
+    Threshold("届满", _L, True, True),
+    Threshold("不满", _U, False, False), Threshold("未满", _U, False, False),
+    Threshold("不足", _U, False, False), Threshold("年满", _L, True, False),
+    Threshold("满", _L, True, False), Threshold("达到", _L, True, False),
+    Threshold("达", _L, True, False), Threshold("不超过", _U, True, False),
+    Threshold("超过", _L, False, False), Threshold("超", _L, False, False),
+    Threshold("不低于", _L, True, False), Threshold("低于", _U, False, False),
+    Threshold("高于", _L, False, False), Threshold("不少于", _L, True, False),
+    Threshold("少于", _U, False, False), Threshold("不多于", _U, True, False),
+    Threshold("多于", _L, False, False),
+)
+THRESHOLD: dict[str, Threshold] = {t.word: t for t in THRESHOLDS}
+# the few a syntax error names as examples
+THRESHOLD_EXAMPLES = ("以上", "以下", "低于", "不超过")
+
+# 约定 以下 不含本数: whether a word includes its number throughout one document
+CONVENTION_INCLUSION: dict[str, bool] = {"含本数": True, "不含本数": False}
+# 400人以上（不含）: whether one bound includes its number; full-width and ASCII brackets
+INCLUSION_MARKS: dict[str, bool] = {"（含）": True, "（不含）": False, "(含)": True, "(不含)": False}
+
+# ---------------------------------------------------------------- units
+
+# word -> (base dimension, None for a pure number; factor to the base).  Quantities are
+# converted to their base unit at compile time, exactly (1.5万元 is 15000 元).
+UNITS: dict[str, tuple[str | None, Decimal]] = {
+    "元": ("元", Decimal(1)),
+    "万元": ("元", Decimal(10000)),
+    "亿元": ("元", Decimal(100000000)),
+    "平方米": ("平方米", Decimal(1)),
+    "㎡": ("平方米", Decimal(1)),
+    "人": ("人", Decimal(1)),
+    "名": ("名", Decimal(1)),
+    "家": ("家", Decimal(1)),
+    "项": ("项", Decimal(1)),
+    "个": ("个", Decimal(1)),
+    "次": ("次", Decimal(1)),
+    "岁": ("岁", Decimal(1)),
+    "周岁": ("岁", Decimal(1)),
+    "年": ("年", Decimal(1)),
+    "月": ("月", Decimal(1)),
+    "个月": ("月", Decimal(1)),
+    "日": ("日", Decimal(1)),
+    "天": ("日", Decimal(1)),
+    "工作日": ("工作日", Decimal(1)),
+    "个工作日": ("工作日", Decimal(1)),
+    "小时": ("分钟", Decimal(60)),
+    "分钟": ("分钟", Decimal(1)),
+    "%": (None, Decimal("0.01")),
+    "‰": (None, Decimal("0.001")),
+}
+# what may follow "/" in a compound unit: 元/平方米/月
+PER_UNITS = ("平方米", "㎡", "月", "年", "人", "日")
+UNIT_EXAMPLES = ("人", "元", "万元", "平方米", "工作日", "%")
+MONEY_UNIT = "元"
+AREA_UNIT = "平方米"
+
+
+class Duration(enum.Enum):
+    """How a period moves a date or a date-time; the values are what the runtime's flow
+    data names them (polc.runtime.FlowEdge.how)."""
+
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+    MONTHS = "months"
+    YEARS = "years"
+    MINUTES = "minutes"
+
+
+# base dimension of a period -> its kind (hours are held as minutes)
+DURATIONS: dict[str, Duration] = {"日": Duration.DAYS, "工作日": Duration.WORKING_DAYS,
+                                  "月": Duration.MONTHS, "年": Duration.YEARS,
+                                  "分钟": Duration.MINUTES}
+# the periods a message tells a drafter to write: whole ones move a date, the others a
+# date-time (时刻)
+DATE_PERIOD_WORDS = ("日", "工作日", "月", "年")
+TIME_PERIOD_WORDS = ("小时", "分钟")
+PERIOD_WORDS = DATE_PERIOD_WORDS + TIME_PERIOD_WORDS
+# how a diagram writes a period after its amount
+DURATION_SHOWN: dict[Duration, str] = {Duration.DAYS: "日", Duration.WORKING_DAYS: "工作日",
+                                       Duration.MONTHS: "个月", Duration.YEARS: "年",
+                                       Duration.MINUTES: "分钟"}
+
+# ---------------------------------------------------------------- declarations
+
+
+class BasicType(enum.Enum):
+    COUNT = "计数"
+    MONEY = "金额"
+    AREA = "面积"
+    RATIO = "比率"
+    DATE = "日期"
+    DATETIME = "时刻"
+    BOOL = "是否"
+    ROLE = "角色"
+
+
+class Header(enum.Enum):
+    DOCNO = "文号"
+    TITLE = "标题"
+    ISSUER = "发文机关"
+    WRITTEN = "成文日期"
+    EFFECTIVE = "施行日期"
+    SOURCE = "来源"
+
+
+# 关系 SUBJECT VERB OBJECT
+RELATION_VERBS = ("报告", "同意", "签发", "主持", "设在", "担任", "指导", "督促", "负责", "隶属")
+
+
+class Function(enum.Enum):
+    LARGER = "较大"
+    SMALLER = "较小"
+    QUARTER_END = "季末"  # 季末(d): the last day of d's quarter
+    NEXT_YEAR_MONTH_END = "次年月底"  # 次年月底(d, 3): the last day of March of the year after d
+
+
+BOOLEANS: dict[str, bool] = {"是": True, "否": False}
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+# ---------------------------------------------------------------- keywords
+
+
+class Keyword(enum.Enum):
+    """Every keyword of the grammar's rules (tests/syntax/test_vocabulary.py)."""
+
+    # the items of a file (after the header keys)
+    CONVENTION = "约定"
+    ENUM = "枚举"
+    ROLE = "角色"
+    BODY = "机构"
+    RELATION = "关系"
+    GROUP = "工作组"
+    INPUT = "输入"
+    CONST = "常量"
+    DECISION = "决策"
+    EXAMPLE = "例"
+    FLOW = "流程"
+    LADDER = "阶梯"
+    # annotations
+    CITE = "引"
+    DERIVED = "推导"
+    READING = "解读"
+    # declarations
+    ALIASES = "别名"
+    LEADS = "牵头"
+    PARTICIPANTS = "参与"
+    DOMAIN = "取值"
+    QUANTITY = "数量"
+    OR = "或"
+    NULL = "无"
+    LIST = "列表"
+    # decisions and expressions
+    LET = "令"
+    REQUIRE = "要求"
+    RESULT = "结果"
+    IF = "若"
+    THEN = "则"
+    OTHERWISE = "否则"
+    CAP = "最高"
+    FLOOR = "最低"
+    ROLL_FORWARD = "顺延"
+    TAKE = "取"
+    LEVELS = "取最严重"
+    TABLE = "查表"
+    RULES = "依次"
+    ALL_OF = "全部满足"
+    ANY_OF = "任一满足"
+    SCHEDULE = "分期"
+    BY = "按"
+    # conditions
+    AND = "且"
+    NOT = "非"
+    IN = "在"
+    TO = "至"
+    IS = "为"
+    ANY = "任一"
+    ALL = "全部"
+    # examples
+    REJECTED = "拒绝"
+    # flows and ladders
+    EVENT = "事件"
+    STEP = "步骤"
+    CHOICE = "判断"
+    END = "结束"
+    EDGE = "转"
+    BY_ACTOR = "由"
+    RECEIVES = "收"
+    SENDS = "出"
+    DEADLINE = "时限"
+    LOOP = "循环"
+    TOWARDS = "对"
+
+
+# what a top-level item starts with: after a syntax error, parsing resumes at the next line
+# that starts with one of these or a header key
+ITEM_KEYWORDS = tuple(k.value for k in (
+    Keyword.CONVENTION, Keyword.ENUM, Keyword.ROLE, Keyword.BODY, Keyword.RELATION,
+    Keyword.GROUP, Keyword.INPUT, Keyword.CONST, Keyword.DECISION, Keyword.EXAMPLE,
+    Keyword.FLOW, Keyword.LADDER))
+# the items with a { block }, which `polc fmt` sets off with a blank line
+BLOCK_KEYWORDS = tuple(k.value for k in (Keyword.DECISION, Keyword.ENUM, Keyword.FLOW,
+                                         Keyword.LADDER))
+# the annotations of a rule, which `polc fmt` indents under it
+ANNOTATION_KEYWORDS = tuple(k.value for k in (Keyword.CITE, Keyword.READING, Keyword.DERIVED))

@@ -1,0 +1,66 @@
+"""Programs the analyses find fault with: tests/analysis/bad/*.pol (see tests/corpus.py),
+and defects seeded into a real policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from polc.compiler import pipeline
+from polc.compiler.diagnostics import render
+
+from ..corpus import cases, check
+from ..paths import POLICIES
+
+CASES = cases(Path(__file__).resolve().parent / "bad")
+
+
+def rendered(text: str, name: str) -> str:
+    compiled = pipeline.compile_source(text, name, verify_sources=False)
+    return "".join(render(d, {name: compiled.source}) + "\n" for d in compiled.diagnostics)
+
+
+def test_corpus_is_there() -> None:
+    assert len(CASES) >= 5
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_bad_program(path: Path) -> None:
+    check(path, rendered)
+
+
+# ---------------------------------------------------------------- seeded defects
+REF = POLICIES / "55_overseas_labor_emergency.pol"
+SEEDS = [
+    # (name, old text, new text, expected code, expected line)
+    ("nonmonotone", "people_involved 300人以上400人以下，", "people_involved 200人以上300人以下，",
+     "W607", 65),
+    ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
+     "III 若 possible_people_involved 300人以上", "W601", 113),
+    ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
+     "III 若 possible_people_involved 300人以上", "W605", 118),
+    ("duplicate_row", "    III => main_leader\n", "    III => main_leader\n    II => deputy_leader\n",
+     "E604", 91),
+    ("overlap", "    IV => deputy_leader\n", "    IV => deputy_leader\n    * => deputy_leader\n",
+     "E602", 92),
+    ("unit", "possible_people_involved 400人以上", "possible_people_involved 400元以上",
+     "E204", 114),
+    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 114),
+]
+
+
+@pytest.mark.parametrize("name,old,new,code,line", SEEDS, ids=[s[0] + s[3] for s in SEEDS])
+def test_seeded_into_real_policy(name: str, old: str, new: str, code: str, line: int) -> None:
+    text = REF.read_text(encoding="utf-8")
+    assert old in text
+    compiled = pipeline.compile_source(text.replace(old, new, 1), "55.pol", verify_sources=False)
+    found = [(d.code, d.span.line) for d in compiled.diagnostics]
+    assert (code, line) in found, found
+
+
+def test_real_policies_have_no_analysis_findings() -> None:
+    for path in sorted(POLICIES.glob("*.pol")):
+        compiled = pipeline.compile_source(path.read_text(encoding="utf-8"), path.name,
+                                         verify_sources=False)
+        assert not [d for d in compiled.diagnostics if d.code[1] == "6"], path.name

@@ -1,0 +1,171 @@
+"""Citation verification (compiler/citations/verify.py): each check fails when it should."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from polc.compiler import pipeline
+from polc.compiler.citations import verify as citations
+from polc.compiler.diagnostics import Diagnostic, Diagnostics
+from polc.compiler.syntax import parse_module
+from polc.compiler.tools.cli import cli
+
+from ..paths import ROOT as REPO
+
+POLICY_55 = REPO / "policies" / "55_overseas_labor_emergency.pol"
+SOURCES = REPO / "policies" / "sources"
+
+
+def compile_variant(tmp_path: Path, old: str, new: str, *, count: int = 1) -> list[Diagnostic]:
+    """Compile policy 55 with `old` replaced by `new` (`count` times), next to a copy of the
+    notice texts, and return its errors."""
+    text = POLICY_55.read_text(encoding="utf-8")
+    assert text.count(old) >= count, old
+    (tmp_path / "sources").exists() or shutil.copytree(SOURCES, tmp_path / "sources")
+    pol = tmp_path / "55.pol"
+    pol.write_text(text.replace(old, new, count), encoding="utf-8")
+    compiled = pipeline.compile_file(pol)
+    return [d for d in compiled.diagnostics if d.severity == "error"]
+
+
+def codes(diags: list[Diagnostic]) -> list[str]:
+    return [d.code for d in diags]
+
+
+def test_unchanged_copy_is_clean(tmp_path: Path) -> None:
+    assert compile_variant(tmp_path, "文号", "文号") == []
+
+
+def test_quote_changed_by_one_character_is_E411(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, "「涉及400人以上」", "「涉及40O人以上」")
+    assert codes(errors) == ["E411"]
+    d = errors[0]
+    assert "涉及40O人以上" in d.message and "海政办发〔2022〕55号" in d.message
+    assert "例 severity" in d.message  # names the rule
+    assert "涉及400人以上" in d.hint  # the closest text
+    assert d.span.line > 1
+
+
+def test_quote_changed_in_a_rule_is_E411(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, "「可能发生涉及400人以上的风险信息」",
+                             "「可能发生涉及400人以上的风险讯息」")
+    assert codes(errors) == ["E411"]
+    assert "级别 I" in errors[0].message
+
+
+def test_number_in_rule_not_in_quote_is_E413(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, "possible_people_involved 400人以上\n",
+                             "possible_people_involved 401人以上\n")
+    # the rule changed, the quote did not: the checker names the number and places it
+    e413 = [d for d in errors if d.code == "E413"]
+    assert len(e413) == 1
+    assert "401人" in e413[0].message and "海政办发〔2022〕55号" in e413[0].message
+    src = (tmp_path / "55.pol").read_text(encoding="utf-8").splitlines()
+    line = src[e413[0].span.line - 1]
+    assert line[e413[0].span.col - 1:].startswith("401人")
+
+
+def test_threshold_word_not_in_quote_is_E414(tmp_path: Path) -> None:
+    # 超过 excludes 400 where the notice's 以上 includes it: a wrong answer at the boundary
+    errors = compile_variant(tmp_path, "possible_people_involved 400人以上\n",
+                             "possible_people_involved 超过 400人\n")
+    e414 = [d for d in errors if d.code == "E414"]
+    assert len(e414) == 1 and "超过" in e414[0].message
+    assert "E413" not in codes(errors)
+
+
+def test_amount_with_units_must_match_quote(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, "IV => occurred_at + 0.5小时", "IV => occurred_at + 1.5小时")
+    assert "E413" in codes(errors)
+
+
+def test_citation_to_wrong_clause_is_E412_with_the_right_clause(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, "引 一（四）2（2） 「涉及300人以上400人以下」",
+                             "引 一（四）2（1） 「涉及300人以上400人以下」")
+    assert codes(errors) == ["E412"]
+    assert errors[0].hint == "the quote is at 一（四）2（2）, not 一（四）2（1）"
+
+
+def test_citation_to_missing_clause_is_E412(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, "引 三（二）1 「可能发生涉及400人以上的风险信息」",
+                             "引 三（九）1 「可能发生涉及400人以上的风险信息」")
+    assert codes(errors) == ["E412"]
+    assert "没有条款 三（九）1" in errors[0].message and "三（二）1" in errors[0].hint
+
+
+def test_unknown_docno_is_E410(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, '文号 "海政办发〔2022〕55号"', '文号 "海政办发〔2022〕99号"')
+    assert codes(errors) == ["E410"]
+    assert "海政办发〔2022〕99号" in errors[0].message
+
+
+def test_source_edited_after_its_hash_was_recorded(tmp_path: Path) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    notice = tmp_path / "sources" / "55.txt"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("涉及400人以上", "涉及500人以上", 1), encoding="utf-8")
+    errors = compile_variant(tmp_path, "文号", "文号")
+    e416 = [d for d in errors if d.code == "E416"]
+    assert len(e416) == 1 and "55.txt" in e416[0].message
+    # and the quotes of that clause no longer match the edited text
+    assert "E411" in codes(errors)
+
+
+def test_another_source_edited_is_E417(tmp_path: Path) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    other = tmp_path / "sources" / "58.txt"
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    errors = compile_variant(tmp_path, "文号", "文号")
+    assert codes(errors) == ["E417"] and "58.txt" in errors[0].message
+
+
+def test_no_sources_folder_is_one_warning(tmp_path: Path) -> None:
+    pol = tmp_path / "55.pol"
+    pol.write_text(POLICY_55.read_text(encoding="utf-8"), encoding="utf-8")
+    compiled = pipeline.compile_file(pol)
+    assert [d.code for d in compiled.diagnostics if d.severity != "note"] == ["W410"]
+    assert compiled.ok
+
+
+def test_examples_need_not_quote_their_inputs(tmp_path: Path) -> None:
+    # 例 severity(people_involved = 399人 …) quotes "300人以上400人以下": no E413 for 399
+    assert compile_variant(tmp_path, "文号", "文号") == []
+    module = parse_module(POLICY_55.read_text(encoding="utf-8"), "55.pol", Diagnostics())
+    assert module is not None
+    rules = citations.rules(module)
+    assert any(r.example for r in rules) and any(r.quantities for r in rules if not r.example)
+
+
+@pytest.mark.parametrize(("number", "unit", "quote", "ok"), [
+    ("400", "人", "涉及400人以上", True),
+    ("40", "人", "涉及400人以上", False),
+    ("1.5", "万元", "分别给予1.5万、1万", True),
+    ("1", "万元", "分别给予1.5万、1万", True),
+    ("5", "万元", "分别给予1.5万", False),
+    ("20", "%", "不超过20％", True),
+    ("15", "工作日", "15个工作日内", True),
+    ("3", "年", "满三年", True),
+    ("10", "日", "10天内", True),
+    ("7", "日", "1周内", True),
+    ("8", "日", "1周内", False),
+])
+def test_number_matching(number: str, unit: str, quote: str, ok: bool) -> None:
+    q = citations.A.Quantity(number, unit, citations.Span("t", 1, 1, 1, 2))
+    text = citations.sources.normalise(quote).translate(citations._FULLWIDTH)
+    assert citations._mentions(text, q) is ok
+
+
+def test_polc_check_is_clean_on_the_real_policies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["check", "--format", "json", "policies"])
+    report = json.loads(result.output)
+    problems = [f"{f['path']}:{d['line']}: {d['code']} {d['message']}"
+                for f in report["files"] for d in f["diagnostics"]
+                if d["severity"] in ("error", "warning")]
+    assert problems == []
+    assert result.exit_code == 0
