@@ -68,6 +68,7 @@ class Column:
     data: Array
     slow: Mask | None
     python: Callable[[int], object]
+    bounds: tuple[int, int] | None = None  # rows outside go slow (checked a chunk at a time)
 
 
 def _base(name: str, value: object, n: int | None) -> Array:
@@ -119,8 +120,7 @@ def count(name: str, value: object, lo: int, hi: int) -> Column:
     if arr.dtype.kind in "iu":
         if arr.dtype.kind == "u" and arr.size and int(arr.max()) > INT64_MAX:
             return _ranged(_per_item(name, arr, _as_int, python), lo, hi)
-        data = arr.astype(np.int64, copy=False)
-        return Column(name, data, _outside(data, lo, hi), python)
+        return Column(name, arr.astype(np.int64, copy=False), None, python, (lo, hi))
     if arr.dtype == object:
         return _ranged(_per_item(name, arr, _as_int, python), lo, hi)
     # floats, bools, text: never a count; the scalar function says so, by name
@@ -133,7 +133,7 @@ def _as_int(v: object) -> int | None:
 
 
 def _ranged(col: Column, lo: int, hi: int) -> Column:
-    col.slow = _or(col.slow, _outside(col.data, lo, hi))
+    col.bounds = (lo, hi)
     return col
 
 
@@ -150,7 +150,7 @@ def number(name: str, value: object, places: int, lo: int, hi: int) -> Column:
                 not arr.size or max(abs(int(arr.min())), abs(int(arr.max()))) * 10**shift
                 <= INT64_MAX):
             data = arr.astype(np.int64) * 10**shift
-            return Column(name, data, _outside(data, lo, hi), python)
+            return Column(name, data, None, python, (lo, hi))
         return _ranged(_per_item(name, arr, lambda v: _scaled(
             Decimal(int(v)).scaleb(-value.places) if type(v) is int else None, places),
             python), lo, hi)
@@ -158,7 +158,7 @@ def number(name: str, value: object, places: int, lo: int, hi: int) -> Column:
     if arr.dtype.kind in "iu" and arr.size and max(abs(int(arr.min())), abs(int(arr.max()))) \
             * 10**places <= INT64_MAX:
         data = arr.astype(np.int64) * 10**places
-        return Column(name, data, _outside(data, lo, hi), python)
+        return Column(name, data, None, python, (lo, hi))
     if arr.dtype.kind in "iu" and not arr.size:
         return Column(name, arr.astype(np.int64), None, python)
     if arr.dtype.kind in "iuO":
@@ -237,9 +237,9 @@ def date(name: str, value: object, lo: int, hi: int) -> Column:
         whole = np.asarray(days == arr)
         exact = arr.astype("datetime64[us]")
         data = days.astype(np.int64)
-        slow = _or(None if whole.all() else ~whole, _outside(data, lo, hi))
-        return Column(name, data, slow,
-                      lambda i: _item(days, i) if whole.reshape(-1)[i] else _item(exact, i))
+        return Column(name, data, None if whole.all() else ~whole,
+                      lambda i: _item(days, i) if whole.reshape(-1)[i] else _item(exact, i),
+                      (lo, hi))
     python = (lambda i: _item(arr, i))
     if arr.dtype == object:
         return _ranged(_per_item(name, arr, lambda v: (v - _EPOCH).days
@@ -262,6 +262,16 @@ def round_half_up(v: Array, divisor: int) -> Array:
     ROUND_HALF_UP, the money rule of polc.runtime.money)."""
     half = divisor // 2
     return np.where(v >= 0, (v + half) // divisor, -((half - v) // divisor))
+
+
+def pick_into(out: Array, conds: Sequence[Any], choices: Sequence[Any], default: Any) -> None:
+    """`pick`, written into `out` (the kernel's output)."""
+    out[...] = default
+    for cond, choice in zip(reversed(conds), reversed(choices)):
+        if cond is True:
+            out[...] = choice
+        elif cond is not False:
+            np.copyto(out, choice, where=cond, casting="unsafe")
 
 
 def pick(n: int, conds: Sequence[Any], choices: Sequence[Any], default: Any,
@@ -358,12 +368,26 @@ def run(decision: str, output: Output, kernel: Kernel | None, scalar: Callable[.
     for c in columns:
         if c.slow is not None:
             slow |= np.broadcast_to(c.slow, (n,))
+    # a column of one value (broadcast) is checked once; the others a chunk at a time,
+    # while the chunk is in the cache the kernel reads it from
+    checks = []
+    for c, d in zip(columns, datas):
+        if c.bounds is not None and np.ndim(c.data) == 0:
+            outside = _outside(np.asarray(c.data).reshape(1), *c.bounds)
+            if outside is not None:
+                slow[:] = True
+        elif c.bounds is not None:
+            checks.append((d, c.bounds[0], c.bounds[1]))
     if kernel is None:
         slow[:] = True
         out: Array = np.zeros(n, dtype=object)
     else:
         out = np.empty(n, dtype=output.dtype)
         for part in _chunks(n):
+            for d, lo, hi in checks:
+                outside = _outside(d[part], lo, hi)
+                if outside is not None:
+                    slow[part] |= outside
             refused = kernel(out[part], *(d[part] for d in datas))
             if refused is not None:
                 slow[part] |= refused
@@ -386,8 +410,8 @@ def run(decision: str, output: Output, kernel: Kernel | None, scalar: Callable[.
 
 def _length(columns: Sequence[Column]) -> int:
     sizes = {c.name: int(np.shape(c.data)[0]) for c in columns if np.ndim(c.data)}
-    if not sizes:
-        return 1 if columns else 0
+    if not sizes:  # no input, or single values only: one case
+        return 1
     n = max(sizes.values())
     for name, size in sizes.items():
         if size != n:
@@ -439,4 +463,4 @@ def _encode(output: Output, v: object, codes: dict[Any, int]) -> Any:
 
 
 __all__ = ["CHUNK", "Batch", "Column", "Output", "RowError", "Scaled", "boolean", "count",
-           "date", "day", "given", "member", "number", "pick", "round_half_up", "run"]
+           "date", "day", "given", "member", "number", "pick", "pick_into", "round_half_up", "run"]

@@ -75,14 +75,23 @@ def kernel(policy: ir.Policy, d: ir.Decision) -> Kernel:
     if d.type.kind in (TK.DATE, TK.DATETIME, TK.LIST):
         raise Unsupported("W705", f"结果类型 {d.type.show()} 不能按列存放", d.site.span)
     for limit in LIMITS:
-        low = Lowerer(policy, d, limit)
         try:
+            low = Lowerer(policy, d, limit)
             v = low.result()
             output = _output(d, v, low.roles)
         except TooWide:
             continue
         lines = list(low.lines)
-        lines.append(f"_out[...] = {v.code}")
+        pick = f"{v.code} = _rtb.pick(_n, "
+        if lines and lines[-1].startswith(pick):
+            # the answer's own list of choices, written straight into the output column
+            args = lines.pop()[len(pick):].rsplit(", ", 1)[0]
+            lines.append(f"_rtb.pick_into(_out, {args})")
+        elif v.binop is not None:
+            ufunc, left, right = v.binop
+            lines.append(f"_np.{ufunc}({left}, {right}, out=_out)")
+        else:
+            lines.append(f"_out[...] = {v.code}")
         lines.append("return " + (" | ".join(low.slow) if low.slow else "None"))
         return Kernel(tuple(low.inputs.values()), tuple(lines), output, limit)
     raise Unsupported("W706", f"输入在 {LIMITS[-1]:,} 以内时中间值仍可能超出 int64，"

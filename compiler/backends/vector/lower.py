@@ -57,6 +57,13 @@ class Val:
     lo: int = 0
     hi: int = 0
     const: int | bool | None = None  # the value, when it is a constant
+    # what later operations fold into instead of adding one more pass over the column:
+    # base × mul + add (base's interval given), a product of two columns, the negation
+    lin: tuple[str, int, int, int, int] | None = None
+    prod: tuple[Val, Val] | None = None
+    neg: str | None = None
+    # the last operation, (ufunc, left, right): written straight into the output column
+    binop: tuple[str, str, str] | None = None
 
     @property
     def is_const(self) -> bool:
@@ -79,6 +86,44 @@ def const_code(value: int) -> Val:
 def _fits(lo: int, hi: int) -> None:
     if lo < INT64_MIN or hi > INT64_MAX:
         raise TooWide
+
+
+def linear(base: str, blo: int, bhi: int, mul: int, add: int, scale: int) -> Val:
+    """base × mul + add, each step within int64."""
+    corners = (blo * mul, bhi * mul)
+    _fits(min(corners), max(corners))
+    lo, hi = min(corners) + add, max(corners) + add
+    _fits(lo, hi)
+    sign = "+" if add > 0 else "-"
+    if mul == 1:
+        code = base if add == 0 else f"({base} {sign} {abs(add)})"
+    elif mul == -1 and add:
+        code = f"({add} - {base})"
+    else:
+        code = f"({base} * {mul})" if add == 0 else f"({base} * {mul} {sign} {abs(add)})"
+    return Val(code, "int", scale, lo, hi, lin=(base, blo, bhi, mul, add))
+
+
+def _lin(v: Val) -> tuple[str, int, int, int, int]:
+    return v.lin or (v.code, v.lo, v.hi, 1, 0)
+
+
+def times(v: Val, k: int, scale: int) -> Val:
+    """v × k (a constant) at `scale`: folded into v's linear form, or into the factor of
+    a product that has one."""
+    if v.is_const:
+        return const_int(v.lo * k, scale)
+    if v.prod is not None:
+        x, y = v.prod
+        if x.lin is not None and y.lin is None:
+            x, y = y, x
+        y = times(y, k, y.scale)
+        lo, hi = sorted((v.lo * k, v.hi * k))
+        _fits(lo, hi)
+        return Val(f"({x.code} * {y.code})", "int", scale, lo, hi, prod=(x, y),
+                   binop=("multiply", x.code, y.code))
+    base, blo, bhi, mul, add = _lin(v)
+    return linear(base, blo, bhi, mul * k, add * k, scale)
 
 
 @attrs.frozen
@@ -172,6 +217,35 @@ def implied(atom: Fact, facts: list[Fact]) -> bool:
     return False
 
 
+def _true(span: Span) -> ir.Cond:
+    return ir.BoolC(ir.Lit(True, ir.BOOL, span), "", span)
+
+
+def _is_true(c: ir.Cond) -> bool:
+    return isinstance(c, ir.BoolC) and isinstance(c.expr, ir.Lit) and c.expr.value is True
+
+
+def simplify(c: ir.Cond, facts: list[Fact]) -> ir.Cond:
+    """`c` with every comparison the facts imply replaced by true: the same value on every
+    row where the facts hold (a row of a first-match list, past the rows before it)."""
+    if not facts:
+        return c
+    a = _atom(c)
+    if a is not None and implied(a, facts):
+        return _true(c.span)
+    if isinstance(c, ir.NotC):
+        return attrs.evolve(c, cond=simplify(c.cond, facts))
+    if isinstance(c, (ir.AndC, ir.OrC)):
+        items = tuple(simplify(i, facts) for i in c.items)
+        if isinstance(c, ir.OrC):
+            return _true(c.span) if any(map(_is_true, items)) else attrs.evolve(c, items=items)
+        items = tuple(i for i in items if not _is_true(i))
+        if len(items) <= 1:
+            return items[0] if items else _true(c.span)
+        return attrs.evolve(c, items=items)
+    return c
+
+
 class Lowerer:
     """The kernel lines of one decision under one limit."""
 
@@ -184,6 +258,8 @@ class Lowerer:
         self.tmp = 0
         self.roles: list[str] = []
         self.inputs = {n: plan_input(policy.input(n), limit) for n in decision.params}
+        for p in self.inputs.values():
+            _fits(p.lo, p.hi)
         self.scope: dict[str, Val] = {n: self.input_val(p) for n, p in self.inputs.items()}
         self.inlined: list[str] = []  # decisions being inlined (取), innermost last
 
@@ -206,20 +282,15 @@ class Lowerer:
             return v
         target = self.name()
         self.lines.append(f"{target} = {v.code}")
-        return attrs.evolve(v, code=target)
+        return attrs.evolve(v, code=target, lin=None, prod=None, neg=None, binop=None)
 
     def rescale(self, v: Val, scale: int) -> Val:
         if v.kind != "int" or v.scale == scale:
             return v
-        factor = 10 ** (scale - v.scale)
-        lo, hi = v.lo * factor, v.hi * factor
-        _fits(lo, hi)
-        if v.is_const:
-            return const_int(lo, scale)
-        return Val(f"({v.code} * {factor})", "int", scale, lo, hi)
+        return times(v, 10 ** (scale - v.scale), scale)
 
-    def align(self, vals: list[Val]) -> list[Val]:
-        scale = max((v.scale for v in vals if v.kind == "int"), default=0)
+    def align(self, vals: list[Val], at_least: int = 0) -> list[Val]:
+        scale = max([at_least] + [v.scale for v in vals if v.kind == "int"])
         return [self.rescale(v, scale) for v in vals]
 
     # ------------------------------------------------------------ the decision
@@ -238,8 +309,8 @@ class Lowerer:
                     if not c.const:
                         self.slow.append("_np.ones(_n, dtype=_np.bool_)")
                 else:
-                    self.slow.append(f"~{c.code}")
-        v = self.expr(d.result)
+                    self.slow.append(self.negate(c).code)
+        v = self.expr(d.result, MONEY_PLACES if d.type.is_money else 0)
         if d.type.is_money:
             v = self.money(v)
         return v
@@ -258,7 +329,9 @@ class Lowerer:
         return Val(f"_rtb.round_half_up({v.code}, {divisor})", "int", MONEY_PLACES, lo, hi)
 
     # ------------------------------------------------------------ expressions
-    def expr(self, e: ir.Expr) -> Val:
+    def expr(self, e: ir.Expr, at_least: int = 0) -> Val:
+        """`e` as a column; a choice among values (a table, rules, 若…否则) holds them at
+        `at_least` decimal places, so money needs no pass of its own to reach the 分."""
         if isinstance(e, ir.Lit):
             return self.lit(e.value, e.span)
         if isinstance(e, ir.Var):
@@ -278,18 +351,18 @@ class Lowerer:
             func = "maximum" if e.func is ir.Extreme.MAX else "minimum"
             return self.extreme(func, [self.expr(a) for a in e.args])
         if isinstance(e, ir.IfE):
-            return self.select([e.cond], [e.then], e.other, e.span, first_match=False)
+            return self.select([e.cond], [e.then], e.other, e.span, at_least, first_match=False)
         if isinstance(e, ir.LevelsE):
             conds = [r.cond for r in e.rows]
             values: list[ir.Expr] = [ir.EnumVal(e.enum, r.member, e.type, e.span)
                                      for r in e.rows]
             return self.select(conds, values, e.otherwise.expr if e.otherwise else None,
-                               e.span)
+                               e.span, at_least)
         if isinstance(e, ir.RulesE):
             return self.select([r.cond for r in e.rows], [r.expr for r in e.rows],
-                               e.otherwise.expr if e.otherwise else None, e.span)
+                               e.otherwise.expr if e.otherwise else None, e.span, at_least)
         if isinstance(e, ir.TableE):
-            return self.table(e)
+            return self.table(e, at_least)
         if isinstance(e, ir.NamedE):
             parts = [self.cond(it.cond) for it in e.items]
             return self.logic("&" if e.kind is ir.Quantifier.ALL else "|", parts)
@@ -336,9 +409,9 @@ class Lowerer:
         return [m for m, _ in self.p.enum(enum).members].index(member)
 
     def arith(self, e: ir.Arith) -> Val:
-        if e.op is ir.ArithOp.DIV:
-            raise Unsupported("W701", "除法的商按 28 位有效数字舍入，整数列不能精确复现", e.span)
         a, b = self.expr(e.left), self.expr(e.right)
+        if e.op is ir.ArithOp.DIV:
+            return self.divide(a, b, e.span)
         if e.op is ir.ArithOp.MUL:
             corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
             lo, hi, scale = min(corners), max(corners), a.scale + b.scale
@@ -352,7 +425,36 @@ class Lowerer:
         if a.is_const and b.is_const:
             value = {"+": a.lo + b.lo, "-": a.lo - b.lo, "*": a.lo * b.lo}[op]
             return const_int(value, scale)
-        return Val(f"({a.code} {op} {b.code})", "int", scale, lo, hi)
+        if op == "*" and (a.is_const or b.is_const):
+            k, v = (a, b) if a.is_const else (b, a)
+            return times(v, k.lo, scale)
+        if op != "*" and (a.is_const or b.is_const):
+            sign = 1 if op == "+" else -1
+            if b.is_const:
+                base, blo, bhi, mul, add = _lin(a)
+                return linear(base, blo, bhi, mul, add + sign * b.lo, scale)
+            base, blo, bhi, mul, add = _lin(b)
+            return linear(base, blo, bhi, sign * mul, a.lo + sign * add, scale)
+        ufunc = {"+": "add", "-": "subtract", "*": "multiply"}[op]
+        return Val(f"({a.code} {op} {b.code})", "int", scale, lo, hi,
+                   prod=(a, b) if op == "*" else None, binop=(ufunc, a.code, b.code))
+
+    def divide(self, a: Val, b: Val, span: Span) -> Val:
+        """a ÷ b where b is a constant 2**i × 5**j: a product with an exact decimal, which
+        has at most 19 significant digits in int64, so the scalar path's quotient (rounded
+        to 28) is the same number.  Any other ÷ rounds: not a kernel's."""
+        if not b.is_const or b.lo == 0 or _decimal_places(b.lo) is None:
+            raise Unsupported("W701", "除数不是 2 和 5 之积的常量，商按 28 位有效数字舍入，"
+                              "整数列不能精确复现", span)
+        m = _decimal_places(b.lo)
+        assert m is not None
+        k = 10**m // b.lo  # a ÷ B = a × k × 10**-m, exactly
+        scale = a.scale + m - b.scale
+        if scale < 0:
+            k, scale = k * 10**-scale, 0
+        if a.is_const:
+            return const_int(a.lo * k, scale)
+        return times(a, k, scale)
 
     def extreme(self, func: str, vals: list[Val]) -> Val:
         vals = self.align(vals)
@@ -380,18 +482,20 @@ class Lowerer:
 
     # ------------------------------------------------------------ choices
     def select(self, conds: list[ir.Cond], values: list[ir.Expr], otherwise: ir.Expr | None,
-               span: Span, first_match: bool = True) -> Val:
+               span: Span, at_least: int = 0, first_match: bool = True) -> Val:
         """The value of the first condition that holds (np.select, first match)."""
         facts: list[Fact] = []
         cs: list[Val] = []
         for c in conds:
-            cv = self.cond(c, facts if first_match else [])
-            facts += facts_when_false(c)
-            cs.append(cv)
+            if first_match:
+                c = simplify(c, facts)
+                facts += facts_when_false(c)
+            cs.append(self.cond(c))
         return self.choose(cs, [self.expr(v) for v in values],
-                           None if otherwise is None else self.expr(otherwise), span)
+                           None if otherwise is None else self.expr(otherwise), span, at_least)
 
-    def choose(self, cs: list[Val], vs: list[Val], default: Val | None, span: Span) -> Val:
+    def choose(self, cs: list[Val], vs: list[Val], default: Val | None, span: Span,
+               at_least: int = 0) -> Val:
         # a condition that always holds ends the list; one that never does is dropped
         pairs: list[tuple[Val, Val]] = []
         for c, v in zip(cs, vs):
@@ -408,11 +512,11 @@ class Lowerer:
                 return self.placeholder(vs)
             covered = self.logic("|", [c for c, _ in pairs])
             if not covered.is_const:
-                self.slow.append(f"~{covered.code}")
+                self.slow.append(self.negate(covered).code)
             default = self.placeholder(vs)
         if not pairs:
             return default
-        values = self.align([v for _, v in pairs] + [default])
+        values = self.align([v for _, v in pairs] + [default], at_least)
         kind = values[0].kind
         if any(v.kind != kind for v in values):
             raise Unsupported("W709", "各行结果的类型不同", span)
@@ -437,14 +541,15 @@ class Lowerer:
             return const_code(0)
         return const_int(0, max((v.scale for v in vs), default=0))
 
-    def table(self, e: ir.TableE) -> Val:
+    def table(self, e: ir.TableE, at_least: int = 0) -> Val:
         keys = [self.bind(self.expr(k)) for k in e.keys]
         conds = []
         for row in e.rows:
             tests = [self.test(t, k, ke.type, e.span) for t, k, ke in zip(row.tests, keys, e.keys)]
             conds.append(self.logic("&", tests))
         return self.choose(conds, [self.expr(r.expr) for r in e.rows],
-                           None if e.otherwise is None else self.expr(e.otherwise.expr), e.span)
+                           None if e.otherwise is None else self.expr(e.otherwise.expr), e.span,
+                           at_least)
 
     def test(self, t: ir.Test, key: Val, ktype: ir.Type, span: Span) -> Val:
         C = ir.CompareOp
@@ -465,24 +570,20 @@ class Lowerer:
         return self.logic("&", parts)
 
     # ------------------------------------------------------------ conditions
-    def cond(self, c: ir.Cond, facts: list[Fact] | None = None) -> Val:
-        facts = facts or []
-        a = _atom(c)
-        if a is not None and facts and implied(a, facts):
-            return const_bool(True)
+    def cond(self, c: ir.Cond) -> Val:
         if isinstance(c, ir.Compare):
             return self.compare(self.expr(c.left), c.op, self.expr(c.right))
         if isinstance(c, ir.BoolC):
             return self.expr(c.expr)
         if isinstance(c, ir.NotC):
-            return self.negate(self.cond(c.cond, facts))
+            return self.negate(self.cond(c.cond))
         op = "&" if isinstance(c, ir.AndC) else "|"
-        return self.logic(op, [self.cond(i, facts) for i in c.items])
+        return self.logic(op, [self.cond(i) for i in c.items])
 
     def negate(self, v: Val) -> Val:
         if v.is_const:
             return const_bool(not v.const)
-        return Val(f"~{v.code}", "bool")
+        return Val(v.neg or f"~{v.code}", "bool", neg=v.code)
 
     def logic(self, op: str, parts: list[Val]) -> Val:
         absorbing = op == "|"  # True absorbs an or, False an and
@@ -514,7 +615,26 @@ class Lowerer:
             return const_bool(False)
         if a.kind == "bool" and a.is_const and b.is_const:
             return const_bool((a.const == b.const) is (op is C.EQ))
-        return Val(f"({a.code} {op.value} {b.code})", "bool")
+        return Val(f"({a.code} {op.value} {b.code})", "bool",
+                   neg=f"({a.code} {_NEGATED[op].value} {b.code})")
+
+
+def _decimal_places(b: int) -> int | None:
+    """m such that 10**m is a multiple of b (b = ±2**i × 5**j), else None."""
+    x, m = abs(b), 0
+    while x % 10 == 0:
+        x //= 10
+    twos = fives = 0
+    while x % 2 == 0:
+        x //= 2
+        twos += 1
+    while x % 5 == 0:
+        x //= 5
+        fives += 1
+    if x != 1:
+        return None
+    m = max(twos, fives) + len(str(abs(b))) - len(str(abs(b)).rstrip("0"))
+    return m if (10**m) % abs(b) == 0 else None
 
 
 def _half_up(v: int, divisor: int) -> int:
