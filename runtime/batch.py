@@ -145,7 +145,7 @@ def number(name: str, value: object, places: int, lo: int, hi: int) -> Column:
     if isinstance(value, Scaled):
         shift = places - value.places
         python: Callable[[int], object] = (
-            lambda i: Decimal(int(_item(arr, i))).scaleb(-value.places))  # type: ignore[arg-type]
+            lambda i: Decimal(arr.reshape(-1)[i].item()).scaleb(-value.places))
         if arr.dtype.kind in "iu" and shift >= 0 and (
                 not arr.size or max(abs(int(arr.min())), abs(int(arr.max()))) * 10**shift
                 <= INT64_MAX):
@@ -169,9 +169,10 @@ def number(name: str, value: object, places: int, lo: int, hi: int) -> Column:
 
 def _scaled(v: object, places: int) -> int | None:
     if type(v) is int:
-        return v * 10**places
+        whole: int = v * 10**places
+        return whole
     if type(v) is Decimal and v.is_finite():
-        s = v.scaleb(places)
+        s: Decimal = v.scaleb(places)
         if s == s.to_integral_value():
             return int(s)
     return None

@@ -92,7 +92,12 @@ def kernel(policy: ir.Policy, d: ir.Decision) -> Kernel:
             lines.append(f"_np.{ufunc}({left}, {right}, out=_out)")
         else:
             lines.append(f"_out[...] = {v.code}")
-        lines.append("return " + (" | ".join(low.slow) if low.slow else "None"))
+        if low.slow:
+            # typed once: numpy's operators give Any, which mypy --strict will not return
+            lines.append("_slow: _rtb.Array = " + " | ".join(low.slow))
+            lines.append("return _slow")
+        else:
+            lines.append("return None")
         return Kernel(tuple(low.inputs.values()), tuple(lines), output, limit)
     raise Unsupported("W706", f"输入在 {LIMITS[-1]:,} 以内时中间值仍可能超出 int64，"
                       "不能证明按列计算精确", d.site.span)
@@ -134,9 +139,13 @@ def generate(policy: ir.Policy, source_path: str, scalar_module: str) -> Generat
                 f"source: {source_path}\nsha256: {policy.sha256}"),
            "", "from __future__ import annotations", "", "from collections.abc import Callable",
            ""]
+    # one block, as ruff's isort (isolated) sorts it: numpy and polc are both third-party
     if any(isinstance(k, Kernel) for k in kernels.values()):
-        out += ["import numpy as _np", ""]
-    out += ["import polc.runtime.batch as _rtb", f"import {scalar_module} as _scalar", "", ""]
+        out.append("import numpy as _np")
+    out.append("import polc.runtime.batch as _rtb")
+    if policy.decisions:
+        out.append(f"import {scalar_module} as _scalar")
+    out.append("")
     out.append("# decision -> why it is computed row by row (the W7xx warning); absent: columns")
     out.append("ROW_BY_ROW: dict[str, str] = {")
     for name, k in kernels.items():

@@ -208,12 +208,12 @@ def implied(atom: Fact, facts: list[Fact]) -> bool:
     for fname, fop, w in facts:
         if fname != name:
             continue
-        if op in (C.LT, C.LE) and fop in (C.LT, C.LE):
-            if w < v or (w == v and (fop is C.LT or op is C.LE)):
-                return True
-        if op in (C.GT, C.GE) and fop in (C.GT, C.GE):
-            if w > v or (w == v and (fop is C.GT or op is C.GE)):
-                return True
+        below = op in (C.LT, C.LE) and fop in (C.LT, C.LE)
+        above = op in (C.GT, C.GE) and fop in (C.GT, C.GE)
+        strict = fop in (C.LT, C.GT) or op in (C.LE, C.GE)
+        if (below and (w < v or (w == v and strict))) or \
+                (above and (w > v or (w == v and strict))):
+            return True
     return False
 
 
