@@ -421,6 +421,55 @@ def bench_peers(rep: Report, n: int, sample: int, repeats: int) -> None:
     measure.bench_peers(rep, n, sample, repeats)
 
 
+# ------------------------------------------------------------------ 7. vectorised (issue 16)
+
+
+def bench_vector(rep: Report, n: int, check: int, repeats: int) -> None:
+    """polc's batch functions from columns beside np.select and OpenFisca, the same columns,
+    in rounds (each engine once a round, best round kept); each held first to the scalar
+    function's answers on the first `check` cases."""
+    from peers import cases, engines, measure
+    ctx = engines.Context()
+    names = (engines.POLC_VECTORISED, "numpy np.select, hand-written", measure.OPENFISCA)
+    for decision in ("severity", "bank_annual_reward"):
+        rep.head(f"vectorised: {decision}, {n:,} cases from columns (best of {repeats})")
+        cols = cases.generate(decision, n)
+        expected = engines.reference(ctx, decision, cases.head(cols, check))
+        runs: dict[str, Callable[[], Any]] = {}
+        for engine in engines.ENGINES:
+            if engine.name not in names:
+                continue
+            prepared = engine.prepare(ctx, decision, cols)
+            assert isinstance(prepared, engines.Batch)
+            small = engine.prepare(ctx, decision, cases.head(cols, check))
+            assert isinstance(small, engines.Batch)
+            wrong = engines.disagreements(expected, engines.answers_of(small))
+            if wrong:
+                rep.add(engine.name, f"{len(wrong):,} WRONG", "polc's answers", False)
+                continue
+            runs[engine.name] = prepared.run
+        rates = dict.fromkeys(runs, 0.0)
+        for _ in range(repeats):
+            for name, run in runs.items():
+                t0 = time.perf_counter()
+                run()
+                rates[name] = max(rates[name], n / (time.perf_counter() - t0))
+        for name, rate in rates.items():
+            rep.add(name, f"{rate / 1e6:,.2f} M cases/s")
+        vec = rates.get(engines.POLC_VECTORISED)
+        if vec is None:
+            continue
+        floor = measure.VECTOR_TARGET[decision]
+        rep.add("polc vectorised: target", f"{vec / 1e6:,.2f} M cases/s",
+                f"≥ {floor / 1e6:.0f} M cases/s", vec >= floor)
+        rep.add("  its share of the target", f"{vec / floor:.2f}×")
+        if "numpy np.select, hand-written" in rates:
+            rep.add("polc vectorised / np.select", f"{vec / rates['numpy np.select, hand-written']:.2f}×")
+        if measure.OPENFISCA in rates:
+            of = rates[measure.OPENFISCA]
+            rep.add("polc vectorised / OpenFisca", f"{vec / of:.2f}×", "≥ 1×", vec >= of)
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -479,7 +528,7 @@ def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bo
     path.write_text(body + "\n\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
-SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers")
+SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "vector")
 
 
 def main() -> int:
@@ -506,6 +555,7 @@ def main() -> int:
         "render": lambda: bench_render(rep, 1_000 if q else 10_000),
         "peers": lambda: bench_peers(rep, 100_000 if q else 1_000_000, 200 if q else 500,
                                      2 if q else 7),
+        "vector": lambda: bench_vector(rep, 1_000_000, 20_000 if q else 100_000, 3 if q else 9),
     }
     for key in SECTIONS:
         if key in only:

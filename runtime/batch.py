@@ -84,7 +84,14 @@ def _item(arr: Array, i: int) -> object:
 
 
 def _outside(data: Array, lo: int, hi: int) -> Mask | None:
-    if data.size == 0 or (lo <= int(data.min()) and int(data.max()) <= hi):
+    """The rows outside [lo, hi], None when there is none."""
+    if data.size == 0:
+        return None
+    if data.dtype == np.int64 and lo == 0 and hi <= INT64_MAX:
+        # one pass instead of min and max: a negative value is past 2**63 as uint64
+        if int(data.view(np.uint64).max()) <= hi:
+            return None
+    elif lo <= int(data.min()) and int(data.max()) <= hi:
         return None
     return np.asarray((data < lo) | (data > hi))
 
@@ -366,9 +373,11 @@ def run(decision: str, output: Output, kernel: Kernel | None, scalar: Callable[.
     n = _length(columns)
     datas = [np.broadcast_to(c.data, (n,)) for c in columns]
     slow = np.zeros(n, dtype=np.bool_)
+    any_slow = False  # spares a pass over `slow` when no row is
     for c in columns:
         if c.slow is not None:
             slow |= np.broadcast_to(c.slow, (n,))
+            any_slow = True
     # a column of one value (broadcast) is checked once; the others a chunk at a time,
     # while the chunk is in the cache the kernel reads it from
     checks = []
@@ -376,12 +385,12 @@ def run(decision: str, output: Output, kernel: Kernel | None, scalar: Callable[.
         if c.bounds is not None and np.ndim(c.data) == 0:
             outside = _outside(np.asarray(c.data).reshape(1), *c.bounds)
             if outside is not None:
-                slow[:] = True
+                slow[:] = any_slow = True
         elif c.bounds is not None:
             checks.append((d, c.bounds[0], c.bounds[1]))
     if kernel is None:
         slow[:] = True
-        out: Array = np.zeros(n, dtype=object)
+        out: Array = np.full(n, None, dtype=object)
     else:
         out = np.empty(n, dtype=output.dtype)
         for part in _chunks(n):
@@ -389,13 +398,15 @@ def run(decision: str, output: Output, kernel: Kernel | None, scalar: Callable[.
                 outside = _outside(d[part], lo, hi)
                 if outside is not None:
                     slow[part] |= outside
+                    any_slow = True
             refused = kernel(out[part], *(d[part] for d in datas))
             if refused is not None:
                 slow[part] |= refused
+                any_slow = True
     ok = np.ones(n, dtype=np.bool_)
     errors: list[RowError] = []
     answers: dict[int, object] = {}
-    rows = np.flatnonzero(slow).tolist()
+    rows = np.flatnonzero(slow).tolist() if any_slow or kernel is None else []
     for i in rows:
         args = {c.name: c.python(i if np.ndim(c.data) else 0) for c in columns}
         try:
@@ -403,7 +414,7 @@ def run(decision: str, output: Output, kernel: Kernel | None, scalar: Callable[.
         except PolcError as exc:
             ok[i] = False
             errors.append(RowError(i, getattr(exc, "field", None), str(exc), exc))
-    values = _store(output, out, answers, ok, kernel is None)
+    values = _store(output, out, answers, [e.index for e in errors], kernel is None)
     kind = "object" if values.dtype == object else output.kind
     return Batch(decision, kind, values, ok, tuple(errors), output.places, output.labels,
                  n - len(rows))
@@ -421,7 +432,7 @@ def _length(columns: Sequence[Column]) -> int:
     return n
 
 
-def _store(output: Output, out: Array, answers: dict[int, object], ok: Mask,
+def _store(output: Output, out: Array, answers: dict[int, object], refused: list[int],
            whole: bool) -> Array:
     """The kernel's column with the scalar function's answers put in; Python values
     throughout (dtype object) when one of them has no place in the typed column."""
@@ -439,12 +450,13 @@ def _store(output: Output, out: Array, answers: dict[int, object], ok: Mask,
                          for x in out.tolist()]
             for j, w in answers.items():
                 values[j] = w
-            values[~ok] = None
+            values[refused] = None
             return values
         placed[i] = got
     for i, got in placed.items():
         out[i] = got
-    out[~ok] = -1 if output.kind in ("enum", "role") else 0
+    if refused:
+        out[refused] = -1 if output.kind in ("enum", "role") else 0
     return out
 
 
