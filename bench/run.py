@@ -430,7 +430,9 @@ def bench_vector(rep: Report, n: int, check: int, repeats: int) -> None:
     function's answers on the first `check` cases."""
     from peers import cases, engines, measure
     ctx = engines.Context()
-    names = (engines.POLC_VECTORISED, "numpy np.select, hand-written", measure.OPENFISCA)
+    int32 = engines.POLC_VECTORISED + ", int32 columns (OpenFisca's int)"
+    names = (engines.POLC_VECTORISED, int32, "numpy np.select, hand-written",
+             "numpy np.select, int32 columns (OpenFisca's int)", measure.OPENFISCA)
     for decision in ("severity", "bank_annual_reward"):
         rep.head(f"vectorised: {decision}, {n:,} cases from columns (best of {repeats})")
         cols = cases.generate(decision, n)
@@ -468,6 +470,9 @@ def bench_vector(rep: Report, n: int, check: int, repeats: int) -> None:
         if measure.OPENFISCA in rates:
             of = rates[measure.OPENFISCA]
             rep.add("polc vectorised / OpenFisca", f"{vec / of:.2f}×", "≥ 1×", vec >= of)
+            if int32 in rates:  # like with like: both from int32 columns
+                rep.add("polc vectorised, int32 columns / OpenFisca",
+                        f"{rates[int32] / of:.2f}×", "≥ 1×", rates[int32] >= of)
 
 
 # ------------------------------------------------------------------ main

@@ -33,6 +33,8 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # rows computed at once: the kernel's temporaries stay in the processor's cache
 CHUNK = 1 << 15
 _EPOCH = dt.date(1970, 1, 1)
+# the dtypes whose every value is an int32
+_NARROW = frozenset(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.uint8, np.uint16))
 
 
 @attrs.frozen
@@ -119,11 +121,14 @@ def _per_item(name: str, arr: Array, convert: Callable[[object], int | None],
     return Column(name, data.reshape(arr.shape), slow.reshape(arr.shape), python)
 
 
-def count(name: str, value: object, lo: int, hi: int) -> Column:
+def count(name: str, value: object, lo: int, hi: int, narrow: bool = False) -> Column:
     """A column of whole numbers; rows outside [lo, hi] (the domain, within what the
-    compiler proved safe) or not Python ints go to the scalar function."""
+    compiler proved safe) or not Python ints go to the scalar function.  `narrow`: the
+    kernel stays within int32, so an int32 (or narrower) column is used as it is."""
     arr = _base(name, value, None)
     python = (lambda i: _item(arr, i))
+    if narrow and arr.dtype in _NARROW:
+        return Column(name, arr, None, python, (lo, hi))
     if arr.dtype.kind in "iu":
         if arr.dtype.kind == "u" and arr.size and int(arr.max()) > INT64_MAX:
             return _ranged(_per_item(name, arr, _as_int, python), lo, hi)

@@ -236,3 +236,31 @@ def test_invalid_rows_are_refused_as_the_scalar_function_refuses_them(
     expected = scalar_answers(getattr(compiled.module, decision.name), rows)
     assert sum(isinstance(e, PolcError) for e in expected) > 0
     compare(decision, batch, expected)
+
+
+@pytest.mark.parametrize(("compiled", "decision"),
+                         [(c, d) for c, d in CASES if any(
+                             c.ir is not None and c.ir.input(n).type.kind is TK.COUNT
+                             for n in d.params)],
+                         ids=[f"{c.path.split('/')[-1][:2]}-{d.name}" for c, d in CASES if any(
+                             c.ir is not None and c.ir.input(n).type.kind is TK.COUNT
+                             for n in d.params)])
+def test_narrow_count_columns_answer_the_same(compiled: pipeline.Compilation,
+                                             decision: ir.Decision) -> None:
+    """int32, int16 and uint8 count columns: used as they are where the kernel stays within
+    int32 (numpy's int32 arithmetic would wrap past it), widened where it does not."""
+    p = compiled.ir
+    assert p is not None
+    rng = np.random.default_rng(3)
+    given, per_row = {}, {}
+    for k, name in enumerate(decision.params):
+        col, values = column(p, decision, p.input(name), rng, 20_000)
+        if p.input(name).type.kind is TK.COUNT:
+            dtype = (np.int32, np.int16, np.uint8)[k % 3]
+            info = np.iinfo(dtype)
+            col = np.clip(col, info.min, info.max).astype(dtype)
+            values = col.tolist()
+        given[name], per_row[name] = col, values
+    rows = [dict(zip(per_row, vals)) for vals in zip(*per_row.values())]
+    batch = getattr(compiled.batch, f"{decision.name}_batch")(**given)
+    compare(decision, batch, scalar_answers(getattr(compiled.module, decision.name), rows))

@@ -83,9 +83,21 @@ def const_code(value: int) -> Val:
     return Val(repr(value), "code", lo=value, hi=value, const=value)
 
 
+class _Extent:
+    """The largest magnitude an interval reached in the lowering under way: the kernel
+    runs on int32 columns as they are only if every value stays within int32."""
+
+    widest = 0
+
+
+EXTENT = _Extent()
+INT32_MAX = 2**31 - 1
+
+
 def _fits(lo: int, hi: int) -> None:
     if lo < INT64_MIN or hi > INT64_MAX:
         raise TooWide
+    EXTENT.widest = max(EXTENT.widest, -lo, hi)
 
 
 def linear(base: str, blo: int, bhi: int, mul: int, add: int, scale: int) -> Val:
