@@ -73,8 +73,6 @@ def _output(d: ir.Decision, v: Val, roles: list[str]) -> str:
 
 def kernel(policy: ir.Policy, d: ir.Decision) -> Kernel:
     """The kernel of `d` under the largest limit that keeps it within int64."""
-    if d.type.kind in (TK.DATE, TK.DATETIME, TK.LIST):
-        raise Unsupported("W705", f"结果类型 {d.type.show()} 不能按列存放", d.site.span)
     for limit in LIMITS:
         try:
             low = Lowerer(policy, d, limit)
