@@ -73,7 +73,7 @@ class Column:
     bounds: tuple[int, int] | None = None  # rows outside go slow (checked a chunk at a time)
 
 
-def _base(name: str, value: object, n: int | None) -> Array:
+def _base(name: str, value: object) -> Array:
     arr = np.asarray(value.values if isinstance(value, Scaled) else value)
     if arr.ndim > 1:
         raise InputError(name, "a column (one dimension)", detail=f"got {arr.ndim} dimensions")
@@ -98,14 +98,6 @@ def _outside(data: Array, lo: int, hi: int) -> Mask | None:
     return np.asarray((data < lo) | (data > hi))
 
 
-def _or(a: Mask | None, b: Mask | None) -> Mask | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return np.asarray(a | b)
-
-
 def _per_item(name: str, arr: Array, convert: Callable[[object], int | None],
               python: Callable[[int], object]) -> Column:
     """An object column, element by element: what `convert` refuses (None) goes slow."""
@@ -125,7 +117,7 @@ def count(name: str, value: object, lo: int, hi: int, narrow: bool = False) -> C
     """A column of whole numbers; rows outside [lo, hi] (the domain, within what the
     compiler proved safe) or not Python ints go to the scalar function.  `narrow`: the
     kernel stays within int32, so an int32 (or narrower) column is used as it is."""
-    arr = _base(name, value, None)
+    arr = _base(name, value)
     python = (lambda i: _item(arr, i))
     if narrow and arr.dtype in _NARROW:
         return Column(name, arr, None, python, (lo, hi))
@@ -153,7 +145,7 @@ def number(name: str, value: object, places: int, lo: int, hi: int) -> Column:
     """A column of exact decimals held as int64 × 10**-places.  Accepts Scaled, integer
     arrays (whole values) and object arrays of Decimal or int; a value with more digits
     than `places`, a float or a text goes to the scalar function."""
-    arr = _base(name, value, None)
+    arr = _base(name, value)
     if isinstance(value, Scaled):
         shift = places - value.places
         python: Callable[[int], object] = (
@@ -191,7 +183,7 @@ def _scaled(v: object, places: int) -> int | None:
 
 
 def boolean(name: str, value: object) -> Column:
-    arr = _base(name, value, None)
+    arr = _base(name, value)
     python = (lambda i: _item(arr, i))
     if arr.dtype == np.bool_:
         return Column(name, arr, None, python)
@@ -205,7 +197,7 @@ def boolean(name: str, value: object) -> Column:
 
 def member(name: str, value: object, cls: type[enum.Enum]) -> Column:
     """Codes (the member's place in its enum) from member names or members."""
-    arr = _base(name, value, None)
+    arr = _base(name, value)
     python = (lambda i: _item(arr, i))
     if arr.dtype.kind not in "UO":
         return Column(name, np.zeros(arr.shape, np.int16), np.ones(arr.shape, np.bool_),
@@ -242,7 +234,7 @@ def _unique(arr: Array) -> tuple[list[object], Array]:
 
 def date(name: str, value: object, lo: int, hi: int) -> Column:
     """Days since 1970-01-01 from datetime64 columns or Python dates (not date-times)."""
-    arr = _base(name, value, None)
+    arr = _base(name, value)
     if arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
         # a time of day is not a date: that row is given as a datetime, for the scalar
@@ -260,13 +252,9 @@ def date(name: str, value: object, lo: int, hi: int) -> Column:
     return Column(name, np.zeros(arr.shape, np.int64), np.ones(arr.shape, np.bool_), python)
 
 
-def day(value: dt.date) -> int:
-    return (value - _EPOCH).days
-
-
 def given(name: str, value: object) -> Column:
     """A column only the scalar function reads, row by row."""
-    arr = _base(name, value, None)
+    arr = _base(name, value)
     return Column(name, np.zeros(arr.shape, np.int8), None, lambda i: _item(arr, i))
 
 
@@ -481,4 +469,4 @@ def _encode(output: Output, v: object, codes: dict[Any, int]) -> Any:
 
 
 __all__ = ["CHUNK", "Batch", "Column", "Output", "RowError", "Scaled", "boolean", "count",
-           "date", "day", "given", "member", "number", "pick", "pick_into", "round_half_up", "run"]
+           "date", "given", "member", "number", "pick", "pick_into", "round_half_up", "run"]
