@@ -214,11 +214,9 @@ def polc_vectorised(ctx: Context, decision: str, cols: Columns) -> Batch:
 
 
 @register(POLC_VECTORISED + ", int32 columns (OpenFisca's int)", "batch")
-def polc_vectorised_int32(ctx: Context, decision: str, cols: Columns) -> Batch | None:
+def polc_vectorised_int32(ctx: Context, decision: str, cols: Columns) -> Batch:
     """The same batch function from the int32 columns OpenFisca is given: used as they
     are where polc proved every value stays within int32 (severity), widened otherwise."""
-    if decision == "lower_middle_income_eligible":
-        return None
     return polc_vectorised(ctx, decision, openfisca_model.inputs(decision, cols))
 
 
