@@ -10,6 +10,8 @@
     c.ok           the policy compiles: an IR and no error
     c.python       the generated module's text (backends.python)
     c.module       that module, loaded
+    c.vector       the batch module's text and its W7xx warnings (backends.vector)
+    c.batch        that module, loaded: `<decision>_batch` over numpy columns
     c.diagrams     name -> DOT text of every diagram (polc.viz)
 
 Every command, the pytest plugin and the tests compile through this object (as Vyper's
@@ -28,13 +30,16 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from lark import Token, Tree
 
 from . import files, ir, lexical
 from .diagnostics import Diagnostics, Span
 from .syntax import ast as A
+
+if TYPE_CHECKING:
+    from .backends.vector import Generated
 
 T = TypeVar("T")
 
@@ -166,9 +171,11 @@ class Compilation:
     def module(self) -> types.ModuleType:
         """The generated module, executed in a fresh module object (one per text: the
         same code is loaded once per process)."""
-        code = self.python
+        return self._load(self.python, "polc_generated_")
+
+    def _load(self, code: str, prefix: str) -> types.ModuleType:
         digest = hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
-        name = f"polc_generated_{digest}"
+        name = f"{prefix}{digest}"
         if name in sys.modules:
             return sys.modules[name]
         module = types.ModuleType(name)
@@ -178,6 +185,19 @@ class Compilation:
         # the code is polc's own output: text from the .pol file is only ever a repr() literal
         exec(compile(code, module.__file__, "exec"), module.__dict__)  # noqa: S102
         return module
+
+    @functools.cached_property
+    def vector(self) -> Generated:
+        """The batch module's text over `module` (backends.vector), with the W7xx warnings
+        of the decisions it computes row by row."""
+        from .backends.vector import generate
+        with without_cycle_collection():
+            return generate(self._checked(), self.path, self.module.__name__)
+
+    @functools.cached_property
+    def batch(self) -> types.ModuleType:
+        """The batch module (`<decision>_batch` over numpy columns), loaded."""
+        return self._load(self.vector.text, "polc_generated_batch_")
 
     @functools.cached_property
     def diagrams(self) -> dict[str, str]:

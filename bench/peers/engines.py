@@ -13,15 +13,9 @@ bool — and tests/test_bench_peers.py holds every registered engine to polc's g
 function before bench/run.py times any.  `prepare` returns None for a decision the
 engine cannot express.
 
-Adding an engine is one decorated function.  polc's vectorised backend, say:
-
-    @register(POLC_VECTORISED, "batch")
-    def polc_vectorised(ctx, decision, cols):
-        batch = getattr(ctx.module(decision), f"{decision}_batch")
-        return Batch(lambda: batch(**cols), <its output column as canonical answers>)
-
-bench/peers/measure.py prints issue 16's vectorised targets against the engine named
-POLC_VECTORISED, "pending" while there is none.  DuckDB the same way: a batch engine
+Adding an engine is one decorated function (see `polc_vectorised`, polc's batch
+functions).  bench/peers/measure.py prints issue 16's vectorised targets against the
+engine named POLC_VECTORISED.  DuckDB the same way: a batch engine
 whose prepare loads the columns into a table and whose run is the query.
 """
 
@@ -93,6 +87,12 @@ class Context:
         if not compiled.ok:
             raise RuntimeError(f"{POLICIES[decision]}.pol does not compile")
         return compiled.module
+
+    @functools.cache  # noqa: B019 -- one Context a run, kept for the run
+    def batch(self, decision: str) -> Any:
+        """The batch module beside `module` (polc.compiler.pipeline's `batch` stage)."""
+        compiled = pipeline.compile_file(ROOT / "policies" / f"{POLICIES[decision]}.pol")
+        return compiled.batch
 
     @functools.cached_property
     def openfisca(self) -> Any:
@@ -192,6 +192,32 @@ def zen_batch(ctx: Context, decision: str, cols: Columns) -> Batch:
             raise RuntimeError(f"ZEN refused a case: {bad.get('error')}")
         return [zen_tables.answer(decision, r["data"]) for r in out]
     return Batch(lambda: ctx.zen.evaluate_batch(requests), answers)
+
+
+@register(POLC_VECTORISED, "batch")
+def polc_vectorised(ctx: Context, decision: str, cols: Columns) -> Batch:
+    """The batch function polc generates (backends.vector), from the same columns: counts
+    as int64, 60号's hundredths as Scaled (money in 分), its applicant type as names."""
+    batch = ctx.batch(decision).BATCH[decision]
+    given: dict[str, Any] = dict(cols)
+    if decision == "lower_middle_income_eligible":
+        from polc.runtime.batch import Scaled
+        for k in cases.HUNDREDTHS:
+            given[k] = Scaled(cols[k], 2)
+        given["applicant_type"] = np.array(cases.APPLICANT_TYPES)[cols["applicant_type"]]
+
+    def answers(out: Any) -> list[object]:
+        if out.errors:
+            raise RuntimeError(f"polc's batch refused a case: {out.errors[0].message}")
+        return [canonical(decision, v) for v in out.tolist()]
+    return Batch(lambda: batch(**given), answers)
+
+
+@register(POLC_VECTORISED + ", int32 columns (OpenFisca's int)", "batch")
+def polc_vectorised_int32(ctx: Context, decision: str, cols: Columns) -> Batch:
+    """The same batch function from the int32 columns OpenFisca is given: used as they
+    are where polc proved every value stays within int32 (severity), widened otherwise."""
+    return polc_vectorised(ctx, decision, openfisca_model.inputs(decision, cols))
 
 
 @register("numpy np.select, hand-written", "batch")

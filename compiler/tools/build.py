@@ -1,6 +1,7 @@
 """`polc build`: every output of a set of policies, in one folder.
 
 OUT/python/policy_<name>.py   the generated modules (ruff-formatted)
+OUT/python/batch_<name>.py    their batch functions over numpy columns (docs/batch.md)
 OUT/diagrams/<name>/*.dot     Graphviz sources (and .svg, .png when rendering)
 OUT/reports/<name>.md         a reviewer's report: decisions, citations, readings,
                               examples and their results
@@ -24,6 +25,8 @@ from pathlib import Path
 from polc.compiler import files as fileio
 from polc.compiler import ir, pipeline
 from polc.compiler import vocabulary as V
+from polc.compiler.backends import vector
+from polc.compiler.diagnostics import show
 from polc.compiler.quantities import show_quantity
 
 from . import install
@@ -168,6 +171,12 @@ def build_all(files: list[Path], out: Path, *, render: bool,
             name = names[f]
             module = f"python/policy_{name}.py"
             modules.append(_write(stage, module, compiled.python))
+            # beside it, the batch functions over numpy columns (docs/batch.md); what runs
+            # row by row says so (W7xx)
+            assert compiled.ir is not None  # compiled.ok
+            batch = vector.generate(compiled.ir, compiled.path, f"policy_{name}")
+            modules.append(_write(stage, f"python/batch_{name}.py", batch.text))
+            show(batch.diagnostics, {compiled.path: compiled.source}, echo)
             graphs = compiled.diagrams
             for gname, source in sorted(graphs.items()):
                 dots.append(_write(stage, f"diagrams/{name}/{gname}.dot", source))

@@ -169,24 +169,34 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
         result, ok = _eval_one(spec, input_json, explain, None)
         out.write(result + "\n")
         sys.exit(EXIT_OK if ok else EXIT_INPUT)
-    bad = 0
     # Only \n ends a line (a \r before it is JSON white space); a byte that is not UTF-8
     # becomes a lone surrogate U+DC80-U+DCFF, found in its line, so one bad line costs
     # only itself and every good one is decoded in bulk.
     lines = io.TextIOWrapper(jsonl, encoding="utf-8", errors="surrogateescape", newline="\n")
-    for lineno, line in enumerate(lines, 1):
-        if lineno == 1:
-            line = line.removeprefix("\ufeff")
+    numbered = ((n, line.removeprefix("\ufeff") if n == 1 else line)
+                for n, line in enumerate(lines, 1))
+
+    def one(line: str, lineno: int) -> tuple[str, bool]:
         if not line.isascii() and _UNDECODED.search(line):
-            result, ok = _error(_not_utf8(line), None, lineno), False
-        elif not line.strip(" \t\r\n"):
+            return _error(_not_utf8(line), None, lineno), False
+        if not line.strip(" \t\r\n"):
             # not a case, yet it gets its line: skipping it would pair every later answer
             # with the wrong input
-            result, ok = _error(_BLANK, None, lineno), False
-        else:
-            result, ok = _eval_one(spec, line, explain, lineno)
-        bad += not ok
-        out.write(result + "\n")
+            return _error(_BLANK, None, lineno), False
+        return _eval_one(spec, line, explain, lineno)
+
+    if explain:
+        bad = 0
+        for lineno, line in numbered:
+            result, ok = one(line, lineno)
+            bad += not ok
+            out.write(result + "\n")
+    else:
+        # msgspec decodes, the batch function answers a chunk at a time; any line whose
+        # meaning could differ takes `one` (compiler/tools/jsonl.py)
+        from . import jsonl as fast_jsonl
+        fast = fast_jsonl.Fast(spec, compiled.batch.BATCH[decision])
+        bad = fast_jsonl.run(numbered, fast, one, _error, out)
     out.flush()
     sys.exit(EXIT_INPUT if bad else EXIT_OK)
 

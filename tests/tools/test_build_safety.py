@@ -176,8 +176,8 @@ def test_build_into_cwd_keeps_every_other_file(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     now = snapshot(tmp_path)
     gone = set(after) - set(now) - {"pols/b.pol"}
-    assert gone == {k for k in after if k.startswith(("python/policy_b", "reports/b.md",
-                                                      "diagrams/b"))}
+    assert gone == {k for k in after if k.startswith(("python/policy_b", "python/batch_b",
+                                                      "reports/b.md", "diagrams/b"))}
     assert gone and all(now[k] == v for k, v in before.items() if not k.startswith("pols/"))
     assert now["diagrams/a/mine.txt"] == b"mine\n"
 

@@ -21,7 +21,7 @@ from polc.compiler.syntax import ast as A
 # what the module binds at top level
 DOCNO, TITLE, SOURCE_SHA256 = "DOCNO", "TITLE", "SOURCE_SHA256"
 DECISIONS, ROLES = "DECISIONS", "ROLES"
-# the organisation block (flowgen): data and three functions
+# the organisation block (structure.py): data and three functions
 STRUCTURE = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps",
              "responsible", "due_dates")
 # the forms of the module's own names
