@@ -495,6 +495,16 @@ def _check_calendars(files: Iterable[str]) -> int:
     return EXIT_FAIL if problems else EXIT_OK
 
 
+@cli.command(name="lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only way).")
+def lsp(stdio: bool) -> None:
+    """Run the language server over stdio, for an editor to start: diagnostics, hover,
+    go to definition, references, completion, formatting, rename and quick fixes for
+    .pol files (editors/README.md says how to set up VS Code, Neovim and Emacs)."""
+    from .lsp.server import serve
+    serve()
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
