@@ -156,7 +156,11 @@ def salvage(text: str, name: str) -> pipeline.Compilation | None:
         _ITEM_STARTS)]
     if not starts:
         return None
-    blanked: set[int] = set()  # indexes into starts
+    # a quote never spans items: an item that opens more 「 than it closes is being typed,
+    # and would swallow the items after it
+    bounds = [*starts, len(lines) + 1]
+    blanked = {k for k in range(len(starts))
+               if _unbalanced("\n".join(lines[bounds[k] - 1:bounds[k + 1] - 1]))}
     for _ in range(SALVAGE_ROUNDS):
         masked = [" " * len(ln) if _item_of(starts, n + 1) in blanked else ln
                   for n, ln in enumerate(lines)]
@@ -176,6 +180,11 @@ def salvage(text: str, name: str) -> pipeline.Compilation | None:
         if not grew:
             return None
     return None
+
+
+def _unbalanced(text: str) -> bool:
+    # a 「 in a comment counts too: the item is then only left out of the salvage
+    return text.count("「") != text.count("」")
 
 
 def _item_of(starts: list[int], line: int) -> int:

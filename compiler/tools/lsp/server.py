@@ -56,14 +56,14 @@ class PolcServer(LanguageServer):
         self.pending.pop(uri, None)
         if uri not in self.workspace.text_documents:
             return
+        version = self.workspace.get_text_document(uri).version
         try:
-            a = self.analysis(uri)
-            diags = features.diagnostics(a)
+            diags = features.diagnostics(self.analysis(uri))
         except Exception:  # noqa: BLE001 - the server outlives any input; the log says why
             log.exception("polc lsp: diagnostics of %s failed", uri)
             return
         self.text_document_publish_diagnostics(
-            T.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=a.version))
+            T.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=version))
 
     def schedule(self, uri: str) -> None:
         previous = self.pending.pop(uri, None)
