@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from lsprotocol import types as T
+from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
-from pygls.protocol import default_converter
 
 from ..paths import ROOT
 

@@ -164,8 +164,8 @@ def _in_scope(a: Analysis, line: int) -> list[I.Symbol]:
     for symbol, node in a.index.decls.items():
         if symbol.kind == "node":
             continue
-        if symbol.kind == "let" and (symbol.scope != decision
-                                     or getattr(node, "span").line >= line):
+        if symbol.kind == "let" and (symbol.scope != decision or not isinstance(node, A.Let)
+                                     or node.span.line >= line):
             continue
         out.append(symbol)
     return sorted(out)

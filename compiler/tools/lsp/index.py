@@ -211,7 +211,7 @@ class _Builder:
         if name is not None:
             self.use(span, name, Symbol("enum", name), last=True)
 
-    def item(self, it: A.Item) -> None:  # noqa: C901 - one case per kind of item
+    def item(self, it: A.Item) -> None:
         if isinstance(it, A.Convention):
             self.index.conventions.setdefault(it.word, (it.include, it.span))
         elif isinstance(it, A.EnumDecl):
@@ -312,7 +312,7 @@ class _Builder:
         for sub in _nodes(node):
             self.visit(sub, env, expected)
 
-    def visit(self, n: object, env: _Env, expected: str | None) -> None:  # noqa: C901
+    def visit(self, n: object, env: _Env, expected: str | None) -> None:
         if isinstance(n, A.Ref):
             self.token(_span_token(n.span, n.name), self.value(n.name, env, expected))
         elif isinstance(n, A.DecisionRef):

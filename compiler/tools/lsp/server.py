@@ -29,7 +29,7 @@ from .document import Analysis
 DEBOUNCE = 0.1
 
 log = logging.getLogger("polc.lsp")
-R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PolcServer(LanguageServer):
@@ -59,7 +59,7 @@ class PolcServer(LanguageServer):
         version = self.workspace.get_text_document(uri).version
         try:
             diags = features.diagnostics(self.analysis(uri))
-        except Exception:  # noqa: BLE001 - the server outlives any input; the log says why
+        except Exception:
             log.exception("polc lsp: diagnostics of %s failed", uri)
             return
         self.text_document_publish_diagnostics(
@@ -76,19 +76,19 @@ class PolcServer(LanguageServer):
 server = PolcServer()
 
 
-def guarded(default: R) -> Callable[[Callable[..., R]], Callable[..., R]]:
+def guarded(default: object) -> Callable[[F], F]:
     """A handler that answers `default` rather than fail when polc fails on the input."""
-    def wrap(handler: Callable[..., R]) -> Callable[..., R]:
+    def wrap(handler: F) -> F:
         @functools.wraps(handler)
-        def run(ls: PolcServer, params: Any) -> R:
+        def run(ls: PolcServer, params: Any) -> Any:
             try:
                 return handler(ls, params)
             except JsonRpcInvalidParams:
                 raise
-            except Exception:  # noqa: BLE001 - see the module docstring
+            except Exception:
                 log.exception("polc lsp: %s failed", handler.__name__)
                 return default
-        return run
+        return run  # type: ignore[return-value]
     return wrap
 
 
