@@ -1,6 +1,7 @@
-"""polc benchmarks (issues 8, 11, 16): compile speed, growth, generated code against
-hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), and polc
-beside its peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/).
+"""polc benchmarks (issues 8, 11, 16, 18): compile speed, growth, generated code against
+hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), polc beside its
+peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/), and the language server's
+response times (bench/lsp_bench.py).
 
     .venv/bin/python bench/run.py            # full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer sizes, repeats and cases
@@ -421,6 +422,12 @@ def bench_peers(rep: Report, n: int, sample: int, repeats: int) -> None:
     measure.bench_peers(rep, n, sample, repeats)
 
 
+def bench_lsp(rep: Report, repeats: int) -> None:
+    # imported here: only this section needs pygls
+    import lsp_bench
+    lsp_bench.bench_lsp(rep, repeats)
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -479,7 +486,7 @@ def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bo
     path.write_text(body + "\n\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
-SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers")
+SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "lsp")
 
 
 def main() -> int:
@@ -506,6 +513,7 @@ def main() -> int:
         "render": lambda: bench_render(rep, 1_000 if q else 10_000),
         "peers": lambda: bench_peers(rep, 100_000 if q else 1_000_000, 200 if q else 500,
                                      2 if q else 7),
+        "lsp": lambda: bench_lsp(rep, 5 if q else 15),
     }
     for key in SECTIONS:
         if key in only:

@@ -58,12 +58,19 @@ class PolcServer(LanguageServer):
             return
         version = self.workspace.get_text_document(uri).version
         try:
-            diags = features.diagnostics(self.analysis(uri))
-        except Exception:
+            a = self.analysis(uri)
+            diags = features.diagnostics(a)
+        except Exception:  # the server outlives any input; the log says why
             log.exception("polc lsp: diagnostics of %s failed", uri)
             return
         self.text_document_publish_diagnostics(
             T.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=version))
+        try:
+            # what hover, go-to and completion read, made once the errors are out, so the
+            # drafter's next request finds it ready
+            a.index, a.notice  # noqa: B018
+        except Exception:  # as above: a request will then answer nothing rather than fail
+            log.exception("polc lsp: indexing %s failed", uri)
 
     def schedule(self, uri: str) -> None:
         previous = self.pending.pop(uri, None)
