@@ -4,6 +4,8 @@ asserted here: bench/run.py --only lsp measures response times."""
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -381,3 +383,61 @@ async def test_the_server_survives_any_text(docs: Docs, client: Client, text: st
     # and it still answers on a real policy
     uri, _ = await docs.open(P55)
     assert "涉及人数" in await hover_at(client, uri, TEXT55, "people_involved 400人以上", 2)
+
+
+# ---------------------------------------------------------------- more kinds of names
+
+_NOT_CODE = re.compile(r'「[^」]*」|"(?:[^"\\\n]|\\.)*"|《[^》\n]*》|#[^\n]*')
+
+
+def code_uses(text: str, name: str) -> int:
+    """How often `name` is written as a word outside quotes, labels, titles and comments."""
+    code = _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
+    return len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", code))
+
+
+@pytest.mark.parametrize(("path", "declared"), [
+    (P55, "角色 main_leader"), (P55, "枚举 Level"), (P54, "机构 business_dept"),
+    (P60, "决策 rent_subsidy_rate"), (P60, "couple \"夫妇\""), (P60, "令 subsidized_area"),
+], ids=["role", "enum", "body", "decision", "member", "let"])
+async def test_references_of_each_kind(docs: Docs, client: Client, path: Path,
+                                       declared: str) -> None:
+    uri, _ = await docs.open(path)
+    text = docs.texts[uri]
+    name = declared.split()[1] if not declared.startswith("couple") else "couple"
+    into = declared.index(name)
+    refs = await client.text_document_references_async(T.ReferenceParams(
+        text_document=docs.doc(uri), position=position(text, declared, into=into + 1),
+        context=T.ReferenceContext(include_declaration=True)))
+    assert refs and {range_text(text, r.range) for r in refs} == {name}
+    assert len(refs) == code_uses(text, name)
+
+
+async def test_hover_on_a_member_and_a_threshold_before_its_number(docs: Docs,
+                                                                   client: Client) -> None:
+    uri, _ = await docs.open(P60)
+    text = docs.texts[uri]
+    member = await hover_at(client, uri, text, "为 couple", 3)
+    assert "夫妇" in member and "成员" in member
+    # 低于 excludes its number by itself, and the mark says so as well
+    below = await hover_at(client, uri, text, "低于 3946元（不含）", 1)
+    assert "(-∞, 3946元)" in below and "（不含）" in below
+    at_least = await hover_at(client, uri, text, "满 28周岁（含）", 1)
+    assert "[28周岁, +∞)" in at_least
+
+
+async def test_the_polc_command_serves_too() -> None:
+    """The command the VS Code extension runs: the `polc` script, with the --stdio it adds."""
+    polc = Path(sys.executable).with_name("polc")
+    assert polc.is_file()
+    client = make_client()
+    await client.start_io(str(polc), "lsp", "--stdio")
+    try:
+        await start(client)
+        docs = Docs(client)
+        uri, diags = await docs.open(P55)
+        assert codes(diags) == codes((await Docs(client).open(P55))[1])
+        assert "涉及人数" in await hover_at(client, uri, TEXT55, "people_involved 400人以上", 2)
+        await client.shutdown_session()
+    finally:
+        await client.stop()
