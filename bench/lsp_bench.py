@@ -113,6 +113,31 @@ async def _measure(path: Path, repeats: int) -> dict[str, Any]:
             "clauses": clauses}
 
 
+def _in_process(path: Path, repeats: int) -> dict[str, list[float]]:
+    """The same work without the protocol: what the pipeline and the lsp package take."""
+    from polc.compiler.tools.lsp import complete, features, hover
+    from polc.compiler.tools.lsp.document import Analysis
+    text = path.read_text(encoding="utf-8")
+    out: dict[str, list[float]] = {"compile": [], "index": [], "hover": [], "completion": []}
+    use = text.index(text[text.index("\n输入 ") + 4:].split()[0], text.index("\n决策 "))
+    line, col = text.count("\n", 0, use) + 1, use - text.rfind("\n", 0, use) + 1
+    for n in range(repeats):
+        t = time.perf_counter()
+        a = Analysis(path.resolve().as_uri(), text + "#" * (n % 2), n)
+        features.diagnostics(a)
+        out["compile"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        a.index, a.notice  # noqa: B018
+        out["index"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        hover.hover(a, line, col)
+        out["hover"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        complete.completion(a, line, col)
+        out["completion"].append(time.perf_counter() - t)
+    return out
+
+
 def _figure(times: list[float]) -> str:
     return f"{min(times) * 1000:,.1f} ms (median {statistics.median(times) * 1000:,.1f})"
 
@@ -131,3 +156,9 @@ def bench_lsp(rep: Any, repeats: int) -> None:
                       ("clauses", "completion of clause paths after 引")):
         rep.add(what, _figure(got[key]), "< 50 ms", min(got[key]) < REQUEST_TARGET)
         rep.add("  ratio to the target", f"{min(got[key]) / REQUEST_TARGET:.2f}×")
+    # where the time goes: the same work in this process, without JSON-RPC and pipes
+    own = _in_process(path, repeats)
+    rep.add("in process: compile + diagnostics (pipeline.Compilation)", _figure(own["compile"]))
+    rep.add("in process: index and notice, after the diagnostics", _figure(own["index"]))
+    rep.add("in process: hover on a name", _figure(own["hover"]))
+    rep.add("in process: completion of names", _figure(own["completion"]))

@@ -127,6 +127,17 @@ async def test_a_quote_from_another_clause_points_into_the_notice(docs: Docs) ->
     assert found and "四（一）2" in found[0].message
 
 
+async def test_a_number_the_quote_lacks_points_at_the_quote_in_the_notice(docs: Docs) -> None:
+    text = TEXT55.replace("people_involved 400人以上，", "people_involved 401人以上，", 1)
+    _, diags = await docs.open(P55, text)
+    [e413] = [d for d in diags if d.code == "E413" and "401人" in d.message]
+    related = e413.related_information or []
+    assert any(r.location.uri.endswith("55_overseas_labor_emergency.pol") for r in related)
+    [quote] = [r for r in related if r.location.uri == NOTICE55.path.resolve().as_uri()]
+    assert sources.normalise(range_text(NOTICE55.text, quote.location.range)) == \
+        "涉及400人以上，或造成30人以上死亡，或100人以上重伤，或10人以上确诊感染，或100人以上疑似感染"
+
+
 # ---------------------------------------------------------------- hover
 
 
@@ -310,6 +321,11 @@ async def test_formatting_is_polc_fmt(docs: Docs, client: Client) -> None:
 
 async def test_rename_a_name_across_the_file(docs: Docs, client: Client) -> None:
     uri, _ = await docs.open(P55)
+    ready = await client.text_document_prepare_rename_async(T.PrepareRenameParams(
+        docs.doc(uri), position(TEXT55, "people_involved 400人以上", into=1)))
+    assert isinstance(ready, T.Range) and range_text(TEXT55, ready) == "people_involved"
+    assert await client.text_document_prepare_rename_async(T.PrepareRenameParams(
+        docs.doc(uri), position(TEXT55, "400人以上", into=1))) is None
     edit = await client.text_document_rename_async(T.RenameParams(
         docs.doc(uri), position(TEXT55, "people_involved 400人以上", into=1), "headcount"))
     assert edit is not None and edit.changes is not None

@@ -21,6 +21,8 @@ _SEVERITY = {"error": T.DiagnosticSeverity.Error, "warning": T.DiagnosticSeverit
              "note": T.DiagnosticSeverity.Information}
 # the citation diagnostics (citations.verify) whose place in the notice an editor can show
 _QUOTE_CODES = ("E411", "E412", "E413", "E414")
+# an editor shows a quick fix's title on one line
+TITLE_QUOTE = 30
 
 
 def lsp_range(lines: Lines, line: int, col: int, end_line: int, end_col: int) -> T.Range:
@@ -244,6 +246,7 @@ def _fix(a: Analysis, ref: NoticeRef, site: I.CiteSite, tok: object,
         if near is None:
             return None
         edit = T.TextEdit(token_range(a.lines, tok), f"「{near}」")
-        title = f"把引文换成原文中最接近的文字「{near}」"
+        shown = near if len(near) <= TITLE_QUOTE else near[:TITLE_QUOTE] + "…"
+        title = f"把引文换成原文中最接近的文字「{shown}」"
     return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix, is_preferred=True,
                         edit=T.WorkspaceEdit(changes={a.uri: [edit]}))
