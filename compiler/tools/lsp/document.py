@@ -98,22 +98,23 @@ class Analysis:
         self.compilation = pipeline.compile_source(text, self.name, origin=self.file)
 
     @functools.cached_property
-    def module(self) -> A.Module | None:
-        """The syntax tree of the text, or of its salvaged part."""
+    def _parsed(self) -> pipeline.Compilation | None:
+        """The compilation whose syntax tree the index reads: the text's own, or when the
+        text does not parse, that of its salvaged part."""
         if self.compilation.ast is not None:
-            return self.compilation.ast
-        salvaged = salvage(self.compilation.source, self.name)
-        self._salvaged = salvaged
-        return salvaged.ast if salvaged is not None else None
+            return self.compilation
+        return salvage(self.compilation.source, self.name)
+
+    @property
+    def module(self) -> A.Module | None:
+        return self._parsed.ast if self._parsed is not None else None
 
     @functools.cached_property
     def index(self) -> I.Index:
-        module = self.module
-        comp = self.compilation if self.compilation.ast is not None else \
-            getattr(self, "_salvaged", None)
-        if module is None or comp is None or comp.tree is None:
+        parsed = self._parsed
+        if parsed is None or parsed.ast is None or parsed.tree is None:
             return I.Index()
-        return I.build(module, comp.tree)
+        return I.build(parsed.ast, parsed.tree)
 
     @property
     def parses(self) -> bool:

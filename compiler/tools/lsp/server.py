@@ -2,7 +2,7 @@
 
 Each open document is analysed through `pipeline.Compilation` once per version of its
 text (`Analysis`); diagnostics are published on open at once and after an edit once the
-drafter pauses (DEBOUNCE), so a burst of keystrokes compiles once.  A request always reads
+drafter pauses (`debounce`), so a burst of keystrokes compiles once.  A request always reads
 the analysis of the text it names.  Every handler is guarded: input that makes polc fail
 gets a logged message and an empty answer, and the server keeps serving.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 from collections.abc import Callable
 from importlib import metadata
 from typing import Any, TypeVar
@@ -25,8 +26,17 @@ from . import hover as hovers
 from .document import Analysis
 
 # seconds after the last edit before a document is compiled again: a keystroke burst
-# (about 100-200 ms between keys) compiles once, a pause shows its errors promptly
-DEBOUNCE = 0.1
+# (about 100-200 ms between keys) compiles once, a pause shows its errors promptly;
+# POLC_LSP_DEBOUNCE (seconds) sets another wait, for a slow machine or a test
+DEFAULT_DEBOUNCE = 0.1
+
+
+def debounce() -> float:
+    try:
+        wait = float(os.environ.get("POLC_LSP_DEBOUNCE", DEFAULT_DEBOUNCE))
+    except ValueError:
+        return DEFAULT_DEBOUNCE
+    return wait if 0 <= wait <= 10 else DEFAULT_DEBOUNCE
 
 log = logging.getLogger("polc.lsp")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,6 +51,7 @@ class PolcServer(LanguageServer):
         super().__init__("polc", version, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.debounce = debounce()
 
     def analysis(self, uri: str) -> Analysis:
         """The analysis of the document's current text (computed now if it changed)."""
@@ -77,7 +88,7 @@ class PolcServer(LanguageServer):
         if previous is not None:
             previous.cancel()
         loop = asyncio.get_running_loop()
-        self.pending[uri] = loop.call_later(DEBOUNCE, self.publish, uri)
+        self.pending[uri] = loop.call_later(self.debounce, self.publish, uri)
 
 
 server = PolcServer()
