@@ -105,12 +105,28 @@ async def _measure(path: Path, repeats: int) -> dict[str, Any]:
                 times.append(time.perf_counter() - t)
                 if answer is None:
                     raise RuntimeError("the server answered nothing")
+        # completion as the drafter types: asked right after the edit, before the server
+        # has compiled the new text
+        typing: list[float] = []
+        for n in range(repeats):
+            version += 1
+            insert = "甲" if n % 2 == 0 else ""
+            rng = T.Range(at, T.Position(at.line, at.character + (0 if insert else 1)))
+            client.text_document_did_change(T.DidChangeTextDocumentParams(
+                T.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [T.TextDocumentContentChangePartial(range=rng, text=insert)]))
+            t = time.perf_counter()
+            if await client.text_document_completion_async(
+                    T.CompletionParams(doc, name_at)) is None:
+                raise RuntimeError("the server answered nothing")
+            typing.append(time.perf_counter() - t)
+            await _diagnostics(client, uri, version)
         await client.shutdown_async(None)
         client.exit(None)
     finally:
         await client.stop()
     return {"opened": opened, "after": after, "hover": hover, "completion": completion,
-            "clauses": clauses}
+            "clauses": clauses, "typing": typing}
 
 
 def _in_process(path: Path, repeats: int) -> dict[str, list[float]]:
@@ -153,7 +169,8 @@ def bench_lsp(rep: Any, repeats: int) -> None:
             _figure(got["after"]), "< 300 ms", min(got["after"]) < DIAGNOSTICS_TARGET)
     rep.add("  ratio to the target", f"{min(got['after']) / DIAGNOSTICS_TARGET:.2f}×")
     for key, what in (("hover", "hover on a name"), ("completion", "completion of names"),
-                      ("clauses", "completion of clause paths after 引")):
+                      ("clauses", "completion of clause paths after 引"),
+                      ("typing", "completion right after an edit (text not compiled yet)")):
         rep.add(what, _figure(got[key]), "< 50 ms", min(got[key]) < REQUEST_TARGET)
         rep.add("  ratio to the target", f"{min(got[key]) / REQUEST_TARGET:.2f}×")
     # where the time goes: the same work in this process, without JSON-RPC and pipes

@@ -149,6 +149,18 @@ async def test_a_number_the_quote_lacks_points_at_the_quote_in_the_notice(docs: 
         "涉及400人以上，或造成30人以上死亡，或100人以上重伤，或10人以上确诊感染，或100人以上疑似感染"
 
 
+async def test_an_unsaved_document_is_checked_without_notices(client: Client) -> None:
+    uri = "untitled:Untitled-1"
+    client.published.clear()
+    client.text_document_did_open(T.DidOpenTextDocumentParams(
+        T.TextDocumentItem(uri=uri, language_id="pol", version=1, text=TEXT55)))
+    diags = await Docs(client).diagnostics(uri, 1)
+    assert [d.code for d in diags if d.severity == T.DiagnosticSeverity.Warning
+            and str(d.code).startswith("W41")] == ["W410"]
+    assert "涉及人数" in await hover_at(client, uri, TEXT55, "people_involved 400人以上", 2)
+    client.text_document_did_close(T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri)))
+
+
 # ---------------------------------------------------------------- hover
 
 
@@ -307,6 +319,22 @@ async def test_completion_after_a_number_and_of_names(docs: Docs, client: Client
     assert named["I"].kind == T.CompletionItemKind.EnumMember
     edit = named["deaths"].text_edit
     assert isinstance(edit, T.TextEdit) and range_text(text3, edit.range) == "dea"
+
+
+async def test_a_space_pops_up_only_clause_paths_and_members(docs: Docs,
+                                                            client: Client) -> None:
+    text = TEXT55.replace("  解读 \"Ⅳ级未列确诊感染", "  引 \n  解读 \"Ⅳ级未列确诊感染", 1)
+    uri, _ = await docs.open(P55, text)
+    by_space = T.CompletionContext(T.CompletionTriggerKind.TriggerCharacter, " ")
+
+    async def popped(at: T.Position) -> list[T.CompletionItem]:
+        got = await client.text_document_completion_async(T.CompletionParams(
+            docs.doc(uri), at, by_space))
+        assert isinstance(got, T.CompletionList)
+        return list(got.items)
+
+    assert "一（四）2（1）" in {i.label for i in await popped(position(text, "引 \n", into=2))}
+    assert await popped(position(text, "deaths 30人以上", into=7)) == []
 
 
 # ---------------------------------------------------------------- formatting, rename

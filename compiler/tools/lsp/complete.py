@@ -17,7 +17,7 @@ from polc.compiler.citations import sources
 from polc.compiler.syntax import ast as A
 
 from . import index as I
-from .document import Analysis
+from .document import Analysis, Lines
 
 K = T.CompletionItemKind
 _HAN_RUN = re.compile(r"[^\x00-\x7f\s「」《》“”，。；：、（）()]*$")
@@ -35,29 +35,40 @@ _KIND_OF = {"input": K.Variable, "const": K.Constant, "decision": K.Function, "e
 MAX_DETAIL = 24
 
 
-def completion(a: Analysis, line: int, col: int) -> T.CompletionList:
-    before = a.lines.line(line)[:col - 1]
-    start_of_doc = "\n".join(a.lines.lines[:line - 1] + [before])
+def completion(a: Analysis, line: int, col: int, trigger: str | None = None,
+               lines: Lines | None = None) -> T.CompletionList:
+    """`trigger`: the character that made the editor ask unprompted (a space or 「); after a
+    space only a clause path (after 引) or a member (after 为) is worth a pop-up.
+
+    `lines`: the text as it is now, when `a` is the analysis of an earlier version: what
+    is being typed is read there, the names and the notice from `a`, so completing while
+    typing never waits for the new text to be compiled."""
+    lines = lines or a.lines
+    before = lines.line(line)[:col - 1]
+    if trigger == " " and not (_AFTER_CITE.search(before)
+                               or before.rstrip().endswith(V.Keyword.IS.value)):
+        return T.CompletionList(False, [])
+    start_of_doc = "\n".join(lines.lines[:line - 1] + [before])
     opened, closed = start_of_doc.rfind("「"), start_of_doc.rfind("」")
     if opened > closed:
-        return T.CompletionList(False, _sentences(a, start_of_doc, opened, line, col))
+        return T.CompletionList(False, _sentences(a, lines, start_of_doc, opened, line, col))
     m = _AFTER_CITE.search(before)
     if m is not None:
-        return T.CompletionList(False, _clauses(a, line, col, m.group(1)))
+        return T.CompletionList(False, _clauses(a, lines, line, col, m.group(1)))
     m = _AFTER_NUMBER.search(before)
     if m is not None:
-        return T.CompletionList(False, _after_number(a, line, col, m.group(1)))
-    return T.CompletionList(False, _general(a, line, col, before))
+        return T.CompletionList(False, _after_number(lines, line, col, m.group(1)))
+    return T.CompletionList(False, _general(a, lines, line, col, before))
 
 
-def _edit(a: Analysis, line: int, col: int, typed: str, text: str) -> T.TextEdit:
+def _edit(lines: Lines, line: int, col: int, typed: str, text: str) -> T.TextEdit:
     """Replace the `typed` characters before line:col (on that line) by `text`."""
-    start = a.lines.to_lsp(line, col - len(typed))
-    end = a.lines.to_lsp(line, col)
+    start = lines.to_lsp(line, col - len(typed))
+    end = lines.to_lsp(line, col)
     return T.TextEdit(T.Range(T.Position(*start), T.Position(*end)), text)
 
 
-def _item(a: Analysis, line: int, col: int, typed: str, label: str, kind: T.CompletionItemKind,
+def _item(lines: Lines, line: int, col: int, typed: str, label: str, kind: T.CompletionItemKind,
           detail: str = "", text: str | None = None, sort: str = "",
           doc: str = "") -> T.CompletionItem:
     insert = label if text is None else text
@@ -65,7 +76,7 @@ def _item(a: Analysis, line: int, col: int, typed: str, label: str, kind: T.Comp
                             filter_text=insert, sort_text=sort or None,
                             documentation=T.MarkupContent(T.MarkupKind.PlainText, doc)
                             if doc else None,
-                            text_edit=_edit(a, line, col, typed, insert))
+                            text_edit=_edit(lines, line, col, typed, insert))
 
 
 def first_words(text: str) -> str:
@@ -73,14 +84,15 @@ def first_words(text: str) -> str:
     return flat[:MAX_DETAIL] + ("…" if len(flat) > MAX_DETAIL else "")
 
 
-def _clauses(a: Analysis, line: int, col: int, typed: str) -> list[T.CompletionItem]:
+def _clauses(a: Analysis, lines: Lines, line: int, col: int,
+             typed: str) -> list[T.CompletionItem]:
     ref = a.notice
     if ref is None:
         return []
     out = []
     for n, (path, section) in enumerate(ref.notice.sections.items()):
         body = ref.notice.text[section.start:section.end]
-        out.append(_item(a, line, col, typed, path, K.Reference, first_words(body),
+        out.append(_item(lines, line, col, typed, path, K.Reference, first_words(body),
                          sort=f"{n:05d}", doc=body[:600]))
     return out
 
@@ -90,7 +102,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(sources.normalise(text)) if s]
 
 
-def _sentences(a: Analysis, upto: str, opened: int, line: int,
+def _sentences(a: Analysis, lines: Lines, upto: str, opened: int, line: int,
                col: int) -> list[T.CompletionItem]:
     cited = _CITED.findall(upto[:opened])
     if not cited:
@@ -101,18 +113,18 @@ def _sentences(a: Analysis, upto: str, opened: int, line: int,
     typed = upto[opened + 1:]
     if "\n" in typed:  # a quote carried over lines: complete only what is on this one
         typed = typed.rsplit("\n", 1)[1]
-    rest = a.lines.line(line)[col - 1:]
+    rest = lines.line(line)[col - 1:]
     close = "" if rest.startswith("」") else "」"
-    return [_item(a, line, col, typed, s[:MAX_DETAIL * 2], K.Text, cited[-1], text=s + close,
+    return [_item(lines, line, col, typed, s[:MAX_DETAIL * 2], K.Text, cited[-1], text=s + close,
                   sort=f"{n:05d}") for n, s in enumerate(sentences(found[1]))]
 
 
-def _after_number(a: Analysis, line: int, col: int, typed: str) -> list[T.CompletionItem]:
+def _after_number(lines: Lines, line: int, col: int, typed: str) -> list[T.CompletionItem]:
     unit = next((u for u in _UNITS if typed.startswith(u)), None)
     if unit is None:
-        return [_item(a, line, col, typed, u, K.Unit, "单位") for u in V.UNITS]
+        return [_item(lines, line, col, typed, u, K.Unit, "单位") for u in V.UNITS]
     rest = typed[len(unit):]
-    return [_item(a, line, col, rest, t.word, K.Operator, _threshold_detail(t))
+    return [_item(lines, line, col, rest, t.word, K.Operator, _threshold_detail(t))
             for t in V.THRESHOLDS if t.after_number]
 
 
@@ -123,7 +135,8 @@ def _threshold_detail(t: V.Threshold) -> str:
     return f"门槛词：{side}本数（无约定时）" + ("，写在数字后" if t.after_number else "，写在数字前")
 
 
-def _general(a: Analysis, line: int, col: int, before: str) -> list[T.CompletionItem]:
+def _general(a: Analysis, lines: Lines, line: int, col: int,
+             before: str) -> list[T.CompletionItem]:
     han = _HAN_RUN.search(before)
     han_typed = han.group(0) if han else ""
     name = _NAME_RUN.search(before)
@@ -141,7 +154,7 @@ def _general(a: Analysis, line: int, col: int, before: str) -> list[T.Completion
     for word, kind, detail in words:
         if word not in seen:
             seen.add(word)
-            out.append(_item(a, line, col, han_typed, word, kind, detail, sort="2" + word))
+            out.append(_item(lines, line, col, han_typed, word, kind, detail, sort="2" + word))
     after_is = before.rstrip().endswith(V.Keyword.IS.value)
     for symbol in _in_scope(a, line):
         node = a.index.decls.get(symbol)
@@ -149,7 +162,7 @@ def _general(a: Analysis, line: int, col: int, before: str) -> list[T.Completion
         detail = f"{I.KINDS[symbol.kind]}" + (f" {symbol.scope}" if symbol.scope else "") + \
             (f" “{label}”" if label else "")
         first = symbol.kind == "member" and after_is
-        out.append(_item(a, line, col, name_typed, symbol.name, _KIND_OF[symbol.kind], detail,
+        out.append(_item(lines, line, col, name_typed, symbol.name, _KIND_OF[symbol.kind], detail,
                          sort=("0" if first else "1") + symbol.name))
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,10 @@ class Lines:
     def __init__(self, text: str, bom: int = 0) -> None:
         self.lines = lexical.normalise(text).split("\n")
         self.bom = bom  # byte-order marks the editor shows before line 1 and polc does not
+
+    @classmethod
+    def of(cls, text: str) -> Lines:
+        return cls(text, len(text) - len(text.lstrip(lexical.BOM)))
 
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
@@ -94,8 +99,11 @@ class Analysis:
         self.version = version
         self.file = path_of(uri)
         self.name = str(self.file) if self.file is not None else uri
-        self.lines = Lines(text, len(text) - len(text.lstrip(lexical.BOM)))
-        self.compilation = pipeline.compile_source(text, self.name, origin=self.file)
+        self.lines = Lines.of(text)
+        # an unsaved document is beside no folder: it must not pick up the notices of
+        # whatever folder the server runs in, so it is placed where none can be
+        origin = self.file if self.file is not None else Path(os.devnull) / "untitled.pol"
+        self.compilation = pipeline.compile_source(text, self.name, origin=origin)
 
     @functools.cached_property
     def _parsed(self) -> pipeline.Compilation | None:

@@ -16,6 +16,7 @@ from .features import occurrence_range, span_range, token_range
 # 民法典 第一千二百五十九条: 民法所称的“以上”、“以下”、“以内”、“届满”，包括本数；所称的“不满”、
 # “超过”、“以外”，不包括本数
 CIVIL_CODE_WORDS = ("以上", "以下", "以内", "届满", "不满", "超过", "以外")
+_NODE_KINDS = {"event": "事件", "step": "步骤", "choice": "判断", "end": "结束"}
 # a clause longer than this is cut in a hover, which an editor shows in a small box
 MAX_CLAUSE_CHARS = 3000
 
@@ -86,7 +87,7 @@ def _declaration(a: Analysis, symbol: I.Symbol, node: object) -> str:
     if node is None:
         return f"**{kind}** `{symbol.name}`（未找到声明）"
     label = getattr(node, "label", "")
-    head = f"**{kind}** `{symbol.name}`" + (f" “{label}”" if label else "")
+    head = f"**{kind}** `{symbol.name}`" + (f" “{_escape(label)}”" if label else "")
     facts: list[str] = []
     if isinstance(node, A.InputDecl):
         facts.append(f"类型：{type_text(node.type)}")
@@ -99,16 +100,16 @@ def _declaration(a: Analysis, symbol: I.Symbol, node: object) -> str:
         facts.append("参数：" + ("、".join(n for n, _ in node.params) or "无"))
         facts.append(f"结果类型：{type_text(node.type)}")
     elif isinstance(node, A.EnumDecl):
-        facts.extend(f"`{m.name}` “{m.label}”" for m in node.members)
+        facts.extend(f"`{m.name}` “{_escape(m.label)}”" for m in node.members)
     elif isinstance(node, A.Member):
-        facts.append(f"枚举 `{symbol.scope}` 的成员")
+        facts.append(f"枚举 {symbol.scope} 的成员")
     elif isinstance(node, A.BodyDecl) and node.aliases:
         facts.append("别名：" + "、".join(node.aliases))
     elif isinstance(node, (A.ConstDecl, A.Let)):
         facts.append(f"= {_source(a, node.expr.span)}")
     elif isinstance(node, A.FlowNode):
-        facts.append(f"流程 `{symbol.scope}` 的{node.kind}节点" +
-                     (f"，由 `{node.actor}`" if node.actor else ""))
+        facts.append(f"流程 {symbol.scope} 的{_NODE_KINDS.get(node.kind, node.kind)}节点" +
+                     (f"，由 {node.actor}" if node.actor else ""))
     annot = getattr(node, "annot", None)
     if isinstance(annot, A.Annot):
         facts.extend(f"引 {c.clause} " + "".join(f"「{q}」" for q in c.quotes)

@@ -313,8 +313,11 @@ class _Builder:
             self.visit(sub, env, expected)
 
     def visit(self, n: object, env: _Env, expected: str | None) -> None:
-        if isinstance(n, A.Ref):
-            self.token(_span_token(n.span, n.name), self.value(n.name, env, expected))
+        if isinstance(n, A.Ref):  # its span is its name's
+            symbol = self.value(n.name, env, expected)
+            if symbol is not None:
+                self.index.occurrences.append(Occurrence(
+                    n.span.line, n.span.col, n.span.col + len(n.name), symbol))
         elif isinstance(n, A.DecisionRef):
             self.use(n.span, n.name, Symbol("decision", n.name)
                      if n.name in self.decisions else None)
@@ -391,11 +394,6 @@ def _children(node: object) -> Iterator[object]:
     for f in getattr(node, "__attrs_attrs__", ()):
         if f.name not in ("span", "annot", "result_annot"):
             yield getattr(node, f.name)
-
-
-def _span_token(span: Span, name: str) -> Token:
-    return Token("NAME", name, line=span.line, column=span.col, end_line=span.end_line,
-                 end_column=span.col + len(name))
 
 
 def _text_of(e: A.Expr) -> str:

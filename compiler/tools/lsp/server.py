@@ -21,7 +21,7 @@ from lsprotocol import types as T
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
-from . import complete, features
+from . import complete, document, features
 from . import hover as hovers
 from .document import Analysis
 
@@ -162,10 +162,19 @@ def references(ls: PolcServer, params: T.ReferenceParams) -> list[T.Location]:
 
 
 @server.feature(T.TEXT_DOCUMENT_COMPLETION,
-                T.CompletionOptions(trigger_characters=["「", " ", "为"]))
+                T.CompletionOptions(trigger_characters=["「", " "]))
 @guarded(T.CompletionList(False, []))
 def completion(ls: PolcServer, params: T.CompletionParams) -> T.CompletionList:
-    return complete.completion(*_at(ls, params))
+    context = params.context
+    trigger = context.trigger_character if context is not None and \
+        context.trigger_kind == T.CompletionTriggerKind.TriggerCharacter else None
+    uri = params.text_document.uri
+    # the editor asks as the drafter types: the names and the notice of the last analysis
+    # do, and the text typed since is read as it is now (complete.completion)
+    a = ls.analyses.get(uri) or ls.analysis(uri)
+    now = document.Lines.of(ls.workspace.get_text_document(uri).source)
+    line, col = now.from_lsp(params.position.line, params.position.character)
+    return complete.completion(a, line, col, trigger, now)
 
 
 @server.feature(T.TEXT_DOCUMENT_FORMATTING)
