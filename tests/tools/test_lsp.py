@@ -249,15 +249,19 @@ async def test_references_are_every_use_of_that_name(docs: Docs, client: Client)
         context=T.ReferenceContext(include_declaration=True)))
     assert refs is not None
     assert {range_text(TEXT55, r.range) for r in refs} == {"deaths"}
-    # the declaration, the parameter, five conditions, and the uses in examples
-    words = [ln for ln in TEXT55.split("\n") if "deaths" in ln.replace("_deaths", "")]
-    assert len(refs) >= 7 and len({r.range.start.line for r in refs}) <= len(words)
-    # the input `severity` and the decision `severity` are different names
-    inputs = await client.text_document_references_async(T.ReferenceParams(
-        text_document=docs.doc(uri), position=position(TEXT55, "输入 severity", into=3),
-        context=T.ReferenceContext(include_declaration=False)))
-    assert inputs and all(r.range.start.line != position(TEXT55, "决策 severity").line
-                          for r in inputs)
+    # the declaration, the parameter, the conditions and the examples' arguments
+    assert len(refs) == code_uses(TEXT55, "deaths") >= 7
+    # the input `severity` and the decision `severity` are two names sharing the word
+    found = []
+    for declared in ("输入 severity", "决策 severity"):
+        found.append(await client.text_document_references_async(T.ReferenceParams(
+            text_document=docs.doc(uri), position=position(TEXT55, declared, into=3),
+            context=T.ReferenceContext(include_declaration=True))))
+    inputs, decisions = found
+    assert inputs and decisions
+    assert not {(r.range.start.line, r.range.start.character) for r in inputs} & \
+        {(r.range.start.line, r.range.start.character) for r in decisions}
+    assert len(inputs) + len(decisions) == code_uses(TEXT55, "severity")
 
 
 # ---------------------------------------------------------------- completion
