@@ -175,7 +175,7 @@ class _Builder:
     def value(self, name: str, env: _Env, expected: str | None = None) -> Symbol | None:
         if name in env.locals:
             return Symbol("let", name, env.decision)
-        if name in env.params or (name in self.inputs and not env.decision):
+        if name in self.inputs and (name in env.params or not env.decision):
             return Symbol("input", name)
         if name in self.consts:
             return Symbol("const", name)
@@ -194,7 +194,7 @@ class _Builder:
     def enum_of(self, e: A.Expr, env: _Env) -> str | None:
         if isinstance(e, A.Ref):
             sym = self.value(e.name, env)
-            if sym is not None and sym.kind == "input":
+            if sym is not None and sym.kind == "input" and sym.name in self.inputs:
                 return self.enum_of_type(self.inputs[sym.name].type)
         if isinstance(e, A.DecisionRef) and e.name in self.decisions:
             return self.enum_of_type(self.decisions[e.name].type)
