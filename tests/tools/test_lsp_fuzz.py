@@ -1,15 +1,19 @@
 """Every language-server feature answers on any text, at any position: real policies cut,
-spliced and sprinkled with the characters drafters mistype, in process (the end-to-end
-tests in test_lsp.py show the same server over stdio)."""
+spliced and sprinkled with the characters drafters mistype; and formatting in every
+line-break style.  In process: the end-to-end tests in test_lsp.py drive the same
+functions through the server over stdio."""
 
 from __future__ import annotations
 
 import os
+import re
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types as T
 
+from polc.compiler.tools import fmt
 from polc.compiler.tools.lsp import complete, features, hover
 from polc.compiler.tools.lsp.document import Analysis
 
@@ -57,3 +61,17 @@ def test_every_feature_answers_anywhere(doc: tuple[str, str],
         assert isinstance(features.code_actions(a, rng, diags), list)
     edits = features.formatting(text, a.name)
     assert edits is None or isinstance(edits, list)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_formatting_replaces_the_whole_text_in_every_line_break_style(newline: str) -> None:
+    path = POLICIES / "55_overseas_labor_emergency.pol"
+    messy = TEXTS[path].replace("\n  引 ", "\n      引 ").replace("\n", newline)
+    [edit] = features.formatting(messy, str(path)) or []
+    lines = re.split("\r\n|\r|\n", messy)
+    assert edit.range.start == T.Position(0, 0)
+    assert edit.range.end == T.Position(len(lines) - 1, len(lines[-1]))
+    assert edit.new_text == fmt.format_text(messy)
+    # polc fmt keeps CRLF and LF, and writes a lone CR as LF (compiler/tools/fmt.py)
+    written = "\n" if newline == "\r" else newline
+    assert edit.new_text.count(written) == TEXTS[path].count("\n")

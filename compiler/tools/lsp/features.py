@@ -195,7 +195,8 @@ def formatting(text: str, name: str) -> list[T.TextEdit] | None:
     new = fmt.format_text(text)
     if new == text or not fmt.same_tokens(text, new):
         return []
-    lines = text.split("\n")
+    # the end of the text as the editor counts lines: a lone CR ends one too
+    lines = re.split("\r\n|\r|\n", text)
     end = T.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
     return [T.TextEdit(T.Range(T.Position(0, 0), end), new)]
 
