@@ -114,16 +114,13 @@ class Docs:
         return uri, await self.diagnostics(uri, 1)
 
     def change(self, uri: str, edits: list[T.TextEdit]) -> int:
-        """Send the edits as an editor does (incremental changes); the new version."""
+        """Make the edits and send the new text, as an editor does for a server that asks
+        for whole texts (polc lsp's document sync); the new version."""
         self.versions[uri] += 1
-        changes = []
-        for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
-                        reverse=True):
-            changes.append(T.TextDocumentContentChangePartial(range=e.range, text=e.new_text))
         self.texts[uri] = apply(self.texts[uri], edits)
         self.client.text_document_did_change(T.DidChangeTextDocumentParams(
             T.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            changes))
+            [T.TextDocumentContentChangeWholeDocument(text=self.texts[uri])]))
         return self.versions[uri]
 
     def replace(self, uri: str, old: str, new: str, nth: int = 0) -> int:

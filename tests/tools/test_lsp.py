@@ -90,6 +90,19 @@ async def test_edit_into_and_out_of_errors(docs: Docs) -> None:
     assert codes(await docs.diagnostics(uri, v4)) == codes(diags)
 
 
+async def test_an_edit_below_a_line_separator_in_a_quote_lands_where_it_was_made(
+        docs: Docs, client: Client) -> None:
+    # U+2028 may stand in a quote (E010 refuses it elsewhere); str.splitlines() would
+    # count a line there that LSP and polc do not
+    text = TEXT55.replace("「本条所称", "「本条\u2028所称", 1)
+    uri, before = await docs.open(P55, text)
+    # a quote is compared with its blanks dropped, U+2028 among them
+    assert not [d for d in before if d.severity == T.DiagnosticSeverity.Error]
+    version = docs.replace(uri, "deaths 30人以上", "deeths 30人以上")
+    [e110] = [d for d in await docs.diagnostics(uri, version) if d.code == "E110"]
+    assert range_text(docs.texts[uri], e110.range) == "deeths"
+
+
 async def test_a_burst_of_edits_compiles_once() -> None:
     # a server of its own, waiting a whole second after an edit: four edits sent at once
     # reach it well within that, however busy the machine

@@ -48,7 +48,11 @@ class PolcServer(LanguageServer):
             version = metadata.version("polc")
         except metadata.PackageNotFoundError:  # pragma: no cover - run from a checkout
             version = "0"
-        super().__init__("polc", version, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        # whole texts, not incremental changes: pygls applies those on str.splitlines()
+        # lines, which also end at U+2028, \x0c, \x85 … (a quote may hold them), where LSP
+        # and polc end a line only at \n, \r\n or \r; an edit below one would land on
+        # the wrong line
+        super().__init__("polc", version, text_document_sync_kind=T.TextDocumentSyncKind.Full)
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.debounce = debounce()
