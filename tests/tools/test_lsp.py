@@ -16,6 +16,7 @@ from pytest_lsp import ClientServerConfig
 
 from polc.compiler import pipeline
 from polc.compiler.citations import sources, verify
+from polc.compiler.syntax import ast as A
 from polc.compiler.tools import fmt
 
 from ..paths import POLICIES
@@ -275,6 +276,31 @@ async def test_references_are_every_use_of_that_name(docs: Docs, client: Client)
     assert not {(r.range.start.line, r.range.start.character) for r in inputs} & \
         {(r.range.start.line, r.range.start.character) for r in decisions}
     assert len(inputs) + len(decisions) == code_uses(TEXT55, "severity")
+
+
+async def test_the_outline_lists_every_declaration_with_what_it_holds(
+        docs: Docs, client: Client) -> None:
+    for path in (P55, P54):
+        uri, _ = await docs.open(path)
+        got = await client.text_document_document_symbol_async(
+            T.DocumentSymbolParams(docs.doc(uri)))
+        assert got is not None
+        outline = {s.name: s for s in got if isinstance(s, T.DocumentSymbol)}
+        module = pipeline.compile_file(path).ast
+        assert module is not None
+        declared = {it.name for it in module.items if hasattr(it, "label")
+                    and hasattr(it, "name")}
+        assert set(outline) == declared
+        for it in module.items:
+            if isinstance(it, A.EnumDecl):
+                assert [c.name for c in outline[it.name].children or []] == \
+                    [m.name for m in it.members]
+            if isinstance(it, A.Flow):
+                assert {c.name for c in outline[it.name].children or []} == \
+                    {n.name for n in it.nodes}
+            if isinstance(it, A.Decision) and it.stmts:
+                lets = [st.name for st in it.stmts if isinstance(st, A.Let)]
+                assert [c.name for c in outline[it.name].children or []] == lets
 
 
 # ---------------------------------------------------------------- completion

@@ -183,6 +183,40 @@ def rename(a: Analysis, line: int, col: int, new_name: str) -> T.WorkspaceEdit |
     return T.WorkspaceEdit(changes={a.uri: edits})
 
 
+# ---------------------------------------------------------------- outline
+
+_SYMBOL_KINDS = {"input": T.SymbolKind.Variable, "const": T.SymbolKind.Constant,
+                 "decision": T.SymbolKind.Function, "enum": T.SymbolKind.Enum,
+                 "member": T.SymbolKind.EnumMember, "role": T.SymbolKind.Object,
+                 "body": T.SymbolKind.Object, "group": T.SymbolKind.Namespace,
+                 "let": T.SymbolKind.Variable, "flow": T.SymbolKind.Namespace,
+                 "node": T.SymbolKind.Event, "ladder": T.SymbolKind.Namespace}
+# what is declared inside what: an enum's members, a decision's 令, a flow's nodes
+_INSIDE = {"member": "enum", "let": "decision", "node": "flow"}
+
+
+def outline(a: Analysis) -> list[T.DocumentSymbol]:
+    """The declarations of the file, in order, each with what it holds."""
+    tops: dict[I.Symbol, T.DocumentSymbol] = {}
+    inner: list[tuple[I.Symbol, T.DocumentSymbol]] = []
+    for symbol, node in a.index.decls.items():
+        span, name = getattr(node, "span", None), a.index.definition(symbol)
+        if not isinstance(span, Span) or name is None:
+            continue
+        label = getattr(node, "label", "")
+        entry = T.DocumentSymbol(symbol.name, _SYMBOL_KINDS[symbol.kind], span_range(a.lines,
+                                 span), occurrence_range(a.lines, name),
+                                 detail=f"{I.KINDS[symbol.kind]} {label}".strip())
+        if symbol.kind in _INSIDE:
+            inner.append((I.Symbol(_INSIDE[symbol.kind], symbol.scope), entry))
+        else:
+            tops[symbol] = entry
+    for owner, entry in inner:
+        if owner in tops:
+            tops[owner].children = [*(tops[owner].children or []), entry]
+    return sorted(tops.values(), key=lambda s: (s.range.start.line, s.range.start.character))
+
+
 # ---------------------------------------------------------------- formatting
 
 

@@ -181,6 +181,12 @@ def completion(ls: PolcServer, params: T.CompletionParams) -> T.CompletionList:
     return complete.completion(a, line, col, trigger, now)
 
 
+@server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@guarded([])
+def document_symbol(ls: PolcServer, params: T.DocumentSymbolParams) -> list[T.DocumentSymbol]:
+    return features.outline(ls.analysis(params.text_document.uri))
+
+
 @server.feature(T.TEXT_DOCUMENT_FORMATTING)
 @guarded(None)
 def formatting(ls: PolcServer, params: T.DocumentFormattingParams) -> list[T.TextEdit] | None:
