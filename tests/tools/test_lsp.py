@@ -320,6 +320,12 @@ async def test_completion_of_clause_paths_and_quotes(docs: Docs, client: Client)
     items = {i.label: i for i in await complete(client, uri, at)}
     assert "一（四）2（1）" in items and "三（三）" in items
     assert items["一（四）2（1）"].detail.startswith("（1）特别重大事件")  # type: ignore[union-attr]
+    # the clause's text comes when the editor shows the item (completionItem/resolve)
+    assert items["一（四）2（1）"].documentation is None
+    shown = await client.completion_item_resolve_async(items["一（四）2（1）"])
+    section = NOTICE55.sections["一（四）2（1）"]
+    assert isinstance(shown.documentation, T.MarkupContent)
+    assert shown.documentation.value == NOTICE55.text[section.start:section.end]
     edit = items["一（四）2（1）"].text_edit
     assert isinstance(edit, T.TextEdit)
     done = apply(text, [edit])

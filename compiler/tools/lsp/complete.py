@@ -33,6 +33,8 @@ _KIND_OF = {"input": K.Variable, "const": K.Constant, "decision": K.Function, "e
             "member": K.EnumMember, "role": K.Value, "body": K.Value, "group": K.Module,
             "let": K.Variable, "flow": K.Module, "node": K.Event, "ladder": K.Module}
 MAX_DETAIL = 24
+# the clause text an item's documentation shows
+MAX_DOC = 600
 
 
 def completion(a: Analysis, line: int, col: int, trigger: str | None = None,
@@ -70,13 +72,23 @@ def _edit(lines: Lines, line: int, col: int, typed: str, text: str) -> T.TextEdi
 
 def _item(lines: Lines, line: int, col: int, typed: str, label: str, kind: T.CompletionItemKind,
           detail: str = "", text: str | None = None, sort: str = "",
-          doc: str = "") -> T.CompletionItem:
+          data: object = None) -> T.CompletionItem:
     insert = label if text is None else text
     return T.CompletionItem(label=label, kind=kind, detail=detail or None,
-                            filter_text=insert, sort_text=sort or None,
-                            documentation=T.MarkupContent(T.MarkupKind.PlainText, doc)
-                            if doc else None,
+                            filter_text=insert, sort_text=sort or None, data=data,
                             text_edit=_edit(lines, line, col, typed, insert))
+
+
+def resolve(a: Analysis, item: T.CompletionItem) -> T.CompletionItem:
+    """A clause path's item with the clause's text: sent when the editor shows that item,
+    not with the list (a notice's hundreds of clauses would make every list slow)."""
+    clause = item.data.get("clause") if isinstance(item.data, dict) else None
+    found = a.section_text(clause) if isinstance(clause, str) else None
+    if found is not None:
+        text = found[1]
+        item.documentation = T.MarkupContent(T.MarkupKind.PlainText, text[:MAX_DOC] + (
+            "……" if len(text) > MAX_DOC else ""))
+    return item
 
 
 def first_words(text: str) -> str:
@@ -93,7 +105,7 @@ def _clauses(a: Analysis, lines: Lines, line: int, col: int,
     for n, (path, section) in enumerate(ref.notice.sections.items()):
         body = ref.notice.text[section.start:section.end]
         out.append(_item(lines, line, col, typed, path, K.Reference, first_words(body),
-                         sort=f"{n:05d}", doc=body[:600]))
+                         sort=f"{n:05d}", data={"uri": a.uri, "clause": path}))
     return out
 
 

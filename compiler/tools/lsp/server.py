@@ -166,7 +166,7 @@ def references(ls: PolcServer, params: T.ReferenceParams) -> list[T.Location]:
 
 
 @server.feature(T.TEXT_DOCUMENT_COMPLETION,
-                T.CompletionOptions(trigger_characters=["「", " "]))
+                T.CompletionOptions(trigger_characters=["「", " "], resolve_provider=True))
 @guarded(T.CompletionList(False, []))
 def completion(ls: PolcServer, params: T.CompletionParams) -> T.CompletionList:
     context = params.context
@@ -179,6 +179,18 @@ def completion(ls: PolcServer, params: T.CompletionParams) -> T.CompletionList:
     now = document.Lines.of(ls.workspace.get_text_document(uri).source)
     line, col = now.from_lsp(params.position.line, params.position.character)
     return complete.completion(a, line, col, trigger, now)
+
+
+@server.feature(T.COMPLETION_ITEM_RESOLVE)
+def completion_resolve(ls: PolcServer, item: T.CompletionItem) -> T.CompletionItem:
+    uri = item.data.get("uri") if isinstance(item.data, dict) else None
+    if not isinstance(uri, str) or uri not in ls.workspace.text_documents:
+        return item
+    try:
+        return complete.resolve(ls.analyses.get(uri) or ls.analysis(uri), item)
+    except Exception:  # as `guarded`, answering the item as it came
+        log.exception("polc lsp: resolving a completion failed")
+        return item
 
 
 @server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
