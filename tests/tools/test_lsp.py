@@ -422,6 +422,9 @@ async def test_rename_a_name_across_the_file(docs: Docs, client: Client) -> None
     assert "possible_people_involved" in renamed
     compiled = pipeline.compile_source(renamed, str(P55), origin=P55)
     assert compiled.ok, [d.message for d in compiled.diagnostics if d.severity == "error"]
+    with pytest.raises(Exception, match="已经存在"):
+        await client.text_document_rename_async(T.RenameParams(
+            docs.doc(uri), position(TEXT55, "people_involved 400人以上", into=1), "deaths"))
     with pytest.raises(Exception, match="ASCII"):
         await client.text_document_rename_async(T.RenameParams(
             docs.doc(uri), position(TEXT55, "people_involved 400人以上", into=1), "人数"))

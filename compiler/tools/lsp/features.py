@@ -174,10 +174,12 @@ def rename(a: Analysis, line: int, col: int, new_name: str) -> T.WorkspaceEdit |
         return None
     if not NAME.fullmatch(new_name):
         raise RenameRefused(f"名称须为 ASCII 字母、数字和 _，且不以数字开头: {new_name!r}")
-    taken = {s.name for s in a.index.decls if s.kind == o.symbol.kind
-             and s.scope == o.symbol.scope and s != o.symbol}
-    if new_name in taken:
-        raise RenameRefused(f"{I.KINDS[o.symbol.kind]} {new_name!r} 已经存在")
+    # two names clash unless both live in different scopes (the members of two enums, the
+    # 令 of two decisions): an input named like a member would make a reference ambiguous
+    clash = next((s for s in a.index.decls if s.name == new_name and s != o.symbol and
+                  not (s.scope and o.symbol.scope and s.scope != o.symbol.scope)), None)
+    if clash is not None:
+        raise RenameRefused(f"{I.KINDS[clash.kind]} {new_name!r} 已经存在")
     edits = [T.TextEdit(occurrence_range(a.lines, r), new_name)
              for r in a.index.references(o.symbol)]
     return T.WorkspaceEdit(changes={a.uri: edits})
