@@ -4,13 +4,12 @@ positions and edits in LSP's terms (0-based lines, UTF-16 columns)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
 from lsprotocol import types as T
-from pygls.protocol import default_converter
-from pytest_lsp import LanguageClient, client_capabilities
-from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+from pygls.lsp.client import LanguageClient
 
 from ..paths import ROOT
 
@@ -20,33 +19,78 @@ SERVER = [sys.executable, "-m", "polc.compiler.tools.cli", "lsp", "--stdio"]
 # generous: the machine may be busy; a test only waits this long when the server is broken
 TIMEOUT = 60.0
 
+# what VS Code says it can do, for the features polc lsp has
+CAPABILITIES = T.ClientCapabilities(
+    general=T.GeneralClientCapabilities(position_encodings=[T.PositionEncodingKind.Utf16]),
+    text_document=T.TextDocumentClientCapabilities(
+        synchronization=T.TextDocumentSyncClientCapabilities(did_save=True),
+        publish_diagnostics=T.PublishDiagnosticsClientCapabilities(
+            related_information=True, version_support=True),
+        hover=T.HoverClientCapabilities(content_format=[T.MarkupKind.Markdown,
+                                                        T.MarkupKind.PlainText]),
+        completion=T.CompletionClientCapabilities(completion_item=T.ClientCompletionItemOptions(
+            resolve_support=T.ClientCompletionItemResolveOptions(["documentation"]),
+            documentation_format=[T.MarkupKind.Markdown, T.MarkupKind.PlainText])),
+        document_symbol=T.DocumentSymbolClientCapabilities(
+            hierarchical_document_symbol_support=True),
+        rename=T.RenameClientCapabilities(prepare_support=True),
+        code_action=T.CodeActionClientCapabilities(
+            code_action_literal_support=T.ClientCodeActionLiteralOptions(
+                T.ClientCodeActionKindOptions([T.CodeActionKind.QuickFix])))))
+
 
 class Client(LanguageClient):
-    """pytest-lsp's client, keeping every publishDiagnostics with its version (its own
-    keeps the last list per file, without the version an edit is matched by)."""
+    """pygls' client, as an editor: it keeps every publishDiagnostics with its version, so
+    a test waits for the diagnostics of the edit it made, and the server's stderr."""
 
     def __init__(self) -> None:
-        super().__init__(converter_factory=default_converter)
+        super().__init__("polc-tests", "1")
         self.published: list[T.PublishDiagnosticsParams] = []
         self.init_result: T.InitializeResult | None = None
+        self.stderr: list[str] = []
+        self._drain: asyncio.Task[None] | None = None
+
+        @self.feature(T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: T.PublishDiagnosticsParams) -> None:
+            self.published.append(params)
+
+        @self.feature(T.WINDOW_SHOW_MESSAGE)
+        def shown(params: T.ShowMessageParams) -> None:
+            self.stderr.append(f"window/showMessage: {params.message}")
+
+    async def start_io(self, cmd: str, *args: str, **kwargs: object) -> None:
+        await super().start_io(cmd, *args, **kwargs)
+        # read the server's stderr as it comes, so a full pipe never blocks it
+        self._drain = asyncio.create_task(self._read_stderr())
+
+    async def _read_stderr(self) -> None:
+        stream = self._server.stderr if self._server is not None else None
+        while stream is not None and (line := await stream.readline()):
+            self.stderr.append(line.decode("utf-8", "replace"))
+
+    async def finish(self) -> None:
+        """Shut the server down as an editor does, and wait for it to exit."""
+        try:
+            await asyncio.wait_for(self.shutdown_async(None), TIMEOUT)
+            self.exit(None)
+            if self._server is not None:
+                await asyncio.wait_for(self._server.wait(), TIMEOUT)
+        finally:
+            await self.stop()
+            if self._drain is not None:
+                self._drain.cancel()
 
 
 def make_client() -> Client:
-    client = Client()
-
-    def published(client: Client, params: T.PublishDiagnosticsParams) -> None:
-        client.published.append(params)
-        client.diagnostics[params.uri] = params.diagnostics
-
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES,
-                                   T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: published})
-    return client
+    return Client()
 
 
-async def start(client: LanguageClient) -> T.InitializeResult:
-    return await client.initialize_session(T.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        root_uri=ROOT.as_uri(), workspace_folders=[T.WorkspaceFolder(ROOT.as_uri(), "polc")]))
+async def start(client: Client) -> T.InitializeResult:
+    result = await asyncio.wait_for(client.initialize_async(T.InitializeParams(
+        capabilities=CAPABILITIES, process_id=os.getpid(), root_uri=ROOT.as_uri(),
+        workspace_folders=[T.WorkspaceFolder(ROOT.as_uri(), "polc")])), TIMEOUT)
+    client.initialized(T.InitializedParams())
+    return result
 
 
 def utf16(text: str) -> int:
