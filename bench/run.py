@@ -1,6 +1,7 @@
-"""polc benchmarks (issues 8, 11, 16): compile speed, growth, generated code against
-hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), and polc
-beside its peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/).
+"""polc benchmarks (issues 8, 11, 16, 18): compile speed, growth, generated code against
+hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), polc beside its
+peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/), and the language server's
+response times (bench/lsp_bench.py).
 
     .venv/bin/python bench/run.py            # full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer sizes, repeats and cases
@@ -484,6 +485,15 @@ def bench_vector(rep: Report, n: int, check: int, repeats: int) -> None:
                         f"{rates[int32] / of:.2f}×", "≥ 1×", rates[int32] >= of)
 
 
+# ------------------------------------------------------------------ 8. the language server
+
+
+def bench_lsp(rep: Report, repeats: int) -> None:
+    # imported here: only this section needs pygls
+    import lsp_bench
+    lsp_bench.bench_lsp(rep, repeats)
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -542,7 +552,7 @@ def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bo
     path.write_text(body + "\n\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
-SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "vector")
+SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "vector", "lsp")
 
 
 def main() -> int:
@@ -570,6 +580,7 @@ def main() -> int:
         "peers": lambda: bench_peers(rep, 100_000 if q else 1_000_000, 200 if q else 500,
                                      2 if q else 7),
         "vector": lambda: bench_vector(rep, 1_000_000, 20_000 if q else 100_000, 3 if q else 9),
+        "lsp": lambda: bench_lsp(rep, 5 if q else 15),
     }
     for key in SECTIONS:
         if key in only:

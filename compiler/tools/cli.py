@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -55,16 +55,44 @@ def cli() -> None:
     into typed Python modules, diagrams and reports."""
 
 
+def _watch_option(command: Any) -> Any:
+    return click.option("--watch", "watching", is_flag=True,
+                        help="Run again on every save of a policy, notice or calendar "
+                             "(Ctrl-C stops).")(command)
+
+
+def _run_or_watch(paths: tuple[str, ...], watching: bool, run: Callable[[], None]) -> NoReturn:
+    """Run a command once, or (--watch) now and after every save; `run` ends in sys.exit,
+    which a watched run turns into that run's result, so a file deleted between two saves
+    is reported and the watch goes on."""
+    def once() -> int:
+        try:
+            run()
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else EXIT_FAIL
+        return EXIT_OK
+    if not watching:
+        sys.exit(once())
+    from .watch import watch
+    sys.exit(watch([Path(p) for p in paths], once, click.echo))
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-sources", is_flag=True, help="Skip verifying quotes against the notice texts.")
-def check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
+@_watch_option
+def check(paths: tuple[str, ...], fmt: str, no_sources: bool, watching: bool) -> None:
     """Check policies: names, types, units, boundary words, citations, tables.
 
     Prints every diagnostic as FILE:LINE:COL, and lists every reading (解读)
-    the policies state.  Exits 1 if any error was found.
+    the policies state.  Exits 1 if any error was found.  With --watch, checks
+    again each time a policy, a notice or a calendar is saved, until Ctrl-C.
     """
+    _run_or_watch(paths, watching, lambda: _check(paths, fmt, no_sources))
+
+
+def _check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
     files = policy_files(paths)
     results = [pipeline.compile_file(f, verify_sources=not no_sources) for f in files]
     errors = sum(1 for r in results for d in r.diagnostics if d.severity == "error")
@@ -300,8 +328,15 @@ def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @_calendar_option
-def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
-    """Run the examples (例) written in policies; report each, expected against got."""
+@_watch_option
+def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...], watching: bool) -> None:
+    """Run the examples (例) written in policies; report each, expected against got.
+    With --watch, runs them again each time a policy, a notice or a calendar is saved,
+    until Ctrl-C."""
+    _run_or_watch(paths, watching, lambda: _test(paths, fmt, calendars))
+
+
+def _test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
     from .examples import run_examples
     files = policy_files(paths)
     _use_calendar(calendars, files)
@@ -503,6 +538,16 @@ def _check_calendars(files: Iterable[str]) -> int:
             problems.extend(exc.problems)
     _show_problems(problems)
     return EXIT_FAIL if problems else EXIT_OK
+
+
+@cli.command(name="lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only way).")
+def lsp(stdio: bool) -> None:
+    """Run the language server over stdio, for an editor to start: diagnostics, hover,
+    go to definition, references, completion, formatting, rename and quick fixes for
+    .pol files (editors/README.md says how to set up VS Code, Neovim and Emacs)."""
+    from .lsp.server import serve
+    serve()
 
 
 def main() -> None:

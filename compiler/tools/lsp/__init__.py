@@ -1,0 +1,1 @@
+"""`polc lsp`: the language server (see server.py)."""
