@@ -2,8 +2,10 @@
 
 OUT/python/policy_<name>.py   the generated modules (ruff-formatted)
 OUT/diagrams/<name>/*.dot     Graphviz sources (and .svg, .png when rendering)
-OUT/reports/<name>.md         a reviewer's report: decisions, citations, readings,
-                              examples and their results
+OUT/reports/<name>.md         a reviewer's report: decisions, each rule with its clause
+                              and quote, readings, examples and their results
+OUT/site/index.html           the reviewers' site (compiler/tools/site.py, docs/site.md),
+                              written when the diagrams are rendered: it inlines their SVG
 OUT/.polc-build.json          the record of what the last build wrote (see install.py)
 
 <name> is the policy's file name without `.pol` (see `files.output_name`).
@@ -148,8 +150,10 @@ def build_all(files: list[Path], out: Path, *, render: bool,
         done: list[str] = []
         modules: list[Path] = []
         dots: list[Path] = []
+        sources: dict[str, Path] = {}  # DOT text -> its file, for the site to reuse its SVG
+        compilations: dict[Path, pipeline.Compilation] = {}
         for f in files:
-            compiled = pipeline.compile_file(f)
+            compiled = compilations[f] = pipeline.compile_file(f)
             if not compiled.ok:
                 failed.append(compiled.path)
                 compiled.show(echo, errors_only=True)
@@ -161,10 +165,13 @@ def build_all(files: list[Path], out: Path, *, render: bool,
             graphs = compiled.diagrams
             for gname, source in sorted(graphs.items()):
                 dots.append(_write(stage, f"diagrams/{name}/{gname}.dot", source))
+                sources[source] = dots[-1]
             _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs)))
             done.append(f"ok   {compiled.path} -> {out / module} ({len(graphs)} diagrams)")
         format_python(modules)
         problems = _render_all(dots, stage) if render and dots else []
+        if render and shutil.which("dot") is not None:
+            _write_site(files, compilations, sources, stage)
         staged = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]
         install.install(stage, out, staged, record, echo)
     finally:
@@ -174,6 +181,22 @@ def build_all(files: list[Path], out: Path, *, render: bool,
     summary = f"built {len(files) - len(failed)} of {len(files)} policies into {out}"
     echo(summary + (f"; failed: {', '.join(failed)}" if failed else ""))
     return len(failed) + len(problems)
+
+
+def _write_site(files: list[Path], compilations: dict[Path, pipeline.Compilation],
+                sources: dict[str, Path], stage: Path) -> None:
+    """The reviewers' site into stage/site, inlining the SVGs just rendered."""
+    from polc.viz.site.render import render_site
+
+    from . import site
+
+    def svg(source: str) -> str:
+        done = sources.get(source)
+        if done is not None and done.with_suffix(".svg").is_file():
+            return done.with_suffix(".svg").read_text(encoding="utf-8")
+        return site.render_svg(source)
+
+    render_site(site.collect(files, svg=svg, compiled=compilations), stage / "site")
 
 
 def _render_all(dots: list[Path], stage: Path) -> list[str]:

@@ -259,9 +259,10 @@ def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
           calendars: tuple[str, ...]) -> None:
     """Build Python modules, diagrams and reports for policies (default: policies/).
 
-    Writes OUT/python/policy_<name>.py, OUT/diagrams/<name>/*.dot|.svg|.png and
-    OUT/reports/<name>.md, <name> being the file name without .pol (characters that
-    cannot be in a Python name become _), and records what it wrote in
+    Writes OUT/python/policy_<name>.py, OUT/diagrams/<name>/*.dot|.svg|.png,
+    OUT/reports/<name>.md and the reviewers' site OUT/site/index.html (not with
+    --no-render: it inlines the rendered diagrams), <name> being the file name without
+    .pol (characters that cannot be in a Python name become _), and records what it wrote in
     OUT/.polc-build.json.  It replaces or removes only files that record lists,
     unchanged: building into . or into a folder of your own is safe.
 
@@ -284,6 +285,36 @@ def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
             click.echo(f"polc: … and {len(exc.problems) - MAX_SHOWN} more", err=True)
         _die("nothing was built", EXIT_INPUT)
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
+
+@cli.command(name="site")
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder (DIR/index.html is the site's first page).")
+@_calendar_option
+def site_(paths: tuple[str, ...], out_dir: str, calendars: tuple[str, ...]) -> None:
+    """Write the reviewers' site of policies (default: policies/) into OUT: every notice's
+    full text by sentence and status, its rules, diagrams, examples and a try-it form for
+    each decision (served by `polc serve`).  Needs Graphviz; fetches nothing, so it opens
+    from disk.  Like build, it replaces or removes only files its record
+    (OUT/.polc-site.json) lists, unchanged.  See docs/site.md.
+
+    Exit 0: written; 2: refused before writing anything (a file polc did not write is in
+    the way, a path is not a regular file, Graphviz is missing)."""
+    from . import site as site_mod
+    from .install import Refused
+    files = policy_files(paths or ("policies",))
+    _use_calendar(calendars, files)  # the pages run the examples
+    out = Path(out_dir)
+    try:
+        pages = site_mod.write_site(files, out, click.echo)
+    except Refused as exc:
+        for problem in exc.problems[:MAX_SHOWN]:
+            click.echo(f"polc: {problem}", err=True)
+        if len(exc.problems) > MAX_SHOWN:
+            click.echo(f"polc: … and {len(exc.problems) - MAX_SHOWN} more", err=True)
+        _die("nothing was written", EXIT_INPUT)
+    click.echo(f"wrote {pages} pages into {out}; open {out / 'index.html'}")
 
 
 @cli.command()

@@ -10,9 +10,12 @@ writes the result; `polc site` and `polc build` call `write_site`.
 
 from __future__ import annotations
 
+import html
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from .examples import ExampleResult, Refused, run_examples
 
 __all__ = ["collect", "sentence_statuses", "write_site"]
 
+SITE_TITLE = "polc 审核站点"
 # a rule's excerpt of its .pol file: a 10,000-row table is its header, not its rows
 MAX_SOURCE_LINES = 40
 SvgRenderer = Callable[[str], str]
@@ -358,6 +362,17 @@ def render_svg(dot_source: str) -> str:
     return svg
 
 
+def _drawn(svg: SvgRenderer, source: str, name: str) -> tuple[str, str]:
+    """The SVG of one diagram, and "" or why Graphviz could not draw it (then the SVG
+    says so in its place: one failed drawing costs only itself)."""
+    try:
+        return svg(source), ""
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        why = f"{name}: {exc}"
+        return ('<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="20pt">'
+                f'<text x="0" y="14">图未能生成：{html.escape(why[:200])}</text></svg>'), why
+
+
 # --------------------------------------------------------------------------- notices
 
 
@@ -385,9 +400,9 @@ def _readings(policy: ir.Policy, rules: list[M.Rule]) -> list[M.Reading]:
     return [M.Reading(span.line, text, at.get(span.line)) for span, text in policy.readings]
 
 
-def collect_notice(pol: Path, slug: str, *, package: str = "build.python",
-                   svg: SvgRenderer = render_svg) -> M.Notice:
-    compiled = pipeline.compile_file(pol)
+def collect_notice(compiled: pipeline.Compilation, pol: Path, slug: str, *,
+                   package: str = "build.python", svg: SvgRenderer = render_svg) -> M.Notice:
+    """The page of one policy, `compiled` from the file `pol`."""
     problems: list[str] = []
     if not compiled.ok:
         compiled.show(problems.append, errors_only=True)
@@ -416,7 +431,9 @@ def collect_notice(pol: Path, slug: str, *, package: str = "build.python",
             graphs = compiled.diagrams
             names = sorted(n for n in graphs if n != "document")
             with ThreadPoolExecutor(max_workers=2) as pool:
-                svgs = dict(zip(names, pool.map(svg, [graphs[n] for n in names]), strict=True))
+                drawn = list(pool.map(lambda n: _drawn(svg, graphs[n], n), names))
+            svgs = {n: text for n, (text, _) in zip(names, drawn, strict=True)}
+            problems += [why for _, why in drawn if why]
             rules = collect_rules(module, policy, compiled.source, notice, spans)
             decisions = collect_decisions(compiled, slug, package, rules, svgs, notice, spans)
             diagrams = collect_diagrams(policy, rules, svgs)
@@ -430,21 +447,36 @@ def collect_notice(pol: Path, slug: str, *, package: str = "build.python",
 
 
 def collect(policy_files: list[Path], *, package: str = "build.python",
-            svg: SvgRenderer = render_svg) -> M.Site:
-    """The site of `policy_files`, in the order given.  Raises install.Refused when two
-    policies would get the same output name (build.output_names)."""
+            svg: SvgRenderer = render_svg,
+            compiled: dict[Path, pipeline.Compilation] | None = None) -> M.Site:
+    """The site of `policy_files`, in the order given (each compiled unless `compiled`
+    holds it already).  Raises install.Refused when two policies would get the same output
+    name (build.output_names)."""
     names = build.output_names(policy_files)
-    notices = [collect_notice(p, names[p], package=package, svg=svg) for p in policy_files]
-    return M.Site("polc 审核站点", tuple(notices))
+    known = compiled or {}
+    notices = [collect_notice(known.get(p) or pipeline.compile_file(p), p, names[p],
+                              package=package, svg=svg) for p in policy_files]
+    return M.Site(SITE_TITLE, tuple(notices))
 
 
-def write_site(policy_files: list[Path], out_dir: Path, *,
-               package: str = "build.python") -> list[Path]:
-    """Collect and render the site of `policy_files` into `out_dir`, which must be new or
-    empty (polc never replaces a file it did not write); returns the files written."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise install.Refused([(f"{out_dir}: exists and is not an empty folder; the site is "
-                                "written only into a new or empty folder")])
+def write_site(policy_files: list[Path], out: Path, echo: Callable[[str], None], *,
+               package: str = "build.python") -> int:
+    """Collect the site of `policy_files` and install it into `out` as `polc build` does
+    (install.SITE: a staging folder, out/.polc-site.json, never replacing or removing a file
+    polc did not write); returns the number of pages.  Raises install.Refused, with
+    nothing written, when something not polc's is in the way."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise install.Refused([f"{out}: exists and is not a folder"])
     if shutil.which("dot") is None:
         raise install.Refused(["Graphviz `dot` not found; install Debian's graphviz"])
-    return render_site(collect(policy_files, package=package), out_dir)
+    site = collect(policy_files, package=package)
+    record = install.read_record(out, install.SITE)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".polc-staging-", dir=out))
+    try:
+        written = render_site(site, stage)
+        install.install(stage, out, [p.relative_to(stage).as_posix() for p in written],
+                        record, echo, install.SITE)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return len(site.notices) + 1
