@@ -317,6 +317,42 @@ def site_(paths: tuple[str, ...], out_dir: str, calendars: tuple[str, ...]) -> N
     click.echo(f"wrote {pages} pages into {out}; open {out / 'index.html'}")
 
 
+@cli.command(name="serve")
+@click.argument("paths", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port (0: any free port, printed).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when a file changes.")
+@_calendar_option
+def serve_(paths: tuple[str, ...], port: int, host: str, no_watch: bool,
+           calendars: tuple[str, ...]) -> None:
+    """Serve the reviewers' site of policies (default: policies/) with its JSON API, and
+    rebuild it when a policy, a notice text or a calendar changes.
+
+    \b
+    GET  /api/policies
+    GET  /api/policies/POLICY/decisions/DECISION      inputs and output as JSON Schema
+    POST /api/policies/POLICY/decisions/DECISION/evaluate[?explain=true]
+         one case (a JSON object, as eval --input) or a JSON array of cases
+
+    Answers are polc eval's, word for word; a bad request gets a 4xx whose JSON names the
+    field.  See docs/site.md.  Exit 2: the address or the policies cannot be used."""
+    from . import site_serve
+    from .install import Refused
+    chosen = paths or ("policies",)
+    files = policy_files(chosen)
+    _use_calendar(calendars, files)
+    try:
+        site_serve.serve(list(chosen), host, port, click.echo, watch=not no_watch)
+    except Refused as exc:
+        for problem in exc.problems[:MAX_SHOWN]:
+            click.echo(f"polc: {problem}", err=True)
+        _die("nothing to serve", EXIT_INPUT)
+    except OSError as exc:
+        _die(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_INPUT)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
