@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
+import socket
+import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import uvicorn
+from click.testing import CliRunner
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -22,9 +28,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from polc.compiler.tools import cli, site_api, site_serve
 from polc.compiler.tools import site as site_collect
+from polc.runtime import loads
 from polc.viz.site import model as M
 from polc.viz.site.render import render_site
 
@@ -55,11 +63,36 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[M.Site, Path]:
-    out = tmp_path_factory.mktemp("built") / "site"
-    written = site_collect.write_site(POLICIES, out)
-    assert len(written) == len(POLICIES) + 4
-    return site_collect.collect(POLICIES), out
+def build() -> Iterator[site_serve.Build]:
+    """The corpus's site, collected and rendered once (as `polc serve` builds it)."""
+    done = site_serve.build_once(POLICIES)
+    yield done
+    shutil.rmtree(done.root)
+
+
+@pytest.fixture(scope="module")
+def built(build: site_serve.Build) -> tuple[M.Site, Path]:
+    notices = tuple(e.notice for e in build.policies.by_slug.values())
+    assert len(list(build.root.rglob("*.*"))) == len(POLICIES) + 4
+    return M.Site(site_collect.SITE_TITLE, notices), build.root
+
+
+@pytest.fixture(scope="module")
+def server(build: site_serve.Build) -> Iterator[str]:
+    """The site and its API served over HTTP by uvicorn, as `polc serve` does, in a
+    thread of this process: the base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    config = uvicorn.Config(site_api.app(lambda: build.policies, build.static),
+                            log_level="warning", access_log=False, lifespan="off")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    running.should_exit = True
+    thread.join(timeout=30)
+    sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -148,10 +181,13 @@ def test_every_internal_link_leads_somewhere(browser: WebDriver,
     element of it: each page is opened and asked for the ids its links point at."""
     _, out = built
     wanted: dict[str, set[str]] = {}
+    ids: dict[str, set[str]] = {}
     for page in sorted(out.glob("*.html")):
         assert load(browser, page) == []
         links = js(browser, """return Array.from(document.querySelectorAll('a'), a =>
             new URL(a.getAttribute('href') || a.getAttribute('xlink:href'), location.href).href)""")
+        ids[page.name] = set(js(browser, "return Array.from(document.querySelectorAll('[id]'),"
+                                " e => e.id)"))
         assert links, page.name
         for link in links:
             parts = urlsplit(link)
@@ -161,9 +197,7 @@ def test_every_internal_link_leads_somewhere(browser: WebDriver,
             wanted.setdefault(target.name, set()).add(unquote(parts.fragment))
     assert set(wanted) == {p.name for p in out.glob("*.html")}
     for name, fragments in sorted(wanted.items()):
-        load(browser, out / name)
-        missing = js(browser, "return arguments[0].filter(id => id && "
-                     "!document.getElementById(id))", sorted(fragments))
+        missing = sorted(f for f in fragments if f and f not in ids[name])
         assert missing == [], (name, missing)
 
 
@@ -386,35 +420,45 @@ def test_try_it_forms_follow_the_schema_and_need_polc_serve(browser: WebDriver,
                                                              shots: Path) -> None:
     site, out = built
     kinds: set[str] = set()
+    # one script a page reads every form: a WebDriver call per control took a minute
+    read_forms = """return Array.from(document.querySelectorAll('form.tryit'), form => ({
+        policy: form.dataset.policy, decision: form.dataset.decision,
+        answer: form.querySelector('.answer').textContent,
+        fields: Array.from(form.querySelectorAll('.field'), f => {
+          const c = f.querySelector('input, select');
+          return {name: f.dataset.name, id: c.id, tag: c.tagName.toLowerCase(),
+                  type: c.getAttribute('type'), min: c.getAttribute('min'),
+                  label: form.querySelector('label[for="' + c.id + '"]').textContent,
+                  hint: f.querySelector('.hint').textContent,
+                  options: Array.from(c.querySelectorAll('option'), o => o.textContent)};
+        })}))"""
     for n in site.notices:
         if not n.decisions:
             continue
         load(browser, out / n.page)
+        forms = {f["decision"]: f for f in js(browser, read_forms)}
+        assert list(forms) == [d.name for d in n.decisions]
         for d in n.decisions:
-            form = browser.find_element(By.CSS_SELECTOR, f"form.tryit[data-decision='{d.name}']")
-            assert form.get_attribute("data-policy") == n.slug
-            for f in d.inputs:
-                control = form.find_element(By.ID, f"in-{d.name}-{f.name}")
-                label = form.find_element(By.CSS_SELECTOR, f"label[for='in-{d.name}-{f.name}']")
-                assert f.label in label.text and f.name in label.text
+            form = forms[d.name]
+            assert form["policy"] == n.slug
+            assert [c["name"] for c in form["fields"]] == [f.name for f in d.inputs]
+            for f, control in zip(d.inputs, form["fields"], strict=True):
+                assert control["id"] == f"in-{d.name}-{f.name}"
+                assert f.label in control["label"] and f.name in control["label"]
                 if f.kind == "enum":
-                    options = [o.text for o in control.find_elements(By.TAG_NAME, "option")]
-                    assert options[1:] == [f"{m.name} — {m.label}" for m in f.members]
+                    assert control["options"][1:] == [f"{m.name} — {m.label}"
+                                                      for m in f.members]
                 elif f.kind == "bool":
-                    assert [o.text for o in control.find_elements(By.TAG_NAME, "option")][1:] \
-                        == ["是", "否"]
+                    assert control["options"][1:] == ["是", "否"]
                 else:
                     expected = {"count": "number", "num": "text", "date": "date",
                                 "datetime": "datetime-local", "role": "text"}[f.kind]
-                    assert control.get_attribute("type") == expected, (d.name, f.name)
+                    assert control["type"] == expected, (d.name, f.name)
                     if f.kind == "count" and f.lo is not None:
-                        assert control.get_attribute("min") == f.lo
-                hint = form.find_element(By.CSS_SELECTOR,
-                                         f".field[data-name='{f.name}'] .hint").text
-                assert f.type_text in hint and (not f.unit or f.unit in hint)
+                        assert control["min"] == f.lo
+                assert f.type_text in control["hint"] and (not f.unit or f.unit in control["hint"])
                 kinds.add(f.kind)
-            answer = form.find_element(By.CLASS_NAME, "answer")
-            assert "polc serve" in answer.text
+            assert "polc serve" in form["answer"]
     assert {"count", "num", "bool", "enum", "date"} <= kinds
     # submitting from file:// says the same, and sends nothing
     n = notice(site, "55_")
@@ -494,3 +538,101 @@ def test_no_request_leaves_the_machine(browser: WebDriver, built: tuple[M.Site, 
             continue
         assert parts.scheme == "file", url
         assert Path(unquote(parts.path)).is_relative_to(out), url
+
+
+# ---------------------------------------------------------------- try-it, served
+
+
+def _shown_value(value: Any, labels: dict[str, str]) -> str:
+    """An answer as the form shows it (site.js valueText)."""
+    if isinstance(value, str):
+        return f"{value}（{labels[value]}）" if value in labels else value
+    if isinstance(value, list):
+        return "，".join(_shown_value(v, labels) for v in value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return json.dumps(value)
+
+
+def _fill(driver: WebDriver, form: WebElement, decision: str, name: str, raw: str) -> None:
+    value = json.loads(raw)
+    control = form.find_element(By.ID, f"in-{decision}-{name}")
+    if control.tag_name == "select":
+        Select(control).select_by_value(json.dumps(value) if isinstance(value, bool)
+                                        else str(value))
+    elif control.get_attribute("type") in ("date", "datetime-local"):
+        js(driver, "arguments[0].value = arguments[1]", control, value)
+    else:
+        control.clear()
+        control.send_keys(raw.strip('"'))
+
+
+def _tried(site: M.Site) -> list[tuple[M.Notice, M.Decision]]:
+    """Decisions whose first example covers every kind of input a form can take, and a
+    few more: at least one per kind, eight in all."""
+    chosen: list[tuple[M.Notice, M.Decision]] = []
+    kinds: set[str] = set()
+    for n in site.notices:
+        for d in n.decisions:
+            new = {f.kind for f in d.inputs} - kinds
+            if d.examples and (new or len(chosen) < 8 and n.slug not in
+                               {c[0].slug for c in chosen}):
+                chosen.append((n, d))
+                kinds |= new
+    assert {"count", "num", "bool", "enum", "date"} <= kinds
+    return chosen
+
+
+def test_try_it_answers_as_polc_eval_does(browser: WebDriver, built: tuple[M.Site, Path],
+                                          server: str, shots: Path) -> None:
+    site, _ = built
+    tried = _tried(site)
+    assert len(tried) >= 6
+    for n, d in tried:
+        example = d.examples[0]
+        browser.get_log("browser")
+        browser.get(f"{server}/{n.page}#{d.anchor}")
+        form = browser.find_element(By.CSS_SELECTOR, f"form.tryit[data-decision='{d.name}']")
+        answer = form.find_element(By.CLASS_NAME, "answer")
+        assert "polc serve" not in answer.text  # served: no offline notice
+        for name, raw in example.inputs:
+            _fill(browser, form, d.name, name, raw)
+        click(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(browser, lambda box=answer: box.find_elements(By.CSS_SELECTOR, ".value, .error"),
+             30)
+        case = "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in example.inputs) + "}"
+        done = CliRunner().invoke(cli.cli, ["eval", str(ROOT / n.policy_path), d.name,
+                                            "--input", case, "--explain"])
+        expected = loads(done.output)
+        if "error" in expected:
+            assert answer.find_element(By.CLASS_NAME, "error").text == "✗ " + expected["error"]
+        else:
+            labels = {m.name: m.label for m in d.output.members}
+            shown = answer.find_element(By.CLASS_NAME, "value").text
+            assert shown == "结果：" + _shown_value(expected["value"], labels), (n.slug, d.name)
+            steps = answer.find_elements(By.CSS_SELECTOR, "ol.explain > li")
+            assert len(steps) == len(expected["explain"]), (n.slug, d.name)
+            for li, step in zip(steps, expected["explain"], strict=True):
+                assert li.text.startswith(step["text"])
+                if step["quote"]:
+                    assert step["quote"] in li.find_element(By.TAG_NAME, "q").text
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    browser.save_screenshot(str(shots / "tryit-served.png"))
+    # a value out of its domain: the field is named, marked and focused
+    n, d = next((n, d) for n, d in tried if any(f.kind == "count" and f.lo is not None
+                                                 for f in d.inputs))
+    browser.get(f"{server}/{n.page}#{d.anchor}")
+    form = browser.find_element(By.CSS_SELECTOR, f"form.tryit[data-decision='{d.name}']")
+    for name, raw in d.examples[0].inputs:
+        _fill(browser, form, d.name, name, raw)
+    bad = next(f for f in d.inputs if f.kind == "count" and f.lo is not None)
+    js(browser, "arguments[0].value = arguments[1]",
+       form.find_element(By.ID, f"in-{d.name}-{bad.name}"), str(int(bad.lo or 0) - 1))
+    click(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    error = wait(browser, lambda: form.find_elements(By.CSS_SELECTOR, ".answer .error"), 30)[0]
+    assert bad.name in error.text
+    control = form.find_element(By.ID, f"in-{d.name}-{bad.name}")
+    assert control.get_attribute("aria-invalid") == "true"
+    assert active_id(browser) == f"in-{d.name}-{bad.name}"
+    js(browser, "arguments[0].scrollIntoView()", form)
+    browser.save_screenshot(str(shots / "tryit-error.png"))

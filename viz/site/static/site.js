@@ -429,15 +429,15 @@
         read.missing.focus();
         return;
       }
-      var body = { input: read.input };
-      if (form.elements.__explain && form.elements.__explain.checked) { body.explain = true; }
+      // the case itself is the body, as polc eval --input takes it
+      var explain = form.elements.__explain && form.elements.__explain.checked;
       var url = "api/policies/" + encodeURIComponent(form.dataset.policy) + "/decisions/" +
-        encodeURIComponent(form.dataset.decision) + "/evaluate";
+        encodeURIComponent(form.dataset.decision) + "/evaluate" + (explain ? "?explain=true" : "");
       say(box, "pending", "计算中……");
       fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify(body)
+        body: JSON.stringify(read.input)
       }).then(function (r) {
         var type = r.headers.get("Content-Type") || "";
         if (type.indexOf("json") < 0) { throw new Error("no API"); }
