@@ -374,8 +374,8 @@ def _inner_structures(e: ir.Expr) -> list[ir.Expr]:
 def decision_graph(policy: ir.Policy, d: ir.Decision) -> graphviz.Digraph:
     g = new_graph(d.name, f"{policy.docno} · {d.label}（{d.name}）")
     inputs = [policy.input(n) for n in d.params]
-    g.node("inputs", label("\n".join(f"{i.name}: {i.label}（{i.type.show()}）" for i in inputs)
-                           or "（无输入）"), shape="note",
+    g.node("inputs", label("\n".join(wrap(f"{i.name}: {i.label}（{i.type.show()}）", 36)
+                                     for i in inputs) or "（无输入）"), shape="note",
            **tooltip("\n".join(t for i in inputs if (t := cite_tooltip(i.site, i.label)))))
     head = f"{d.label} : {d.type.show()}"
     cite = cite_text(d.site)

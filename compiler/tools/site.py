@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -373,6 +374,38 @@ def _drawn(svg: SvgRenderer, source: str, name: str) -> tuple[str, str]:
                 f'<text x="0" y="14">图未能生成：{html.escape(why[:200])}</text></svg>'), why
 
 
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", _SVG)
+ET.register_namespace("xlink", _XLINK)
+# how viz.common.cite_tooltip writes a citation into a tooltip
+_TOOLTIP_CITE = re.compile(r"引 (\S+) ((?:「[^」]*」)+)")
+
+
+def _linked(svg: str, notice: sources.Notice, spans: list[_Span]) -> str:
+    """The diagram with each element's tooltip as its <title> (what a browser shows on
+    hover) and, when the tooltip cites a clause and quotes, a link to the first sentence
+    they cover."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return svg  # render.inline_svg refuses it, naming why
+    for a in root.iter(f"{{{_SVG}}}a"):
+        tip = a.get(f"{{{_XLINK}}}title")
+        if not tip:
+            continue
+        title = ET.Element(f"{{{_SVG}}}title")
+        title.text = tip
+        a.insert(0, title)
+        cite = _TOOLTIP_CITE.search(tip)
+        if cite is not None:
+            quotes = re.findall("「([^」]*)」", cite.group(2))
+            hit = _covering(notice, spans, cite.group(1), quotes)
+            if hit:
+                a.set(f"{{{_XLINK}}}href", f"#{hit[0]}")
+    return ET.tostring(root, encoding="unicode")
+
+
 # --------------------------------------------------------------------------- notices
 
 
@@ -432,7 +465,8 @@ def collect_notice(compiled: pipeline.Compilation, pol: Path, slug: str, *,
             names = sorted(n for n in graphs if n != "document")
             with ThreadPoolExecutor(max_workers=2) as pool:
                 drawn = list(pool.map(lambda n: _drawn(svg, graphs[n], n), names))
-            svgs = {n: text for n, (text, _) in zip(names, drawn, strict=True)}
+            svgs = {n: _linked(text, notice, spans)
+                    for n, (text, _) in zip(names, drawn, strict=True)}
             problems += [why for _, why in drawn if why]
             rules = collect_rules(module, policy, compiled.source, notice, spans)
             decisions = collect_decisions(compiled, slug, package, rules, svgs, notice, spans)

@@ -184,8 +184,10 @@ def test_every_internal_link_leads_somewhere(browser: WebDriver,
     ids: dict[str, set[str]] = {}
     for page in sorted(out.glob("*.html")):
         assert load(browser, page) == []
-        links = js(browser, """return Array.from(document.querySelectorAll('a'), a =>
-            new URL(a.getAttribute('href') || a.getAttribute('xlink:href'), location.href).href)""")
+        # an SVG <a> with only a tooltip is no link
+        links = js(browser, """return Array.from(document.querySelectorAll('a'))
+            .map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(Boolean)
+            .map(h => new URL(h, location.href).href)""")
         ids[page.name] = set(js(browser, "return Array.from(document.querySelectorAll('[id]'),"
                                 " e => e.id)"))
         assert links, page.name
@@ -636,3 +638,39 @@ def test_try_it_answers_as_polc_eval_does(browser: WebDriver, built: tuple[M.Sit
     assert active_id(browser) == f"in-{d.name}-{bad.name}"
     js(browser, "arguments[0].scrollIntoView()", form)
     browser.save_screenshot(str(shots / "tryit-error.png"))
+
+
+# ---------------------------------------------------------------- diagrams
+
+
+def test_hovering_a_diagram_element_shows_its_quote_and_clicking_it_its_sentence(
+        browser: WebDriver, built: tuple[M.Site, Path], shots: Path) -> None:
+    site, out = built
+    n = notice(site, "58_")
+    d = next(d for d in n.decisions if d.name == "bank_annual_reward")
+    load(browser, out / n.page, d.anchor)
+    xlink = "http://www.w3.org/1999/xlink"
+    nodes = js(browser, """return Array.from(document.querySelectorAll(
+        '#' + arguments[0] + ' figure.diagram svg g.node a'))
+        .filter(a => a.getAttributeNS(arguments[1], 'href'))""", d.anchor, xlink)
+    assert len(nodes) >= 4
+    tip = browser.find_element(By.CLASS_NAME, "svg-tip")
+    assert not tip.is_displayed()
+    for a in nodes[:4]:
+        title = js(browser, "return arguments[0].querySelector(':scope > title').textContent", a)
+        assert "引 六（二）" in title and "「" in title
+        js(browser, "arguments[0].scrollIntoView({block: 'center'})", a)
+        shape = a.find_element(By.CSS_SELECTOR, "polygon, ellipse, path")
+        ActionChains(browser).move_to_element(shape).perform()
+        wait(browser, tip.is_displayed)
+        assert tip.text.split() == title.split()
+    browser.save_screenshot(str(shots / "diagram-tooltip.png"))
+    target = nodes[-1]
+    href = js(browser, "return arguments[0].getAttributeNS(arguments[1], 'href')", target, xlink)
+    js(browser, "arguments[0].scrollIntoView({block: 'center'})", target)
+    ActionChains(browser).move_to_element(
+        target.find_element(By.CSS_SELECTOR, "polygon, ellipse, path")).click().perform()
+    wait(browser, lambda: browser.current_url.endswith(href))
+    wait(browser, lambda: browser.find_element(By.ID, "panel").is_displayed())
+    assert panel_sentence(browser) == n.sentence(href[1:]).text
+    assert in_view(browser, browser.find_element(By.ID, href[1:]))

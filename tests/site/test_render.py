@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -313,7 +314,7 @@ def test_rules_and_sentences_point_at_each_other(corpus: tuple[M.Site, Path]) ->
                                   "import bank_annual_reward")
     assert [f.name for f in reward.inputs] == ["rank", "bank_count", "missed_tasks"]
     assert reward.examples and all(e.passed for e in reward.examples)
-    assert reward.svg.lstrip().startswith("<?xml")
+    assert reward.svg.startswith("<svg ") and "<title>" in reward.svg
     owned = n58.rules_of(reward.anchor)
     assert owned and all(r.decision == "bank_annual_reward" for r in owned)
 
@@ -341,3 +342,36 @@ def test_build_site_writes_only_into_a_new_or_empty_folder(tmp_path: Path) -> No
     assert sorted(p.name for p in written) == [
         "43_eco_environment_plan.html", "56_childcare_governance.html", "index.html",
         "search-index.js", "site.css", "site.js"]
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+XLINK_NS = "{http://www.w3.org/1999/xlink}"
+
+
+def test_every_cited_diagram_element_has_its_quote_and_links_to_its_sentence(
+        corpus: tuple[M.Site, Path]) -> None:
+    site, _ = corpus
+    cited = 0
+    for n in site.notices:
+        for svg in [d.svg for d in n.decisions] + [g.svg for g in n.diagrams]:
+            root = ET.fromstring(svg)
+            for a in root.iter(f"{SVG_NS}a"):
+                title = a.find(f"{SVG_NS}title")
+                assert title is not None and title.text == a.get(f"{XLINK_NS}title")
+                found = re.search(r"引 (\S+) ((?:「[^」]*」)+)", title.text)
+                if found is None:
+                    continue
+                cited += 1
+                href = a.get(f"{XLINK_NS}href")
+                assert href is not None and href.startswith("#s-"), (n.slug, title.text)
+                sentence = n.sentence(href[1:])
+                quotes = re.findall("「([^」]*)」", found.group(2))
+                # the sentence holds part of a quote, or a quote runs over it
+                assert any(q[:6] in sentence.text or sentence.text[:6] in q for q in quotes), \
+                    (n.slug, sentence.text, quotes)
+    assert cited > 1000
+    # the diagram of a table row: its clause and quote, and the row it draws
+    n58 = next(n for n in site.notices if n.slug.startswith("58_"))
+    reward = next(d for d in n58.decisions if d.name == "bank_annual_reward")
+    titles = [t.text or "" for t in ET.fromstring(reward.svg).iter(f"{SVG_NS}title")]
+    assert any("引 六（二）2 「考核排名列后五位的银行机构不予奖励」" in t for t in titles)

@@ -196,6 +196,42 @@
     window.addEventListener("hashchange", route);
   }
 
+  /* ------------------------------------------------------------ diagram tooltips
+     Every cited element of a diagram has a <title>: its clause and quotes.  The browser's
+     own tooltip shows it late and not on focus, so the page shows it at once, beside the
+     element, on hover and on keyboard focus. */
+  var tip = el("div", "svg-tip");
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  doc.body.appendChild(tip);
+
+  function tipFor(target) {
+    var a = target && target.closest && target.closest("figure.diagram svg a");
+    var title = a && a.querySelector(":scope > title");
+    return title ? { a: a, text: title.textContent } : null;
+  }
+
+  function showTip(found, x, y) {
+    tip.textContent = found.text;
+    tip.hidden = false;
+    var left = Math.min(x + 14, window.innerWidth - tip.offsetWidth - 8);
+    var top = y + 18 + tip.offsetHeight > window.innerHeight ? y - tip.offsetHeight - 10 : y + 18;
+    tip.style.left = Math.max(4, left) + "px";
+    tip.style.top = Math.max(4, top) + "px";
+  }
+
+  doc.addEventListener("mouseover", function (ev) {
+    var found = tipFor(ev.target);
+    if (found) { showTip(found, ev.clientX, ev.clientY); } else { tip.hidden = true; }
+  });
+  doc.addEventListener("focusin", function (ev) {
+    var found = tipFor(ev.target);
+    if (!found) { return; }
+    var r = found.a.getBoundingClientRect();
+    showTip(found, r.left, r.bottom);
+  });
+  doc.addEventListener("focusout", function () { tip.hidden = true; });
+
   /* ------------------------------------------------------------ keyboard */
   var search = $("#q");
   var results = $("#search-results");
