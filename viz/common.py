@@ -114,7 +114,9 @@ def safe_id(text: str) -> str:
 # What wrapping keeps whole: a run of Latin letters, digits and the marks inside a number
 # or a name (1/8, 3.5%, 2024-01-01, bank_count, 10:00); closing punctuation stays on the
 # line it closes, opening punctuation on the line it opens.
-_UNBREAKABLE = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ_./%％:+\-～~×÷≥≤<>=]+|\s+|.", re.DOTALL)
+# A short bracketed group — a type (是否), a clause number (一), a unit (元) — stays whole too.
+_UNBREAKABLE = re.compile(r"[（(][^（）()\n]{1,6}[）)]|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ_./%％:+\-～~×÷≥≤<>=]+"
+                          r"|\s+|.", re.DOTALL)
 _CLOSERS = "）》」』〕】、，。；：？！)]}%％"
 _OPENERS = "（《「『〔【([{"
 # a break right after one of these reads best: the end of a clause
