@@ -155,7 +155,7 @@ class _Drawer:
         for i, (cond, result, site) in enumerate(rows):
             rid = self.node_id("row")
             lines = "\n".join(wrap(line, 36) for line in cond.split("\n"))
-            tip = tooltip(cite_tooltip(site, f"{cond} ⇒ {result}".replace("\n", " ")))
+            tip = tooltip(cite_tooltip(site, f"{cond.replace(chr(10), '　')} ⇒ {result}"))
             sub.node(rid, label(lines), shape="box", **tip)
             if chain and (i or continued):
                 sub.edge(prev, rid, label=label("否则"), style="dashed", **tip)

@@ -176,7 +176,8 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
                 g.edge(src, dst, style="dotted", color=LOOP_COLOR)
             continue
         text = _edge_text(e)
-        attrs: dict[str, str] = tooltip(cite_tooltip(e.site, text.replace("\n", " ")))
+        what = "　".join(x for x in (e.when or "", deadline_text(e)) if x)
+        attrs: dict[str, str] = tooltip(cite_tooltip(e.site, what))
         if text:
             attrs["label"] = label(text)
         if e.unit_text:
