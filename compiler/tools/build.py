@@ -22,9 +22,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import attrs
+
 from polc.compiler import files as fileio
 from polc.compiler import pipeline
 from polc.compiler import vocabulary as V
+from polc.compiler.citations import verify
+from polc.compiler.syntax import ast as A
 from polc.runtime import to_jsonable
 
 from . import install
@@ -63,6 +67,7 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
         if k.value in headers:
             lines.append(f"- {k.value}: {headers[k.value]}")
     lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)", ""]
+    cited = _cited_rules(compiled)
     if p.decisions:
         lines += ["## Decisions", ""]
         for d in p.decisions:
@@ -76,7 +81,11 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
             for r in d.site.readings:
                 lines.append(f"- 解读: {r}")
             lines.append(f"- diagram: `diagrams/{name}/decision_{d.name}.svg`")
+            lines += _rule_lines(cited.pop(d.name, []))
             lines.append("")
+    others = [r for rules in cited.values() for r in rules]
+    if others:
+        lines += ["## Other cited rules", "", *_rule_lines(others, head=False), ""]
     # what a diagram only summarises (too many rows to draw) is listed here in full
     from polc.viz import decisions, flows
     lines += decisions.full_tables(p) + flows.full_flows(p)
@@ -101,6 +110,36 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
         lines += [f"- `diagrams/{name}/{n}.svg`" for n in others]
         lines.append("")
     return "\n".join(lines)
+
+
+def _cited_rules(compiled: pipeline.Compilation) -> dict[str, list[verify.Rule]]:
+    """Every rule carrying 引 or 推导 (examples aside), by the top-level item it is in:
+    a decision by its name, anything else (flows, enums, inputs …) under ""."""
+    out: dict[str, list[verify.Rule]] = {}
+    module = compiled.ast
+    assert module is not None
+    for item in module.items:
+        key = item.name if isinstance(item, A.Decision) else ""
+        found = [r for r in verify.rules(attrs.evolve(module, items=(item,))) if not r.example]
+        if found:
+            out.setdefault(key, []).extend(found)
+    return out
+
+
+def _rule_lines(rules: list[verify.Rule], *, head: bool = True) -> list[str]:
+    """One line per rule: where it is, what it is, each clause it cites with every quote,
+    and its 推导, so a reviewer holds each rule against the notice."""
+    if not rules:
+        return []
+    out = ["- rules:"] if head else []
+    indent = "  " if head else ""
+    for r in rules:
+        cites = "；".join(f"引 {c.clause} " + "".join(f"「{q}」" for q in c.quotes)
+                         for c in r.annot.cites)
+        derived = "；".join(f"推导：{x.reason}" for x in r.annot.derived)
+        out.append(f"{indent}- line {r.span.line} {r.label}: "
+                   + "；".join(x for x in (cites, derived) if x))
+    return out
 
 
 def output_names(files: list[Path]) -> dict[Path, str]:

@@ -5,6 +5,7 @@ wrote and nothing else.  Each runs the real CLI in a subprocess."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,22 @@ def test_polc_build_writes_the_site_under_build_site(tmp_path: Path) -> None:
     again = polc("build", *TWO, "-o", "build", "--no-render", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert not site.exists()
+
+
+def test_the_report_lists_every_rule_with_its_clause_and_quotes(tmp_path: Path) -> None:
+    """Issue 14: 58's bank_annual_reward showed only 「根据年度考核结果核发奖励」, not
+    the 后五位 / 20万 / 20% sentences it encodes."""
+    pol = POLICIES / "58_finance_assessment.pol"
+    done = polc("build", str(pol), "-o", "build", "--no-render", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "build" / "reports" / "58_finance_assessment.md").read_text("utf-8")
+    section = report.split("### `bank_annual_reward`", 1)[1].split("\n### ", 1)[0]
+    rules = [line for line in section.splitlines() if line.startswith("  - line ")]
+    for quote in ("考核排名列后五位的银行机构不予奖励", "其中排名第一名的银行机构给予奖励20万元",
+                  "每项扣减考核奖励的20%"):
+        assert any(quote in r and "引 六（二）2 「" in r for r in rules), quote
+    # every line of the .pol file a rule starts on is named, and each says what it cites
+    assert all(re.match(r"  - line \d+ 决策 bank_annual_reward.*: (引 |推导：)", r) for r in rules)
+    assert len(rules) == 5
+    # rules outside any decision (flows, enums, inputs …) have their own section
+    assert "## Other cited rules" in report
