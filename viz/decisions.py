@@ -389,8 +389,9 @@ def decision_graph(policy: ir.Policy, d: ir.Decision) -> graphviz.Digraph:
     parts.append(("结果", d.result, d.result_site))
     for i, (title, expr, site) in enumerate(parts):
         with g.subgraph(name=f"cluster_{i:02d}") as sub:
+            # the label on the left: the edge into the part comes down the middle
             sub.attr(label=label(title + (f"  {cite_text(site)}" if cite_text(site) else "")),
-                     style="rounded", color="#8899aa")
+                     style="rounded", color="#8899aa", labeljust="l")
             anchor = draw.node_id("part")
             sub.node(anchor, label(title), shape="oval", **tooltip(cite_tooltip(site, title)))
             draw.structure(sub, anchor, expr, site)

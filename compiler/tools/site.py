@@ -26,7 +26,7 @@ from typing import Any
 from polc.compiler import ir, pipeline
 from polc.compiler.citations import coverage, sources, verify
 from polc.compiler.syntax import ast as A
-from polc.runtime import dumps, to_jsonable
+from polc.runtime import dumps
 from polc.viz.site import model as M
 from polc.viz.site.render import render_site
 
@@ -304,7 +304,7 @@ def _value_text(value: object, members: tuple[M.Member, ...]) -> str:
     labels = {m.name: m.label for m in members}
     if isinstance(value, str) and value in labels:
         return f"{value}（{labels[value]}）"
-    return dumps(to_jsonable(value))
+    return dumps(value)
 
 
 def _example(ex: ir.Example, res: ExampleResult, members: tuple[M.Member, ...],
@@ -312,7 +312,7 @@ def _example(ex: ir.Example, res: ExampleResult, members: tuple[M.Member, ...],
     clause = ex.site.clause or ""
     return M.Example(
         f"e-{ex.site.span.line}", ex.decision, ex.site.span.line,
-        tuple((k, dumps(to_jsonable(v))) for k, v in ex.args),
+        tuple((k, dumps(v)) for k, v in ex.args),
         _value_text(ex.expected, members), _value_text(res.got, members), res.passed,
         clause, " ".join(ex.site.quotes),
         _covering(notice, spans, clause, ex.site.quotes) if clause else ())
