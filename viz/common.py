@@ -150,21 +150,25 @@ def wrap(text: str, width: int = 18) -> str:
     longer than a line gets a line of its own, whole."""
     lines: list[str] = []
     for para in text.split("\n"):
+        done: list[list[str]] = []
         line: list[str] = []
         for tok in _tokens(para):
             if line and _width("".join(line) + tok.rstrip()) > width:
-                done = "".join(line)
                 # step back to the last clause break in the last third of the line
                 soft = max((i for i, t in enumerate(line) if t.rstrip()[-1:] in
                             tuple(_BREAK_AFTER)
                             and _width("".join(line[:i + 1])) >= width * 2 / 3), default=-1)
                 if 0 <= soft < len(line) - 1:
-                    done, line = "".join(line[:soft + 1]), line[soft + 1:]
+                    done.append(line[:soft + 1])
+                    line = line[soft + 1:]
                 else:
+                    done.append(line)
                     line = []
-                lines.append(done)
             line.append(tok)
-        lines.append("".join(line))
+        # no last line of one character (件发生 / 书): it takes one more from the line above
+        if done and len(done[-1]) > 2 and _width("".join(line)) <= 1:
+            line.insert(0, done[-1].pop())
+        lines += ["".join(x) for x in done] + ["".join(line)]
     return "\n".join(lines)
 
 

@@ -196,6 +196,13 @@
     window.addEventListener("hashchange", route);
   }
 
+  /* A diagram wider than the page shrinks to fit only down to 80% of its size: below that
+     its text would be too small to read, so the frame scrolls instead. */
+  $$(".svg-wrap svg").forEach(function (svg) {
+    var natural = svg.width && svg.width.baseVal ? svg.width.baseVal.value : 0;
+    if (natural > 0) { svg.style.minWidth = Math.round(natural * 0.8) + "px"; }
+  });
+
   /* ------------------------------------------------------------ diagram tooltips
      Every cited element of a diagram has a <title>: its clause and quotes.  The browser's
      own tooltip shows it late and not on focus, so the page shows it at once, beside the
