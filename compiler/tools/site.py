@@ -166,9 +166,12 @@ def split_text(notice: sources.Notice, covered: list[Covered]
     return lines, cut.sentences, cut.spans
 
 
-def _covering(notice: sources.Notice, spans: list[_Span], clause: str,
+def _covering(notice: sources.Notice | None, spans: list[_Span], clause: str,
               quotes: Iterable[str]) -> tuple[str, ...]:
-    """The sentences the quotes of one citation overlap, in text order."""
+    """The sentences the quotes of one citation overlap, in text order (none without the
+    notice's text)."""
+    if notice is None:
+        return ()
     hit: dict[str, None] = {}
     for quote in quotes:
         match = sources.find_quote(notice, clause, quote)
@@ -243,7 +246,7 @@ def _excerpt(node: Any, annot: A.Annot, result: bool, lines: list[str]
     return out, last - shown
 
 
-def collect_rules(module: A.Module, policy: ir.Policy, text: str, notice: sources.Notice,
+def collect_rules(module: A.Module, policy: ir.Policy, text: str, notice: sources.Notice | None,
                   spans: list[_Span]) -> list[M.Rule]:
     owners = _owners(module)
     lines = text.split("\n")
@@ -308,7 +311,7 @@ def _value_text(value: object, members: tuple[M.Member, ...]) -> str:
 
 
 def _example(ex: ir.Example, res: ExampleResult, members: tuple[M.Member, ...],
-             notice: sources.Notice, spans: list[_Span]) -> M.Example:
+             notice: sources.Notice | None, spans: list[_Span]) -> M.Example:
     clause = ex.site.clause or ""
     return M.Example(
         f"e-{ex.site.span.line}", ex.decision, ex.site.span.line,
@@ -319,7 +322,8 @@ def _example(ex: ir.Example, res: ExampleResult, members: tuple[M.Member, ...],
 
 
 def collect_decisions(compiled: pipeline.Compilation, slug: str, package: str,
-                      rules: list[M.Rule], svgs: dict[str, str], notice: sources.Notice,
+                      rules: list[M.Rule], svgs: dict[str, str],
+                      notice: sources.Notice | None,
                       spans: list[_Span]) -> list[M.Decision]:
     policy = compiled.ir
     assert policy is not None
@@ -382,7 +386,7 @@ ET.register_namespace("xlink", _XLINK)
 _TOOLTIP_CITE = re.compile(r"引 (\S+) ((?:「[^」]*」)+)")
 
 
-def _linked(svg: str, notice: sources.Notice, spans: list[_Span]) -> str:
+def _linked(svg: str, notice: sources.Notice | None, spans: list[_Span]) -> str:
     """The diagram with each element's tooltip as its <title> (what a browser shows on
     hover) and, when the tooltip cites a clause and quotes, a link to the first sentence
     they cover."""
@@ -457,22 +461,25 @@ def collect_notice(compiled: pipeline.Compilation, pol: Path, slug: str, *,
     decisions: list[M.Decision] = []
     diagrams: list[M.Diagram] = []
     readings: list[M.Reading] = []
+    spans: list[_Span] = []
     if notice is not None and not isinstance(status, str):
         lines, sentences, spans = split_text(notice, status[1])
-        if compiled.ok and module is not None and compiled.ir is not None:
-            policy = compiled.ir
-            graphs = compiled.diagrams
-            names = sorted(n for n in graphs if n != "document")
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                drawn = list(pool.map(lambda n: _drawn(svg, graphs[n], n), names))
-            svgs = {n: _linked(text, notice, spans)
-                    for n, (text, _) in zip(names, drawn, strict=True)}
-            problems += [why for _, why in drawn if why]
-            rules = collect_rules(module, policy, compiled.source, notice, spans)
-            decisions = collect_decisions(compiled, slug, package, rules, svgs, notice, spans)
-            diagrams = collect_diagrams(policy, rules, svgs)
-            readings = _readings(policy, rules)
-        sentences = _attach(sentences, rules, decisions)
+    # without the notice's text the page still has its decisions, diagrams and try-it
+    # forms: only the sentences (and the links to them) are missing
+    if compiled.ok and module is not None and compiled.ir is not None:
+        policy = compiled.ir
+        graphs = compiled.diagrams
+        names = sorted(n for n in graphs if n != "document")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            drawn = list(pool.map(lambda n: _drawn(svg, graphs[n], n), names))
+        svgs = {n: _linked(text, notice, spans)
+                for n, (text, _) in zip(names, drawn, strict=True)}
+        problems += [why for _, why in drawn if why]
+        rules = collect_rules(module, policy, compiled.source, notice, spans)
+        decisions = collect_decisions(compiled, slug, package, rules, svgs, notice, spans)
+        diagrams = collect_diagrams(policy, rules, svgs)
+        readings = _readings(policy, rules)
+    sentences = _attach(sentences, rules, decisions)
     return M.Notice(
         slug, headers.get("文号", compiled.path), headers.get("标题", ""),
         headers.get("发文机关", ""), headers.get("成文日期", ""), headers.get("施行日期", ""),

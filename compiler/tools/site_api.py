@@ -56,10 +56,7 @@ class PolicyEntry:
 
     notice: M.Notice
     specs: dict[str, Any]
-
-    @property
-    def ok(self) -> bool:
-        return not self.notice.problems
+    compiles: bool
 
 
 @attrs.frozen
@@ -74,7 +71,7 @@ def entries(site: M.Site, compiled: dict[str, pipeline.Compilation]) -> Policies
     out = {}
     for n in site.notices:
         c = compiled[n.slug]
-        out[n.slug] = PolicyEntry(n, dict(c.module.DECISIONS) if c.ok else {})
+        out[n.slug] = PolicyEntry(n, dict(c.module.DECISIONS) if c.ok else {}, c.ok)
     return Policies(out)
 
 
@@ -151,7 +148,7 @@ def decision_json(slug: str, d: M.Decision) -> dict[str, Any]:
 def policy_json(entry: PolicyEntry) -> dict[str, Any]:
     n = entry.notice
     return {"policy": n.slug, "docno": n.docno, "title": n.title, "path": n.policy_path,
-            "ok": entry.ok, "errors": list(n.problems),
+            "ok": entry.compiles, "errors": list(n.problems),
             "decisions": {d.name: {"label": d.label,
                                    "url": f"/api/policies/{n.slug}/decisions/{d.name}"}
                           for d in n.decisions if d.name in entry.specs},
@@ -191,7 +188,7 @@ def _entry(policies: Policies, slug: str) -> PolicyEntry:
 
 def _decision(policies: Policies, slug: str, name: str) -> tuple[PolicyEntry, M.Decision]:
     entry = _entry(policies, slug)
-    if not entry.ok:
+    if not entry.compiles:
         raise ApiError(409, f"policy {slug!r} does not compile: " + " ".join(
             entry.notice.problems)[:2000], "policy")
     found = next((d for d in entry.notice.decisions if d.name == name), None)

@@ -292,3 +292,22 @@ def test_polc_serve_listens_on_loopback_and_refuses_a_taken_port(tmp_path: Path)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_policy_without_its_notice_text_is_still_served(tmp_path: Path) -> None:
+    """No sources/ folder: the page says so, and the decisions are there to evaluate."""
+    pol = tmp_path / "58_finance_assessment.pol"
+    shutil.copy(POLICIES / pol.name, pol)
+    build = site_serve.build_once([pol])
+    try:
+        client = TestClient(site_api.app(lambda: build.policies, build.static))
+        listed = client.get(f"{API}/58_finance_assessment").json()
+        assert listed["ok"] and any("sources" in e for e in listed["errors"])
+        assert "bank_annual_reward" in listed["decisions"]
+        r = client.post(url("58_finance_assessment", "bank_annual_reward", True),
+                        content='{"rank": 1, "bank_count": 20, "missed_tasks": 0}')
+        assert r.status_code == 200 and r.json() == {"value": 200000}
+        page = (build.root / "58_finance_assessment.html").read_text(encoding="utf-8")
+        assert "这一页不完整" in page and 'form class="tryit"' in page
+    finally:
+        shutil.rmtree(build.root)
