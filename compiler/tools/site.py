@@ -424,8 +424,11 @@ def _attach(sentences: list[M.Sentence], rules: list[M.Rule],
         for e in d.examples:
             for sid in e.sentences:
                 shown.setdefault(sid, []).append(e.id)
-    return [M.Sentence(s.id, s.clause, s.line, s.text, s.status, s.mark,
-                       tuple(cited.get(s.id, ())), tuple(shown.get(s.id, ())))
+    # a sentence a rule cites is encoded, even one coverage's keywords do not find
+    # rule-bearing (（2）在我区注册的企业……: an enum member's definition)
+    return [M.Sentence(s.id, s.clause, s.line, s.text,
+                       M.ENCODED if s.status == M.NOT_RULE and s.id in cited else s.status,
+                       s.mark, tuple(cited.get(s.id, ())), tuple(shown.get(s.id, ())))
             for s in sentences]
 
 
