@@ -13,7 +13,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,9 @@ API = "/api/policies"
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[tuple[site_serve.Build, TestClient]]:
-    build = site_serve.build_once(FILES)
-    client = TestClient(site_api.app(lambda: build.policies, build.static))
-    yield build, client
-    shutil.rmtree(build.root)
+def served(corpus_build: site_serve.Build) -> tuple[site_serve.Build, TestClient]:
+    return corpus_build, TestClient(site_api.app(lambda: corpus_build.policies,
+                                                 corpus_build.static))
 
 
 def url(policy: str, decision: str, evaluate: bool = False) -> str:

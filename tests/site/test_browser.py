@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -63,11 +62,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 
 
 @pytest.fixture(scope="module")
-def build() -> Iterator[site_serve.Build]:
-    """The corpus's site, collected and rendered once (as `polc serve` builds it)."""
-    done = site_serve.build_once(POLICIES)
-    yield done
-    shutil.rmtree(done.root)
+def build(corpus_build: site_serve.Build) -> site_serve.Build:
+    return corpus_build
 
 
 @pytest.fixture(scope="module")

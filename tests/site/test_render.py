@@ -17,6 +17,7 @@ import pytest
 from polc.compiler import lexical, pipeline
 from polc.compiler.citations import coverage
 from polc.compiler.tools import site as site_collect
+from polc.compiler.tools import site_serve
 from polc.compiler.tools.install import Refused
 from polc.viz.common import shown
 from polc.viz.site import model as M
@@ -62,11 +63,9 @@ def parse(path: Path) -> Tags:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[M.Site, Path]:
-    site = site_collect.collect(POLICIES)
-    out = tmp_path_factory.mktemp("corpus") / "site"
-    render_site(site, out)
-    return site, out
+def corpus(corpus_build: site_serve.Build) -> tuple[M.Site, Path]:
+    notices = tuple(e.notice for e in corpus_build.policies.by_slug.values())
+    return M.Site(site_collect.SITE_TITLE, notices), corpus_build.root
 
 
 @pytest.fixture(scope="module")
