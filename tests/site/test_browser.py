@@ -1,148 +1,41 @@
 """The reviewers' site in a real browser: Debian's headless chromium, driven by Selenium
 through Debian's chromedriver (./dev installs both; nothing is downloaded, and the
 machine's network may be closed).  Pages are opened from file://, as a reviewer opens a
-built site from disk.  Screenshots go to the test's temporary folder ("screenshots").
+built site from disk (test_served.py opens them from `polc serve`).  Screenshots go to
+the session's temporary folder ("screenshots").
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import socket
-import threading
-from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import uvicorn
-from click.testing import CliRunner
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from polc.compiler.tools import cli, site_api, site_serve
 from polc.compiler.tools import site as site_collect
-from polc.runtime import loads
 from polc.viz.site import model as M
 from polc.viz.site.render import render_site
 
-from ..paths import ROOT
+from ..paths import POLICIES
 from . import sitecases
-
-POLICIES = sorted((ROOT / "policies").glob("*.pol"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,1000", "--lang=zh-CN"]
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    # the console, and the DevTools events of every request (test_no_request_leaves_the_machine)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    # both paths given: Selenium Manager (which would look for a driver online) never runs
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def build(corpus_build: site_serve.Build) -> site_serve.Build:
-    return corpus_build
-
-
-@pytest.fixture(scope="module")
-def built(build: site_serve.Build) -> tuple[M.Site, Path]:
-    notices = tuple(e.notice for e in build.policies.by_slug.values())
-    assert len(list(build.root.rglob("*.*"))) == len(POLICIES) + 4
-    return M.Site(site_collect.SITE_TITLE, notices), build.root
-
-
-@pytest.fixture(scope="module")
-def server(build: site_serve.Build) -> Iterator[str]:
-    """The site and its API served over HTTP by uvicorn, as `polc serve` does, in a
-    thread of this process: the base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    config = uvicorn.Config(site_api.app(lambda: build.policies, build.static),
-                            log_level="warning", access_log=False, lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    running.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("screenshots")
-
-
-def notice(site: M.Site, prefix: str) -> M.Notice:
-    return next(n for n in site.notices if n.slug.startswith(prefix))
-
-
-def load(driver: WebDriver, page: Path, fragment: str = "") -> list[dict[str, Any]]:
-    """Open `page` from disk; returns what the console said at level SEVERE meanwhile."""
-    driver.get_log("browser")  # what earlier pages said is theirs
-    driver.get(page.as_uri() + (f"#{fragment}" if fragment else ""))
-    WebDriverWait(driver, 30).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
-    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def wait(driver: WebDriver, condition: Any, timeout: float = 10) -> Any:
-    return WebDriverWait(driver, timeout).until(lambda d: condition())
-
-
-def js(driver: WebDriver, script: str, *args: Any) -> Any:
-    return driver.execute_script(script, *args)
-
-
-def active_id(driver: WebDriver) -> str:
-    value: str = js(driver, "return document.activeElement.id")
-    return value
-
-
-def in_view(driver: WebDriver, el: WebElement) -> bool:
-    inside: bool = js(driver, "const r = arguments[0].getBoundingClientRect();"
-                      "return r.bottom > 0 && r.top < window.innerHeight;", el)
-    return inside
-
-
-def panel_sentence(driver: WebDriver) -> str:
-    text: str = driver.find_element(By.CSS_SELECTOR, "#panel blockquote").text
-    return text
-
-
-def click(driver: WebDriver, el: WebElement) -> None:
-    """Click as a reader does: the element in the middle of the window, where the sticky
-    top bar does not cover it (Selenium scrolls it to the top edge, under the bar)."""
-    js(driver, "arguments[0].scrollIntoView({block: 'center'})", el)
-    el.click()
-
-
-def send(driver: WebDriver, *keys: str) -> None:
-    ActionChains(driver).send_keys(*keys).perform()
-
+from .browsing import (
+    active_id,
+    click,
+    in_view,
+    js,
+    load,
+    notice,
+    panel_sentence,
+    send,
+    wait,
+)
 
 # ---------------------------------------------------------------- every page
 
@@ -151,7 +44,7 @@ def test_every_page_loads_without_console_error(browser: WebDriver,
                                                 built: tuple[M.Site, Path]) -> None:
     site, out = built
     pages = sorted(out.glob("*.html"))
-    assert len(pages) == len(POLICIES) + 1
+    assert len(pages) == len(list(POLICIES.glob("*.pol"))) + 1
     for n in site.notices:
         assert load(browser, out / n.page) == [], n.page
         # the script ran over the whole text: every sentence is on the page and selectable
@@ -536,137 +429,3 @@ def test_no_request_leaves_the_machine(browser: WebDriver, built: tuple[M.Site, 
             continue
         assert parts.scheme == "file", url
         assert Path(unquote(parts.path)).is_relative_to(out), url
-
-
-# ---------------------------------------------------------------- try-it, served
-
-
-def _shown_value(value: Any, labels: dict[str, str]) -> str:
-    """An answer as the form shows it (site.js valueText)."""
-    if isinstance(value, str):
-        return f"{value}（{labels[value]}）" if value in labels else value
-    if isinstance(value, list):
-        return "，".join(_shown_value(v, labels) for v in value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return json.dumps(value)
-
-
-def _fill(driver: WebDriver, form: WebElement, decision: str, name: str, raw: str) -> None:
-    value = json.loads(raw)
-    control = form.find_element(By.ID, f"in-{decision}-{name}")
-    if control.tag_name == "select":
-        Select(control).select_by_value(json.dumps(value) if isinstance(value, bool)
-                                        else str(value))
-    elif control.get_attribute("type") in ("date", "datetime-local"):
-        js(driver, "arguments[0].value = arguments[1]", control, value)
-    else:
-        control.clear()
-        control.send_keys(raw.strip('"'))
-
-
-def _tried(site: M.Site) -> list[tuple[M.Notice, M.Decision]]:
-    """Decisions whose first example covers every kind of input a form can take, and a
-    few more: at least one per kind, eight in all."""
-    chosen: list[tuple[M.Notice, M.Decision]] = []
-    kinds: set[str] = set()
-    for n in site.notices:
-        for d in n.decisions:
-            new = {f.kind for f in d.inputs} - kinds
-            if d.examples and (new or len(chosen) < 8 and n.slug not in
-                               {c[0].slug for c in chosen}):
-                chosen.append((n, d))
-                kinds |= new
-    assert {"count", "num", "bool", "enum", "date"} <= kinds
-    return chosen
-
-
-def test_try_it_answers_as_polc_eval_does(browser: WebDriver, built: tuple[M.Site, Path],
-                                          server: str, shots: Path) -> None:
-    site, _ = built
-    tried = _tried(site)
-    assert len(tried) >= 6
-    for n, d in tried:
-        example = d.examples[0]
-        browser.get_log("browser")
-        browser.get(f"{server}/{n.page}#{d.anchor}")
-        form = browser.find_element(By.CSS_SELECTOR, f"form.tryit[data-decision='{d.name}']")
-        answer = form.find_element(By.CLASS_NAME, "answer")
-        assert "polc serve" not in answer.text  # served: no offline notice
-        for name, raw in example.inputs:
-            _fill(browser, form, d.name, name, raw)
-        click(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-        wait(browser, lambda box=answer: box.find_elements(By.CSS_SELECTOR, ".value, .error"),
-             30)
-        case = "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in example.inputs) + "}"
-        done = CliRunner().invoke(cli.cli, ["eval", str(ROOT / n.policy_path), d.name,
-                                            "--input", case, "--explain"])
-        expected = loads(done.output)
-        if "error" in expected:
-            assert answer.find_element(By.CLASS_NAME, "error").text == "✗ " + expected["error"]
-        else:
-            labels = {m.name: m.label for m in d.output.members}
-            shown = answer.find_element(By.CLASS_NAME, "value").text
-            assert shown == "结果：" + _shown_value(expected["value"], labels), (n.slug, d.name)
-            steps = answer.find_elements(By.CSS_SELECTOR, "ol.explain > li")
-            assert len(steps) == len(expected["explain"]), (n.slug, d.name)
-            for li, step in zip(steps, expected["explain"], strict=True):
-                assert li.text.startswith(step["text"])
-                if step["quote"]:
-                    assert step["quote"] in li.find_element(By.TAG_NAME, "q").text
-        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
-    browser.save_screenshot(str(shots / "tryit-served.png"))
-    # a value out of its domain: the field is named, marked and focused
-    n, d = next((n, d) for n, d in tried if any(f.kind == "count" and f.lo is not None
-                                                 for f in d.inputs))
-    browser.get(f"{server}/{n.page}#{d.anchor}")
-    form = browser.find_element(By.CSS_SELECTOR, f"form.tryit[data-decision='{d.name}']")
-    for name, raw in d.examples[0].inputs:
-        _fill(browser, form, d.name, name, raw)
-    bad = next(f for f in d.inputs if f.kind == "count" and f.lo is not None)
-    js(browser, "arguments[0].value = arguments[1]",
-       form.find_element(By.ID, f"in-{d.name}-{bad.name}"), str(int(bad.lo or 0) - 1))
-    click(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-    error = wait(browser, lambda: form.find_elements(By.CSS_SELECTOR, ".answer .error"), 30)[0]
-    assert bad.name in error.text
-    control = form.find_element(By.ID, f"in-{d.name}-{bad.name}")
-    assert control.get_attribute("aria-invalid") == "true"
-    assert active_id(browser) == f"in-{d.name}-{bad.name}"
-    js(browser, "arguments[0].scrollIntoView()", form)
-    browser.save_screenshot(str(shots / "tryit-error.png"))
-
-
-# ---------------------------------------------------------------- diagrams
-
-
-def test_hovering_a_diagram_element_shows_its_quote_and_clicking_it_its_sentence(
-        browser: WebDriver, built: tuple[M.Site, Path], shots: Path) -> None:
-    site, out = built
-    n = notice(site, "58_")
-    d = next(d for d in n.decisions if d.name == "bank_annual_reward")
-    load(browser, out / n.page, d.anchor)
-    xlink = "http://www.w3.org/1999/xlink"
-    nodes = js(browser, """return Array.from(document.querySelectorAll(
-        '#' + arguments[0] + ' figure.diagram svg g.node a'))
-        .filter(a => a.getAttributeNS(arguments[1], 'href'))""", d.anchor, xlink)
-    assert len(nodes) >= 4
-    tip = browser.find_element(By.CLASS_NAME, "svg-tip")
-    assert not tip.is_displayed()
-    for a in nodes[:4]:
-        title = js(browser, "return arguments[0].querySelector(':scope > title').textContent", a)
-        assert "引 六（二）" in title and "「" in title
-        js(browser, "arguments[0].scrollIntoView({block: 'center'})", a)
-        shape = a.find_element(By.CSS_SELECTOR, "polygon, ellipse, path")
-        ActionChains(browser).move_to_element(shape).perform()
-        wait(browser, tip.is_displayed)
-        assert tip.text.split() == title.split()
-    browser.save_screenshot(str(shots / "diagram-tooltip.png"))
-    target = nodes[-1]
-    href = js(browser, "return arguments[0].getAttributeNS(arguments[1], 'href')", target, xlink)
-    js(browser, "arguments[0].scrollIntoView({block: 'center'})", target)
-    ActionChains(browser).move_to_element(
-        target.find_element(By.CSS_SELECTOR, "polygon, ellipse, path")).click().perform()
-    wait(browser, lambda: browser.current_url.endswith(href))
-    wait(browser, lambda: browser.find_element(By.ID, "panel").is_displayed())
-    assert panel_sentence(browser) == n.sentence(href[1:]).text
-    assert in_view(browser, browser.find_element(By.ID, href[1:]))

@@ -17,7 +17,6 @@ import pytest
 from polc.compiler import lexical, pipeline
 from polc.compiler.citations import coverage
 from polc.compiler.tools import site as site_collect
-from polc.compiler.tools import site_serve
 from polc.compiler.tools.install import Refused
 from polc.viz.common import shown
 from polc.viz.site import model as M
@@ -63,9 +62,8 @@ def parse(path: Path) -> Tags:
 
 
 @pytest.fixture(scope="module")
-def corpus(corpus_build: site_serve.Build) -> tuple[M.Site, Path]:
-    notices = tuple(e.notice for e in corpus_build.policies.by_slug.values())
-    return M.Site(site_collect.SITE_TITLE, notices), corpus_build.root
+def corpus(built: tuple[M.Site, Path]) -> tuple[M.Site, Path]:
+    return built
 
 
 @pytest.fixture(scope="module")
