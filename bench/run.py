@@ -1,7 +1,8 @@
-"""polc benchmarks (issues 8, 11, 16, 18): compile speed, growth, generated code against
-hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), polc beside its
-peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/), and the language server's
-response times (bench/lsp_bench.py).
+"""polc benchmarks (issues 8, 11, 14, 16, 18): compile speed, growth, generated code
+against hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), polc
+beside its peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/), the batch functions
+(--only vector), the language server's response times (bench/lsp_bench.py), and the
+reviewers' site with its evaluate API (--only site).
 
     .venv/bin/python bench/run.py            # full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer sizes, repeats and cases
@@ -422,6 +423,46 @@ def bench_render(rep: Report, rows: int) -> None:
     rep.add("  CPU time of polc (user + system; dot runs in child processes)", f"{cpu:,.1f} s")
 
 
+# ------------------------------------------------------------------ site (issue 14)
+
+
+def bench_site(rep: Report, cases: int) -> None:
+    rep.head("the reviewers' site: polc site of policies/, and the evaluate API (one run)")
+    with tempfile.TemporaryDirectory(prefix="polc-bench-") as tmp:
+        rc, wall, cpu, peak = _run_measured([POLC, "site", "policies", "-o", str(Path(tmp) / "s")])
+        pages = len(list((Path(tmp) / "s").glob("*.html")))
+    if rc != 0:
+        rep.add("polc site", f"FAILED: exit {rc}", "exit 0", False)
+        return
+    rep.add(f"polc site policies/ ({pages} pages), wall time", f"{wall:,.1f} s")
+    rep.add("  CPU time of polc (user + system; dot runs in child processes)", f"{cpu:,.1f} s")
+    rep.add("  peak memory", f"{peak / 2**20:,.0f} MB")
+    # the API in process (starlette's TestClient): what evaluate adds to polc eval's code
+    from starlette.testclient import TestClient
+
+    from polc.compiler.tools import site_api, site_serve
+    build = site_serve.build_once([ROOT / "policies" / "58_finance_assessment.pol"])
+    try:
+        client = TestClient(site_api.app(lambda: build.policies, build.static))
+        url = "/api/policies/58_finance_assessment/decisions/bank_annual_reward/evaluate"
+        body = "[" + ", ".join(f'{{"rank": {i % 20 + 1}, "bank_count": 20, '
+                               f'"missed_tasks": {i % 4}}}' for i in range(cases)) + "]"
+        t0 = time.perf_counter()
+        answered = client.post(url, content=body)
+        batch = time.perf_counter() - t0
+        assert answered.status_code == 200 and len(answered.json()) == cases
+        single = 200
+        t0 = time.perf_counter()
+        for i in range(single):
+            client.post(url, content=f'{{"rank": {i % 20 + 1}, "bank_count": 20, '
+                        '"missed_tasks": 0}')
+        each = (time.perf_counter() - t0) / single
+    finally:
+        shutil.rmtree(build.root)
+    rep.add(f"POST evaluate, a list of {cases:,} cases", f"{cases / batch:,.0f} cases/s")
+    rep.add(f"POST evaluate, one case a request ({single} requests)", f"{each * 1000:,.2f} ms")
+
+
 # ------------------------------------------------------------------ 6. peers (issue 16)
 
 
@@ -552,7 +593,8 @@ def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bo
     path.write_text(body + "\n\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
-SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "vector", "lsp")
+SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "vector", "lsp",
+            "site")
 
 
 def main() -> int:
@@ -581,6 +623,7 @@ def main() -> int:
                                      2 if q else 7),
         "vector": lambda: bench_vector(rep, 1_000_000, 20_000 if q else 100_000, 3 if q else 9),
         "lsp": lambda: bench_lsp(rep, 5 if q else 15),
+        "site": lambda: bench_site(rep, 1_000 if q else 10_000),
     }
     for key in SECTIONS:
         if key in only:

@@ -111,12 +111,80 @@ def safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text) or "_"
 
 
+# What wrapping keeps whole: a run of Latin letters, digits and the marks inside a number
+# or a name (1/8, 3.5%, 2024-01-01, bank_count, 10:00); closing punctuation stays on the
+# line it closes, opening punctuation on the line it opens.
+# A short bracketed group — a type (是否), a clause number (一), a unit (元) — stays whole too.
+_UNBREAKABLE = re.compile(r"[（(][^（）()\n]{1,6}[）)]|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ_./%％:+\-～~×÷≥≤<>=]+"
+                          r"|\s+|.", re.DOTALL)
+_CLOSERS = "）》」』〕】、，。；：？！)]}%％"
+_OPENERS = "（《「『〔【([{"
+# a break right after one of these reads best: the end of a clause
+_BREAK_AFTER = "、，；：。？！"
+
+
+def _width(text: str) -> float:
+    """Display width in CJK characters: a Latin letter or digit is half of one."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def _tokens(para: str) -> list[str]:
+    """`para` cut where a line may break: never inside a word or number, never before a
+    closing mark or after an opening one."""
+    out: list[str] = []
+    for tok in _UNBREAKABLE.findall(para):
+        # spaces stay with the word before them: a break never drops a character
+        if out and (tok.isspace() or tok[0] in _CLOSERS or out[-1][-1] in _OPENERS):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
 def wrap(text: str, width: int = 18) -> str:
-    """Break long Chinese text into lines of `width` characters (DOT has no wrapping)."""
-    lines = []
+    """Break text into lines of about `width` CJK characters (DOT has no wrapping).
+
+    A line never splits a word or a number (`年满1/8周岁` may break before or after
+    `1/8`, never inside it), never starts with closing punctuation or ends with opening
+    punctuation, and prefers to end after 、，；： when one falls in its last third.  A word
+    longer than a line gets a line of its own, whole."""
+    lines: list[str] = []
     for para in text.split("\n"):
-        while len(para) > width:
-            lines.append(para[:width])
-            para = para[width:]
-        lines.append(para)
+        done: list[list[str]] = []
+        line: list[str] = []
+        for tok in _tokens(para):
+            if line and _width("".join(line) + tok.rstrip()) > width:
+                # step back to the last clause break in the last third of the line
+                soft = max((i for i, t in enumerate(line) if t.rstrip()[-1:] in
+                            tuple(_BREAK_AFTER)
+                            and _width("".join(line[:i + 1])) >= width * 2 / 3), default=-1)
+                if 0 <= soft < len(line) - 1:
+                    done.append(line[:soft + 1])
+                    line = line[soft + 1:]
+                else:
+                    done.append(line)
+                    line = []
+            line.append(tok)
+        # no last line of one character (件发生 / 书): it takes one more from the line above
+        if done and len(done[-1]) > 2 and _width("".join(line)) <= 1:
+            line.insert(0, done[-1].pop())
+        lines += ["".join(x) for x in done] + ["".join(line)]
     return "\n".join(lines)
+
+
+def cite_tooltip(site: ir.Site, what: str = "") -> str:
+    """A diagram element's tooltip (SVG <title>): what it is, the clause it cites with
+    every quote, its 推导 and 解读.  The site's collector reads the clause and quotes back
+    from it (`引 <clause> 「…」「…」`) to link the element to the sentences."""
+    parts = [what] if what else []
+    if site.clause:
+        parts.append(f"引 {site.clause} " + "".join(f"「{q}」" for q in site.quotes))
+    if site.derived:
+        parts.append(f"推导：{site.derived}")
+    parts += [f"解读：{r}" for r in site.readings]
+    return "\n".join(parts)
+
+
+def tooltip(text: str) -> dict[str, str]:
+    """Graphviz attributes giving an element `text` as its tooltip; none for no text."""
+    return {"tooltip": label(text)} if text else {}

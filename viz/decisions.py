@@ -21,12 +21,14 @@ from polc.compiler.quantities import DIMENSIONLESS, show_quantity
 from .common import (
     FONT,
     SUMMARY_ROWS,
+    cite_tooltip,
     ends,
     html_text,
     label,
     md_cell,
     new_graph,
     report_path,
+    tooltip,
     wrap,
 )
 
@@ -133,21 +135,23 @@ class _Drawer:
     def rows_node(self, sub: graphviz.Digraph, anchor: str, rows: Sequence[Row], *,
                   chain: bool = False, first: int = 1, continued: bool = False) -> str:
         """Rows hanging from `anchor` numbered from `first`, or (`chain`) each tried
-        after the one before (`continued`: after `anchor` too); the last row's id."""
+        after the one before (`continued`: after `anchor` too); the last row's id.
+        Each row, its result and the edges to them carry the row's clause and quotes."""
         prev = anchor
         for i, (cond, result, site) in enumerate(rows):
             rid = self.node_id("row")
             lines = "\n".join(wrap(line, 36) for line in cond.split("\n"))
-            sub.node(rid, label(lines), shape="box")
+            tip = tooltip(cite_tooltip(site, f"{cond.replace(chr(10), '　')} ⇒ {result}"))
+            sub.node(rid, label(lines), shape="box", **tip)
             if chain and (i or continued):
-                sub.edge(prev, rid, label=label("否则"), style="dashed")
+                sub.edge(prev, rid, label=label("否则"), style="dashed", **tip)
             else:
-                sub.edge(anchor, rid, label=label(str(first + i)))
+                sub.edge(anchor, rid, label=label(str(first + i)), **tip)
             vid = self.node_id("val")
             cite = cite_text(site)
             sub.node(vid, label(wrap(result, 24) + (f"\n{cite}" if cite else "")),
-                     style="rounded,filled", fillcolor="#eef5ff")
-            sub.edge(rid, vid)
+                     style="rounded,filled", fillcolor="#eef5ff", **tip)
+            sub.edge(rid, vid, **tip)
             prev = rid
         return prev
 
@@ -182,7 +186,7 @@ class _Drawer:
         col_keys: dict[str, None] = {}
         cells: dict[tuple[str, str], str] = {}
         for r in e.rows:
-            a, b = (t.text for t in r.tests)
+            a, b = (test_text(t, k, self.p) for t, k in zip(r.tests, e.keys, strict=True))
             row_keys.setdefault(a)
             col_keys.setdefault(b)
             cells[(a, b)] = value_text(r.expr, self.p)
@@ -201,20 +205,24 @@ class _Drawer:
         table = ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
                  + "".join(body) + "</TABLE>>")
         gid = self.node_id("grid")
-        sub.node(gid, table, shape="plain", fontname=FONT)
-        sub.edge(anchor, gid)
+        tips = dict.fromkeys(cite_tooltip(r.site) for r in e.rows)
+        tip = tooltip("\n".join(t for t in tips if t))
+        sub.node(gid, table, shape="plain", fontname=FONT, **tip)
+        sub.edge(anchor, gid, **tip)
         if e.otherwise is not None:
             self.rows_node(sub, anchor, [("否则", value_text(e.otherwise.expr, self.p),
                                           e.otherwise.site)])
         return True
 
-    def structure(self, sub: graphviz.Digraph, anchor: str, e: ir.Expr) -> None:
+    def structure(self, sub: graphviz.Digraph, anchor: str, e: ir.Expr, site: ir.Site) -> None:
+        """How `e` is decided, under `anchor`; a formula carries `site`, its part's."""
         if not isinstance(e, STRUCTURES):
             vid = self.node_id("expr")
-            sub.node(vid, label(wrap(expr_text(e), 40)), shape="box")
-            sub.edge(anchor, vid)
+            tip = tooltip(cite_tooltip(site, expr_text(e)))
+            sub.node(vid, label(wrap(expr_text(e), 40)), shape="box", **tip)
+            sub.edge(anchor, vid, **tip)
             for inner in _inner_structures(e):
-                self.structure(sub, vid, inner)
+                self.structure(sub, vid, inner, site)
             return
         rows = table_rows(e, self.p)
         if _count(e) > SUMMARY_ROWS:
@@ -239,7 +247,9 @@ def table_rows(e: Structure, p: ir.Policy) -> list[Row]:
         keys = [expr_text(k) for k in e.keys]
         rows = []
         for r in e.rows:
-            cells = [f"{k}: {t.text}" for k, t in zip(keys, r.tests) if t.kind is not ir.MatchKind.ANY]
+            cells = [f"{k}: {test_text(t, key, p)}"
+                     for k, key, t in zip(keys, e.keys, r.tests, strict=True)
+                     if t.kind is not ir.MatchKind.ANY]
             rows.append(("\n".join(cells) or "*", value_text(r.expr, p), r.site))
     elif isinstance(e, ir.RulesE):
         rows = [(cond_text(r.cond), value_text(r.expr, p), r.site) for r in e.rows]
@@ -249,6 +259,15 @@ def table_rows(e: Structure, p: ir.Policy) -> list[Row]:
     if e.otherwise:
         rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
     return rows
+
+
+def test_text(t: ir.Test, key: ir.Expr, p: ir.Policy) -> str:
+    """A table cell as written, an enum member with its Chinese label: I 特别重大."""
+    if t.kind is ir.MatchKind.EQ and key.type.kind is ir.TypeKind.ENUM and key.type.enum \
+            and isinstance(t.value, str):
+        shown = p.enum(key.type.enum).label_of(t.value)
+        return f"{t.text} {shown}" if shown else t.text
+    return t.text
 
 
 def _count(e: Structure) -> int:
@@ -341,11 +360,13 @@ def _inner_structures(e: ir.Expr) -> list[ir.Expr]:
 def decision_graph(policy: ir.Policy, d: ir.Decision) -> graphviz.Digraph:
     g = new_graph(d.name, f"{policy.docno} · {d.label}（{d.name}）")
     inputs = [policy.input(n) for n in d.params]
-    g.node("inputs", label("\n".join(f"{i.name}: {i.label}（{i.type.show()}）" for i in inputs)
-                           or "（无输入）"), shape="note")
+    g.node("inputs", label("\n".join(wrap(f"{i.name}: {i.label}（{i.type.show()}）", 36)
+                                     for i in inputs) or "（无输入）"), shape="note",
+           **tooltip("\n".join(t for i in inputs if (t := cite_tooltip(i.site, i.label)))))
     head = f"{d.label} : {d.type.show()}"
     cite = cite_text(d.site)
-    g.node("decision", label(head + (f"\n{cite}" if cite else "")), style="bold")
+    g.node("decision", label(head + (f"\n{cite}" if cite else "")), style="bold",
+           **tooltip(cite_tooltip(d.site, d.label)))
     g.edge("inputs", "decision")
     draw = _Drawer(policy, g)
     prev = "decision"
@@ -354,11 +375,12 @@ def decision_graph(policy: ir.Policy, d: ir.Decision) -> graphviz.Digraph:
     parts.append(("结果", d.result, d.result_site))
     for i, (title, expr, site) in enumerate(parts):
         with g.subgraph(name=f"cluster_{i:02d}") as sub:
+            # the label on the left: the edge into the part comes down the middle
             sub.attr(label=label(title + (f"  {cite_text(site)}" if cite_text(site) else "")),
-                     style="rounded", color="#8899aa")
+                     style="rounded", color="#8899aa", labeljust="l")
             anchor = draw.node_id("part")
-            sub.node(anchor, label(title), shape="oval")
-            draw.structure(sub, anchor, expr)
+            sub.node(anchor, label(title), shape="oval", **tooltip(cite_tooltip(site, title)))
+            draw.structure(sub, anchor, expr, site)
         g.edge(prev, anchor)
         prev = anchor
     readings = [r for r in d.site.readings + d.result_site.readings]

@@ -25,7 +25,17 @@ from polc.compiler import ir
 from polc.compiler import vocabulary as V
 from polc.compiler.ir import FlowNodeKind as FK
 
-from .common import ends, label, md_cell, new_graph, report_path, safe_id
+from .common import (
+    cite_tooltip,
+    ends,
+    label,
+    md_cell,
+    new_graph,
+    report_path,
+    safe_id,
+    tooltip,
+    wrap,
+)
 
 DEADLINE_COLOR = "#c0392b"
 LOOP_COLOR = "#7f8c8d"
@@ -44,29 +54,6 @@ def policy_graphs(policy: ir.Policy) -> dict[str, str]:
     if policy.groups:
         out["groups"] = groups_graph(policy).source
     return out
-
-
-_CLOSERS = "）》」』〕、，。；：？！)"
-_BREAK_AFTER = "、，；：。"
-
-
-def _wrap(text: str, width: int) -> str:
-    """`wrap` that keeps closing punctuation on its line and prefers breaks after 、，；."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        while len(para) > width:
-            cut = width
-            soft = max(para.rfind(ch, width * 2 // 3, width) for ch in _BREAK_AFTER)
-            if soft >= 0:
-                cut = soft + 1
-            while cut < len(para) and para[cut] in _CLOSERS:
-                cut += 1
-            if cut >= len(para):
-                break
-            lines.append(para[:cut])
-            para = para[cut:]
-        lines.append(para)
-    return "\n".join(lines)
 
 
 def _nid(name: str) -> str:
@@ -131,11 +118,11 @@ def _node_attrs(kind: ir.FlowNodeKind) -> dict[str, str]:
 
 def _node_text(n: ir.FlowNode) -> str:
     width = {FK.CHOICE: 10, FK.END: 6, FK.EVENT: 12}.get(n.kind, 14)
-    parts = [_wrap(n.label, width)]
+    parts = [wrap(n.label, width)]
     for doc in n.inputs:
-        parts.append(_wrap("收 " + doc, width))
+        parts.append(wrap("收 " + doc, width))
     for doc in n.outputs:
-        parts.append(_wrap("出 " + doc, width))
+        parts.append(wrap("出 " + doc, width))
     cite = _cite(n.site)
     if cite and n.kind in (FK.STEP, FK.EVENT):
         parts.append(cite)
@@ -145,7 +132,7 @@ def _node_text(n: ir.FlowNode) -> str:
 def _edge_text(e: ir.FlowEdge) -> str:
     parts = []
     if e.when:
-        parts.append(_wrap(e.when, 12))
+        parts.append(wrap(e.when, 12))
     if e.unit_text:
         parts.append(deadline_text(e))
     if e.loop:
@@ -170,10 +157,12 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
                      labeljust="l")
             for n in nodes:
                 if lane[n.name] == actor:
-                    sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind))
+                    sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind),
+                             **tooltip(cite_tooltip(n.site, n.label)))
     for n in nodes:
         if lane[n.name] is None:
-            g.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind))
+            g.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind),
+                   **tooltip(cite_tooltip(n.site, n.label)))
     if skipped:
         _flow_summary(policy, g, f, len(head), skipped)
     linked: set[tuple[str, str]] = set()
@@ -186,8 +175,9 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
                 linked.add((src, dst))
                 g.edge(src, dst, style="dotted", color=LOOP_COLOR)
             continue
-        attrs: dict[str, str] = {}
         text = _edge_text(e)
+        what = "　".join(x for x in (e.when or "", deadline_text(e)) if x)
+        attrs: dict[str, str] = tooltip(cite_tooltip(e.site, what))
         if text:
             attrs["label"] = label(text)
         if e.unit_text:
@@ -290,7 +280,8 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
     g.attr("node", fontsize="11")
     g.attr("edge", fontsize="10")
     who = f"{policy.title(lad.actor)} 对 {policy.title(lad.target)}"
-    g.node("actor", label(_wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6")
+    g.node("actor", label(wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6",
+           **tooltip(cite_tooltip(lad.site, lad.label)))
     prev = "actor"
     head, skipped, tail = ends(lad.rungs)
     numbered = [*enumerate(head, start=1),
@@ -303,13 +294,15 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
             g.edge(prev, GAP, color=DEADLINE_COLOR, style="dotted")
             prev = GAP
         rid = f"rung_{i:02d}"
-        g.node(rid, label(f"（{i}）{_wrap(text, 18)}\n{_cite(site)}"), shape="box",
-               style="rounded,filled", fillcolor="#fdf0ee" if i > 1 else "white")
+        g.node(rid, label(f"（{i}）{wrap(text, 18)}\n{_cite(site)}"), shape="box",
+               style="rounded,filled", fillcolor="#fdf0ee" if i > 1 else "white",
+               **tooltip(cite_tooltip(site, f"（{i}）{text}")))
+        tip = tooltip(cite_tooltip(site, f"（{i}）{text}"))
         if prev == "actor":
-            g.edge(prev, rid, label=label("采取措施"))
+            g.edge(prev, rid, label=label("采取措施"), **tip)
         else:
             g.edge(prev, rid, color=DEADLINE_COLOR, penwidth="1.6",
-                   fontcolor=DEADLINE_COLOR, label=label("升级"))
+                   fontcolor=DEADLINE_COLOR, label=label("升级"), **tip)
         prev = rid
     return g
 
@@ -323,9 +316,10 @@ def org_graph(policy: ir.Policy) -> graphviz.Digraph:
     g.attr("edge", fontsize="10")
     seen = dict.fromkeys(n for rel in policy.relations for n in (rel.subject, rel.object))
     for n in seen:
-        g.node(_nid(n), label(_wrap(policy.title(n), 12)), **_body_attrs(n in roles))
+        g.node(_nid(n), label(wrap(policy.title(n), 12)), **_body_attrs(n in roles))
     for rel in policy.relations:
-        attrs = {"label": label(rel.verb)}
+        attrs = {"label": label(rel.verb), **tooltip(cite_tooltip(
+            rel.site, f"{policy.title(rel.subject)} {rel.verb} {policy.title(rel.object)}"))}
         attrs.update(_VERB_STYLE.get(rel.verb, {}))
         g.edge(_nid(rel.subject), _nid(rel.object), **attrs)
     _org_legend(g)
@@ -363,16 +357,19 @@ def groups_graph(policy: ir.Policy) -> graphviz.Digraph:
     with g.subgraph(name="cluster_members") as sub:
         sub.attr(label="部门与单位", style="rounded", color="#9aa7b4")
         for n in members:
-            sub.node(_nid(n), label(_wrap(policy.title(n), 14)), **_body_attrs(False))
+            sub.node(_nid(n), label(wrap(policy.title(n), 14)), **_body_attrs(False))
     with g.subgraph(name="cluster_groups") as sub:
         sub.attr(label="工作组", style="rounded", color="#9aa7b4")
         for grp in policy.groups:
-            sub.node("g_" + safe_id(grp.name), label(_wrap(grp.label, 12) + "\n" + _cite(grp.site)),
-                     shape="box", style="rounded,filled", fillcolor="#fdf0ee")
+            sub.node("g_" + safe_id(grp.name), label(wrap(grp.label, 12) + "\n" + _cite(grp.site)),
+                     shape="box", style="rounded,filled", fillcolor="#fdf0ee",
+                     **tooltip(cite_tooltip(grp.site, grp.label)))
     for grp in policy.groups:
         gid = "g_" + safe_id(grp.name)
         for n in grp.leads:
-            g.edge(_nid(n), gid, penwidth="2.6", color=DEADLINE_COLOR)
+            g.edge(_nid(n), gid, penwidth="2.6", color=DEADLINE_COLOR,
+                   **tooltip(cite_tooltip(grp.site, f"{policy.title(n)} 牵头 {grp.label}")))
         for n in grp.participants:
-            g.edge(_nid(n), gid, style="dashed", color="#7f8c8d", arrowsize="0.6")
+            g.edge(_nid(n), gid, style="dashed", color="#7f8c8d", arrowsize="0.6",
+                   **tooltip(cite_tooltip(grp.site, f"{policy.title(n)} 参与 {grp.label}")))
     return g

@@ -3,8 +3,10 @@
 OUT/python/policy_<name>.py   the generated modules (ruff-formatted)
 OUT/python/batch_<name>.py    their batch functions over numpy columns (docs/batch.md)
 OUT/diagrams/<name>/*.dot     Graphviz sources (and .svg, .png when rendering)
-OUT/reports/<name>.md         a reviewer's report: decisions, citations, readings,
-                              examples and their results
+OUT/reports/<name>.md         a reviewer's report: decisions, each rule with its clause
+                              and quote, readings, examples and their results
+OUT/site/index.html           the reviewers' site (compiler/tools/site.py, docs/site.md),
+                              written when the diagrams are rendered: it inlines their SVG
 OUT/.polc-build.json          the record of what the last build wrote (see install.py)
 
 <name> is the policy's file name without `.pol` (see `files.output_name`).
@@ -22,12 +24,16 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 from polc.compiler import files as fileio
 from polc.compiler import ir, pipeline
 from polc.compiler import vocabulary as V
 from polc.compiler.backends import vector
+from polc.compiler.citations import verify
 from polc.compiler.diagnostics import show
 from polc.compiler.quantities import show_quantity
+from polc.compiler.syntax import ast as A
 
 from . import install
 from .examples import run_examples, shown
@@ -65,6 +71,7 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
         if k.value in headers:
             lines.append(f"- {k.value}: {headers[k.value]}")
     lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)", ""]
+    cited = _cited_rules(compiled)
     if p.decisions:
         lines += ["## Decisions", ""]
         for d in p.decisions:
@@ -78,7 +85,11 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
             for r in d.site.readings:
                 lines.append(f"- 解读: {r}")
             lines.append(f"- diagram: `diagrams/{name}/decision_{d.name}.svg`")
+            lines += _rule_lines(cited.pop(d.name, []))
             lines.append("")
+    others = [r for rules in cited.values() for r in rules]
+    if others:
+        lines += ["## Other cited rules", "", *_rule_lines(others, head=False), ""]
     # what a diagram only summarises (too many rows to draw) is listed here in full
     from polc.viz import decisions, flows
     lines += decisions.full_tables(p) + flows.full_flows(p)
@@ -112,6 +123,34 @@ def _shown(value: object, t: ir.Type) -> object:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and t.numeric:
         return show_quantity(value, t.unit, ratio=t.kind is ir.TypeKind.NUM)
     return shown(value)
+def _cited_rules(compiled: pipeline.Compilation) -> dict[str, list[verify.Rule]]:
+    """Every rule carrying 引 or 推导 (examples aside), by the top-level item it is in:
+    a decision by its name, anything else (flows, enums, inputs …) under ""."""
+    out: dict[str, list[verify.Rule]] = {}
+    module = compiled.ast
+    assert module is not None
+    for item in module.items:
+        key = item.name if isinstance(item, A.Decision) else ""
+        found = [r for r in verify.rules(attrs.evolve(module, items=(item,))) if not r.example]
+        if found:
+            out.setdefault(key, []).extend(found)
+    return out
+
+
+def _rule_lines(rules: list[verify.Rule], *, head: bool = True) -> list[str]:
+    """One line per rule: where it is, what it is, each clause it cites with every quote,
+    and its 推导, so a reviewer holds each rule against the notice."""
+    if not rules:
+        return []
+    out = ["- rules:"] if head else []
+    indent = "  " if head else ""
+    for r in rules:
+        cites = "；".join(f"引 {c.clause} " + "".join(f"「{q}」" for q in c.quotes)
+                         for c in r.annot.cites)
+        derived = "；".join(f"推导：{x.reason}" for x in r.annot.derived)
+        out.append(f"{indent}- line {r.span.line} {r.label}: "
+                   + "；".join(x for x in (cites, derived) if x))
+    return out
 
 
 def output_names(files: list[Path]) -> dict[Path, str]:
@@ -161,8 +200,10 @@ def build_all(files: list[Path], out: Path, *, render: bool,
         done: list[str] = []
         modules: list[Path] = []
         dots: list[Path] = []
+        sources: dict[str, Path] = {}  # DOT text -> its file, for the site to reuse its SVG
+        compilations: dict[Path, pipeline.Compilation] = {}
         for f in files:
-            compiled = pipeline.compile_file(f)
+            compiled = compilations[f] = pipeline.compile_file(f)
             if not compiled.ok:
                 failed.append(compiled.path)
                 compiled.show(echo, errors_only=True)
@@ -180,10 +221,13 @@ def build_all(files: list[Path], out: Path, *, render: bool,
             graphs = compiled.diagrams
             for gname, source in sorted(graphs.items()):
                 dots.append(_write(stage, f"diagrams/{name}/{gname}.dot", source))
+                sources[source] = dots[-1]
             _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs)))
             done.append(f"ok   {compiled.path} -> {out / module} ({len(graphs)} diagrams)")
         format_python(modules)
         problems = _render_all(dots, stage) if render and dots else []
+        if render and shutil.which("dot") is not None:
+            _write_site(files, compilations, sources, stage)
         staged = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]
         install.install(stage, out, staged, record, echo)
     finally:
@@ -193,6 +237,22 @@ def build_all(files: list[Path], out: Path, *, render: bool,
     summary = f"built {len(files) - len(failed)} of {len(files)} policies into {out}"
     echo(summary + (f"; failed: {', '.join(failed)}" if failed else ""))
     return len(failed) + len(problems)
+
+
+def _write_site(files: list[Path], compilations: dict[Path, pipeline.Compilation],
+                sources: dict[str, Path], stage: Path) -> None:
+    """The reviewers' site into stage/site, inlining the SVGs just rendered."""
+    from polc.viz.site.render import render_site
+
+    from . import site
+
+    def svg(source: str) -> str:
+        done = sources.get(source)
+        if done is not None and done.with_suffix(".svg").is_file():
+            return done.with_suffix(".svg").read_text(encoding="utf-8")
+        return site.render_svg(source)
+
+    render_site(site.collect(files, svg=svg, compiled=compilations), stage / "site")
 
 
 def _render_all(dots: list[Path], stage: Path) -> list[str]:

@@ -297,9 +297,10 @@ def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
           calendars: tuple[str, ...]) -> None:
     """Build Python modules, diagrams and reports for policies (default: policies/).
 
-    Writes OUT/python/policy_<name>.py, OUT/diagrams/<name>/*.dot|.svg|.png and
-    OUT/reports/<name>.md, <name> being the file name without .pol (characters that
-    cannot be in a Python name become _), and records what it wrote in
+    Writes OUT/python/policy_<name>.py, OUT/diagrams/<name>/*.dot|.svg|.png,
+    OUT/reports/<name>.md and the reviewers' site OUT/site/index.html (not with
+    --no-render: it inlines the rendered diagrams), <name> being the file name without
+    .pol (characters that cannot be in a Python name become _), and records what it wrote in
     OUT/.polc-build.json.  It replaces or removes only files that record lists,
     unchanged: building into . or into a folder of your own is safe.
 
@@ -322,6 +323,72 @@ def build(paths: tuple[str, ...], out_dir: str, no_render: bool,
             click.echo(f"polc: … and {len(exc.problems) - MAX_SHOWN} more", err=True)
         _die("nothing was built", EXIT_INPUT)
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
+
+@cli.command(name="site")
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder (DIR/index.html is the site's first page).")
+@_calendar_option
+def site_(paths: tuple[str, ...], out_dir: str, calendars: tuple[str, ...]) -> None:
+    """Write the reviewers' site of policies (default: policies/) into OUT: every notice's
+    full text by sentence and status, its rules, diagrams, examples and a try-it form for
+    each decision (served by `polc serve`).  Needs Graphviz; fetches nothing, so it opens
+    from disk.  Like build, it replaces or removes only files its record
+    (OUT/.polc-site.json) lists, unchanged.  See docs/site.md.
+
+    Exit 0: written; 2: refused before writing anything (a file polc did not write is in
+    the way, a path is not a regular file, Graphviz is missing)."""
+    from . import site as site_mod
+    from .install import Refused
+    files = policy_files(paths or ("policies",))
+    _use_calendar(calendars, files)  # the pages run the examples
+    out = Path(out_dir)
+    try:
+        pages = site_mod.write_site(files, out, click.echo)
+    except Refused as exc:
+        for problem in exc.problems[:MAX_SHOWN]:
+            click.echo(f"polc: {problem}", err=True)
+        if len(exc.problems) > MAX_SHOWN:
+            click.echo(f"polc: … and {len(exc.problems) - MAX_SHOWN} more", err=True)
+        _die("nothing was written", EXIT_INPUT)
+    click.echo(f"wrote {pages} pages into {out}; open {out / 'index.html'}")
+
+
+@cli.command(name="serve")
+@click.argument("paths", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port (0: any free port, printed).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when a file changes.")
+@_calendar_option
+def serve_(paths: tuple[str, ...], port: int, host: str, no_watch: bool,
+           calendars: tuple[str, ...]) -> None:
+    """Serve the reviewers' site of policies (default: policies/) with its JSON API, and
+    rebuild it when a policy, a notice text or a calendar changes.
+
+    \b
+    GET  /api/policies
+    GET  /api/policies/POLICY/decisions/DECISION      inputs and output as JSON Schema
+    POST /api/policies/POLICY/decisions/DECISION/evaluate[?explain=true]
+         one case (a JSON object, as eval --input) or a JSON array of cases
+
+    Answers are polc eval's, word for word; a bad request gets a 4xx whose JSON names the
+    field.  See docs/site.md.  Exit 2: the address or the policies cannot be used."""
+    from . import site_serve
+    from .install import Refused
+    chosen = paths or ("policies",)
+    files = policy_files(chosen)
+    _use_calendar(calendars, files)
+    try:
+        site_serve.serve(list(chosen), host, port, click.echo, watch=not no_watch)
+    except Refused as exc:
+        for problem in exc.problems[:MAX_SHOWN]:
+            click.echo(f"polc: {problem}", err=True)
+        _die("nothing to serve", EXIT_INPUT)
+    except OSError as exc:
+        _die(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_INPUT)
 
 
 @cli.command()

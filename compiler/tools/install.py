@@ -26,12 +26,26 @@ from pathlib import Path, PurePosixPath
 
 from polc.compiler import files as fileio
 
-__all__ = ["RECORD", "Record", "Refused", "install", "read_record"]
+__all__ = ["BUILD", "RECORD", "SITE", "Layout", "Record", "Refused", "install", "read_record"]
 
 RECORD = ".polc-build.json"
 FORMAT = "polc build record 1"
-# every path polc writes starts with one of these: a record naming anything else is not ours
-AREAS = ("python", "diagrams", "reports")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where one command writes in OUT: its record, and the paths it may own.  A record
+    naming any other path is not polc's."""
+
+    record: str
+    areas: tuple[str, ...]  # the first folder of every path it writes
+    top_suffix: str = ""  # and files directly in OUT with this suffix (the site's pages)
+
+
+# `polc build`: build/python, build/diagrams, build/reports, build/site
+BUILD = Layout(RECORD, ("python", "diagrams", "reports", "site"))
+# `polc site -o DIR`: DIR/index.html, DIR/<name>.html, DIR/static/
+SITE = Layout(".polc-site.json", ("static",), ".html")
 
 
 class Refused(Exception):
@@ -48,21 +62,23 @@ class Record:
     dirs: set[str] = field(default_factory=set)  # folders polc created
 
 
-def _safe(rel: object) -> bool:
+def _safe(rel: object, layout: Layout) -> bool:
     if not isinstance(rel, str):
         return False
     p = PurePosixPath(rel)
-    return (str(p) == rel and not p.is_absolute() and p.parts[0] in AREAS
-            and ".." not in p.parts and "\\" not in rel)
+    if not p.parts or str(p) != rel or p.is_absolute() or ".." in p.parts or "\\" in rel:
+        return False
+    return p.parts[0] in layout.areas or (
+        len(p.parts) == 1 and bool(layout.top_suffix) and rel.endswith(layout.top_suffix))
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(fileio.read_bytes(path)).hexdigest()
 
 
-def read_record(out: Path) -> Record:
+def read_record(out: Path, layout: Layout = BUILD) -> Record:
     """The record of the last build into `out` (empty when there is none)."""
-    path = out / RECORD
+    path = out / layout.record
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -78,8 +94,8 @@ def read_record(out: Path) -> Record:
         raise refuse
     files, dirs = raw.get("files"), raw.get("dirs")
     if (not isinstance(files, dict) or not isinstance(dirs, list)
-            or not all(_safe(k) and isinstance(v, str) for k, v in files.items())
-            or not all(_safe(d) for d in dirs)):
+            or not all(_safe(k, layout) and isinstance(v, str) for k, v in files.items())
+            or not all(_safe(d, layout) for d in dirs)):
         raise refuse
     return Record(dict(files), set(dirs))
 
@@ -104,7 +120,7 @@ def _not_a_folder(out: Path, folders: list[str]) -> Path | None:
     return None
 
 
-def _blocker(out: Path, rel: str, record: Record) -> str | None:
+def _blocker(out: Path, rel: str, record: Record, name: str) -> str | None:
     """Why the file at `rel` must not be replaced, or None when polc may write there."""
     bad = _not_a_folder(out, _ancestors(rel))
     if bad is not None:
@@ -115,7 +131,7 @@ def _blocker(out: Path, rel: str, record: Record) -> str | None:
     except FileNotFoundError:
         return None
     if rel not in record.files:
-        return (f"{target}: exists and polc did not write it (it is not in {out / RECORD}); "
+        return (f"{target}: exists and polc did not write it (it is not in {out / name}); "
                 "move it away or build into another folder")
     if not stat.S_ISREG(mode) or _sha256(target) != record.files[rel]:
         return f"{target}: changed since polc wrote it; move it away, then build again"
@@ -123,12 +139,13 @@ def _blocker(out: Path, rel: str, record: Record) -> str | None:
 
 
 def install(stage: Path, out: Path, staged: Iterable[str], record: Record,
-            echo: Callable[[str], None]) -> None:
+            echo: Callable[[str], None], layout: Layout = BUILD) -> None:
     """Move the files `staged` (paths inside `stage`) into `out`, then remove what the last
     build wrote and this one did not; raises Refused, before moving anything, when a file
     polc does not own is in the way."""
     hashes = {rel: _sha256(stage / rel) for rel in sorted(staged)}
-    problems = [p for rel in hashes if (p := _blocker(out, rel, record)) is not None]
+    problems = [p for rel in hashes
+                if (p := _blocker(out, rel, record, layout.record)) is not None]
     if problems:
         raise Refused(problems)
     dirs = {d for d in record.dirs if os.path.isdir(out / d)}
@@ -157,5 +174,5 @@ def install(stage: Path, out: Path, staged: Iterable[str], record: Record,
                 pass  # something not polc's is in it: it stays, and stays recorded
     text = json.dumps({"format": FORMAT, "files": hashes, "dirs": sorted(dirs)},
                       ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    (stage / RECORD).write_text(text, encoding="utf-8")
-    os.replace(stage / RECORD, out / RECORD)
+    (stage / layout.record).write_text(text, encoding="utf-8")
+    os.replace(stage / layout.record, out / layout.record)

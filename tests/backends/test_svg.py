@@ -63,13 +63,15 @@ def spelled(text: str) -> str:
 def texts(svg: ET.Element) -> dict[str, list[str]]:
     """title of each graph, cluster, node and edge -> the lines of text it shows.
 
-    Graphviz writes a run of spaces as space + no-break space; that is undone."""
+    Graphviz writes a run of spaces as space + no-break space; that is undone.  An
+    element with a tooltip has its shapes and text inside <g><a xlink:title=…>."""
     out: dict[str, list[str]] = {}
     for g in svg.iter(f"{NS}g"):
         title = g.find(f"{NS}title")
         if title is None or title.text is None:
             continue
-        lines = [(t.text or "").replace("\xa0", " ") for t in g.findall(f"{NS}text")]
+        lines = [(t.text or "").replace("\xa0", " ")
+                 for t in g.findall(f"{NS}text") + g.findall(f"{NS}g/{NS}a/{NS}text")]
         out.setdefault(title.text, []).extend(lines)
     return out
 
