@@ -299,7 +299,12 @@ class _Decision:
         if e.op is ir.ArithOp.DIV and num.precision > N.QUOTIENT_DIGITS:
             raise Unsupported("E721", f"商可达 {num.precision} 位有效数字，polc 的运行时在 "
                               f"{N.QUOTIENT_DIGITS} 位处舍入，SQL 无法照样舍入", e.span)
-        sql = f"CAST({self.typed(left)} {how} {self.typed(right)} AS {num.sql()})"
+        first = self.typed(left)
+        if self.q is Dialect.DUCKDB and num.precision > 18 and left.num.precision <= 18:
+            # DuckDB computes DECIMAL(≤18) operands in 64 bits and overflows rather than
+            # widening to its own result type: one 128-bit operand makes it widen
+            first = f"CAST({left.sql} AS DECIMAL(19, {left.num.scale}))"
+        sql = f"CAST({first} {how} {self.typed(right)} AS {num.sql()})"
         return Value(sql, seq(left.err, right.err), num)
 
     def shift(self, e: ir.Shift) -> Value:
