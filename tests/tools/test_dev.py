@@ -70,10 +70,12 @@ def test_doctor_names_what_a_fresh_machine_lacks(tmp_path: Path) -> None:
     (bindir / "dirname").symlink_to(dirname)
     done = doctor(script, str(bindir))
     assert done.returncode == 1
-    assert done.stdout.split() == ["graphviz", "fontconfig", "fonts-noto-cjk", "python3",
-                                   "python3-venv"]
-    # graphviz and fonts present, a Python without ensurepip (Debian without python3-venv)
+    assert done.stdout.split() == ["graphviz", "fontconfig", "fonts-noto-cjk",
+                                   "default-jre-headless", "python3", "python3-venv"]
+    # graphviz, fonts and Java present, a Python without ensurepip (Debian without
+    # python3-venv)
     tool(bindir, "dot", "#!/bin/sh\nexit 0\n")
+    tool(bindir, "java", "#!/bin/sh\nexit 0\n")
     long_font_list(bindir)
     tool(bindir, "python3", '#!/bin/sh\ncase "$*" in *ensurepip*) exit 1;; esac\nexit 0\n')
     done = doctor(script, str(bindir))
