@@ -647,9 +647,7 @@ def _no_rule_only(e: ir.Expr) -> bool:
         if isinstance(x, tuple):
             todo.extend(x)
         elif isinstance(x, risky) or (isinstance(x, ir.Arith) and x.op is ir.ArithOp.DIV) \
-                or (isinstance(x, ir.Lit) and x.value is None):
-            return False
-        elif isinstance(x, ir.Var) and x.scope is not ir.Scope.INPUT:
+                or (isinstance(x, ir.Lit) and x.value is None) or isinstance(x, ir.Var) and x.scope is not ir.Scope.INPUT:
             return False
         elif attrs.has(type(x)) and not isinstance(x, (ir.Type, ir.Site, Span)):
             todo.extend(attrs.astuple(x, recurse=False))

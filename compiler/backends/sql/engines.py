@@ -170,9 +170,7 @@ def _from_cell(field: Any, raw: object) -> object:
             raw = text.replace(" ", "T", 1)
         elif kind in ("count", "num", "date"):
             raw = text
-    elif isinstance(raw, dt.datetime):
-        raw = raw.isoformat()
-    elif isinstance(raw, dt.date):
+    elif isinstance(raw, (dt.datetime, dt.date)):
         raw = raw.isoformat()
     value = field.from_json(raw)
     if kind == "num" and isinstance(value, Decimal):

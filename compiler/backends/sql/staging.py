@@ -65,9 +65,7 @@ def convert(col: Column, source_type: str, dialect: Dialect) -> str:
             # more digits after the point than the input type holds: refused, not rounded
             return (f"CASE WHEN TRY_CAST({ref} AS {target}) = {ref} "
                     f"THEN TRY_CAST({ref} AS {target}) END")
-    elif col.kind is TK.BOOL and base == "boolean":
-        return ref
-    elif col.kind is TK.DATE and base == "date":
+    elif col.kind is TK.BOOL and base == "boolean" or col.kind is TK.DATE and base == "date":
         return ref
     elif col.kind is TK.DATETIME and base.startswith("timestamp") and "tz" not in base \
             and "time zone" not in source_type.lower():

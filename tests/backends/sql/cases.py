@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import numpy as np
 
 from polc.compiler import ir
 from polc.compiler.ir import TypeKind as TK
@@ -49,15 +50,18 @@ class Cases:
         self.p = policy
         self.d = d
         self.rng = random.Random(seed)
+        self.np = np.random.default_rng(seed)
         lits = literals(policy, d)
         self.numbers = sorted({Decimal(v) for v in lits if isinstance(v, (int, Decimal))})
         self.dates = sorted({v for v in lits if isinstance(v, dt.date)
                              and not isinstance(v, dt.datetime)})
         self.inputs = [policy.input(n) for n in d.params]
-        self.enums = {i.name: getattr(module, i.type.enum) for i in self.inputs if i.type.enum}
+        self.enums = {i.name: list(getattr(module, i.type.enum))
+                      for i in self.inputs if i.type.enum}
 
     def near(self, inp: ir.Input) -> list[Decimal]:
-        """The decision's numbers, scaled as the input might meet them, with neighbours."""
+        """The decision's numbers, scaled as the input might meet them, with neighbours;
+        only those inside the input's domain."""
         step = Decimal(1) if inp.type.kind is TK.COUNT else Decimal("0.000001")
         out = []
         for v in self.numbers:
@@ -67,43 +71,62 @@ class Cases:
         for bound in (inp.lo, inp.hi):
             if isinstance(bound, (int, Decimal)):
                 out.extend((Decimal(bound), Decimal(bound) + step, Decimal(bound) - step))
-        return out
+        return sorted({v for v in out if _inside(inp, v)})
 
-    def value(self, inp: ir.Input) -> object:
+    def column(self, inp: ir.Input, n: int) -> list[object]:
+        """n in-domain values of `inp`, drawn in bulk."""
         t = inp.type
-        r = self.rng
+        g = self.np
         if t.kind is TK.BOOL:
-            return r.random() < 0.5
+            return [bool(b) for b in g.random(n) < 0.5]
         if t.kind is TK.ENUM:
-            return r.choice(list(self.enums[inp.name]))
-        if t.kind is TK.DATE:
-            if self.dates and r.random() < 0.3:
-                return r.choice(self.dates) + dt.timedelta(days=r.choice((-1, 0, 1)))
-            return _FIRST + dt.timedelta(days=r.randrange((_LAST - _FIRST).days))
-        if t.kind is TK.DATETIME:
-            if r.random() < 0.01:
-                return dt.datetime(9999, 12, 31, 23, r.randrange(60))
-            day = _FIRST + dt.timedelta(days=r.randrange((_LAST - _FIRST).days))
-            return dt.datetime(day.year, day.month, day.day, r.randrange(24), r.randrange(60))
+            members = self.enums[inp.name]
+            return [members[i] for i in g.integers(len(members), size=n)]
+        if t.kind in (TK.DATE, TK.DATETIME):
+            span = (_LAST - _FIRST).days
+            days = [_FIRST + dt.timedelta(days=int(x)) for x in g.integers(span, size=n)]
+            if t.kind is TK.DATE:
+                if self.dates:
+                    near = [d + dt.timedelta(days=k) for d in self.dates for k in (-1, 0, 1)]
+                    pick = g.integers(len(near), size=n)
+                    days = [near[p] if m else d for d, p, m in
+                            zip(days, pick, g.random(n) < 0.3)]
+                return list(days)
+            minutes = g.integers(24 * 60, size=n)
+            late = g.random(n) < 0.01
+            return [dt.datetime(9999, 12, 31, 23, int(m) % 60) if x else
+                    dt.datetime(d.year, d.month, d.day, int(m) // 60, int(m) % 60)
+                    for d, m, x in zip(days, minutes, late)]
         lo = Decimal(inp.lo) if isinstance(inp.lo, (int, Decimal)) else Decimal(-LIMIT)
         hi = Decimal(inp.hi) if isinstance(inp.hi, (int, Decimal)) else Decimal(LIMIT)
-        for _ in range(20):
-            roll = r.random()
-            if roll < 0.45:
-                v = r.choice(self.near(inp) or [lo])
-            elif roll < 0.47:
-                v = hi if hi < LIMIT or r.random() < 0.5 else Decimal(r.randrange(LIMIT))
+        top = max([abs(v) for v in self.numbers] + [Decimal(10)]) * 2
+        top *= 10000 if t.is_money else 1
+        low, high = int(max(lo, 0)) + (0 if inp.lo_closed else 1), int(min(hi, top))
+        near = self.near(inp) or [lo]
+        roll = g.random(n)
+        picks = g.integers(len(near), size=n)
+        whole = g.integers(low, max(high, low) + 1, size=n)
+        huge = g.integers(0, LIMIT, size=n)
+        out: list[object] = []
+        if t.kind is TK.COUNT:
+            ints = [int(v) for v in near]
+            # every value drawn is inside: near values are filtered, the range is the domain's
+            return [ints[p] if r < 0.45 else int(h) if r < 0.47 and hi >= LIMIT else int(w)
+                    for r, p, w, h in zip(roll.tolist(), picks.tolist(), whole.tolist(),
+                                          huge.tolist())]
+        micros = g.integers(10**6, size=n) * (g.random(n) < 0.33)
+        places = g.choice([10**6, 10**4, 1], size=n)
+        for r, p, w, h, m, q in zip(roll.tolist(), picks.tolist(), whole.tolist(),
+                                    huge.tolist(), micros.tolist(), places.tolist()):
+            if r < 0.45:
+                out.append(near[p])
+            elif r < 0.47 and hi >= LIMIT:
+                out.append(Decimal(h))
             else:
-                top = max([abs(n) for n in self.numbers] + [Decimal(10)]) * 2
-                if inp.type.is_money:
-                    top *= 10000
-                v = Decimal(r.randrange(int(max(lo, 0)), int(min(hi, top)) + 2))
-                if t.kind is TK.NUM:
-                    v += Decimal(r.randrange(10**6)).scaleb(-6) * r.choice((0, 0, 1))
-                    v = v.quantize(Decimal(1).scaleb(-r.choice((0, 2, 6))))
-            if _inside(inp, v):
-                return int(v) if t.kind is TK.COUNT else v
-        return int(lo) if t.kind is TK.COUNT else lo
+                v = Decimal(w * 10**6 + m // q * q).scaleb(-6)
+                # only the top of the range can pass the domain's upper end
+                out.append(v if w < high or _inside(inp, v) else near[p])
+        return out
 
     def invalid(self, inp: ir.Input) -> object:
         r = self.rng
@@ -122,25 +145,27 @@ class Cases:
         v = r.choice(outside)
         return int(v) if t.kind is TK.COUNT else v
 
-    def case(self) -> dict[str, object]:
-        row = {i.name: self.value(i) for i in self.inputs}
-        money = [i.name for i in self.inputs if i.type.is_money]
-        ratios = [n for n in self.numbers if 0 < n < 10]
-        if len(money) >= 2 and ratios and self.rng.random() < 0.3:
-            # one amount exactly a threshold above another: growth rates on the boundary
-            a, b = self.rng.sample(money, 2)
-            base = row[b]
-            assert isinstance(base, Decimal)
-            row[a] = (base * (1 + self.rng.choice(ratios))).quantize(Decimal("0.000001"))
-            if not _inside(self.p.input(a), row[a]):
-                row[a] = base
-        if self.inputs and self.rng.random() < INVALID_SHARE:
-            bad = self.rng.choice(self.inputs)
-            row[bad.name] = self.invalid(bad)
-        return row
-
     def many(self, n: int) -> list[dict[str, object]]:
-        return [self.case() for _ in range(n)]
+        names = [i.name for i in self.inputs]
+        columns = [self.column(i, n) for i in self.inputs]
+        rows = [dict(zip(names, values)) for values in zip(*columns)] if names \
+            else [{} for _ in range(n)]
+        money = [i.name for i in self.inputs if i.type.is_money]
+        ratios = [v for v in self.numbers if 0 < v < 10]
+        r = self.rng
+        for row in rows:
+            if len(money) >= 2 and ratios and r.random() < 0.3:
+                # one amount exactly a threshold above another: growth on the boundary
+                a, b = r.sample(money, 2)
+                base = row[b]
+                assert isinstance(base, Decimal)
+                grown = (base * (1 + r.choice(ratios))).quantize(Decimal("0.000001"))
+                if _inside(self.p.input(a), grown):
+                    row[a] = grown
+            if self.inputs and r.random() < INVALID_SHARE:
+                bad = r.choice(self.inputs)
+                row[bad.name] = self.invalid(bad)
+        return rows
 
 
 def _inside(inp: ir.Input, v: Decimal | object) -> bool:
