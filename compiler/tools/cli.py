@@ -267,8 +267,10 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
               show_default=True)
 @click.option("--source", default="{decision}_input", show_default=True,
               help="The table of cases each view reads.")
+@click.option("--keep", default="", help="Columns of the table, besides the inputs, that "
+              "each view passes through (comma-separated, e.g. an id).")
 @_calendar_option
-def sql_(policy: str, decision: str | None, dialect: str, source: str,
+def sql_(policy: str, decision: str | None, dialect: str, source: str, keep: str,
          calendars: tuple[str, ...]) -> None:
     """Print DECISION of POLICY (default: every decision) as an SQL view.
 
@@ -281,7 +283,7 @@ def sql_(policy: str, decision: str | None, dialect: str, source: str,
         _die(str(problem), EXIT_INPUT)
     compiled = _compile_or_exit(Path(policy))
     _use_calendar(calendars, [Path(policy)])
-    sys.exit(sqlcli.print_sql(compiled, decision, dialect, source))
+    sys.exit(sqlcli.print_sql(compiled, decision, dialect, source, keep))
 
 
 @cli.command()

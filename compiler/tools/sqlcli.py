@@ -37,7 +37,7 @@ def _printable(text: str) -> str:
 
 
 def print_sql(compiled: pipeline.Compilation, decision: str | None, dialect: str,
-              source: str) -> int:
+              source: str, keep: str = "") -> int:
     """Print a view per decision; E72x for each that SQL cannot compute exactly."""
     policy = compiled.ir
     assert policy is not None
@@ -49,10 +49,12 @@ def print_sql(compiled: pipeline.Compilation, decision: str | None, dialect: str
         _die(f"--source {source!r}: expected a table name (letters, digits, _ and .)",
              EXIT_INPUT)
     d = sql.Dialect(dialect)
+    extra = [c.strip() for c in keep.split(",") if c.strip()]
     views, problems = [], []
     for name in [decision] if decision else names:
+        kept = [(c, c) for c in [*extra, *policy.decision(name).params]]
         try:
-            views.append(sql.query(policy, name, d, source.replace("{decision}", name)))
+            views.append(sql.query(policy, name, d, source.replace("{decision}", name), kept))
         except sql.Unsupported as exc:
             problems.append(Diagnostic("error", exc.code, f"决策 {name} 无法精确写成SQL："
                                        f"{exc.message}", exc.span))

@@ -106,6 +106,15 @@ def _counts(rows: Iterator[tuple[object, bool, int]]) -> Result:
     return Result(tuple(ordered), refused)
 
 
+def _numbered(job: Job, dialect: Dialect, schema: list[tuple[str, str]]) -> Query:
+    """The decision's query over the staged table, passing each row's place through
+    where the calendar is joined (so the answers can be put back in the file's order)."""
+    q = query(job.policy, job.decision, dialect, "polc_input", staging.kept(schema))
+    if not q.calendar:
+        return q
+    return query(job.policy, job.decision, dialect, "polc_input", staging.kept(schema, True))
+
+
 # ---------------------------------------------------------------- DuckDB
 
 
@@ -131,12 +140,13 @@ def run_duckdb(job: Job) -> Result:
             raise TableError(f"{job.table}: cannot be read as {fmt}: {exc}") from None
         raw.create_view("polc_raw")
         schema = list(zip(raw.columns, (str(t) for t in raw.types)))
-        q = query(job.policy, job.decision, Dialect.DUCKDB, "polc_input", staging.kept(schema))
-        con.execute("CREATE VIEW polc_input AS "
-                    + staging.select(q.columns, schema, "polc_raw", Dialect.DUCKDB))
+        q = _numbered(job, Dialect.DUCKDB, schema)
+        con.execute("CREATE VIEW polc_input AS " + staging.select(
+            q.columns, schema, "polc_raw", Dialect.DUCKDB, numbered=q.calendar))
+        answers = q.sql
         if q.calendar:
             duckdb_calendar(con)
-        answers = q.sql
+            answers = staging.ordered(schema, q.sql, Dialect.DUCKDB)
         result = con.sql(answers)
         summary = f"SELECT value, error IS NOT NULL, count(*) FROM ({answers}) GROUP BY ALL"
         if job.out is not None:
@@ -244,8 +254,8 @@ def run_python(job: Job) -> Result:
     counts: Counter[tuple[object, bool]] = Counter()
     writer: Any = None
     try:
-        for batch in _batches(job.table):
-            if writer is None and job.table.suffix.lower() == ".parquet":
+        for n, batch in enumerate(_batches(job.table)):
+            if n == 0:
                 _check_schema(spec, batch.schema)
             names = batch.schema.names
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
@@ -277,7 +287,8 @@ def run_python(job: Job) -> Result:
 
 
 def _check_schema(spec: Any, schema: Any) -> None:
-    """The Parquet column types the SQL engines refuse, refused here too."""
+    """The tables the SQL engines refuse (a column missing, a float for a number),
+    refused here too."""
     types_ = {n: str(t) for n, t in zip(schema.names, schema.types)}
     for f in spec.fields:
         t = types_.get(f.name)
@@ -317,11 +328,12 @@ def spark_frame(spark: Any, job: Job, raw: Any) -> Any:
     """The decision's answers over the DataFrame `raw`."""
     raw.createOrReplaceTempView("polc_raw")
     schema = [(f.name, f.dataType.simpleString()) for f in raw.schema.fields]
-    q = query(job.policy, job.decision, Dialect.SPARK, "polc_input", staging.kept(schema))
-    spark.sql(staging.select(q.columns, schema, "polc_raw", Dialect.SPARK)) \
+    q = _numbered(job, Dialect.SPARK, schema)
+    spark.sql(staging.select(q.columns, schema, "polc_raw", Dialect.SPARK, numbered=q.calendar)) \
         .createOrReplaceTempView("polc_input")
     if q.calendar:
         spark_calendar(spark)
+        return spark.sql(staging.ordered(schema, q.sql, Dialect.SPARK))
     return spark.sql(q.sql)
 
 

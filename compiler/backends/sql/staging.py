@@ -73,8 +73,11 @@ def convert(col: Column, source_type: str, dialect: Dialect) -> str:
     raise SchemaError(f"column {col.name}: {source_type}, which cannot hold {col.expected}")
 
 
+ROW = "polc_n"  # the row's place in the file, where the answers are ordered by it
+
+
 def select(columns: tuple[Column, ...], schema: list[tuple[str, str]], source: str,
-           dialect: Dialect) -> str:
+           dialect: Dialect, numbered: bool = False) -> str:
     """SELECT over `source` (columns `schema`: name, type) with the decision's inputs
     typed."""
     types = dict(schema)
@@ -91,9 +94,21 @@ def select(columns: tuple[Column, ...], schema: list[tuple[str, str]], source: s
     parts = [f"{dialect.ident(name)} AS polc_keep_{i}" for i, (name, _) in enumerate(schema)]
     parts += [f"{convert(c, types[c.name], dialect)} AS {dialect.ident(c.name)}"
               for c in columns]
+    if numbered:
+        # a join (the calendar's) may reorder rows: each row carries its place, in a
+        # streaming window in DuckDB and from the file's partitions in order in Spark
+        parts.append(("row_number() OVER ()" if dialect is Dialect.DUCKDB
+                      else "monotonically_increasing_id()") + f" AS {ROW}")
     return f"SELECT {', '.join(parts)} FROM {source}"
 
 
-def kept(schema: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def kept(schema: list[tuple[str, str]], numbered: bool = False) -> list[tuple[str, str]]:
     """The source columns as `select` keeps them: (its name for them, their own name)."""
-    return [(f"polc_keep_{i}", name) for i, (name, _) in enumerate(schema)]
+    return [(f"polc_keep_{i}", name) for i, (name, _) in enumerate(schema)] + \
+        ([(ROW, ROW)] if numbered else [])
+
+
+def ordered(schema: list[tuple[str, str]], answers: str, dialect: Dialect) -> str:
+    """The answers of a numbered `select`, in the file's order, without the number."""
+    names = [dialect.ident(n) for n, _ in schema] + list(OUTPUTS)
+    return f"SELECT {', '.join(names)} FROM ({answers}) polc_answers ORDER BY {ROW}"
