@@ -216,3 +216,28 @@ def test_spark_engine_writes_one_file_as_the_others(tmp_path: Path, spark: Any) 
     assert results["spark"][0] == results["duckdb"][0]
     assert results["spark"][1].to_pylist() == results["duckdb"][1].to_pylist()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".polc")] == []
+
+
+def test_each_inexact_construct_is_named_and_the_exact_rest_runs(tmp_path: Path) -> None:
+    # outside the repository: no sources/ folder above it to check its citations against
+    policy = tmp_path / "e72x.pol"
+    policy.write_bytes(Path(__file__).with_name("e72x.pol").read_bytes())
+    code, text, err = polc("sql", policy)
+    assert code == 1
+    assert err.count("error[E721]") == 2 and err.count("error[E722]") == 1, err
+    assert "决策 share" in err and "决策 third" in err and "决策 product" in err
+    assert 'VIEW "half"' in text and 'VIEW "share"' not in text
+    table = tmp_path / "amounts.csv"
+    table.write_text("a\n0.01\n0.03\n0.05\n12345.675\n7\n", encoding="utf-8")
+    outs = {}
+    for engine in ("python", "duckdb"):
+        out = tmp_path / f"{engine}.csv"
+        code, _, err = polc("eval", policy, "half", "--table", table, "--out", out,
+                            "--engine", engine)
+        assert code == 0, err
+        read = pcsv.read_csv(out, convert_options=pcsv.ConvertOptions(
+            column_types={"value": pa.string()}))
+        outs[engine] = [Decimal(v) for v in read.column("value").to_pylist()]
+    # half up to the fen (0.005 → 0.01, 0.015 → 0.02), as polc.runtime.money rounds
+    assert outs["python"] == outs["duckdb"] == [
+        Decimal("0.01"), Decimal("0.02"), Decimal("0.03"), Decimal("6172.84"), Decimal("3.5")]
