@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
+import os
 import shutil
 import tempfile
 import types
@@ -305,9 +306,11 @@ def _check_schema(spec: Any, schema: Any) -> None:
 
 
 def spark_session() -> Any:
-    """One local Spark session per process (it takes seconds to start)."""
+    """One Spark session per process (it takes seconds to start): local unless
+    POLC_SPARK_MASTER names a cluster's master (docs/sql.md)."""
     from pyspark.sql import SparkSession
-    return (SparkSession.builder.master("local[2]").appName("polc")
+    master = os.environ.get("POLC_SPARK_MASTER", "local[2]")
+    return (SparkSession.builder.master(master).appName("polc")
             .config("spark.driver.memory", "1g")
             .config("spark.sql.ansi.enabled", "true")
             .config("spark.sql.session.timeZone", "UTC")
