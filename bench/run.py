@@ -421,6 +421,15 @@ def bench_peers(rep: Report, n: int, sample: int, repeats: int) -> None:
     measure.bench_peers(rep, n, sample, repeats)
 
 
+# ------------------------------------------------------------------ 7. tables (issue 16)
+
+
+def bench_sql(rep: Report, rows: int, small: int, repeats: int) -> None:
+    # imported here: the other sections need neither DuckDB nor Spark
+    from sql_bench import bench_sql as run
+    run(rep, rows, small, repeats)
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -479,7 +488,7 @@ def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bo
     path.write_text(body + "\n\n" + NOTES_MARKER + notes, encoding="utf-8")
 
 
-SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers")
+SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "sql")
 
 
 def main() -> int:
@@ -506,6 +515,8 @@ def main() -> int:
         "render": lambda: bench_render(rep, 1_000 if q else 10_000),
         "peers": lambda: bench_peers(rep, 100_000 if q else 1_000_000, 200 if q else 500,
                                      2 if q else 7),
+        "sql": lambda: bench_sql(rep, 1_000_000 if q else 10_000_000,
+                                 20_000 if q else 200_000, 1 if q else 3),
     }
     for key in SECTIONS:
         if key in only:

@@ -125,8 +125,8 @@ class _Decision:
 
     def lit_num(self, value: int | Decimal) -> Value:
         num = N.point(value)
-        if isinstance(value, int) and abs(value) < 2**31:
-            # an INTEGER literal: compared with a BIGINT column it casts nothing per row
+        if isinstance(value, int) and abs(value) < 2**63:
+            # an integer literal: compared with a BIGINT column it casts nothing per row
             return Value(str(value), None, num)
         text = format(value, "f") if isinstance(value, Decimal) else str(value)
         return Value(f"CAST({text} AS {num.sql()})", None, num)
