@@ -173,7 +173,11 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
              + ", ".join(sorted(specs)), EXIT_INPUT)
     _use_calendar(calendars, [Path(policy)])
     if table is not None:
+        if explain:
+            _die("--explain explains one case: use it with --input or --jsonl", EXIT_INPUT)
         sys.exit(sqlcli.eval_table(compiled, decision, table, out, engine, summary))
+    if out is not None or summary:
+        _die("--out and --summary go with --table FILE", EXIT_INPUT)
     spec = specs[decision]
     out = sys.stdout
     if input_json is not None:

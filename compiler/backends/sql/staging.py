@@ -23,6 +23,7 @@ _INTEGER = ("tinyint", "smallint", "integer", "int", "bigint", "hugeint", "utiny
             "usmallint", "uinteger", "ubigint", "byte", "short", "long")
 _FLOAT = ("float", "double", "real")
 _TEXT = ("varchar", "string", "text")
+_MOMENTS = ("timestamp", "timestamp_ntz", "timestamp_s", "timestamp_ms", "timestamp_ns")
 _PATTERNS = {
     TK.COUNT: r"-?[0-9]{1,19}",
     TK.NUM: rf"-?[0-9]{{1,19}}(\.[0-9]{{1,{N.INPUT_SCALE}}})?",
@@ -67,8 +68,8 @@ def convert(col: Column, source_type: str, dialect: Dialect) -> str:
                     f"THEN TRY_CAST({ref} AS {target}) END")
     elif col.kind is TK.BOOL and base == "boolean" or col.kind is TK.DATE and base == "date":
         return ref
-    elif col.kind is TK.DATETIME and base.startswith("timestamp") and "tz" not in base \
-            and "time zone" not in source_type.lower():
+    elif col.kind is TK.DATETIME and base in _MOMENTS and "zone" not in source_type.lower():
+        # Spark's zoned TIMESTAMP is read in the session's zone, UTC: its wall time
         return f"CAST({ref} AS {target})"
     raise SchemaError(f"column {col.name}: {source_type}, which cannot hold {col.expected}")
 
