@@ -96,7 +96,8 @@ def eval_table(compiled: pipeline.Compilation, decision: str, table: str, out: s
                      "another", EXIT_INPUT)
             if not out_path.parent.is_dir():
                 _die(f"{out}: its folder does not exist", EXIT_INPUT)
-        job = engines.Job(compiled.ir, compiled.module, decision, table_path, out_path)  # type: ignore[arg-type]
+        assert compiled.ir is not None  # compiled.ok was checked
+        job = engines.Job(compiled.ir, compiled.module, decision, table_path, out_path)
         result = engines.ENGINES[engine](job)
     except sql.Unsupported as exc:
         show([Diagnostic("error", exc.code, f"决策 {decision} 无法精确写成SQL：{exc.message}",

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -147,7 +147,7 @@ class _Decision:
     def origin(self, e: object) -> str:
         """The date inputs `e` is computed from, as the Python backend names them."""
         names: dict[str, None] = {}
-        todo: list[object] = [e]
+        todo: list[Any] = [e]
         while todo:
             x = todo.pop()
             if isinstance(x, ir.Var):
@@ -514,7 +514,8 @@ class _Decision:
             return Value(sql, None, None)
         # Python's and/or stop at the first part that decides: later parts' refusals
         # count only when every earlier part let evaluation go on
-        parts, so_far = [], []
+        parts: list[str] = []
+        so_far: list[str] = []
         for i in items:
             if i.err:
                 going = " AND ".join(so_far) or "TRUE"
@@ -639,19 +640,28 @@ def _no_rule_only(e: ir.Expr) -> bool:
     nor be NULL (no calendar, no division, no call, no 无)."""
     if not isinstance(e, (ir.LevelsE, ir.TableE, ir.RulesE)) or e.otherwise is not None:
         return False
-    risky = (ir.Shift, ir.Roll, ir.CalendarFn, ir.CallDecision, ir.IfE, ir.LevelsE,
-             ir.TableE, ir.RulesE, ir.NamedE, ir.ScheduleE)
-    todo: list[object] = list(attrs.astuple(e, recurse=False))
+    todo: list[Any] = list(attrs.astuple(e, recurse=False))
     while todo:
         x = todo.pop()
         if isinstance(x, tuple):
             todo.extend(x)
-        elif isinstance(x, risky) or (isinstance(x, ir.Arith) and x.op is ir.ArithOp.DIV) \
-                or (isinstance(x, ir.Lit) and x.value is None) or isinstance(x, ir.Var) and x.scope is not ir.Scope.INPUT:
+        elif _risky(x):
             return False
         elif attrs.has(type(x)) and not isinstance(x, (ir.Type, ir.Site, Span)):
             todo.extend(attrs.astuple(x, recurse=False))
     return True
+
+
+def _risky(x: object) -> bool:
+    """A node whose value may be refused or NULL."""
+    if isinstance(x, (ir.Shift, ir.Roll, ir.CalendarFn, ir.CallDecision, ir.IfE, ir.LevelsE,
+                      ir.TableE, ir.RulesE, ir.NamedE, ir.ScheduleE)):
+        return True
+    if isinstance(x, ir.Arith):
+        return x.op is ir.ArithOp.DIV
+    if isinstance(x, ir.Lit):
+        return x.value is None
+    return isinstance(x, ir.Var) and x.scope is not ir.Scope.INPUT
 
 
 def _exact(f: Fraction) -> int | Decimal:
@@ -664,8 +674,9 @@ def _expected(p: ir.Policy, inp: ir.Input) -> str:
     t = inp.type
     unit = describe(t.unit) if t.kind is TK.NUM and not t.unit.dimensionless else ""
     members = tuple(m for m, _ in p.enum(t.enum).members) if t.enum else ()
-    return describe_expected(t.kind.value, unit, inp.lo, inp.lo_closed, inp.hi, inp.hi_closed,
-                             members)
+    text: str = describe_expected(t.kind.value, unit, inp.lo, inp.lo_closed, inp.hi,
+                                  inp.hi_closed, members)
+    return text
 
 
 def query(policy: ir.Policy, decision: str, dialect: Dialect, source: str,
