@@ -1,8 +1,8 @@
 """polc benchmarks (issues 8, 11, 14, 16, 18): compile speed, growth, generated code
 against hand-written, large inputs (a 10 MB policy, a 10,000-row table rendered), polc
 beside its peers (twins, numpy, OpenFisca, GoRules ZEN: bench/peers/), the batch functions
-(--only vector), the language server's response times (bench/lsp_bench.py), and the
-reviewers' site with its evaluate API (--only site).
+(--only vector), SQL in DuckDB and Spark (--only sql), the language server's response
+times (bench/lsp_bench.py), and the reviewers' site with its evaluate API (--only site).
 
     .venv/bin/python bench/run.py            # full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer sizes, repeats and cases
@@ -535,6 +535,15 @@ def bench_lsp(rep: Report, repeats: int) -> None:
     lsp_bench.bench_lsp(rep, repeats)
 
 
+# ------------------------------------------------------------------ 9. tables in SQL (issue 16)
+
+
+def bench_sql(rep: Report, rows: int, small: int, repeats: int) -> None:
+    # imported here: the other sections need neither DuckDB nor Spark
+    from sql_bench import bench_sql as run
+    run(rep, rows, small, repeats)
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -594,7 +603,7 @@ def write_markdown(rep: Report, path: Path, quick: bool, where: str, partial: bo
 
 
 SECTIONS = ("build", "growth", "decisions", "jsonl", "large", "render", "peers", "vector", "lsp",
-            "site")
+            "site", "sql")
 
 
 def main() -> int:
@@ -624,6 +633,8 @@ def main() -> int:
         "vector": lambda: bench_vector(rep, 1_000_000, 20_000 if q else 100_000, 3 if q else 9),
         "lsp": lambda: bench_lsp(rep, 5 if q else 15),
         "site": lambda: bench_site(rep, 1_000 if q else 10_000),
+        "sql": lambda: bench_sql(rep, 1_000_000 if q else 10_000_000,
+                                 20_000 if q else 200_000, 1 if q else 3),
     }
     for key in SECTIONS:
         if key in only:

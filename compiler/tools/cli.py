@@ -27,6 +27,9 @@ from polc.compiler.diagnostics import Diagnostic, Span, show
 from polc.runtime import CalendarError, CalendarFileError, InputError, PolcError, dumps, loads
 from polc.runtime import calendar as _calendar
 
+from . import sqlcli
+from .sqlcli import ENGINES
+
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # a refused build lists this many of its problems (a stale folder can hold hundreds)
 MAX_SHOWN = 20
@@ -164,8 +167,14 @@ def _use_calendar(files: Iterable[str], policies: Iterable[Path]) -> None:
 @click.option("--jsonl", type=click.File("rb"),
               help="One JSON object per line, UTF-8 (- for standard input).")
 @click.option("--explain", is_flag=True, help="Add the conditions and rows that decided.")
+@click.option("--table", help="A Parquet or CSV file of cases, one a row (docs/sql.md).")
+@click.option("--out", help="With --table: the Parquet or CSV file to write (never replaced).")
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), default="duckdb",
+              show_default=True, help="With --table: what runs the decision.")
+@click.option("--summary", is_flag=True, help="With --table: print how many rows got each answer.")
 @_calendar_option
 def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explain: bool,
+          table: str | None, out: str | None, engine: str, summary: bool,
           calendars: tuple[str, ...]) -> None:
     """Evaluate DECISION of POLICY on JSON input, through the generated module.
 
@@ -183,14 +192,20 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
     """
     if (problem := fileio.problem(Path(policy))) is not None:
         _die(str(problem), EXIT_INPUT)
-    if (input_json is None) == (jsonl is None):
-        _die("give exactly one of --input JSON or --jsonl FILE", EXIT_INPUT)
+    if sum(x is not None for x in (input_json, jsonl, table)) != 1:
+        _die("give exactly one of --input JSON, --jsonl FILE or --table FILE", EXIT_INPUT)
     compiled = _compile_or_exit(Path(policy))
     specs = compiled.module.DECISIONS
     if decision not in specs:
         _die(f"{compiled.path} has no decision {decision!r}; it has: "
              + ", ".join(sorted(specs)), EXIT_INPUT)
     _use_calendar(calendars, [Path(policy)])
+    if table is not None:
+        if explain:
+            _die("--explain explains one case: use it with --input or --jsonl", EXIT_INPUT)
+        sys.exit(sqlcli.eval_table(compiled, decision, table, out, engine, summary))
+    if out is not None or summary:
+        _die("--out and --summary go with --table FILE", EXIT_INPUT)
     spec = specs[decision]
     out = sys.stdout
     if input_json is not None:
@@ -285,6 +300,32 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
         return _error(str(exc), exc.field, lineno), False
     except PolcError as exc:  # NoRuleApplies, …: each says what and where
         return _error(str(exc), None, lineno), False
+
+
+@cli.command(name="sql")
+@click.argument("policy", type=click.Path(dir_okay=False))
+@click.argument("decision", required=False)
+@click.option("--dialect", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+              show_default=True)
+@click.option("--source", default="{decision}_input", show_default=True,
+              help="The table of cases each view reads.")
+@click.option("--keep", default="", help="Columns of the table, besides the inputs, that "
+              "each view passes through (comma-separated, e.g. an id).")
+@_calendar_option
+def sql_(policy: str, decision: str | None, dialect: str, source: str, keep: str,
+         calendars: tuple[str, ...]) -> None:
+    """Print DECISION of POLICY (default: every decision) as an SQL view.
+
+    Each view reads a table of cases and adds the answer (value), why a row is
+    refused (error) and the input at fault (error_field); see docs/sql.md.  Exit 1
+    when the policy does not compile or a decision cannot be computed exactly in SQL
+    (E720–E729, printed), the other views still printed.
+    """
+    if (problem := fileio.problem(Path(policy))) is not None:
+        _die(str(problem), EXIT_INPUT)
+    compiled = _compile_or_exit(Path(policy))
+    _use_calendar(calendars, [Path(policy)])
+    sys.exit(sqlcli.print_sql(compiled, decision, dialect, source, keep))
 
 
 @cli.command()

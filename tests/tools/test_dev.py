@@ -71,12 +71,14 @@ def test_doctor_names_what_a_fresh_machine_lacks(tmp_path: Path) -> None:
     done = doctor(script, str(bindir))
     assert done.returncode == 1
     assert done.stdout.split() == ["graphviz", "fontconfig", "fonts-noto-cjk", "chromium",
-                                   "chromium-driver", "python3", "python3-venv"]
-    # graphviz, fonts and the browser present, a Python without ensurepip (Debian without
-    # python3-venv)
+                                   "chromium-driver", "default-jre-headless", "python3",
+                                   "python3-venv"]
+    # graphviz, fonts, the browser and Java present, a Python without ensurepip (Debian
+    # without python3-venv)
     tool(bindir, "dot", "#!/bin/sh\nexit 0\n")
     tool(bindir, "chromium", "#!/bin/sh\nexit 0\n")
     tool(bindir, "chromedriver", "#!/bin/sh\nexit 0\n")
+    tool(bindir, "java", "#!/bin/sh\nexit 0\n")
     long_font_list(bindir)
     tool(bindir, "python3", '#!/bin/sh\ncase "$*" in *ensurepip*) exit 1;; esac\nexit 0\n')
     done = doctor(script, str(bindir))

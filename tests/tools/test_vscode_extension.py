@@ -174,6 +174,7 @@ def checkout(tmp_path: Path) -> tuple[Path, Path, Path]:
     fake(bindir, "fc-list", "#!/bin/sh\necho 'Noto Sans CJK SC'\n")
     fake(bindir, "chromium", "#!/bin/sh\nexit 0\n")
     fake(bindir, "chromedriver", "#!/bin/sh\nexit 0\n")
+    fake(bindir, "java", "#!/bin/sh\nexit 0\n")  # ./dev wants Java for the Spark engine
     fake(bindir, "node", "#!/bin/sh\nexit 0\n")
     fake(bindir, "npm", f"#!{sys.executable}\nimport os, sys, pathlib\n"
          f"open({str(log)!r}, 'a').write('npm ' + ' '.join(sys.argv[1:]) + ' in ' "
