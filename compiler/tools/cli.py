@@ -342,8 +342,11 @@ def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
 @click.option("--min", "minimum", type=float, default=None,
               help="Exit 1 if a notice with rules is below this percentage.")
 def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
-    """Per notice, the rule-bearing sentences: cited by a rule, marked as deliberately not
-    encoded (policies/<stem>.uncovered), or not covered.  Default PATHS: policies/."""
+    """Per notice, every rule-bearing sentence: encoded by a rule, marked as deliberately
+    not encoded (policies/<stem>.uncovered, one sentence a mark, with a reason), or not
+    covered; the counts per status and reason, the marked and the excluded sentences,
+    and the 语言未支持 backlog across notices (docs/coverage.md).  Default PATHS:
+    policies/.  Exit 1: a mark is refused, or --min is not reached."""
     from polc.compiler.citations import coverage as cov
     results: list[cov.NoticeCoverage] = []
     problems: list[str] = []
@@ -357,8 +360,8 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
     below = [r for r in results
              if r.has_rules and minimum is not None and r.percent < minimum]
     if fmt == "json":
-        click.echo(json.dumps({"notices": [r.to_json() for r in results], "errors": problems},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps(cov.report_json(results, problems), ensure_ascii=False,
+                              indent=2))
     else:
         click.echo(cov.render_text(results))
         for p in problems:
