@@ -77,3 +77,23 @@ def test_polc_test_reports_a_parse_error_as_a_failure(tmp_path: Path) -> None:
     code, out = run("test", "--format", "json", str(pol))
     report = json.loads(out)
     assert code == 1 and report["failed"] == 1 and report["not_compiled"] == 1
+
+
+def test_build_report_states_unverified_quotes_and_coverage(tmp_path: Path) -> None:
+    from polc.compiler import pipeline
+    from polc.compiler.tools import build
+
+    pol = tmp_path / "55.pol"
+    text = (POLICIES / "55_overseas_labor_emergency.pol").read_text(encoding="utf-8")
+    pol.write_text(text.replace("标题 ", '引文未核对 "原文尚未取得"\n标题 ', 1), encoding="utf-8")
+    compiled = pipeline.compile_file(pol)
+    assert compiled.ok
+    report = build.report(compiled, "55", [], pol)
+    assert "- **quotes not verified**: 原文尚未取得" in report
+    assert "## Coverage\n\nnot computed: " in report
+    real = POLICIES / "58_finance_assessment.pol"
+    report = build.report(pipeline.compile_file(real), "58", [], real)
+    section = report.split("## Coverage\n\n", 1)[1]
+    assert section.startswith("海政办发〔2022〕58号 ") and "rule-bearing" in section
+    assert "| 四2 | 53 | not covered | 增设分支机构以银保监批准开业文件为准。 |" in section
+    assert "- W430 " in section
