@@ -145,6 +145,8 @@ class Header(enum.Enum):
     WRITTEN = "成文日期"
     EFFECTIVE = "施行日期"
     SOURCE = "来源"
+    # the visible opt-out of citation verification: 引文未核对 "why" (citations/verify.py)
+    UNVERIFIED = "引文未核对"
 
 
 # 关系 SUBJECT VERB OBJECT

@@ -1,15 +1,25 @@
-"""Coverage of the notice texts: which rule-bearing sentences the policies cite.
+"""Coverage of the notice texts: every rule-bearing sentence encoded, marked, or not covered.
 
-A sentence is *rule-bearing* when it states a number or uses a word that carries a duty, a
-power, a deadline or a threshold (负责, 审批, 奖励, 不得, 以上 …; see ``KEYWORDS``).  It is
-*cited* when a quote of any rule of the policy overlaps it, and *marked* when the policy's
-``.uncovered`` file (``policies/<stem>.uncovered``, described in docs/language.md) says it is
-deliberately not encoded, and why.
+Each notice is split into sentences and each is rule-bearing or not by a stated test
+(sentences.py; docs/coverage.md).  A rule-bearing sentence has one status:
+
+* *encoded* -- a quote of a rule that carries its content overlaps it: a decision, a row, a
+  named condition, a constant, a convention, a flow and its steps, a ladder and its
+  measures, a relation, a body, a working group.  A sentence cited only by an example or
+  an input declaration is not encoded by it (``cited_by`` lists those);
+* *marked* -- the policy's ``.uncovered`` file (``policies/<stem>.uncovered``) says, for
+  that one sentence, why it is deliberately not encoded (:data:`REASONS`);
+* *not covered*.
+
+Problems are located strings with a code: E430-E436 refuse a mark, W430 warns about a
+wildcard mark (``CLAUSE *``, kept working until the marks are rewritten sentence by
+sentence), W431 about a mark that covers nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,49 +33,47 @@ from polc.compiler.syntax import ast as A
 
 from . import sources
 from . import verify as citations
+from .sentences import Sentence, split, strong_signals
 
-__all__ = ["KEYWORDS", "Mark", "NoticeCoverage", "Sentence", "coverage", "read_marks"]
+__all__ = ["REASONS", "Mark", "NoticeCoverage", "Sentence", "coverage", "read_marks",
+           "render_text", "report_json", "report_markdown", "sentences"]
 
-KEYWORDS = (
-    "负责", "牵头", "审批", "审核", "同意", "签发", "报告", "报送", "奖励", "补助", "补贴",
-    "给予", "不予", "不得", "应当", "须", "扣减", "一票否决", "以上", "以下", "不超过", "低于",
-    "满", "达", "期限", "日内",
-)  # fmt: skip
+# the reasons a sentence may be left unencoded; those with an argument name what it is
+REASONS: dict[str, str | None] = {
+    "宣示": None,  # a goal or duty with no condition, amount, date or actor to encode
+    "外部认定": "输入",  # another body decides the fact: the input that takes its result
+    "引用": "文件",  # defers to another document: which
+    "语言未支持": "构造",  # the language cannot say it yet: the construct (the backlog)
+    "事实": None,  # describes, prescribes nothing
+}
+# a goal or a description cannot hold what prescribes
+NEEDS_NO_RULE = ("宣示", "事实")
+WILDCARD = "*"
 
-_DIGIT_RE = re.compile(r"[0-9０-９]")
-# Heading labels at the start of a line: their digits are clause numbers, not rules.
-_LABEL_RE = re.compile(
-    r"^\s*(?:第[零〇一二两三四五六七八九十百]+条|[零〇一二两三四五六七八九十百]+、"
-    r"|[（(][零〇一二两三四五六七八九十百0-9]+[）)]|[0-9]+(?:[.．](?![0-9])|、)"
-    r"|附件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?)"
-)
-_SKIP_LINE_RE = re.compile(r"\s*(?:\d{4}年\d{1,2}月\d{1,2}日|.*〔\d{4}〕\d+号)\s*")
-_PUNCT_RE = re.compile(r"[，,；;：:、]|。.")
-_MARK_RE = re.compile(r"^(?P<clause>\S+)\s+(?:「(?P<quote>[^」]+)」|(?P<all>\*))\s*(?P<reason>.*)$")
+_MARK_RE = re.compile(r"^(?P<clause>\S+)\s+(?:「(?P<quote>[^」]+)」|(?P<all>\*))\s*(?P<rest>.*)$")
+_REASON_RE = re.compile(r"^(?P<reason>[^\s（(：:]+)\s*(?:[（(](?P<arg>[^）)]*)[）)])?\s*"
+                        r"(?:[：:]\s*(?P<note>.*))?$")
+# kinds of node whose citation does not encode the sentence it quotes
+_NOT_ENCODING = (A.Example, A.InputDecl)
 
 
 @dataclass
 class Mark:
     clause: str
-    quote: str | None  # None: every uncited rule-bearing sentence of the clause
+    quote: str | None  # None: a wildcard over the clause (legacy, warned about)
     reason: str
     span: Span
+    arg: str | None = None
+    note: str = ""
     used: bool = False
 
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    line: int
-    clause: str
-    text: str
-    cited_by: list[str] = field(default_factory=list)
-    marked: str | None = None
-
     def to_json(self) -> dict[str, Any]:
-        return {"clause": self.clause, "line": self.line, "text": self.text,
-                "cited_by": self.cited_by, "marked": self.marked}
+        return {"reason": self.reason, "arg": self.arg, "note": self.note,
+                "wildcard": self.quote is None, "where": f"{self.span.file}:{self.span.line}"}
+
+    def shown(self) -> str:
+        arg = f"（{self.arg}）" if self.arg else ""
+        return f"{self.reason}{arg}" + (f"：{self.note}" if self.note else "")
 
 
 @dataclass
@@ -75,72 +83,69 @@ class NoticeCoverage:
     sentences: list[Sentence]
     has_rules: bool
     errors: list[str] = field(default_factory=list)
-    # marks that cover nothing: the sentence is cited now, or is not rule-bearing
-    stale: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
-    def cited(self) -> int:
-        return sum(1 for s in self.sentences if s.cited_by)
+    def rule_bearing(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.rule_bearing]
+
+    @property
+    def excluded(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.signals and s.excluded is not None]
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.rule_bearing if s.status == status)
+
+    @property
+    def encoded(self) -> int:
+        return self.count("encoded")
 
     @property
     def marked(self) -> int:
-        return sum(1 for s in self.sentences if not s.cited_by and s.marked)
+        return self.count("marked")
 
     @property
     def uncovered(self) -> list[Sentence]:
-        return [s for s in self.sentences if not s.cited_by and not s.marked]
+        return [s for s in self.rule_bearing if s.status == "not covered"]
+
+    @property
+    def by_reason(self) -> dict[str, int]:
+        reasons = Counter(s.mark.reason if s.mark.quote is not None else WILDCARD
+                          for s in self.rule_bearing if s.status == "marked")
+        return dict(sorted(reasons.items()))
 
     @property
     def percent(self) -> float:
-        if not self.sentences:
-            return 100.0
-        return 100.0 * (len(self.sentences) - len(self.uncovered)) / len(self.sentences)
+        total = len(self.rule_bearing)
+        return 100.0 if not total else 100.0 * (self.encoded + self.marked) / total
 
     def to_json(self) -> dict[str, Any]:
         return {"docno": self.docno, "policy": self.policy, "has_rules": self.has_rules,
-                "total": len(self.sentences), "cited": self.cited, "marked": self.marked,
+                "sentences_total": len(self.sentences), "total": len(self.rule_bearing),
+                "encoded": self.encoded, "marked": self.marked,
                 "uncovered": len(self.uncovered), "percent": round(self.percent, 1),
-                "errors": self.errors, "stale_marks": self.stale, "sentences": [s.to_json() for s in self.sentences]}
-
-
-def _deepest_clause(notice: sources.Notice, offset: int) -> str:
-    best = sources.PREAMBLE_PATH
-    depth = -1
-    for sec in notice.sections.values():
-        if sec.depth > depth and sec.start <= offset < sec.end:
-            best, depth = sec.path, sec.depth
-    return best
+                "by_reason": self.by_reason, "errors": self.errors, "warnings": self.warnings,
+                "excluded": [{"clause": s.clause, "line": s.line, "text": s.text,
+                              "reason": s.excluded} for s in self.excluded],
+                "sentences": [s.to_json() for s in self.rule_bearing]}
 
 
 def sentences(notice: sources.Notice) -> list[Sentence]:
-    """The rule-bearing sentences of a notice: lines split after 。 and ；."""
-    out: list[Sentence] = []
-    text = notice.text
-    pos = 0
-    for lineno, line in enumerate(text.split("\n"), 1):
-        line_start = pos
-        pos += len(line) + 1
-        if _SKIP_LINE_RE.fullmatch(line) or not _PUNCT_RE.search(line):
-            continue  # the 文号, the signature date, titles and headings: not sentences
-        label = _LABEL_RE.match(line)
-        body_from = label.end() if label else 0
-        for m in re.finditer(r"[^。；;]+[。；;]?", line):
-            piece = m.group()
-            if not piece.strip():
-                continue
-            own = piece[max(0, body_from - m.start()):] if m.start() < body_from else piece
-            if not (_DIGIT_RE.search(own) or any(k in own for k in KEYWORDS)):
-                continue
-            start = line_start + m.start() + (len(piece) - len(piece.lstrip()))
-            end = line_start + m.end()
-            out.append(Sentence(start, end, lineno, _deepest_clause(notice, start),
-                                piece.strip()))
-    return out
+    """The rule-bearing sentences of a notice (sentences.py)."""
+    return [s for s in split(notice) if s.rule_bearing]
+
+
+def _parse_reason(rest: str) -> tuple[str, str | None, str] | None:
+    m = _REASON_RE.match(rest.strip())
+    if m is None:
+        return None
+    return m.group("reason"), (m.group("arg") or "").strip() or None, (m.group("note") or "")
 
 
 def read_marks(path: Path) -> tuple[list[Mark], list[str]]:
-    """Parse a ``.uncovered`` file: ``CLAUSE 「quote」 reason`` or ``CLAUSE * reason`` per
-    line; ``#`` starts a comment line.  Returns the marks and located errors."""
+    """Parse a ``.uncovered`` file: ``CLAUSE 「quote」 REASON[（ARG）][：note]`` per line
+    (docs/coverage.md), or the legacy ``CLAUSE * reason``; ``#`` starts a comment line.
+    Returns the marks and located errors."""
     marks: list[Mark] = []
     errors: list[str] = []
     shown = display_path(path)
@@ -156,16 +161,31 @@ def read_marks(path: Path) -> tuple[list[Mark], list[str]]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        where = f"{shown}:{lineno}"
         m = _MARK_RE.match(line)
         span = Span(shown, lineno, 1, lineno, len(raw) + 1)
         if m is None:
-            errors.append(f"{shown}:{lineno}: expected CLAUSE 「quote」 reason, "
-                          f"or CLAUSE * reason")
+            errors.append(f"E430 {where}: expected CLAUSE 「quote」 REASON（ARG）：note")
             continue
-        if not m.group("reason").strip():
-            errors.append(f"{shown}:{lineno}: a mark needs a reason after the quote")
+        rest = m.group("rest").strip()
+        if not rest:
+            errors.append(f"E430 {where}: a mark needs a reason after the quote ("
+                          + "、".join(REASONS) + ")")
             continue
-        marks.append(Mark(m.group("clause"), m.group("quote"), m.group("reason").strip(), span))
+        if m.group("all"):
+            marks.append(Mark(m.group("clause"), None, rest, span))
+            continue
+        parsed = _parse_reason(rest)
+        if parsed is None or parsed[0] not in REASONS:
+            errors.append(f"E431 {where}: 「{rest}」 is not one of the reasons "
+                          + "、".join(REASONS) + " (docs/coverage.md)")
+            continue
+        reason, arg, note = parsed
+        needs = REASONS[reason]
+        if needs is not None and arg is None:
+            errors.append(f"E434 {where}: {reason} names its {needs}: {reason}（{needs}）")
+            continue
+        marks.append(Mark(m.group("clause"), m.group("quote"), reason, span, arg, note))
     return marks, errors
 
 
@@ -186,71 +206,147 @@ def coverage(module: A.Module, pol: Path) -> NoticeCoverage | str:
         notice = sources.load_notice(sdir, docno)
     except sources.SourceError as exc:
         return f"{shown}: {exc}"
-    sents = sentences(notice)
+    sents = split(notice)
     has_rules = any(isinstance(it, (A.Decision, A.Flow, A.Ladder)) for it in module.items)
     for rule in citations.rules(module):
-        if rule.example:
-            continue
+        encodes = not isinstance(rule.node, _NOT_ENCODING)
         for cite in rule.annot.cites:
             for quote in cite.quotes:
                 match = sources.find_quote(notice, cite.clause, quote)
                 if match is None:
                     continue  # polc check reports it
                 for s in sents:
-                    if _overlaps(s, match.start, match.end) and rule.label not in s.cited_by:
-                        s.cited_by.append(rule.label)
+                    if not _overlaps(s, match.start, match.end):
+                        continue
+                    where = s.encoded_by if encodes else s.cited_by
+                    if rule.label not in where:
+                        where.append(rule.label)
     marks, errors = read_marks(pol.with_suffix(".uncovered"))
+    inputs = {it.name for it in module.items if isinstance(it, A.InputDecl)}
     result = NoticeCoverage(notice.docno, shown, sents, has_rules, errors)
     for mark in marks:
-        _apply(mark, notice, sents, result)
+        _apply(mark, notice, sents, result, inputs)
     return result
 
 
 def _apply(mark: Mark, notice: sources.Notice, sents: list[Sentence],
-           result: NoticeCoverage) -> None:
+           result: NoticeCoverage, inputs: set[str]) -> None:
     where = f"{mark.span.file}:{mark.span.line}"
-    clause = sources.canonical_clause(mark.clause)
-    section = notice.sections.get(clause)
-    if section is None:
-        result.errors.append(f"{where}: {notice.docno} has no clause {mark.clause}")
+    path = sources.resolve_clause(notice, mark.clause)
+    if path is None:
+        result.errors.append(f"E433 {where}: {notice.docno} has no clause {mark.clause}")
         return
+    section = notice.sections[path]
     if mark.quote is None:
         # 通知 and 序言 span the numbered clauses too; `*` on them means their own sentences
-        pseudo = clause in (sources.NOTICE_PATH, sources.PREAMBLE_PATH)
-        for s in sents:
-            if pseudo and s.clause not in (sources.NOTICE_PATH, sources.PREAMBLE_PATH):
-                continue
-            if section.start <= s.start < section.end and not s.cited_by and not s.marked:
-                s.marked = mark.reason
-                mark.used = True
+        pseudo = path in (sources.NOTICE_PATH, sources.PREAMBLE_PATH)
+        spanned = [s for s in sents if s.rule_bearing and not s.encoded_by and s.mark is None
+                   and section.start <= s.start < section.end
+                   and not (pseudo and s.clause not in (sources.NOTICE_PATH,
+                                                        sources.PREAMBLE_PATH))]
+        for s in spanned:
+            s.mark = mark
+        mark.used = bool(spanned)
+        lines = "、".join(f"第 {s.line} 行「{s.text[:20]}{'…' if len(s.text) > 20 else ''}」"
+                         for s in spanned)
+        result.warnings.append(
+            f"W430 {where}: wildcard mark {mark.clause} * marks {len(spanned)} sentence(s) at "
+            f"once" + (f": {lines}" if lines else "") + "; mark each sentence with its reason")
+        return
+    match = sources.find_quote(notice, path, mark.quote)
+    if match is None:
+        found = sources.locate_quote(notice, mark.quote)
+        result.errors.append(
+            f"E433 {where}: 「{mark.quote}」 is not in {mark.clause}"
+            + (f"; it is at {found[0]}" if found else f" nor anywhere in {notice.docno}"))
+        return
+    hit = [s for s in sents if _overlaps(s, match.start, match.end)]
+    if len(hit) > 1:
+        result.errors.append(f"E435 {where}: a mark is for one sentence; 「{mark.quote}」 "
+                             f"spans {len(hit)}: mark each with its own reason")
+        return
+    if mark.reason == "外部认定" and mark.arg not in inputs:
+        result.errors.append(f"E436 {where}: 外部认定（{mark.arg}） names no input of the "
+                             "policy; declare the input that takes the other body's finding")
+        return
+    target = hit[0] if hit else None
+    if target is not None and mark.reason in NEEDS_NO_RULE and strong_signals(target):
+        result.errors.append(
+            f"E432 {where}: {mark.reason} is refused: the sentence holds "
+            + "、".join(strong_signals(target))
+            + "; encode it, or give the reason it is not encoded (外部认定、引用、语言未支持)")
+        return
+    if target is not None and target.rule_bearing and not target.encoded_by \
+            and target.mark is None:
+        target.mark = mark
+        mark.used = True
     else:
-        match = sources.find_quote(notice, clause, mark.quote)
-        if match is None:
-            found = sources.locate_quote(notice, mark.quote)
-            result.errors.append(
-                f"{where}: 「{mark.quote}」 is not in {mark.clause}"
-                + (f"; it is at {found[0]}" if found else f" nor anywhere in {notice.docno}"))
-            return
-        for s in sents:
-            if _overlaps(s, match.start, match.end) and not s.cited_by and not s.marked:
-                s.marked = mark.reason
-                mark.used = True
-    if not mark.used:
-        result.stale.append(f"{where}: this mark covers no uncited rule-bearing sentence")
+        result.warnings.append(f"W431 {where}: this mark covers no uncovered rule-bearing "
+                               "sentence (it is encoded now, marked twice, or bears no rule)")
+
+
+def backlog(results: list[NoticeCoverage]) -> dict[str, list[tuple[str, Sentence]]]:
+    """语言未支持 across notices: construct -> the (docno, sentence) that need it."""
+    out: dict[str, list[tuple[str, Sentence]]] = {}
+    for r in results:
+        for s in r.rule_bearing:
+            if s.status == "marked" and s.mark.reason == "语言未支持":
+                out.setdefault(s.mark.arg or "", []).append((r.docno, s))
+    return dict(sorted(out.items()))
+
+
+def report_json(results: list[NoticeCoverage], errors: list[str]) -> dict[str, Any]:
+    return {"notices": [r.to_json() for r in results], "errors": errors,
+            "backlog": {k: [{"docno": d, "clause": s.clause, "line": s.line, "text": s.text}
+                            for d, s in v] for k, v in backlog(results).items()}}
+
+
+def summary(r: NoticeCoverage) -> str:
+    tag = "" if r.has_rules else " (no rules)"
+    reasons = "，".join(f"{k} {n}" for k, n in r.by_reason.items())
+    return (f"{r.docno} {r.policy}{tag}: {len(r.rule_bearing)} rule-bearing of "
+            f"{len(r.sentences)} sentences: {r.encoded} encoded, {r.marked} marked"
+            + (f" ({reasons})" if reasons else "")
+            + f", {len(r.uncovered)} not covered ({r.percent:.1f}% encoded or marked); "
+            f"{len(r.excluded)} excluded")
+
+
+def report_markdown(r: NoticeCoverage) -> list[str]:
+    """The build report's section: the counts, then each marked, uncovered and excluded
+    sentence, and the problems of the marks."""
+    out = [summary(r), ""]
+    rows = [(s, "marked " + ("*" if s.mark.quote is None else s.mark.shown()))
+            for s in r.rule_bearing if s.status == "marked"]
+    rows += [(s, "not covered") for s in r.uncovered]
+    rows += [(s, f"excluded ({s.excluded})") for s in r.excluded]
+    if rows:
+        out += ["| clause | line | status | sentence |", "|---|---|---|---|"]
+        out += [f"| {s.clause} | {s.line} | {how} | {s.text.replace('|', '｜')} |"
+                for s, how in rows]
+    out += [f"- {p}" for p in r.errors + r.warnings]
+    return out
 
 
 def render_text(results: list[NoticeCoverage]) -> str:
     lines: list[str] = []
     for r in results:
-        total = len(r.sentences)
-        tag = "" if r.has_rules else " (no rules)"
-        lines.append(f"{r.docno} {r.policy}{tag}: {r.percent:.1f}% of {total} rule-bearing "
-                     f"sentences cited or marked ({r.cited} cited, {r.marked} marked, "
-                     f"{len(r.uncovered)} not covered)")
-        for s in r.uncovered:
-            lines.append(f"  not covered {s.clause} (line {s.line}): 「{s.text}」")
-        for e in r.errors:
-            lines.append(f"  error: {e}")
-        for e in r.stale:
-            lines.append(f"  note: {e}")
+        lines.append(summary(r))
+        for s in r.rule_bearing:
+            if s.status == "not covered":
+                only = f" (cited only by {', '.join(s.cited_by)})" if s.cited_by else ""
+                lines.append(f"  not covered {s.clause} (line {s.line}){only}: 「{s.text}」")
+        for s in r.rule_bearing:
+            if s.status == "marked":
+                how = "*" if s.mark.quote is None else s.mark.shown()
+                lines.append(f"  marked {s.clause} (line {s.line}) {how}: 「{s.text}」")
+        for s in r.excluded:
+            lines.append(f"  excluded {s.excluded} {s.clause} (line {s.line}): 「{s.text}」")
+        lines += [f"  error: {e}" for e in r.errors]
+        lines += [f"  warning: {w}" for w in r.warnings]
+    items = backlog(results)
+    if items:
+        lines.append("语言未支持 backlog (across notices):")
+        for construct, where in items.items():
+            lines.append(f"  {construct}: {len(where)} sentence(s)")
+            lines += [f"    {d} {s.clause} (line {s.line}): 「{s.text}」" for d, s in where]
     return "\n".join(lines)

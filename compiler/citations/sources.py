@@ -1,40 +1,20 @@
 """Source notices: the verbatim texts that policy rules cite and quote.
 
-``policies/sources/`` holds one UTF-8 text file per notice (written by
-``tools/split_sources.py``) and a ``MANIFEST.json`` recording, per file, the notice's 文号 and
-the SHA-256 of the file.  This module
+A policy's ``sources/`` folder holds one UTF-8 text file per notice, byte for byte as
+published, and a ``MANIFEST.json`` recording, per file, the notice's 文号 and the SHA-256 of
+the file (the format: docs/sources.md; ``polc source add`` writes both).  This module
 
 * checks the files against the manifest (:func:`verify`);
-* loads a notice by 文号 and parses its clause structure (:func:`load_notice`);
+* loads a notice by 文号 and parses its clause structure (:func:`load_notice`, with
+  :mod:`.structure`);
 * answers "is this quote in that clause?" (:func:`find_quote`) and "where is it then?"
-  (:func:`locate_quote`).
-
-Clause paths
-------------
-Headings are recognised at the start of a line (after optional whitespace):
-
-* ``一、`` -- level 1;
-* ``（一）`` -- level 2 (inside a ``第X条`` article: an item of that article);
-* ``1.`` ``1．`` ``1、`` -- level 3 (under the current level-2 or, failing that, level-1 heading);
-* ``（1）`` -- level 4;
-* ``第一条`` followed by whitespace -- an article, level 1;
-* ``附件：`` / ``附件2：`` -- an attachment, which restarts the numbering.  Only recognised after
-  the signature date line: before it, ``附件：`` merely lists the attachments.
-
-A clause path is the concatenation of the labels from the outermost heading to the innermost
-(``一（四）2（1）``, ``三1``, ``第十四条（五）``); level-3 and level-4 labels drop their
-punctuation except the parentheses.  Sections inside an attachment are prefixed with
-``附件`` (``附件三（一）4（2）``), or ``附件2`` etc. when the attachment line is numbered.
-A section covers its heading line and everything up to the next heading of the same or a
-higher level (or the end of its document), trailing whitespace excluded.
-
-Two pseudo-sections exist in every notice: ``通知`` -- the notice proper (title, 文号,
-addressees, body, signature and date: up to the first line consisting only of a date, or the
-whole main document when there is none) -- and ``序言`` -- everything before the first
-numbered heading of the main document.  An attachment as a whole is the section ``附件``.
+  (:func:`locate_quote`);
+* finds the 文号 a text carries (:func:`find_docnos`).
 
 Quotes are compared after :func:`normalise`, which removes all whitespace, so a quote may
-differ from the source only in spaces and line breaks.
+differ from the source only in spaces and line breaks.  So is the 文号: it may stand anywhere
+in the text (国务院令 print theirs inside the promulgation line), or, for a text that does not
+print it, be declared in the manifest (``"docno_in_text": false``).
 
 A line of a notice ends where a line of a policy does (``lexical.normalise``: ``\\n``,
 ``\\r\\n`` or a lone ``\\r``), so clause headings and quote line numbers do not depend on how
@@ -48,11 +28,25 @@ import functools
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from polc.compiler import files as fileio
 from polc.compiler.lexical import normalise as normalise_lines
+
+from .structure import (
+    ATTACHMENT_PREFIX,
+    INVISIBLE,
+    NOTICE_PATH,
+    PREAMBLE_PATH,
+    Notice,
+    Section,
+    canonical_clause,
+    cn_numeral,
+    line_of,
+    parse_notice,
+    resolve_clause,
+)
 
 __all__ = [
     "ATTACHMENT_PREFIX",
@@ -67,50 +61,45 @@ __all__ = [
     "canonical_clause",
     "clause_exists",
     "cn_numeral",
+    "find_docnos",
     "find_quote",
+    "has_docno",
     "load_manifest",
     "load_notice",
     "locate_quote",
     "normalise",
     "normalise_with_offsets",
     "parse_notice",
+    "resolve_clause",
     "suggest_clause",
     "verify",
+    "write_manifest",
 ]
 
 MANIFEST_NAME = "MANIFEST.json"
-NOTICE_PATH = "通知"
-PREAMBLE_PATH = "序言"
-ATTACHMENT_PREFIX = "附件"
 
-# Characters removed by normalise(): Unicode whitespace (str.isspace covers U+3000, tabs,
-# line breaks, NBSP) plus zero-width characters that are invisible in the source.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
-
-_CN = "零〇一二两三四五六七八九十百"
-_WS = r"[ \t\u3000\u00a0]*"
-_ATTACHMENT_RE = re.compile(_WS + r"附件\s*(?P<n>[0-9０-９一二三四五六七八九十]*)\s*[：:]")
-_ARTICLE_RE = re.compile(_WS + r"(?P<label>第(?P<n>[" + _CN + r"]+)条)(?=\s|$)")
-_L1_RE = re.compile(_WS + r"(?P<n>[" + _CN + r"]+)、")
-_L2_RE = re.compile(_WS + r"[（(](?P<n>[" + _CN + r"]+)[）)]")
-_L3_RE = re.compile(_WS + r"(?P<n>[0-9]+)(?:[.．](?![0-9])|、)")
-_L4_RE = re.compile(_WS + r"[（(](?P<n>[0-9]+)[）)]")
-_DATE_LINE_RE = re.compile(r"\s*\d{4}年\d{1,2}月\d{1,2}日\s*")
 _DOCNO_SHORT_RE = re.compile(r"(?P<n>\d+)号?")
+# 文号 of any issuer, in whitespace-free text: 海政办发〔2022〕55号, 财税〔2019〕13号 (the year in
+# 〔〕, [] or ［］), 国务院令第708号, 主席令第二十九号 (the "中华人民共和国" before them dropped).
+_DOCNO_RE = re.compile(
+    r"(?:中华人民共和国)?(?P<order>(?:国务院|主席)令第[0-9零〇一二两三四五六七八九十百千]+号)"
+    r"|(?P<serial>[\u4e00-\u9fff]{1,12}[〔［\[﹝](?:19|20)\d\d[〕］\]﹞]第?\d+号)")
 
-_CN_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}  # fmt: skip
+# SourceError.kind: what went wrong, so that a diagnostic can name it
+NO_MANIFEST, BAD_MANIFEST, NO_ENTRY, MISSING_FILE, UNREADABLE = (
+    "no-manifest", "bad-manifest", "no-entry", "missing-file", "unreadable")
+EDITED, NO_DOCNO, UNLISTED = "edited", "no-docno", "unlisted"
 
 
 class SourceError(Exception):
-    """A problem with a source file or the manifest; ``path`` names the file concerned."""
+    """A problem with a source file or the manifest; ``path`` names the file concerned and
+    ``kind`` what is wrong with it (one of the constants above)."""
 
-    def __init__(self, path: str, message: str) -> None:
+    def __init__(self, path: str, message: str, kind: str = BAD_MANIFEST) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -118,30 +107,8 @@ class ManifestEntry:
     filename: str
     docno: str
     sha256: str
-
-
-@dataclass(frozen=True)
-class Section:
-    """A numbered clause of a notice.  ``text[start:end]`` is its heading line and body."""
-
-    path: str
-    heading: str
-    start: int
-    end: int
-    # Number of heading labels in the path (一（四）2（1） -> 4, 附件三 -> 2); 0 for the
-    # pseudo-sections 通知 and 序言.
-    depth: int = 0
-
-
-@dataclass(frozen=True)
-class Notice:
-    docno: str
-    path: Path
-    text: str
-    sections: dict[str, Section]
-    # Numbering anomalies met while parsing (gaps, repeats, skipped levels).
-    warnings: tuple[str, ...] = ()
-    sha256: str = field(default="", compare=False)
+    # False: the text does not print its 文号; the manifest declares it
+    docno_in_text: bool = True
 
 
 @dataclass(frozen=True)
@@ -162,7 +129,7 @@ def load_manifest(sources_dir: Path) -> dict[str, ManifestEntry]:
         raw = json.loads(fileio.read_bytes(mpath).decode("utf-8"))
     except fileio.FileProblem as exc:
         if exc.kind == "missing":
-            raise SourceError(str(mpath), "manifest not found") from None
+            raise SourceError(str(mpath), "manifest not found", NO_MANIFEST) from None
         raise SourceError(str(mpath), f"unreadable manifest: {exc.english}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(str(mpath), f"unreadable manifest: {exc}") from None
@@ -175,17 +142,82 @@ def load_manifest(sources_dir: Path) -> dict[str, ManifestEntry]:
             raise SourceError(str(mpath), f"entry {name!r} is not an object")
         docno = entry.get("docno")
         sha = entry.get("sha256")
-        if not isinstance(docno, str) or not isinstance(sha, str):
+        in_text = entry.get("docno_in_text", True)
+        if not isinstance(docno, str) or not isinstance(sha, str) or not docno.strip():
             raise SourceError(str(mpath), f'entry {name!r} needs string "docno" and "sha256"')
-        out[str(name)] = ManifestEntry(filename=str(name), docno=docno, sha256=sha.lower())
+        if not isinstance(in_text, bool):
+            raise SourceError(str(mpath), f'entry {name!r}: "docno_in_text" must be true or '
+                                          "false")
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise SourceError(str(mpath), f"entry {name!r}: a file name of this folder, "
+                                          "without a path, is expected")
+        out[str(name)] = ManifestEntry(filename=str(name), docno="".join(docno.split()),
+                                       sha256=sha.lower(), docno_in_text=in_text)
     return out
+
+
+def write_manifest(sources_dir: Path, entries: dict[str, ManifestEntry]) -> None:
+    """Write ``MANIFEST.json`` as docs/sources.md describes it, keeping any other top-level
+    key of the file already there; the new file replaces the old in one rename."""
+    mpath = Path(sources_dir) / MANIFEST_NAME
+    try:
+        raw = json.loads(fileio.read_bytes(mpath).decode("utf-8"))
+    except fileio.FileProblem:
+        raw = {}
+    data = raw if isinstance(raw, dict) else {}
+    files: dict[str, dict[str, object]] = {}
+    for name, e in sorted(entries.items()):
+        files[name] = {"docno": e.docno, "sha256": e.sha256}
+        if not e.docno_in_text:
+            files[name]["docno_in_text"] = False
+    data["files"] = files
+    tmp = mpath.with_name(MANIFEST_NAME + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                   encoding="utf-8")
+    tmp.replace(mpath)
+
+
+def find_docnos(text: str) -> list[str]:
+    """Every 文号 the text carries, whitespace removed: first those standing on a line of
+    their own (a notice's own 文号 line), then, in order, those inside the text (a 国务院令's
+    promulgation line, the documents it cites)."""
+    own: list[str] = []
+    inside: list[str] = []
+    for line in normalise_lines(text).split("\n"):
+        m = _DOCNO_RE.fullmatch(normalise(line))
+        if m is not None:
+            own.append(m.group("order") or m.group("serial"))
+    # the 令 form may be broken over lines (国务院令 / 第 708 号); a serial one is not, and its
+    # issuer stops where the line does
+    for m in _DOCNO_RE.finditer(normalise(text)):
+        if m.group("order"):
+            inside.append(m.group("order"))
+    for line in normalise_lines(text).split("\n"):
+        for m in _DOCNO_RE.finditer(normalise(line)):
+            if m.group("serial"):
+                inside.append(m.group("serial"))
+    return list(dict.fromkeys(own + inside))
+
+
+def has_docno(text: str, docno: str) -> bool:
+    """Whether ``docno`` stands in ``text`` (whitespace-insensitively, and as a whole: not
+    ``55号`` inside ``155号``)."""
+    norm = normalise(text)
+    want = normalise(docno)
+    i = norm.find(want)
+    while i >= 0:
+        if not (want[0].isdigit() and i > 0 and norm[i - 1].isdigit()):
+            return True
+        i = norm.find(want, i + 1)
+    return False
 
 
 def verify(sources_dir: Path) -> list[SourceError]:
     """Check every source file against the manifest.
 
     Reports files edited after their hash was recorded, listed files that are missing, ``.txt``
-    files that are not listed, and files whose 文号 line is not the recorded one.
+    files that are not listed, and files that do not carry the recorded 文号 (unless the
+    manifest declares it: ``"docno_in_text": false``).
     """
     sources_dir = Path(sources_dir)
     try:
@@ -199,28 +231,29 @@ def verify(sources_dir: Path) -> list[SourceError]:
             data = fileio.read_bytes(fpath)
         except fileio.FileProblem as exc:
             errors.append(SourceError(str(fpath), f"{name} is listed in the manifest but missing"
-                                      if exc.kind == "missing" else f"{name}: {exc.english}"))
+                                      if exc.kind == "missing" else f"{name}: {exc.english}",
+                                      MISSING_FILE if exc.kind == "missing" else UNREADABLE))
             continue
         actual = hashlib.sha256(data).hexdigest()
         if actual != entry.sha256:
-            errors.append(
-                SourceError(
-                    str(fpath),
-                    f"{name} was edited after its hash was recorded: "
-                    f"recorded sha256 {entry.sha256}, actual {actual}",
-                )
-            )
+            errors.append(SourceError(
+                str(fpath), f"{name} was edited after its hash was recorded: "
+                            f"recorded sha256 {entry.sha256}, actual {actual}", EDITED))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            errors.append(SourceError(str(fpath), f"{name} is not UTF-8: {exc}"))
+            errors.append(SourceError(str(fpath), f"{name} is not UTF-8: {exc}", UNREADABLE))
             continue
-        if not any(line.strip() == entry.docno for line in normalise_lines(text).split("\n")):
-            errors.append(SourceError(str(fpath), f"{name} has no 文号 line {entry.docno!r}"))
+        if entry.docno_in_text and not has_docno(text, entry.docno):
+            errors.append(SourceError(
+                str(fpath), f"{name} does not contain its 文号 {entry.docno!r} anywhere; if the "
+                            'text does not print it, declare it: "docno_in_text": false',
+                NO_DOCNO))
     listed = set(manifest)
     for fpath in sorted(sources_dir.glob("*.txt")):
         if fpath.name not in listed:
-            errors.append(SourceError(str(fpath), f"{fpath.name} is not listed in {MANIFEST_NAME}"))
+            errors.append(SourceError(str(fpath), f"{fpath.name} is not listed in {MANIFEST_NAME}",
+                                      UNLISTED))
     return errors
 
 
@@ -232,8 +265,8 @@ _NOTICE_CACHE_MAX = 256
 
 def _resolve_entry(manifest: dict[str, ManifestEntry], docno: str) -> ManifestEntry | None:
     """Find the entry for a full 文号, a short ``55``/``55号``, or a file stem (``gan18``)."""
-    query = "".join(docno.split())
-    exact = [e for e in manifest.values() if e.docno == query]
+    query = "".join(docno.split()).removeprefix("中华人民共和国")
+    exact = [e for e in manifest.values() if e.docno.removeprefix("中华人民共和国") == query]
     if exact:
         return exact[0]
     stems = [e for e in manifest.values() if Path(e.filename).stem == query]
@@ -243,10 +276,10 @@ def _resolve_entry(manifest: dict[str, ManifestEntry], docno: str) -> ManifestEn
     if m is None:
         return None
     num = str(int(m.group("n")))
-    short = [e for e in manifest.values() if re.search(r"〕0*" + num + "号$", e.docno)]
+    short = [e for e in manifest.values() if re.search(r"[〕］\]﹞第]0*" + num + "号$", e.docno)]
     if len(short) > 1:
         listed = ", ".join(sorted(e.docno for e in short))
-        raise SourceError(docno, f"ambiguous notice number; could be {listed}")
+        raise SourceError(docno, f"ambiguous notice number; could be {listed}", NO_ENTRY)
     return short[0] if short else None
 
 
@@ -257,13 +290,15 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
     manifest = load_manifest(sources_dir)
     entry = _resolve_entry(manifest, docno)
     if entry is None:
-        known = ", ".join(e.docno for e in manifest.values())
-        raise SourceError(docno, f"no source notice with this 文号 (known: {known})")
+        known = ", ".join(e.docno for e in manifest.values()) or "none"
+        raise SourceError(docno, f"{MANIFEST_NAME} has no entry for this 文号 (it lists: "
+                                 f"{known})", NO_ENTRY)
     fpath = sources_dir / entry.filename
     try:
         data = fileio.read_bytes(fpath)
     except fileio.FileProblem as exc:
-        raise SourceError(str(fpath), f"cannot read {entry.filename}: {exc.english}") from None
+        raise SourceError(str(fpath), f"cannot read {entry.filename}: {exc.english}",
+                          MISSING_FILE if exc.kind == "missing" else UNREADABLE) from None
     sha = hashlib.sha256(data).hexdigest()
     key = (str(fpath.resolve()), sha, entry.docno)
     cached = _NOTICE_CACHE.get(key)
@@ -272,7 +307,8 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SourceError(str(fpath), f"{entry.filename} is not UTF-8: {exc}") from None
+        raise SourceError(str(fpath), f"{entry.filename} is not UTF-8: {exc}",
+                          UNREADABLE) from None
     notice = parse_notice(normalise_lines(text), docno=entry.docno, path=fpath, sha256=sha)
     if len(_NOTICE_CACHE) >= _NOTICE_CACHE_MAX:
         _NOTICE_CACHE.clear()
@@ -280,181 +316,17 @@ def load_notice(sources_dir: Path, docno: str) -> Notice:
     return notice
 
 
-# --------------------------------------------------------------------------- parsing
-
-
-def cn_numeral(s: str) -> int:
-    """Value of a Chinese numeral such as ``十四`` or ``一百零五``."""
-    total = 0
-    cur = 0
-    for ch in s:
-        if ch in _CN_DIGITS:
-            cur = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        else:
-            raise ValueError(f"not a Chinese numeral: {s!r}")
-    return total + cur
-
-
-@dataclass(frozen=True)
-class _Heading:
-    level: int
-    label: str
-    number: int
-
-
-def _classify(line: str) -> _Heading | None:
-    m = _ATTACHMENT_RE.match(line)
-    if m:
-        n = m.group("n")
-        num = 0
-        if n:
-            n = n.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-            num = int(n) if n.isdigit() else cn_numeral(n)
-        return _Heading(0, ATTACHMENT_PREFIX + m.group("n"), num)
-    m = _ARTICLE_RE.match(line)
-    if m:
-        return _Heading(1, m.group("label"), cn_numeral(m.group("n")))
-    m = _L1_RE.match(line)
-    if m:
-        return _Heading(1, m.group("n"), cn_numeral(m.group("n")))
-    m = _L2_RE.match(line)
-    if m:
-        return _Heading(2, "（" + m.group("n") + "）", cn_numeral(m.group("n")))
-    m = _L4_RE.match(line)
-    if m:
-        return _Heading(4, "（" + m.group("n") + "）", int(m.group("n")))
-    m = _L3_RE.match(line)
-    if m:
-        return _Heading(3, m.group("n"), int(m.group("n")))
-    return None
-
-
-def _trim_end(text: str, start: int, end: int) -> int:
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
-        end -= 1
-    return end
-
-
-def parse_notice(text: str, docno: str, path: Path, sha256: str = "") -> Notice:
-    """Parse the clause structure of a notice's text (see the module docstring)."""
-    # Lines with their start offsets.
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for raw in text.split("\n"):
-        lines.append((pos, raw))
-        pos += len(raw) + 1
-
-    sections: dict[str, Section] = {}
-    warnings: list[str] = []
-    # Open headings: (level, path, heading text, start offset); depth is the stack height.
-    stack: list[tuple[int, str, str, int]] = []
-    # Last number seen per (parent path, level), to spot gaps and repeats.
-    last_number: dict[tuple[str, int], int] = {}
-    first_heading: int | None = None
-    attachment_start: int | None = None
-    notice_end: int | None = None
-
-    def close(upto_level: int, at: int) -> None:
-        while stack and stack[-1][0] >= upto_level:
-            depth = len(stack)
-            _level, spath, heading, start = stack.pop()
-            end = _trim_end(text, start, at)
-            key = spath
-            if key in sections:
-                k = 2
-                while f"{spath}#{k}" in sections:
-                    k += 1
-                key = f"{spath}#{k}"
-                warnings.append(
-                    f"duplicate clause {spath} (line {_line_of(text, start)}); "
-                    f"the later one is {key}"
-                )
-            sections[key] = Section(key, heading, start, end, depth)
-
-    for offset, line in lines:
-        if notice_end is None and attachment_start is None and _DATE_LINE_RE.fullmatch(line):
-            notice_end = offset + len(line)
-        head = _classify(line)
-        if head is None:
-            continue
-        if head.level == 0 and notice_end is None:
-            # "附件：……" before the signature date lists attachments; it does not start one.
-            continue
-        if head.level == 0:
-            close(0, offset)
-            if attachment_start is None:
-                attachment_start = offset
-        elif first_heading is None and attachment_start is None:
-            first_heading = offset
-        close(head.level, offset)
-        parent_path = stack[-1][1] if stack else ""
-        parent_level = stack[-1][0] if stack else (0 if attachment_start is not None else -1)
-        spath = parent_path + head.label
-        if head.level > 0:
-            seq_key = (parent_path, head.level)
-            prev = last_number.get(seq_key, 0)
-            if head.number != prev + 1:
-                expected = "the first item" if prev == 0 else f"number {prev + 1}"
-                warnings.append(
-                    f"{spath} (line {_line_of(text, offset)}): numbering jumps "
-                    f"(expected {expected} under {parent_path or 'the document'})"
-                )
-            last_number[seq_key] = head.number
-            if parent_level >= 0 and head.level > parent_level + 1 and head.level != 3:
-                warnings.append(
-                    f"{spath} (line {_line_of(text, offset)}): level-{head.level} heading "
-                    f"directly under {parent_path or 'the document'}"
-                )
-        stack.append((head.level, spath, line.strip(), offset))
-    close(-1, len(text))
-
-    main_end = attachment_start if attachment_start is not None else len(text)
-    first_line = next((ln.strip() for _, ln in lines if ln.strip()), "")
-    notice_stop = notice_end if notice_end is not None else main_end
-    pseudo = {
-        NOTICE_PATH: Section(NOTICE_PATH, first_line, 0, _trim_end(text, 0, notice_stop), 0),
-        PREAMBLE_PATH: Section(
-            PREAMBLE_PATH,
-            first_line,
-            0,
-            _trim_end(text, 0, first_heading if first_heading is not None else main_end),
-            0,
-        ),
-    }
-    ordered = dict(pseudo)
-    for key in sorted(sections, key=lambda k: (sections[k].start, -sections[k].end)):
-        ordered[key] = sections[key]
-    return Notice(
-        docno=docno,
-        path=Path(path),
-        text=text,
-        sections=ordered,
-        warnings=tuple(warnings),
-        sha256=sha256,
-    )
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 # --------------------------------------------------------------------------- quotes
 
 
 def normalise(text: str) -> str:
     """Remove all whitespace (spaces, U+3000, tabs, line breaks) and zero-width characters."""
-    return "".join(ch for ch in text if not (ch.isspace() or ch in _INVISIBLE))
+    return "".join(ch for ch in text if not (ch.isspace() or ch in INVISIBLE))
 
 
 def normalise_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """:func:`normalise` plus, for each kept character, its offset in ``text``."""
-    keep = [i for i, ch in enumerate(text) if not (ch.isspace() or ch in _INVISIBLE)]
+    keep = [i for i, ch in enumerate(text) if not (ch.isspace() or ch in INVISIBLE)]
     return "".join(text[i] for i in keep), tuple(keep)
 
 
@@ -465,13 +337,8 @@ def _index(text: str) -> tuple[str, tuple[int, ...]]:
     return normalise_with_offsets(text)
 
 
-def canonical_clause(clause: str) -> str:
-    """A cited clause path without whitespace and with ASCII parentheses made full-width."""
-    return "".join(clause.split()).replace("(", "（").replace(")", "）")
-
-
 def clause_exists(notice: Notice, clause: str) -> bool:
-    return canonical_clause(clause) in notice.sections
+    return resolve_clause(notice, clause) is not None
 
 
 def _norm_range(offsets: tuple[int, ...], section: Section) -> tuple[int, int]:
@@ -481,9 +348,10 @@ def _norm_range(offsets: tuple[int, ...], section: Section) -> tuple[int, int]:
 def find_quote(notice: Notice, clause: str, quote: str) -> QuoteMatch | None:
     """Find ``quote`` (whitespace-insensitively) inside section ``clause``, subsections
     included.  ``None`` if the clause does not exist, the quote is empty or not there."""
-    section = notice.sections.get(canonical_clause(clause))
-    if section is None:
+    path = resolve_clause(notice, clause)
+    if path is None:
         return None
+    section = notice.sections[path]
     nq = normalise(quote)
     if not nq:
         return None
@@ -494,7 +362,7 @@ def find_quote(notice: Notice, clause: str, quote: str) -> QuoteMatch | None:
         return None
     start = offsets[i]
     end = offsets[i + len(nq) - 1] + 1
-    return QuoteMatch(clause=section.path, start=start, end=end, line=_line_of(notice.text, start))
+    return QuoteMatch(clause=section.path, start=start, end=end, line=line_of(notice.text, start))
 
 
 def locate_quote(notice: Notice, quote: str) -> list[str]:

@@ -1,18 +1,28 @@
 """Citation verification: every quote is checked against the notice text it claims to quote.
 
-Run by :func:`polc.compiler.driver.compile_source` (unless ``verify_sources`` is off) on the
-AST, so the drafter's own words are checked, not the checker's reading of them.
+Run by :class:`polc.compiler.pipeline.Compilation` (unless ``verify_sources`` is off) on the
+AST, so the drafter's own words are checked, not the checker's reading of them.  It is never
+silently off: when the text cannot be found or trusted, an error says which, unless the
+policy opts out, visibly, with the header line ``引文未核对 "why"`` (then W418 says so on every
+check, and the build's report shows "quotes not verified").
 
 Diagnostics (each names the rule, the quote and the notice):
 
-* W410 -- no ``sources/`` folder was found; citations were not verified.
-* E410 -- the 文号 header names no notice of the sources, or the manifest is unreadable.
+* E410 -- the manifest has no entry for the 文号 of the header.
 * E411 -- a quote occurs nowhere in the notice (the hint shows the closest text).
 * E412 -- a quote occurs in the notice, but not inside the cited clause.
-* E413 -- a number the rule uses does not appear in the rule's quotes.
-* E416 -- the cited notice's file was edited after its hash was recorded (or is missing).
+* E413 -- a number the rule uses (with or without a unit, as digits or in Chinese numerals)
+  does not appear in the rule's quotes.
+* E416 -- the cited notice's file was edited after its hash was recorded.
 * E417 -- another file of the sources fails the manifest: the set of texts is not the
   recorded one, so no citation against it can be trusted.
+* E418 -- the ``sources/`` folder has no ``MANIFEST.json``.
+* E419 -- no ``sources/`` folder was found.
+* E420 -- ``引文未核对`` without a reason.
+* E421 -- the manifest cannot be read (not JSON, not the documented format).
+* E422 -- the notice's file is listed but missing, unreadable or not UTF-8.
+* E423 -- the notice's file does not contain its 文号 and the manifest does not declare it.
+* W418 -- quotes not verified: the policy opts out with ``引文未核对``.
 """
 
 from __future__ import annotations
@@ -29,12 +39,13 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.syntax import ast as A
 
-from . import sources
+from . import sources, structure
 
-__all__ = ["find_sources_dir", "quantity_needles", "rules", "verify"]
+__all__ = ["find_sources_dir", "nearest_sources_dir", "opted_out", "quantity_needles", "rules",
+           "verify"]
 
 _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
-_CN_UNITS = "零一二三四五六七八九"
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 
 
 @dataclass
@@ -45,6 +56,8 @@ class Rule:
     annot: A.Annot
     span: Span
     example: bool = False
+    # the AST node the citation belongs to (coverage tells what encodes from what does not)
+    node: object = None
     # each with whether it bounds an input's domain (取值)
     quantities: list[tuple[A.Quantity, bool]] = field(default_factory=list)
     # threshold words (以上, 低于, …) with where they stand
@@ -55,16 +68,23 @@ class Rule:
 
 
 def find_sources_dir(pol_path: str) -> Path | None:
-    """``sources/`` next to the policy, else ``sources/`` or ``policies/sources/`` in an
-    ancestor folder.  A path that is not a file on disk (text compiled from memory) only looks
-    next to itself, so a snippet never silently picks up an unrelated project's notices."""
+    """``sources/`` next to the policy, else the nearest ``sources/`` or ``policies/sources/``
+    of an ancestor folder, with or without its manifest (a folder without one is an error
+    that says so, never a reason to look further or to skip verification).  A path that is
+    not a file on disk (text compiled from memory) only looks next to itself, so a snippet
+    never silently picks up an unrelated project's notices."""
     p = Path(pol_path)
     if not p.is_file():
         cand = p.parent / "sources"
-        return cand if (cand / sources.MANIFEST_NAME).is_file() else None
-    for d in [p.resolve().parent, *p.resolve().parent.parents]:
+        return cand if cand.is_dir() else None
+    return nearest_sources_dir(p.resolve().parent)
+
+
+def nearest_sources_dir(folder: Path) -> Path | None:
+    """The ``sources/`` or ``policies/sources/`` of ``folder`` or of its nearest ancestor."""
+    for d in [folder, *folder.parents]:
         for cand in (d / "sources", d / "policies" / "sources"):
-            if (cand / sources.MANIFEST_NAME).is_file():
+            if cand.is_dir():
                 return cand
     return None
 
@@ -151,18 +171,23 @@ def rules(module: A.Module) -> list[Rule]:
             owner.words.append((node.word, node.span))
             if isinstance(node, A.PreCompare) and node.word_after is not None:
                 owner.words.append((node.word_after, node.span))
+        if isinstance(node, A.BinOp) and node.op in "+-" and _whole_one(node.left) \
+                and _has_ratio(node.right):
+            # 1 − 20% × n: the 1 is the whole (100%) the ratio is taken from, no stated number
+            visit(node.right, owner, context, domain)
+            return
         annot = getattr(node, "annot", None)
         label = _describe(node, context)
         span = getattr(node, "span", None)
         if isinstance(annot, A.Annot) and not annot.empty and isinstance(span, Span):
-            owner = Rule(label, annot, span, isinstance(node, A.Example))
+            owner = Rule(label, annot, span, isinstance(node, A.Example), node)
             out.append(owner)
         inner = label if isinstance(node, (A.Decision, A.EnumDecl, A.Flow, A.Ladder)) \
             else context
         for name, value in A.children(node):  # spans and annotations left out
             if isinstance(node, A.Decision) and name == "result" \
                     and not node.result_annot.empty:
-                res = Rule(f"{label} 的结果", node.result_annot, node.span)
+                res = Rule(f"{label} 的结果", node.result_annot, node.span, node=node)
                 out.append(res)
                 visit(value, res, inner)
                 continue
@@ -173,52 +198,58 @@ def rules(module: A.Module) -> list[Rule]:
     return out
 
 
+def _whole_one(node: object) -> bool:
+    return isinstance(node, A.Quantity) and node.unit is None and node.number == "1"
+
+
+def _has_ratio(node: object) -> bool:
+    return any(isinstance(n, A.Quantity) and n.unit in ("%", "％") for n in A.walk(node))
+
+
 # --------------------------------------------------------------------------- numbers
-
-
-def _cn_numeral(n: int) -> str:
-    if n < 10:
-        return _CN_UNITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_UNITS[tens]) + "十" + (_CN_UNITS[ones] if ones else "")
 
 
 # Units a notice may write differently from the rule: 10日 as 10天, 3人 as 3名.
 _SAME_UNIT = {"日": "天", "天": "日", "人": "名", "名": "人", "㎡": "平", "平": "㎡"}
+# Unitless factors a notice writes as words: 0.5 as 减半 or 一半.
+_FACTOR_WORDS = {Decimal("0.5"): ("半",)}
+_TOP_N_RE = re.compile(r"前([0-9]+|[一二两三四五六七八九十百]+)(?:名|位)")
+
+
+def _whole(q: A.Quantity) -> int | None:
+    try:
+        value = Decimal(q.number)
+    except InvalidOperation:
+        return None
+    return int(value) if value == value.to_integral_value() else None
 
 
 def quantity_needles(q: A.Quantity) -> list[str]:
     """The ways a quote may write ``q``: the number as written, followed by the unit's first
-    character (``1.5万元`` -> ``1.5万``); small whole numbers may also be Chinese numerals
-    (``3年`` -> ``三年``), and whole weeks of days weeks (``7日`` -> ``1周``), as notices
-    write them."""
+    character (``1.5万元`` -> ``1.5万``); whole numbers below 10,000 also in Chinese numerals
+    (``3年`` -> ``三年``, ``15工作日`` -> ``十五工``), whole weeks of days as weeks (``7日`` ->
+    ``1周``).  A unitless number is the number alone (``3`` -> ``3``, ``三``)."""
     unit = (q.unit or "").translate(_FULLWIDTH)
     heads = [unit[:1]] + ([_SAME_UNIT[unit[:1]]] if unit[:1] in _SAME_UNIT else [])
-    try:
-        value: Decimal | None = Decimal(q.number)
-    except InvalidOperation:
-        value = None
+    whole = _whole(q)
     pairs = [(q.number, h) for h in heads]
-    if value is not None and value == value.to_integral_value() and heads[0] in "日天":
-        weeks, rest = divmod(int(value), 7)
+    if whole is not None and unit and heads[0] in "日天":
+        weeks, rest = divmod(whole, 7)
         if weeks and not rest:
             pairs.append((str(weeks), "周"))
     out: list[str] = []
     for num, head in pairs:
         out.append(num + head)
-        if num.isdigit() and 0 < int(num) < 100:
-            out.append(_cn_numeral(int(num)) + head)
+        if num.isdigit() and 0 < int(num) < 10000:
+            out.append(structure.to_cn(int(num)) + head)
             if int(num) == 2:
                 out.append("两" + head)
     return out
 
 
 def _checked(q: A.Quantity, in_domain: bool) -> bool:
-    """Whether a quote has to state ``q``.  Unitless numbers are positions and factors
-    (第三梯队, 减半, 后五名) that notices write in words, so only quantities with a unit are
-    checked; 0 is a neutral value (否则 => 0元), as are 0 and 1 bounding an input's domain."""
-    if q.unit is None:
-        return False
+    """Whether a quote has to state ``q``: every number, with or without a unit, except 0 (a
+    neutral value: 否则 => 0元) and 0 and 1 bounding an input's domain."""
     try:
         value = Decimal(q.number)
     except InvalidOperation:
@@ -228,15 +259,27 @@ def _checked(q: A.Quantity, in_domain: bool) -> bool:
 
 def _mentions(text: str, q: A.Quantity) -> bool:
     for needle in quantity_needles(q):
-        num, unit = needle[:-1], needle[-1]
+        num, unit = (needle[:-1], needle[-1]) if q.unit else (needle, "")
         if num[0].isdigit():
             pat = r"(?<![0-9.])" + re.escape(num) + r"(?![0-9.][0-9])"
+            if not unit:
+                pat += r"(?![0-9])"
         else:
-            pat = r"(?<![" + _CN_UNITS + "十百两])" + re.escape(num)
+            pat = r"(?<![" + _CN_DIGITS + r"])" + re.escape(num)
+            if not unit:
+                pat += r"(?![" + _CN_DIGITS + r"])"
         # 个 may sit between a number and its unit: 15个工作日, 3个月.
         if re.search(pat + "个?" + re.escape(unit), text):
             return True
-    return False
+    if q.unit is not None:
+        return False
+    whole = _whole(q)
+    if whole is not None and whole > 0:
+        # 前三名 states the ranks 1 to 3, and 4 as where the complement begins
+        for m in _TOP_N_RE.finditer(text):
+            if whole <= structure.cn_numeral(m.group(1)) + 1:
+                return True
+    return any(w in text for w in _FACTOR_WORDS.get(Decimal(q.number), ()))
 
 
 # --------------------------------------------------------------------------- quotes
@@ -274,36 +317,72 @@ def closest_text(notice: sources.Notice, clause: str, quote: str) -> str | None:
 # --------------------------------------------------------------------------- verify
 
 
+def _header(module: A.Module, key: V.Header) -> A.Header | None:
+    return next((it for it in module.items if isinstance(it, A.Header) and it.key == key.value),
+                None)
+
+
+def opted_out(module: A.Module) -> str | None:
+    """The reason a policy gives, with ``引文未核对 "…"``, for not verifying its quotes."""
+    header = _header(module, V.Header.UNVERIFIED)
+    return header.value.strip() if header is not None else None
+
+
+_ADD_HINT = "record the notice with `polc source add NOTICE.txt` (docs/sources.md)"
+_OPT_OUT_HINT = ('or, to check without the text, say so in the header: '
+                 '引文未核对 "why the text is not at hand"')
+
+
 def verify(module: A.Module, sources_dir: Path | None, diags: Diagnostics) -> None:
     """Check every citation of ``module`` against the notice its 文号 names."""
-    header = next((it for it in module.items
-                   if isinstance(it, A.Header) and it.key == V.Header.DOCNO.value),
-                  None)
+    header = _header(module, V.Header.DOCNO)
     where = header.span if header is not None else Span(module.file, 1, 1, 1, 2)
+    opt_out = _header(module, V.Header.UNVERIFIED)
+    if opt_out is not None:
+        if not opt_out.value.strip():
+            diags.error("E420", "引文未核对 须写明理由：为什么没有通知原文可供核对", opt_out.span,
+                        hint='e.g. 引文未核对 "原文尚未公开，引文按纸质文件录入"')
+        diags.warning("W418", f"引文未核对（quotes not verified）：{opt_out.value.strip()}",
+                      opt_out.span, hint="every quote of this file is unchecked until the "
+                                         "header line is removed and the notice recorded")
+        return
     if sources_dir is None:
-        diags.warning("W410", "没有找到 sources/ 目录：引文未与通知原文核对", where,
-                      hint="put the notice texts and MANIFEST.json in sources/ next to the "
-                           "policy (or in policies/sources/ above it)")
+        diags.error("E419", f"没有找到 sources/ 目录（在 {module.file} 旁或其上级目录中）："
+                    "引文无法与通知原文核对", where, hint=f"{_ADD_HINT}; {_OPT_OUT_HINT}")
         return
     if header is None:
         return  # E402 already says the 文号 is missing
+    if not (sources_dir / sources.MANIFEST_NAME).is_file():
+        diags.error("E418", f"目录 {sources_dir} 中没有清单 {sources.MANIFEST_NAME}：其中的通知原文"
+                    "无从核对", where, hint=f"{_ADD_HINT} (it writes the manifest); "
+                                           f"{_OPT_OUT_HINT}")
+        return
     try:
         notice = sources.load_notice(sources_dir, header.value)
     except sources.SourceError as exc:
-        diags.error("E410", f"文号 {header.value} 找不到对应的通知原文: {exc.message}", where,
-                    hint=f"the notices are in {sources_dir}; check the 文号 against "
-                         f"{sources.MANIFEST_NAME}")
+        code = {sources.NO_ENTRY: "E410", sources.MISSING_FILE: "E422",
+                sources.UNREADABLE: "E422"}.get(exc.kind, "E421")
+        what = {"E410": f"清单 {sources.MANIFEST_NAME} 中没有文号 {header.value} 的条目",
+                "E422": f"文号 {header.value} 的通知原文无法读取",
+                "E421": f"清单 {sources.MANIFEST_NAME} 无法读取"}[code]
+        diags.error(code, f"{what}: {exc.message}", where,
+                    hint=(f"check the 文号, or {_ADD_HINT}" if code == "E410" else
+                          f"the notices are in {sources_dir}; see docs/sources.md"))
         return
     own = notice.path.resolve()
     for err in _verify_cached(sources_dir):
-        if Path(err.path).resolve() == own:
-            diags.error("E416", f"通知原文 {err.path} 与清单记录的哈希不符: {err.message}", where,
-                        hint="a source text changed; restore it, or re-record its sha256 in "
-                             f"{sources.MANIFEST_NAME} after review")
-        else:
+        if Path(err.path).resolve() != own:
             diags.error("E417", f"通知原文集合未通过清单核对: {err.message}", where,
                         hint=f"every file under {sources_dir} must match "
                              f"{sources.MANIFEST_NAME}")
+        elif err.kind == sources.NO_DOCNO:
+            diags.error("E423", f"通知原文 {err.path} 中没有文号 {notice.docno}: {err.message}",
+                        where, hint="the text must be the notice as published; if it does not "
+                                    "print its 文号, declare it in the manifest")
+        else:
+            diags.error("E416", f"通知原文 {err.path} 与清单记录的哈希不符: {err.message}", where,
+                        hint="a source text changed; restore it, or re-record it with "
+                             "`polc source add` after review")
     for rule in rules(module):
         _check_rule(rule, notice, diags)
 

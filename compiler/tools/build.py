@@ -62,7 +62,9 @@ def render_dot(dot_file: Path) -> None:
                    check=True, capture_output=True)
 
 
-def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) -> str:
+def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str],
+           origin: Path | None = None) -> str:
+    """The reviewer's report; `origin`, the policy file, gives the coverage section."""
     p = compiled.ir
     assert p is not None
     headers = dict(p.headers)
@@ -70,7 +72,10 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
     for k in (V.Header.ISSUER, V.Header.WRITTEN, V.Header.EFFECTIVE):
         if k.value in headers:
             lines.append(f"- {k.value}: {headers[k.value]}")
-    lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)", ""]
+    lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)"]
+    if V.Header.UNVERIFIED.value in headers:
+        lines.append(f"- **quotes not verified**: {headers[V.Header.UNVERIFIED.value]}")
+    lines.append("")
     cited = _cited_rules(compiled)
     if p.decisions:
         lines += ["## Decisions", ""]
@@ -109,6 +114,8 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str]) 
             lines.append(f"| {'✓' if r.passed else '✗'} | `{r.decision}` | {args} | "
                          f"{_shown(r.expected, out)} | {_shown(r.got, out)} |")
         lines.append("")
+    if origin is not None:
+        lines += _coverage_section(compiled, origin)
     others = [n for n in diagram_names if not n.startswith("decision_")]
     if others:
         lines += ["## Flows and structures", ""]
@@ -123,6 +130,8 @@ def _shown(value: object, t: ir.Type) -> object:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and t.numeric:
         return show_quantity(value, t.unit, ratio=t.kind is ir.TypeKind.NUM)
     return shown(value)
+
+
 def _cited_rules(compiled: pipeline.Compilation) -> dict[str, list[verify.Rule]]:
     """Every rule carrying 引 or 推导 (examples aside), by the top-level item it is in:
     a decision by its name, anything else (flows, enums, inputs …) under ""."""
@@ -151,6 +160,17 @@ def _rule_lines(rules: list[verify.Rule], *, head: bool = True) -> list[str]:
         out.append(f"{indent}- line {r.span.line} {r.label}: "
                    + "；".join(x for x in (cites, derived) if x))
     return out
+
+
+def _coverage_section(compiled: pipeline.Compilation, origin: Path) -> list[str]:
+    """The coverage of the policy's notice (polc coverage), for the reviewer."""
+    from polc.compiler.citations import coverage
+    if compiled.ast is None:
+        return []
+    result = coverage.coverage(compiled.ast, origin)
+    if isinstance(result, str):
+        return ["## Coverage", "", f"not computed: {result}", ""]
+    return ["## Coverage", "", *coverage.report_markdown(result), ""]
 
 
 def output_names(files: list[Path]) -> dict[Path, str]:
@@ -222,7 +242,7 @@ def build_all(files: list[Path], out: Path, *, render: bool,
             for gname, source in sorted(graphs.items()):
                 dots.append(_write(stage, f"diagrams/{name}/{gname}.dot", source))
                 sources[source] = dots[-1]
-            _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs)))
+            _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs), f))
             done.append(f"ok   {compiled.path} -> {out / module} ({len(graphs)} diagrams)")
         format_python(modules)
         problems = _render_all(dots, stage) if render and dots else []

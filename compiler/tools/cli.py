@@ -83,14 +83,18 @@ def _run_or_watch(paths: tuple[str, ...], watching: bool, run: Callable[[], None
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--no-sources", is_flag=True, help="Skip verifying quotes against the notice texts.")
+@click.option("--no-sources", is_flag=True,
+              help="Skip verifying quotes against the notice texts (the report says so).")
 @_watch_option
 def check(paths: tuple[str, ...], fmt: str, no_sources: bool, watching: bool) -> None:
     """Check policies: names, types, units, boundary words, citations, tables.
 
     Prints every diagnostic as FILE:LINE:COL, and lists every reading (解读)
-    the policies state.  Exits 1 if any error was found.  With --watch, checks
-    again each time a policy, a notice or a calendar is saved, until Ctrl-C.
+    the policies state.  Exits 1 if any error was found.  Quotes are verified
+    against the notice texts in sources/ (docs/sources.md); a policy whose text
+    cannot be found or trusted is an error, unless --no-sources or the header
+    line 引文未核对 "why" opts out, which the report then states.  With --watch,
+    checks again each time a policy, a notice or a calendar is saved, until Ctrl-C.
     """
     _run_or_watch(paths, watching, lambda: _check(paths, fmt, no_sources))
 
@@ -105,7 +109,7 @@ def _check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
             "files": [{"path": r.path, "ok": r.ok,
                        "diagnostics": [d.to_json() for d in r.diagnostics],
                        "readings": _readings(r)} for r in results],
-            "errors": errors, "warnings": warnings,
+            "errors": errors, "warnings": warnings, "quotes_verified": not no_sources,
         }, ensure_ascii=False, indent=2))
     else:
         for r in results:
@@ -115,7 +119,9 @@ def _check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
             click.echo(f"\nreadings ({len(readings)}):")
             for path, x in readings:
                 click.echo(f"  {path}:{x['line']}:{x['col']}: 解读: {x['text']}")
-        click.echo(f"\n{len(files)} file(s): {errors} error(s), {warnings} warning(s)")
+        unverified = "; quotes not verified (--no-sources)" if no_sources else ""
+        click.echo(f"\n{len(files)} file(s): {errors} error(s), {warnings} warning(s)"
+                   + unverified)
     sys.exit(EXIT_FAIL if errors else EXIT_OK)
 
 
@@ -459,6 +465,8 @@ def _test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
                                       if d.severity == "error"]})
             if fmt == "text":
                 compiled.show(click.echo, errors_only=True)
+                stage = "does not parse" if compiled.tree is None else "does not compile"
+                click.echo(f"FAIL {compiled.path}: {stage}; none of its examples ran")
             continue
         results = run_examples(compiled)
         failed += sum(1 for r in results if not r.passed)
@@ -469,11 +477,15 @@ def _test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
                 click.echo(r.line())
     total = sum(len(r["examples"]) for r in report)
     passed = sum(1 for r in report for e in r["examples"] if e["passed"])
+    # a file that does not compile is a failure of its own: its examples never ran
+    broken = sum(1 for r in report if not r["compiled"])
     if fmt == "json":
-        click.echo(json.dumps({"files": report, "passed": passed, "failed": total - passed},
+        click.echo(json.dumps({"files": report, "passed": passed,
+                               "failed": total - passed + broken, "not_compiled": broken},
                               ensure_ascii=False, indent=2))
     else:
-        click.echo(f"\n{passed} passed, {total - passed} failed")
+        tail = f" ({broken} file(s) do not compile)" if broken else ""
+        click.echo(f"\n{passed} passed, {total - passed + broken} failed{tail}")
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 
 
@@ -483,8 +495,11 @@ def _test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
 @click.option("--min", "minimum", type=float, default=None,
               help="Exit 1 if a notice with rules is below this percentage.")
 def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
-    """Per notice, the rule-bearing sentences: cited by a rule, marked as deliberately not
-    encoded (policies/<stem>.uncovered), or not covered.  Default PATHS: policies/."""
+    """Per notice, every rule-bearing sentence: encoded by a rule, marked as deliberately
+    not encoded (policies/<stem>.uncovered, one sentence a mark, with a reason), or not
+    covered; the counts per status and reason, the marked and the excluded sentences,
+    and the 语言未支持 backlog across notices (docs/coverage.md).  Default PATHS:
+    policies/.  Exit 1: a mark is refused, or --min is not reached."""
     from polc.compiler.citations import coverage as cov
     results: list[cov.NoticeCoverage] = []
     problems: list[str] = []
@@ -498,8 +513,8 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
     below = [r for r in results
              if r.has_rules and minimum is not None and r.percent < minimum]
     if fmt == "json":
-        click.echo(json.dumps({"notices": [r.to_json() for r in results], "errors": problems},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps(cov.report_json(results, problems), ensure_ascii=False,
+                              indent=2))
     else:
         click.echo(cov.render_text(results))
         for p in problems:
@@ -520,6 +535,74 @@ def _coverage(cov: Any, path: Path) -> Any:
     if c.ast is None:
         return f"{c.path}: does not parse (run polc check)"
     return cov.coverage(c.ast, path)
+
+
+@cli.group(name="source")
+def source_() -> None:
+    """The notice texts policies quote: record one in a sources/ folder (docs/sources.md)."""
+
+
+@source_.command(name="add")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--docno", help="The 文号, when the text does not print it or prints several.")
+@click.option("--to", "to_dir", type=click.Path(file_okay=False),
+              help="The sources folder (default: sources/ or policies/sources/ here, else a "
+                   "new sources/).")
+@click.option("--name", help="The file name in the folder (default: FILE's own).")
+def source_add(file: str, docno: str | None, to_dir: str | None, name: str | None) -> None:
+    """Record FILE byte for byte, with its SHA-256 and 文号, in the sources folder's
+    MANIFEST.json, and print the clause tree found in it, for you to confirm.
+
+    Exit 0: recorded; 2: refused, nothing written (not UTF-8, no 文号 found, a
+    different file of that name or another file with that 文号 already there).
+    """
+    from polc.compiler.citations import record
+    folder = Path(to_dir) if to_dir else record.default_sources_dir(Path.cwd())
+    try:
+        done = record.add_source(Path(file), folder, docno, name)
+    except record.RecordError as exc:
+        _die(str(exc), EXIT_INPUT)
+    for line in record.describe(done):
+        click.echo(line)
+
+
+@cli.command(name="new")
+@click.argument("notice", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The policy to write (never an existing file).")
+@click.option("--docno", help="The 文号, when the text does not print it or prints several.")
+def new(notice: str, out: str, docno: str | None) -> None:
+    """Start a policy from NOTICE: record the text as `polc source add` does, and write
+    OUT with the header filled from the text and every rule-bearing sentence as a
+    comment, with its clause and the thresholds, amounts, dates and responsibility
+    verbs found in it.  OUT passes `polc check` as it is (an empty, valid policy).
+
+    Exit 0: written; 2: refused, OUT not written (OUT exists, NOTICE cannot be
+    recorded).
+    """
+    from polc.compiler.citations import record, skeleton, verify
+    target = Path(out)
+    if os.path.lexists(target):
+        _die(f"{target}: already exists; polc new never overwrites a file", EXIT_INPUT)
+    if target.suffix != ".pol":
+        _die(f"{target}: a policy file ends in .pol", EXIT_INPUT)
+    if not target.parent.resolve().is_dir():
+        _die(f"{target.parent}: no such folder", EXIT_INPUT)
+    folder = verify.nearest_sources_dir(target.parent.resolve()) or target.parent / "sources"
+    try:
+        done = record.add_source(Path(notice), folder, docno)
+    except record.RecordError as exc:
+        _die(str(exc), EXIT_INPUT)
+    text, count = skeleton.render(done.notice)
+    try:
+        with open(target, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except OSError as exc:
+        _die(f"{target}: cannot write ({exc.strerror})", EXIT_INPUT)
+    for line in record.describe(done)[:3]:
+        click.echo(line)
+    click.echo(f"wrote {target}: {count} rule-bearing sentence(s) to "
+               f"encode or mark; next: polc check {target}, polc coverage {target}")
 
 
 @cli.command(name="fmt")

@@ -124,12 +124,119 @@ def test_another_source_edited_is_E417(tmp_path: Path) -> None:
     assert codes(errors) == ["E417"] and "58.txt" in errors[0].message
 
 
-def test_no_sources_folder_is_one_warning(tmp_path: Path) -> None:
+def _run_check(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["check", *args])
+    return result.exit_code, result.output
+
+
+def test_no_sources_folder_is_an_error_that_says_so(tmp_path: Path) -> None:
     pol = tmp_path / "55.pol"
     pol.write_text(POLICY_55.read_text(encoding="utf-8"), encoding="utf-8")
     compiled = pipeline.compile_file(pol)
-    assert [d.code for d in compiled.diagnostics if d.severity != "note"] == ["W410"]
+    assert [d.code for d in compiled.diagnostics if d.severity != "note"] == ["E419"]
+    assert not compiled.ok
+    code, out = _run_check(str(pol))
+    assert code == 1 and "没有找到 sources/ 目录" in out and "polc source add" in out
+
+
+def test_sources_folder_without_manifest_is_E418(tmp_path: Path) -> None:
+    # issue 19: the folder holds the notice text but no MANIFEST.json
+    (tmp_path / "sources").mkdir()
+    shutil.copy(SOURCES / "55.txt", tmp_path / "sources" / "55.txt")
+    pol = tmp_path / "55.pol"
+    pol.write_text(POLICY_55.read_text(encoding="utf-8"), encoding="utf-8")
+    errors = [d for d in pipeline.compile_file(pol).diagnostics if d.severity == "error"]
+    assert codes(errors) == ["E418"]
+    assert "MANIFEST.json" in errors[0].message and "sources" in errors[0].message
+    code, out = _run_check(str(pol))
+    assert code == 1 and "E418" in out
+
+
+def test_manifest_without_the_docno_is_E410_naming_the_manifest(tmp_path: Path) -> None:
+    errors = compile_variant(tmp_path, '文号 "海政办发〔2022〕55号"', '文号 "海政办发〔2022〕99号"')
+    assert codes(errors) == ["E410"]
+    assert "MANIFEST.json 中没有文号 海政办发〔2022〕99号 的条目" in errors[0].message
+
+
+def test_unreadable_manifest_is_E421(tmp_path: Path) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    (tmp_path / "sources" / "MANIFEST.json").write_text("{not json", encoding="utf-8")
+    assert codes(compile_variant(tmp_path, "文号", "文号")) == ["E421"]
+
+
+def test_listed_file_missing_is_E422(tmp_path: Path) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    (tmp_path / "sources" / "55.txt").unlink()
+    assert codes(compile_variant(tmp_path, "文号", "文号")) == ["E422"]
+
+
+def test_docno_missing_from_text_is_E423_not_a_hash_problem(tmp_path: Path) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    manifest = tmp_path / "sources" / "MANIFEST.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["files"]["55.txt"]["docno"] = "海政办发〔2022〕155号"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    errors = compile_variant(tmp_path, '文号 "海政办发〔2022〕55号"', '文号 "海政办发〔2022〕155号"')
+    assert codes(errors) == ["E423"]
+    assert "155号" in errors[0].message and "哈希" not in errors[0].message
+    # declared in the manifest, the 文号 need not be printed in the text
+    data["files"]["55.txt"]["docno_in_text"] = False
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert compile_variant(tmp_path, '文号 "海政办发〔2022〕55号"',
+                           '文号 "海政办发〔2022〕155号"') == []
+
+
+def test_opt_out_header_is_visible(tmp_path: Path) -> None:
+    pol = tmp_path / "55.pol"
+    text = POLICY_55.read_text(encoding="utf-8")
+    pol.write_text(text.replace("标题 ", '引文未核对 "原文尚未取得"\n标题 ', 1), encoding="utf-8")
+    compiled = pipeline.compile_file(pol)
+    assert [d.code for d in compiled.diagnostics if d.severity != "note"] == ["W418"]
     assert compiled.ok
+    code, out = _run_check(str(pol))
+    assert code == 0 and "quotes not verified" in out and "原文尚未取得" in out
+    # a reason is required
+    pol.write_text(text.replace("标题 ", '引文未核对 ""\n标题 ', 1), encoding="utf-8")
+    assert "E420" in codes(pipeline.compile_file(pol).diagnostics)
+
+
+def test_no_sources_flag_is_stated_in_the_summary(tmp_path: Path) -> None:
+    pol = tmp_path / "55.pol"
+    pol.write_text(POLICY_55.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = _run_check("--no-sources", str(pol))
+    assert code == 0 and out.rstrip().endswith("quotes not verified (--no-sources)")
+    code, out = _run_check("--no-sources", "--format", "json", str(pol))
+    assert json.loads(out)["quotes_verified"] is False
+
+
+UNITLESS = """文号 "海政办发〔2022〕58号"
+标题 "t"
+输入 rank "排名" : 计数 取值 [1, ∞)
+决策 reward "奖励" (rank) : 金额
+  引 二（一） 「对季末普惠金融贷款余额占比排名进入系统前三名的，分别给予5万、4万、3万元奖励。」
+{
+  结果 查表 (rank) {
+    [1, RANK] => 5万元
+      引 二（一） 「对季末普惠金融贷款余额占比排名进入系统前三名的，分别给予5万、4万、3万元奖励。」
+    否则 => 0元 引 二（一） 「分别给予5万、4万、3万元奖励」
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("rank", "ok"), [("3", True), ("4", True), ("6", False), ("777", False)])
+def test_unitless_number_missing_from_its_quote_is_E413(tmp_path: Path, rank: str,
+                                                         ok: bool) -> None:
+    # issue 19: [100, 777] citing 「一次性奖励企业100元/亩」 passed; a bare number is checked
+    # now (前三名 states the ranks 1-3 and the complement from 4)
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    pol = tmp_path / "t.pol"
+    pol.write_text(UNITLESS.replace("RANK", rank), encoding="utf-8")
+    errors = [d for d in pipeline.compile_file(pol).diagnostics if d.severity == "error"]
+    if ok:
+        assert errors == []
+    else:
+        assert codes(errors) == ["E413"] and f"用了 {rank}，" in errors[0].message
 
 
 def test_examples_need_not_quote_their_inputs(tmp_path: Path) -> None:
@@ -153,8 +260,16 @@ def test_examples_need_not_quote_their_inputs(tmp_path: Path) -> None:
     ("10", "日", "10天内", True),
     ("7", "日", "1周内", True),
     ("8", "日", "1周内", False),
+    ("15", "工作日", "十五个工作日内", True),
+    ("3", "年", "前三年", True),
+    ("120", "日", "一百二十日内", True),
+    ("3", None, "第三梯队", True),
+    ("3", None, "排名第13", False),
+    ("100", None, "一次性奖励企业100元/亩", True),
+    ("777", None, "一次性奖励企业100元/亩", False),
+    ("0.5", None, "奖励减半", True),
 ])
-def test_number_matching(number: str, unit: str, quote: str, ok: bool) -> None:
+def test_number_matching(number: str, unit: str | None, quote: str, ok: bool) -> None:
     q = citations.A.Quantity(number, unit, citations.Span("t", 1, 1, 1, 2))
     text = citations.sources.normalise(quote).translate(citations._FULLWIDTH)
     assert citations._mentions(text, q) is ok

@@ -357,6 +357,7 @@ def test_special_files_beside_valid_policies(entries: list[tuple[str, str]],
 # ---------------------------------------------------------------- JSONL batches (eval --jsonl)
 
 JSONL_POLICY = """文号 "测试"
+引文未核对 "测试用政策"
 枚举 Kind "类别" 推导 "测试" { a "甲" b "乙" }
 输入 n "人数" : 计数(人)
 输入 m "金额" : 金额

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from polc.compiler import pipeline
+from polc.compiler.citations.sources import load_manifest
 from polc.compiler.tools.examples import run_examples
 from polc.runtime import BOUND, LIMIT, OutOfRange, money, num
 
@@ -37,13 +39,23 @@ def polc(cwd: Path, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def repro(tmp_path: Path) -> Path:
-    """A folder with a copy of the reproductions (and of the notices, for the NN_ ones).
+    """A folder with a copy of the reproductions and of the notices (the NN_ ones quote
+    them; the others, made up, opt out of verification).
 
     Named `repro`: polc shows a policy as its folder and file name, whatever the cwd."""
     folder = tmp_path / "repro"
     folder.mkdir()
+    shutil.copytree(ROOT / "policies" / "sources", folder / "sources")
+    known = {e.docno for e in load_manifest(folder / "sources").values()}
     for p in REPRO.glob("*.pol"):
-        shutil.copyfile(p, folder / p.name)
+        data = p.read_bytes()
+        docno = re.search(r'文号 "([^"]*)"', data.decode("utf-8", "replace"))
+        if docno is None or docno.group(1) not in known:
+            # a made-up policy quoting no notice opts out, visibly; at its end, so that the
+            # lines the tests locate errors at stay where they are
+            eol = b"\r\n" if b"\r\n" in data else b"\n"
+            data += (b"" if data.endswith(b"\n") else eol) + '引文未核对 "复现用例"'.encode() + eol
+        (folder / p.name).write_bytes(data)
     return folder
 
 
@@ -135,7 +147,8 @@ def test_chain_of_3000_decisions(repro: Path) -> None:
     assert code == 1
     # the same chain cut at the limit evaluates, plain and explained
     lines = (repro / name).read_text(encoding="utf-8").splitlines(keepends=True)
-    (repro / "chain_64.pol").write_text("".join(lines[:3 + 64]), encoding="utf-8")
+    (repro / "chain_64.pol").write_text("".join([*lines[:3 + 64], lines[-1]]),
+                                        encoding="utf-8")  # with its 引文未核对 line
     code, out, _ = polc(repro, "eval", "chain_64.pol", "d64", "--input", '{"x": 5}')
     assert (code, out) == (0, '{"value": 69}\n')
     code, out, _ = polc(repro, "eval", "chain_64.pol", "d64", "--explain", "--input", '{"x": 5}')
@@ -273,7 +286,8 @@ def test_explanation_evaluates_no_more_than_the_decision() -> None:
 
 
 def test_json_number_with_too_many_places_is_refused_not_echoed(tmp_path: Path) -> None:
-    (tmp_path / "p.pol").write_text('文号 "测试〔2022〕1号"\n输入 r "r" : 比率 取值 [0, 1]\n'
+    (tmp_path / "p.pol").write_text('文号 "测试〔2022〕1号"\n引文未核对 "测试用政策"\n'
+                                    '输入 r "r" : 比率 取值 [0, 1]\n'
                                     '决策 d "d" (r) : 比率 推导 "t" { 结果 r }\n', encoding="utf-8")
     code, out, _ = polc(tmp_path, "eval", "p.pol", "d", "--input", '{"r": 1e-1000000}')
     assert code == 2 and len(out) < 300  # not a million zeros

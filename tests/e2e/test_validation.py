@@ -176,7 +176,7 @@ def test_deadline_past_year_9999_is_bad_input_not_a_crash() -> None:
 
 def test_date_beyond_the_published_calendar(tmp_path: Path) -> None:
     pol = tmp_path / "t.pol"
-    pol.write_text('文号 "测试"\n输入 d "日期" : 日期\n'
+    pol.write_text('文号 "测试"\n引文未核对 "测试用政策"\n输入 d "日期" : 日期\n'
                    '决策 due "期限" (d) : 日期 推导 "测试" { 结果 d + 15工作日 }\n',
                    encoding="utf-8")
     code, out = eval_one(str(pol), "due", '{"d": "2026-12-25"}')

@@ -151,7 +151,7 @@ def _policy_beside(folder: Path, *calendars: Path) -> Path:
         (folder / "calendar" / c.name).write_text(c.read_text(encoding="utf-8"),
                                                   encoding="utf-8")
     pol = folder / "t.pol"
-    pol.write_text('文号 "测试"\n输入 received_on "收到之日" : 日期\n'
+    pol.write_text('文号 "测试"\n引文未核对 "测试用政策"\n输入 received_on "收到之日" : 日期\n'
                    '决策 task_list_deadline "期限" (received_on) : 日期 推导 "测试" {\n'
                    '  结果 received_on + 15工作日\n}\n'
                    '例 task_list_deadline(received_on = 2026-12-20) => 2027-01-11 推导 "测试"\n',

@@ -23,7 +23,9 @@ from polc.compiler import files as fileio
 from ..paths import REPRO, ROOT
 
 POLC = [sys.executable, "-c", "from polc.compiler.tools.cli import main; main()"]
-VALID = (REPRO / "dotdot_stem_rmtree" / "...pol").read_text(encoding="utf-8")
+# a made-up policy quoting no notice: it opts out of verification, visibly (docs/sources.md)
+VALID = ('引文未核对 "测试用政策，不引用通知原文"\n'
+         + (REPRO / "dotdot_stem_rmtree" / "...pol").read_text(encoding="utf-8"))
 
 
 def polc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -74,6 +74,7 @@ def test_policy_that_does_not_compile_is_one_failing_item(pytester: pytest.Pytes
 
 
 DEADLINE = """文号 "测试"
+引文未核对 "测试用政策"
 输入 received_on "收到之日" : 日期
 决策 due "期限" (received_on) : 日期 推导 "测试" { 结果 received_on + 15工作日 }
 例 due(received_on = 2026-12-20) => 2027-01-11 推导 "测试用虚构的2027年安排"
