@@ -20,6 +20,7 @@ exactly is not written: `Unsupported` says which construct and why (E720–E729)
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -33,8 +34,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Span
 from polc.compiler.ir import TypeKind as TK
 from polc.compiler.quantities import describe
-from polc.runtime import BOUND
-from polc.runtime.values import describe_expected
+from polc.runtime import BOUND, Field
 
 from . import numbers as N
 from .dialects import Dialect
@@ -673,10 +673,10 @@ def _exact(f: Fraction) -> int | Decimal:
 def _expected(p: ir.Policy, inp: ir.Input) -> str:
     t = inp.type
     unit = describe(t.unit) if t.kind is TK.NUM and not t.unit.dimensionless else ""
-    members = tuple(m for m, _ in p.enum(t.enum).members) if t.enum else ()
-    text: str = describe_expected(t.kind.value, unit, inp.lo, inp.lo_closed, inp.hi,
-                                  inp.hi_closed, members)
-    return text
+    # the runtime words the domain from a Field, as every InputError does: the same text
+    members = enum.Enum(t.enum, [(m, m) for m, _ in p.enum(t.enum).members]) if t.enum else None
+    return Field(inp.name, t.kind.value, inp.label, unit, inp.lo, inp.lo_closed, inp.hi,
+                 inp.hi_closed, members).expected()
 
 
 def query(policy: ir.Policy, decision: str, dialect: Dialect, source: str,
