@@ -56,29 +56,25 @@ class Covered:
 
 def sentence_statuses(module: A.Module, pol: Path) -> tuple[str, list[Covered]] | str:
     """The notice's 文号 and its rule-bearing sentences with their status, or why they
-    cannot be had.  Today's `polc coverage`: a sentence is encoded when any rule's quote
-    overlaps it, marked when the .uncovered file says so; every other part of the text is
-    not rule-bearing.  (Issue 13's per-sentence coverage replaces this function alone.)"""
+    cannot be had: exactly `polc coverage`'s (citations.coverage).  A sentence is encoded
+    when a rule, flow step, relation or body cites it (not an example or an input alone),
+    marked when the .uncovered file marks it; a sentence that is not rule-bearing gets no
+    status."""
     result = coverage.coverage(module, pol)
     if isinstance(result, str):
         return result
     out = []
     for s in result.sentences:
-        if s.cited_by:
+        if s.encoded_by:
             out.append(Covered(s.start, s.end, M.ENCODED))
-        elif s.marked:
-            out.append(Covered(s.start, s.end, M.MARKED, _mark(s.marked)))
-        else:
+        elif s.mark is not None:
+            reason = f"（{s.mark.arg}）" if s.mark.arg else ""
+            out.append(Covered(s.start, s.end, M.MARKED,
+                               M.Mark(s.mark.reason if s.mark.reason in M.MARK_REASONS else "",
+                                      (reason + s.mark.note).lstrip() or s.mark.shown())))
+        elif s.rule_bearing:
             out.append(Covered(s.start, s.end, M.UNCOVERED))
     return result.docno, out
-
-
-def _mark(reason: str) -> M.Mark:
-    for code in M.MARK_REASONS:
-        rest = reason.removeprefix(code)
-        if rest != reason and (not rest or rest[0] in "：: "):
-            return M.Mark(code, rest.lstrip("：: "))
-    return M.Mark("", reason)
 
 
 # --------------------------------------------------------------------------- the text
