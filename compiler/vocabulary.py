@@ -160,6 +160,13 @@ class Function(enum.Enum):
 
 BOOLEANS: dict[str, bool] = {"是": True, "否": False}
 
+# 查表 按首条 (k) {…}: how a table's rows apply, as DMN names the hit policies; a table
+# without one is 按唯一 (rows never overlap).  按全部 gives the list of the values of every
+# row that applies, 按合计 / 按最大 / 按最小 their sum, largest or smallest.
+# word -> the DMN name of the policy (ir.HitPolicy's values)
+HIT_POLICIES: dict[str, str] = {"按唯一": "unique", "按首条": "first", "按全部": "collect",
+                                "按合计": "sum", "按最大": "max", "按最小": "min"}
+
 
 def yes_no(value: bool) -> str:
     return "是" if value else "否"

@@ -56,6 +56,7 @@ TERMINAL_SCOPES = {
     "BASIC_TYPE": "support.type.pol",
     "BOOL": "constant.language.boolean.pol",
     "VERB": "keyword.other.relation.pol",
+    "HIT": "storage.modifier.hit-policy.pol",
     "FUNC": "support.function.pol",
     "INF": "constant.language.infinity.pol",
     "CMP": "keyword.operator.comparison.pol",

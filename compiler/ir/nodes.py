@@ -25,6 +25,7 @@ from .kinds import (
     CompareOp,
     Extreme,
     FlowNodeKind,
+    HitPolicy,
     MatchKind,
     Quantifier,
     Rejected,
@@ -189,6 +190,7 @@ class TableE:
     otherwise: Otherwise | None
     type: Type
     span: Span
+    hit: HitPolicy = HitPolicy.UNIQUE
 
 
 @attrs.frozen

@@ -281,6 +281,7 @@ def _levels(cx: Context, e: A.Levels, env: Env, expected: ir.Type | None) -> ir.
 
 
 def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Expr | None:
+    hit = ir.HitPolicy(V.HIT_POLICIES[e.hit]) if e.hit is not None else ir.HitPolicy.UNIQUE
     keys = [lower(cx, k, env) for k in e.keys]
     if any(k is None for k in keys):
         return None
@@ -289,6 +290,13 @@ def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Ex
     # would be compared as a number, a date or a truth value
     if not all(k.type.kind is TK.ENUM or T.present(k, "查表 的键", cx.d) for k in real_keys):
         return None
+    if hit is ir.HitPolicy.COLLECT:
+        # the rows give the items of the list the decision declares
+        expected = expected.item if expected is not None and expected.kind is TK.LIST else None
+        if e.otherwise is not None:
+            cx.d.error("E150", f"{e.hit} 的表不用 否则：没有行适用时，结果是空列表",
+                       e.otherwise.span, hint="remove the 否则 row, or use 按首条 / 按唯一")
+            return None
     rows: list[ir.TableRow] = []
     types: list[ir.Type] = []
     ok = True
@@ -312,7 +320,17 @@ def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Ex
     t = T.join_all(types + otypes, e.span, cx.d)
     if t is None:
         return None
-    return ir.TableE(tuple(real_keys), tuple(rows), other, t, e.span)
+    if hit.collects and hit is not ir.HitPolicy.COLLECT:
+        ordered = t.numeric or (hit is not ir.HitPolicy.SUM and t.kind in (TK.DATE, TK.DATETIME))
+        if not ordered or t.nullable:
+            what = "数值" if hit is ir.HitPolicy.SUM else "数值或日期"
+            cx.d.error("E151", f"{e.hit} 的各行结果须为{what}（不可为 无），此表的结果为 "
+                       f"{t.show()}", e.span,
+                       hint="use 按全部 to collect other values as a list")
+            return None
+    if hit is ir.HitPolicy.COLLECT:
+        t = ir.Type(TK.LIST, item=t)
+    return ir.TableE(tuple(real_keys), tuple(rows), other, t, e.span, hit)
 
 
 def _rules(cx: Context, e: A.Rules, env: Env, expected: ir.Type | None) -> ir.Expr | None:

@@ -213,6 +213,8 @@ class Table:
     rows: tuple[TableRow, ...]
     otherwise: Otherwise | None
     span: Span
+    # the hit policy word (按首条 …) as written, None for the default (按唯一)
+    hit: str | None = None
 
 
 @attrs.frozen

@@ -230,10 +230,11 @@ class _Builder:
         return A.TableRow(tuple(ch[:-2]), ch[-2], ch[-1], self._span(meta))
 
     def table(self, meta: Any, ch: list[Any]) -> A.Table:
-        keys = tuple(c for c in ch if not isinstance(c, (A.TableRow, A.Otherwise))
+        hit = None if ch[0] is None else str(ch[0])
+        keys = tuple(c for c in ch[1:] if not isinstance(c, (A.TableRow, A.Otherwise))
                      and c is not None)
         rows = tuple(c for c in ch if isinstance(c, A.TableRow))
-        return A.Table(keys, rows, ch[-1], self._span(meta))
+        return A.Table(keys, rows, ch[-1], self._span(meta), hit)
 
     def rule_row(self, meta: Any, ch: list[Any]) -> A.RuleRow:
         return A.RuleRow(ch[0], ch[1], ch[2], self._span(meta))
