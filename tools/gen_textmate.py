@@ -57,6 +57,7 @@ TERMINAL_SCOPES = {
     "BOOL": "constant.language.boolean.pol",
     "VERB": "keyword.other.relation.pol",
     "HIT": "storage.modifier.hit-policy.pol",
+    "ORDER": "storage.modifier.order.pol",
     "FUNC": "support.function.pol",
     "INF": "constant.language.infinity.pol",
     "CMP": "keyword.operator.comparison.pol",

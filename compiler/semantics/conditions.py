@@ -109,7 +109,8 @@ def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
 def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
     """`n 超过 20亿元`, `n 超过 20亿元 以上（不含）`: the word before its number."""
     subj = expressions.lower(cx, c.subject, env)
-    rhs = expressions.lower(cx, c.rhs, env)
+    # the subject's type lets a bare member name stand on the right (grade 高于 larger)
+    rhs = expressions.lower(cx, c.rhs, env, subj.type if subj is not None else None)
     if subj is None or rhs is None:
         return None
     if c.word in V.THRESHOLD and V.THRESHOLD[c.word].after_number:
@@ -127,6 +128,8 @@ def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
                        hint="add （含） or （不含） and a 解读 saying why")
             return None
     op = comparison(cx, c.word, None, c.mark, c.span)
+    if op is not None and subj.type.kind is TK.ENUM:
+        return ordered(cx, subj, op, rhs, cx.quote(c.span), c.span)
     if op is None or not T.comparable(subj, rhs, c.span, cx.d):
         return None
     return ir.Compare(subj, op, rhs, cx.quote(c.span), c.span)
@@ -145,9 +148,63 @@ def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
                        f"{right.type.show()}", c.span)
             return None
         return ir.Compare(left, op, right, text, c.span)
+    if left.type.kind is TK.ENUM:
+        return ordered(cx, left, op, right, text, c.span)
     if not T.comparable(left, right, c.span, cx.d):
         return None
     return ir.Compare(left, op, right, text, c.span)
+
+
+def ordered(cx: Context, left: ir.Expr, op: C, right: ir.Expr, text: str, span: Span
+            ) -> ir.Cond | None:
+    """`grade 高于 larger`, `level >= city`: members of an ordered enum compared in its
+    declared order (higher = more severe, or nearer the top).
+
+    Lowered to the members that satisfy it (`grade 为 I 或 grade 为 II`), which the
+    analysis boxes and the code tests as any 为; two values neither of which is a member
+    are compared member by member of the left."""
+    if right.type.kind is not TK.ENUM or right.type.enum != left.type.enum:
+        cx.d.error("E203", f"比较两边类型不同：{left.type.show()} 与 {right.type.show()}", span)
+        return None
+    if not (T.present(left, "比较的左边", cx.d) and T.present(right, "比较的右边", cx.d)):
+        return None
+    assert left.type.enum is not None
+    enum = cx.symbols.enums[left.type.enum]
+    if enum.high_first is None:
+        cx.d.error("E240", f"枚举 {enum.name} 未声明顺序，不能比较高低", span,
+                   hint=f"declare its order: 枚举 {enum.name} \"{enum.label}\" 由重到轻 {{…}} "
+                        "(or 由轻到重 / 由高到低 / 由低到高), or compare with 为 / ==")
+        return None
+    members = enum.severest_first
+    holds = _ORDER_TESTS[op]
+
+    def member(e: ir.Expr, m: str) -> ir.Cond:
+        # an explanation shows which member made the comparison hold
+        shown = f"{text}（{cx.quote(e.span)} 为 {m}）"
+        return ir.Compare(e, C.EQ, ir.EnumVal(enum.name, m, e.type, span), shown, span)
+
+    def either(items: list[ir.Cond]) -> ir.Cond:
+        if not items:
+            return ir.BoolC(ir.Lit(False, ir.BOOL, span), text, span)
+        return items[0] if len(items) == 1 else ir.OrC(tuple(items), text, span)
+
+    if isinstance(right, ir.EnumVal):
+        r = enum.rank(right.member)
+        return either([member(left, m) for m in members if holds(enum.rank(m), r)])
+    if isinstance(left, ir.EnumVal):
+        r = enum.rank(left.member)
+        return either([member(right, m) for m in members if holds(r, enum.rank(m))])
+    pairs: list[ir.Cond] = []
+    for a in members:
+        above = [member(right, b) for b in members if holds(enum.rank(a), enum.rank(b))]
+        if above:
+            pairs.append(ir.AndC((member(left, a), either(above)), text, span))
+    return either(pairs)
+
+
+_ORDER_TESTS: dict[C, Callable[[int, int], bool]] = {
+    C.GT: lambda a, b: a > b, C.GE: lambda a, b: a >= b, C.LT: lambda a, b: a < b,
+    C.LE: lambda a, b: a <= b, C.EQ: lambda a, b: a == b, C.NE: lambda a, b: a != b}
 
 
 def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:

@@ -64,8 +64,9 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
                     continue
                 listed[m.name] = m.label
                 members.setdefault(m.name, []).append(it.name)
+            high_first = None if it.order is None else V.ENUM_ORDERS[it.order]
             enums[it.name] = ir.EnumDef(it.name, it.label, tuple(listed.items()),
-                                        site(it.annot, it.span))
+                                        site(it.annot, it.span), high_first)
         elif isinstance(it, A.RoleDecl):
             if names.unique("value", it.name, it.span):
                 roles[it.name] = ir.RoleDef(it.name, it.label, site(it.annot, it.span))

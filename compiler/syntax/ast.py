@@ -378,6 +378,8 @@ class EnumDecl:
     annot: Annot
     members: tuple[Member, ...]
     span: Span
+    # the order word (由重到轻 …) as written, None for an unordered enum
+    order: str | None = None
 
 
 @attrs.frozen

@@ -82,7 +82,8 @@ class _Builder:
     def enum_decl(self, meta: Any, ch: list[Any]) -> A.EnumDecl:
         name = str(ch[0])
         label = _strip_string(ch[1]) if ch[1] is not None else name
-        return A.EnumDecl(name, label, ch[2], tuple(ch[3:]), self._span(meta))
+        order = None if ch[2] is None else str(ch[2])
+        return A.EnumDecl(name, label, ch[3], tuple(ch[4:]), self._span(meta), order)
 
     def role_decl(self, meta: Any, ch: list[Any]) -> A.RoleDecl:
         return A.RoleDecl(str(ch[0]), _strip_string(ch[1]), ch[2], self._span(meta))
