@@ -188,6 +188,7 @@ class Keyword(enum.Enum):
 
     # the items of a file (after the header keys)
     CONVENTION = "约定"
+    SCOPE = "适用于"  # 约定 以下 不含本数 适用于 一（二）
     ENUM = "枚举"
     ROLE = "角色"
     BODY = "机构"

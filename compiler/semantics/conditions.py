@@ -22,25 +22,56 @@ from polc.compiler.syntax import ast as A
 
 from . import expressions
 from . import types_and_units as T
-from .context import Context, Env, suggest
+from .context import Context, Env, clause_parts, suggest
 
 
 def comparison(cx: Context, word: str, mark_before: str | None, mark_after: str | None,
-               span: Span) -> ir.CompareOp | None:
-    """The comparison a threshold word makes, with the document's 约定 and the marks."""
+               span: Span, clause: str | None = None) -> tuple[ir.CompareOp, str] | None:
+    """The comparison a threshold word makes at a rule cited from `clause`, and a note
+    naming the 约定 that decided it ("" when the document scopes none for the word).
+
+    A mark （含）/（不含） decides first; then the innermost 约定 … 适用于 whose clause
+    contains `clause`; then the document's 约定; then 民法典 第一千二百五十九条.  In a
+    document that scopes a 约定 for the word, a use outside every scope that no other
+    约定 or mark decides is W310: the law's meaning may not be what the text intends."""
     info = V.THRESHOLD.get(word)
     if info is None:
         cx.d.error("E301", f"未知的门槛词 {word!r}", span,
                    hint="known: " + "、".join(sorted(V.THRESHOLD)))
         return None
     direction, include = info.direction, info.includes
-    include = cx.symbols.conventions.get(word, include)
     marks = [m for m in (mark_before, mark_after) if m is not None]
+    scopes = [s for s in cx.symbols.scoped if s.word == word]
+    note = ""
     if marks:
         include = V.INCLUSION_MARKS[marks[-1]]
+    else:
+        parts = clause_parts(clause) if clause is not None else None
+        inner = max((s for s in scopes if parts is not None and parts[:len(s.parts)] == s.parts),
+                    key=lambda s: len(s.parts), default=None)
+        if inner is not None:
+            include = inner.include
+            note = f"（{word} {_inclusion(include)}，依 {inner.clause} 的约定）"
+        elif word in cx.symbols.conventions:
+            include = cx.symbols.conventions[word]
+            note = f"（{word} {_inclusion(include)}，依全文的约定）" if scopes else ""
+        elif scopes:
+            note = f"（{word} {_inclusion(include)}，依民法典 第一千二百五十九条）"
+            where = "、".join(s.clause for s in scopes)
+            cx.d.warning("W310", f"{word} 在此处（{clause or '未引条款'}）不在任何 约定 {word} "
+                         f"的适用范围（{where}）内：按民法典 第一千二百五十九条 理解为 "
+                         f"{_inclusion(include)}", span,
+                         related=[(s.span, f"约定 {word} 适用于 {s.clause}") for s in scopes],
+                         hint=f"if that is what the text means, say so with a 约定 {word} … "
+                              f"适用于 this clause or a mark （含）/（不含）; else cite the "
+                              "clause the rule comes from")
     if direction is V.Direction.LOWER:
-        return C.GE if include else C.GT
-    return C.LE if include else C.LT
+        return (C.GE if include else C.GT), note
+    return (C.LE if include else C.LT), note
+
+
+def _inclusion(include: bool) -> str:
+    return next(w for w, inc in V.CONVENTION_INCLUSION.items() if inc == include)
 
 
 def lower(cx: Context, c: A.Cond, env: Env) -> ir.Cond | None:
@@ -90,12 +121,13 @@ def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
             cx.d.error("E302", f"{b.word!r} 应写在数字之前（如 低于 3946元），"
                        "数字之后只用 以上、以下、以内 等", b.span)
             return None
-        op = comparison(cx, b.word, b.mark_before, b.mark_after, b.span)
+        how = comparison(cx, b.word, b.mark_before, b.mark_after, b.span, env.site.clause)
         rhs = T.quantity(b.quantity, cx.d)
-        if op is None or not T.comparable(subj, rhs, b.span, cx.d):
+        if how is None or not T.comparable(subj, rhs, b.span, cx.d):
             return None
+        op, note = how
         parts.append(ir.Compare(subj, op, rhs, cx.quote(c.subject.span) + " " +
-                                cx.quote(b.span), b.span))
+                                cx.quote(b.span) + note, b.span))
     text = cx.quote(c.span)
     if len(parts) == 2:
         ops = {p.op.value[0] for p in parts if isinstance(p, ir.Compare)}
@@ -127,12 +159,15 @@ def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
                        "相反，须以（含）或（不含）写明", c.span,
                        hint="add （含） or （不含） and a 解读 saying why")
             return None
-    op = comparison(cx, c.word, None, c.mark, c.span)
-    if op is not None and subj.type.kind is TK.ENUM:
-        return ordered(cx, subj, op, rhs, cx.quote(c.span), c.span)
-    if op is None or not T.comparable(subj, rhs, c.span, cx.d):
+    how = comparison(cx, c.word, None, c.mark, c.span, env.site.clause)
+    if how is None:
         return None
-    return ir.Compare(subj, op, rhs, cx.quote(c.span), c.span)
+    op, note = how
+    if subj.type.kind is TK.ENUM:
+        return ordered(cx, subj, op, rhs, cx.quote(c.span), c.span)
+    if not T.comparable(subj, rhs, c.span, cx.d):
+        return None
+    return ir.Compare(subj, op, rhs, cx.quote(c.span) + note, c.span)
 
 
 def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
@@ -271,7 +306,8 @@ def interval_test(cx: Context, iv: A.Interval, key: ir.Type, text: str) -> ir.Te
                    text=text)
 
 
-def pattern(cx: Context, p: A.Pattern, key: ir.Type) -> ir.Test | None:
+def pattern(cx: Context, p: A.Pattern, key: ir.Type, clause: str | None = None
+            ) -> ir.Test | None:
     """A 查表 row's test of one key."""
     text = cx.quote(p.span)
     if isinstance(p, A.AnyPat):
@@ -311,9 +347,11 @@ def pattern(cx: Context, p: A.Pattern, key: ir.Type) -> ir.Test | None:
         lit = T.quantity(p.quantity, cx.d)
         if p.quantity.unit is not None:
             T.unify_units(key, lit.type, p.span, "表的条件", cx.d)
-        op = comparison(cx, p.word, None, p.mark, p.span)
-        if op is None:
+        how = comparison(cx, p.word, None, p.mark, p.span, clause)
+        if how is None:
             return None
+        op, note = how
+        text += note
         if op in (C.GT, C.GE):
             return ir.Test(ir.MatchKind.INTERVAL, lo=lit.value, lo_closed=op is C.GE, hi=None,
                            hi_closed=False, text=text)

@@ -341,8 +341,9 @@ def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Ex
                        r.span)
             ok = False
             continue
-        tests = [conditions.pattern(cx, p, k.type) for p, k in zip(r.patterns, real_keys)]
         s = site(r.annot, r.span, inherit=env.site)
+        tests = [conditions.pattern(cx, p, k.type, s.clause)
+                 for p, k in zip(r.patterns, real_keys)]
         v = lower(cx, r.expr, env.with_site(s), expected)
         if v is None or any(t is None for t in tests):
             ok = False

@@ -361,6 +361,8 @@ class Convention:
     include: bool
     annot: Annot
     span: Span
+    # 适用于 CLAUSE: the clause (and what it contains) the 约定 holds in; None: the document
+    clause: str | None = None
 
 
 @attrs.frozen

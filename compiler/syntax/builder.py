@@ -73,8 +73,9 @@ class _Builder:
         return A.Header(str(key), text, self._span(meta))
 
     def convention(self, meta: Any, ch: list[Any]) -> A.Convention:
-        return A.Convention(str(ch[0]), V.CONVENTION_INCLUSION[str(ch[1])], ch[2],
-                            self._span(meta))
+        clause = None if ch[2] is None else str(ch[2])
+        return A.Convention(str(ch[0]), V.CONVENTION_INCLUSION[str(ch[1])], ch[3],
+                            self._span(meta), clause)
 
     def member(self, meta: Any, ch: list[Any]) -> A.Member:
         return A.Member(str(ch[0]), _strip_string(ch[1]), ch[2], self._span(meta))
