@@ -233,7 +233,8 @@ class _Drawer:
             anchor = hid
         if _count(e) > SUMMARY_ROWS:
             self.summary(sub, anchor, e, rows)
-        elif not (hit is ir.HitPolicy.UNIQUE and self.grid(sub, anchor, e)):  # type: ignore[arg-type]
+        elif not (isinstance(e, ir.TableE) and hit is ir.HitPolicy.UNIQUE
+                  and self.grid(sub, anchor, e)):
             self.rows_node(sub, anchor, rows, chain=_chained(e))
 
 

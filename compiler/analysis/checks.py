@@ -337,7 +337,8 @@ class Analyser:
                                  "前面的行，结果不同", row_j.site.span,
                                  related=[(row_i.site.span, "also matches")],
                                  hint="rows of a table must not overlap: move a boundary "
-                                      "with （含）/（不含） or an interval [a, b)")
+                                      "with （含）/（不含） or an interval [a, b), or write "
+                                      "查表 按首条 if the first row that applies should win")
 
     def order(self, e: ir.TableE, keyed: TableSpace) -> None:
         """W606: the bands of a one-key table over an ordered key go one way."""
