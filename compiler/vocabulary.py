@@ -158,9 +158,24 @@ class Function(enum.Enum):
     SMALLER = "较小"
     QUARTER_END = "季末"  # 季末(d): the last day of d's quarter
     NEXT_YEAR_MONTH_END = "次年月底"  # 次年月底(d, 3): the last day of March of the year after d
+    UP = "上一级"  # 上一级(level): the next member of an ordered enum towards its top, or 无
+    DOWN = "下一级"  # 下一级(level): the next member towards its bottom, or 无
 
 
 BOOLEANS: dict[str, bool] = {"是": True, "否": False}
+
+# 枚举 Grade "等级" 由重到轻 {…}: an ordered enum, and which end its first member is:
+# word -> whether the first member written is the highest (most severe, the top level).
+# An enum without one has no order: it cannot be compared (高于, >=) nor stepped (上一级)
+ENUM_ORDERS: dict[str, bool] = {"由重到轻": True, "由高到低": True,
+                                "由轻到重": False, "由低到高": False}
+
+# 查表 按首条 (k) {…}: how a table's rows apply, as DMN names the hit policies; a table
+# without one is 按唯一 (rows never overlap).  按全部 gives the list of the values of every
+# row that applies, 按合计 / 按最大 / 按最小 their sum, largest or smallest.
+# word -> the DMN name of the policy (ir.HitPolicy's values)
+HIT_POLICIES: dict[str, str] = {"按唯一": "unique", "按首条": "first", "按全部": "collect",
+                                "按合计": "sum", "按最大": "max", "按最小": "min"}
 
 
 def yes_no(value: bool) -> str:
@@ -175,6 +190,7 @@ class Keyword(enum.Enum):
 
     # the items of a file (after the header keys)
     CONVENTION = "约定"
+    SCOPE = "适用于"  # 约定 以下 不含本数 适用于 一（二）
     ENUM = "枚举"
     ROLE = "角色"
     BODY = "机构"

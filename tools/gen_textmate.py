@@ -56,6 +56,8 @@ TERMINAL_SCOPES = {
     "BASIC_TYPE": "support.type.pol",
     "BOOL": "constant.language.boolean.pol",
     "VERB": "keyword.other.relation.pol",
+    "HIT": "storage.modifier.hit-policy.pol",
+    "ORDER": "storage.modifier.order.pol",
     "FUNC": "support.function.pol",
     "INF": "constant.language.infinity.pol",
     "CMP": "keyword.operator.comparison.pol",
@@ -131,6 +133,8 @@ class Vocabulary:
     declarations: dict[str, str]
     # the keyword a clause path follows (引)
     cite: str
+    # other keywords a clause path follows (约定 … 适用于 一（二）), each with its own scope
+    before_clause: tuple[str, ...]
     # lexer terminal -> its scope, for every token type the lexer gives (for the tests)
     terminal_scopes: dict[str, str]
     # the lexer's patterns (Python syntax, which these few share with Oniguruma)
@@ -202,12 +206,17 @@ def read_vocabulary() -> Vocabulary:
     _check_tables(words, regexes, vocabulary.THRESHOLD, vocabulary.UNITS)
     [cite] = {literals[r.expansion[0].name] for r in parser.rules
               if len(r.expansion) > 1 and r.expansion[1].name == "CLAUSE"}
+    before_clause = tuple(sorted({
+        literals[r.expansion[i - 1].name] for r in parser.rules
+        for i in range(1, len(r.expansion))
+        if r.expansion[i].name == "CLAUSE" and r.expansion[i - 1].name in literals} - {cite}))
 
     blanks = _finite_words(patterns["WS"].value.rstrip("+")) or set()  # [ \t…]+ -> [ \t…]
     string_re = re.compile(patterns["STRING"].value)
     escapes = "".join(c for c in string.printable if string_re.fullmatch('"\\' + c + '"'))
     return Vocabulary(
-        words=words, declarations=declarations, cite=cite, terminal_scopes=terminal_scopes,
+        words=words, declarations=declarations, cite=cite, before_clause=before_clause,
+        terminal_scopes=terminal_scopes,
         name=regexes["NAME"], number=regexes["NUMBER"], unit=regexes["UNIT"],
         date=regexes["DATE"], datetime=regexes["DATETIME"], clause=regexes["CLAUSE"],
         comment=regexes["COMMENT"], document=regexes["DOC"], escapes=escapes,
@@ -390,6 +399,10 @@ def build(v: Vocabulary) -> dict[str, object]:
              "name": "meta.citation.pol",
              "captures": {"1": {"name": KEYWORD_SCOPES["citation"]},
                           "2": {"name": TERMINAL_SCOPES["CLAUSE"]}}},
+            *({"match": f"({_alternation([w], every)}){blank}*({_onig(v.clause)})",
+               "captures": {"1": {"name": v.words[w]},
+                            "2": {"name": TERMINAL_SCOPES["CLAUSE"]}}}
+              for w in v.before_clause),
         ]},
         "declaration": {"patterns": _declarations(v, blank, name, every)},
         "unit-type": {

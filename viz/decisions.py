@@ -33,6 +33,12 @@ from .common import (
 )
 
 CLAMP_WORDS = {ir.ClampKind.CAP: V.Keyword.CAP.value, ir.ClampKind.FLOOR: V.Keyword.FLOOR.value}
+HIT_WORDS = {ir.HitPolicy(name): word for word, name in V.HIT_POLICIES.items()}
+# what the note over a table with a hit policy says its rows do
+HIT_SHOWN = {ir.HitPolicy.FIRST: "逐行尝试，第一条适用的行决定结果",
+             ir.HitPolicy.COLLECT: "每一条适用的行都给出结果，按行序列出",
+             ir.HitPolicy.SUM: "各适用行的结果之和", ir.HitPolicy.MAX: "各适用行的结果中最大者",
+             ir.HitPolicy.MIN: "各适用行的结果中最小者"}
 QUANTIFIER_WORDS = {ir.Quantifier.ALL: V.Keyword.ALL_OF.value, ir.Quantifier.ANY: V.Keyword.ANY_OF.value}
 
 
@@ -90,7 +96,7 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.LevelsE):
         return "取最严重 {…}"
     if isinstance(e, ir.TableE):
-        return "查表 (" + ", ".join(map(expr_text, e.keys)) + ") {…}"
+        return _kind(e) + " {…}"
     if isinstance(e, ir.RulesE):
         return "依次 {…}"
     if isinstance(e, ir.NamedE):
@@ -166,7 +172,7 @@ class _Drawer:
         sub.node(sid, label("\n".join(text)), shape="note", style="filled",
                  fillcolor="#fff6d5")
         sub.edge(anchor, sid)
-        chain = isinstance(e, (ir.LevelsE, ir.RulesE))
+        chain = _chained(e)
         last = self.rows_node(sub, sid, head, chain=chain)
         gap = self.node_id("gap")
         sub.node(gap, label(f"…… 第 {len(head) + 1:,}–{len(head) + skipped:,} 行 ……"),
@@ -225,10 +231,19 @@ class _Drawer:
                 self.structure(sub, vid, inner, site)
             return
         rows = table_rows(e, self.p)
+        hit = e.hit if isinstance(e, ir.TableE) else None
+        if hit is not None and hit is not ir.HitPolicy.UNIQUE:
+            # rows that may overlap: no grid (a cell would hide which row wins), and a
+            # note that says how they apply
+            hid = self.node_id("hit")
+            sub.node(hid, label(f"{_kind(e)}\n{HIT_SHOWN[hit]}"), shape="note")
+            sub.edge(anchor, hid)
+            anchor = hid
         if _count(e) > SUMMARY_ROWS:
             self.summary(sub, anchor, e, rows)
-        elif not (isinstance(e, ir.TableE) and self.grid(sub, anchor, e)):
-            self.rows_node(sub, anchor, rows, chain=isinstance(e, (ir.LevelsE, ir.RulesE)))
+        elif not (isinstance(e, ir.TableE) and hit is ir.HitPolicy.UNIQUE
+                  and self.grid(sub, anchor, e)):
+            self.rows_node(sub, anchor, rows, chain=_chained(e))
 
 
 Row = tuple[str, str, ir.Site]  # the condition, the result, where it comes from
@@ -270,6 +285,12 @@ def test_text(t: ir.Test, key: ir.Expr, p: ir.Policy) -> str:
     return t.text
 
 
+def _chained(e: Structure) -> bool:
+    """Whether rows are tried in order, each after the ones before fail."""
+    return isinstance(e, (ir.LevelsE, ir.RulesE)) or \
+        (isinstance(e, ir.TableE) and e.hit is ir.HitPolicy.FIRST)
+
+
 def _count(e: Structure) -> int:
     return len(e.items) if isinstance(e, ir.NamedE) else len(e.rows)
 
@@ -278,7 +299,8 @@ def _kind(e: Structure) -> str:
     if isinstance(e, ir.LevelsE):
         return f"取最严重（{e.enum}）"
     if isinstance(e, ir.TableE):
-        return "查表 (" + ", ".join(map(expr_text, e.keys)) + ")"
+        hit = "" if e.hit is ir.HitPolicy.UNIQUE else f" {HIT_WORDS[e.hit]}"
+        return f"查表{hit} (" + ", ".join(map(expr_text, e.keys)) + ")"
     if isinstance(e, ir.RulesE):
         return "依次"
     return QUANTIFIER_WORDS[e.kind]

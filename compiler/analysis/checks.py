@@ -7,7 +7,8 @@ are exact:
 - E602 two rows of a (unique-hit) 查表 that both match some input, with
   different results; W603 the same with equal results;
 - E604 two 查表 rows with identical patterns;
-- W605 a 依次 rule or a level that can never apply (covered by earlier rows);
+- W605 a 依次 rule, a level or a row of a 查表 按首条 that can never apply (covered
+  by earlier rows); the rows of 按全部 / 按合计 / 按最大 / 按最小 may overlap;
 - W606 the rows of a one-key band table whose thresholds are out of order;
 - W607 a level that gets less severe when a harm quantity grows.
 
@@ -239,6 +240,37 @@ class Analyser:
         keyed = TableSpace(space, e.keys)
         ks = keyed.space
         rows = [keyed.row(r) for r in e.rows]
+        fuzzy = bool(ctx.fuzzy & keyed.inputs)
+        if e.hit is ir.HitPolicy.UNIQUE:
+            self.overlapping(e, keyed, rows, ctx)
+        elif e.hit is ir.HitPolicy.FIRST:
+            # rows may overlap, the first wins: a row all of whose cases earlier rows
+            # take still never applies (W605); a row outside its keys' domains never does
+            self.shadowed(ks, TOP if fuzzy else ctx,
+                          [([r] if r is not None else [], row.site)
+                           for r, row in zip(rows, e.rows)], "查表 的这一行")
+        # the rows of 按全部 / 按合计 … are meant to overlap: no overlap, order or shadow
+        # check; 按全部 of no row is the empty list, so only the aggregates have gaps
+        if not e.hit.collects:
+            self.order(e, keyed)
+        if e.hit is ir.HitPolicy.COLLECT:
+            return
+        if e.otherwise is None and keyed.complete and not fuzzy:
+            covering = [r for r in rows if r is not None]
+            for r in ctx.boxes:
+                hole = ks.uncovered(r, covering)
+                if hole is not None:
+                    point = ks.point(hole, keyed.names)
+                    self.d.warning("W601", f"查表 未覆盖所有情形：{show_keys(keyed, point)} 时"
+                                   "没有一行匹配", e.span,
+                                   hint="add a row for these values, 否则 => …, or a 要求 "
+                                        "that refuses them")
+                    return
+
+    def overlapping(self, e: ir.TableE, keyed: TableSpace, rows: list[Box | None],
+                    ctx: Ctx) -> None:
+        """E602/W603/E604: rows of a unique-hit table that match the same input."""
+        ks = keyed.space
         # with an unboxable context the whole domain stands in: overlaps are
         # ambiguous wherever they lie, the language requires rows never to overlap
         region = list(ctx.boxes) if not (ctx.fuzzy & keyed.inputs) else [{}]
@@ -305,19 +337,8 @@ class Analyser:
                                  "前面的行，结果不同", row_j.site.span,
                                  related=[(row_i.site.span, "also matches")],
                                  hint="rows of a table must not overlap: move a boundary "
-                                      "with （含）/（不含） or an interval [a, b)")
-        self.order(e, keyed)
-        if e.otherwise is None and keyed.complete and not (ctx.fuzzy & keyed.inputs):
-            covering = [r for r in rows if r is not None]
-            for r in ctx.boxes:
-                hole = ks.uncovered(r, covering)
-                if hole is not None:
-                    point = ks.point(hole, keyed.names)
-                    self.d.warning("W601", f"查表 未覆盖所有情形：{show_keys(keyed, point)} 时"
-                                   "没有一行匹配", e.span,
-                                   hint="add a row for these values, 否则 => …, or a 要求 "
-                                        "that refuses them")
-                    return
+                                      "with （含）/（不含） or an interval [a, b), or write "
+                                      "查表 按首条 if the first row that applies should win")
 
     def order(self, e: ir.TableE, keyed: TableSpace) -> None:
         """W606: the bands of a one-key table over an ordered key go one way."""

@@ -78,6 +78,22 @@ class MatchKind(enum.Enum):
     INTERVAL = "interval"
 
 
+class HitPolicy(enum.Enum):
+    """How the rows of a table (ir.TableE) apply, as DMN names its hit policies; the
+    values are vocabulary.HIT_POLICIES'."""
+
+    UNIQUE = "unique"  # 按唯一 (the default): rows never overlap
+    FIRST = "first"  # 按首条: the first row that applies, in written order
+    COLLECT = "collect"  # 按全部: the list of the values of every row that applies
+    SUM = "sum"  # 按合计
+    MAX = "max"  # 按最大
+    MIN = "min"  # 按最小
+
+    @property
+    def collects(self) -> bool:
+        return self not in (HitPolicy.UNIQUE, HitPolicy.FIRST)
+
+
 class FlowNodeKind(enum.Enum):
     """The values are what the runtime's flow data names them (polc.runtime.FlowStep)."""
 

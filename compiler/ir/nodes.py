@@ -25,6 +25,7 @@ from .kinds import (
     CompareOp,
     Extreme,
     FlowNodeKind,
+    HitPolicy,
     MatchKind,
     Quantifier,
     Rejected,
@@ -189,6 +190,7 @@ class TableE:
     otherwise: Otherwise | None
     type: Type
     span: Span
+    hit: HitPolicy = HitPolicy.UNIQUE
 
 
 @attrs.frozen
@@ -297,8 +299,11 @@ Cond = Compare | BoolC | NotC | AndC | OrC
 class EnumDef:
     name: str
     label: str
-    members: tuple[tuple[str, str], ...]  # (id, label), most severe first
+    members: tuple[tuple[str, str], ...]  # (id, label), as written
     site: Site
+    # ordered: whether the first member is the highest (most severe); None: unordered
+    # (取最严重 then takes the first as the most severe, and nothing compares members)
+    high_first: bool | None = None
     _labels: dict[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -309,6 +314,16 @@ class EnumDef:
 
     def label_of(self, member: str) -> str:
         return self._labels.get(member, "")
+
+    @property
+    def severest_first(self) -> list[str]:
+        names = [m for m, _ in self.members]
+        return names[::-1] if self.high_first is False else names
+
+    def rank(self, member: str) -> int:
+        """The member's place from the bottom (0), for an ordered enum."""
+        order = self.severest_first
+        return len(order) - 1 - order.index(member)
 
 
 @attrs.frozen

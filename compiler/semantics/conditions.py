@@ -22,25 +22,56 @@ from polc.compiler.syntax import ast as A
 
 from . import expressions
 from . import types_and_units as T
-from .context import Context, Env, suggest
+from .context import Context, Env, clause_parts, suggest
 
 
 def comparison(cx: Context, word: str, mark_before: str | None, mark_after: str | None,
-               span: Span) -> ir.CompareOp | None:
-    """The comparison a threshold word makes, with the document's 约定 and the marks."""
+               span: Span, clause: str | None = None) -> tuple[ir.CompareOp, str] | None:
+    """The comparison a threshold word makes at a rule cited from `clause`, and a note
+    naming the 约定 that decided it ("" when the document scopes none for the word).
+
+    A mark （含）/（不含） decides first; then the innermost 约定 … 适用于 whose clause
+    contains `clause`; then the document's 约定; then 民法典 第一千二百五十九条.  In a
+    document that scopes a 约定 for the word, a use outside every scope that no other
+    约定 or mark decides is W310: the law's meaning may not be what the text intends."""
     info = V.THRESHOLD.get(word)
     if info is None:
         cx.d.error("E301", f"未知的门槛词 {word!r}", span,
                    hint="known: " + "、".join(sorted(V.THRESHOLD)))
         return None
     direction, include = info.direction, info.includes
-    include = cx.symbols.conventions.get(word, include)
     marks = [m for m in (mark_before, mark_after) if m is not None]
+    scopes = [s for s in cx.symbols.scoped if s.word == word]
+    note = ""
     if marks:
         include = V.INCLUSION_MARKS[marks[-1]]
+    else:
+        parts = clause_parts(clause) if clause is not None else None
+        inner = max((s for s in scopes if parts is not None and parts[:len(s.parts)] == s.parts),
+                    key=lambda s: len(s.parts), default=None)
+        if inner is not None:
+            include = inner.include
+            note = f"（{word} {_inclusion(include)}，依 {inner.clause} 的约定）"
+        elif word in cx.symbols.conventions:
+            include = cx.symbols.conventions[word]
+            note = f"（{word} {_inclusion(include)}，依全文的约定）" if scopes else ""
+        elif scopes:
+            note = f"（{word} {_inclusion(include)}，依民法典 第一千二百五十九条）"
+            where = "、".join(s.clause for s in scopes)
+            cx.d.warning("W310", f"{word} 在此处（{clause or '未引条款'}）不在任何 约定 {word} "
+                         f"的适用范围（{where}）内：按民法典 第一千二百五十九条 理解为 "
+                         f"{_inclusion(include)}", span,
+                         related=[(s.span, f"约定 {word} 适用于 {s.clause}") for s in scopes],
+                         hint=f"if that is what the text means, say so with a 约定 {word} … "
+                              f"适用于 this clause or a mark （含）/（不含）; else cite the "
+                              "clause the rule comes from")
     if direction is V.Direction.LOWER:
-        return C.GE if include else C.GT
-    return C.LE if include else C.LT
+        return (C.GE if include else C.GT), note
+    return (C.LE if include else C.LT), note
+
+
+def _inclusion(include: bool) -> str:
+    return next(w for w, inc in V.CONVENTION_INCLUSION.items() if inc == include)
 
 
 def lower(cx: Context, c: A.Cond, env: Env) -> ir.Cond | None:
@@ -90,12 +121,13 @@ def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
             cx.d.error("E302", f"{b.word!r} 应写在数字之前（如 低于 3946元），"
                        "数字之后只用 以上、以下、以内 等", b.span)
             return None
-        op = comparison(cx, b.word, b.mark_before, b.mark_after, b.span)
+        how = comparison(cx, b.word, b.mark_before, b.mark_after, b.span, env.site.clause)
         rhs = T.quantity(b.quantity, cx.d)
-        if op is None or not T.comparable(subj, rhs, b.span, cx.d):
+        if how is None or not T.comparable(subj, rhs, b.span, cx.d):
             return None
+        op, note = how
         parts.append(ir.Compare(subj, op, rhs, cx.quote(c.subject.span) + " " +
-                                cx.quote(b.span), b.span))
+                                cx.quote(b.span) + note, b.span))
     text = cx.quote(c.span)
     if len(parts) == 2:
         ops = {p.op.value[0] for p in parts if isinstance(p, ir.Compare)}
@@ -109,7 +141,8 @@ def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
 def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
     """`n 超过 20亿元`, `n 超过 20亿元 以上（不含）`: the word before its number."""
     subj = expressions.lower(cx, c.subject, env)
-    rhs = expressions.lower(cx, c.rhs, env)
+    # the subject's type lets a bare member name stand on the right (grade 高于 larger)
+    rhs = expressions.lower(cx, c.rhs, env, subj.type if subj is not None else None)
     if subj is None or rhs is None:
         return None
     if c.word in V.THRESHOLD and V.THRESHOLD[c.word].after_number:
@@ -126,10 +159,15 @@ def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
                        "相反，须以（含）或（不含）写明", c.span,
                        hint="add （含） or （不含） and a 解读 saying why")
             return None
-    op = comparison(cx, c.word, None, c.mark, c.span)
-    if op is None or not T.comparable(subj, rhs, c.span, cx.d):
+    how = comparison(cx, c.word, None, c.mark, c.span, env.site.clause)
+    if how is None:
         return None
-    return ir.Compare(subj, op, rhs, cx.quote(c.span), c.span)
+    op, note = how
+    if subj.type.kind is TK.ENUM:
+        return ordered(cx, subj, op, rhs, cx.quote(c.span), c.span)
+    if not T.comparable(subj, rhs, c.span, cx.d):
+        return None
+    return ir.Compare(subj, op, rhs, cx.quote(c.span) + note, c.span)
 
 
 def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
@@ -145,9 +183,63 @@ def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
                        f"{right.type.show()}", c.span)
             return None
         return ir.Compare(left, op, right, text, c.span)
+    if left.type.kind is TK.ENUM:
+        return ordered(cx, left, op, right, text, c.span)
     if not T.comparable(left, right, c.span, cx.d):
         return None
     return ir.Compare(left, op, right, text, c.span)
+
+
+def ordered(cx: Context, left: ir.Expr, op: C, right: ir.Expr, text: str, span: Span
+            ) -> ir.Cond | None:
+    """`grade 高于 larger`, `level >= city`: members of an ordered enum compared in its
+    declared order (higher = more severe, or nearer the top).
+
+    Lowered to the members that satisfy it (`grade 为 I 或 grade 为 II`), which the
+    analysis boxes and the code tests as any 为; two values neither of which is a member
+    are compared member by member of the left."""
+    if right.type.kind is not TK.ENUM or right.type.enum != left.type.enum:
+        cx.d.error("E203", f"比较两边类型不同：{left.type.show()} 与 {right.type.show()}", span)
+        return None
+    if not (T.present(left, "比较的左边", cx.d) and T.present(right, "比较的右边", cx.d)):
+        return None
+    assert left.type.enum is not None
+    enum = cx.symbols.enums[left.type.enum]
+    if enum.high_first is None:
+        cx.d.error("E240", f"枚举 {enum.name} 未声明顺序，不能比较高低", span,
+                   hint=f"declare its order: 枚举 {enum.name} \"{enum.label}\" 由重到轻 {{…}} "
+                        "(or 由轻到重 / 由高到低 / 由低到高), or compare with 为 / ==")
+        return None
+    members = enum.severest_first
+    holds = _ORDER_TESTS[op]
+
+    def member(e: ir.Expr, m: str) -> ir.Cond:
+        # an explanation shows which member made the comparison hold
+        shown = f"{text}（{cx.quote(e.span)} 为 {m}）"
+        return ir.Compare(e, C.EQ, ir.EnumVal(enum.name, m, e.type, span), shown, span)
+
+    def either(items: list[ir.Cond]) -> ir.Cond:
+        if not items:
+            return ir.BoolC(ir.Lit(False, ir.BOOL, span), text, span)
+        return items[0] if len(items) == 1 else ir.OrC(tuple(items), text, span)
+
+    if isinstance(right, ir.EnumVal):
+        r = enum.rank(right.member)
+        return either([member(left, m) for m in members if holds(enum.rank(m), r)])
+    if isinstance(left, ir.EnumVal):
+        r = enum.rank(left.member)
+        return either([member(right, m) for m in members if holds(r, enum.rank(m))])
+    pairs: list[ir.Cond] = []
+    for a in members:
+        above = [member(right, b) for b in members if holds(enum.rank(a), enum.rank(b))]
+        if above:
+            pairs.append(ir.AndC((member(left, a), either(above)), text, span))
+    return either(pairs)
+
+
+_ORDER_TESTS: dict[C, Callable[[int, int], bool]] = {
+    C.GT: lambda a, b: a > b, C.GE: lambda a, b: a >= b, C.LT: lambda a, b: a < b,
+    C.LE: lambda a, b: a <= b, C.EQ: lambda a, b: a == b, C.NE: lambda a, b: a != b}
 
 
 def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:
@@ -214,7 +306,8 @@ def interval_test(cx: Context, iv: A.Interval, key: ir.Type, text: str) -> ir.Te
                    text=text)
 
 
-def pattern(cx: Context, p: A.Pattern, key: ir.Type) -> ir.Test | None:
+def pattern(cx: Context, p: A.Pattern, key: ir.Type, clause: str | None = None
+            ) -> ir.Test | None:
     """A 查表 row's test of one key."""
     text = cx.quote(p.span)
     if isinstance(p, A.AnyPat):
@@ -254,9 +347,11 @@ def pattern(cx: Context, p: A.Pattern, key: ir.Type) -> ir.Test | None:
         lit = T.quantity(p.quantity, cx.d)
         if p.quantity.unit is not None:
             T.unify_units(key, lit.type, p.span, "表的条件", cx.d)
-        op = comparison(cx, p.word, None, p.mark, p.span)
-        if op is None:
+        how = comparison(cx, p.word, None, p.mark, p.span, clause)
+        if how is None:
             return None
+        op, note = how
+        text += note
         if op in (C.GT, C.GE):
             return ir.Test(ir.MatchKind.INTERVAL, lo=lit.value, lo_closed=op is C.GE, hi=None,
                            hi_closed=False, text=text)

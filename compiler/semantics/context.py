@@ -43,6 +43,27 @@ class Source:
         return _BLANKS.sub(" ", " ".join(p.strip() for p in parts))
 
 
+# one place of a clause path: 附件三, 第十条, 一, （二）, 3, （1）
+_CLAUSE_PART = re.compile(r"附件[一二三四五六七八九十]*|第[一二三四五六七八九十百零]+条"
+                          r"|[一二三四五六七八九十]+|（[一二三四五六七八九十0-9]+）|[0-9]+|序言|通知")
+
+
+def clause_parts(clause: str) -> tuple[str, ...]:
+    """`一（二）3` as ("一", "（二）", "3"): a clause contains those whose parts start so."""
+    return tuple(_CLAUSE_PART.findall(clause))
+
+
+@attrs.frozen
+class ScopedConvention:
+    """约定 WORD INCLUSION 适用于 CLAUSE: what WORD includes within CLAUSE."""
+
+    word: str
+    include: bool
+    clause: str
+    parts: tuple[str, ...]
+    span: Span
+
+
 @attrs.frozen
 class Symbols:
     """What the declarations say, built once by `declarations.declare`."""
@@ -58,6 +79,7 @@ class Symbols:
     consts: tuple[A.ConstDecl, ...]  # lowered later, in file order
     decisions: Mapping[str, A.Decision]  # in file order
     order: tuple[str, ...]  # the decisions, each after those it takes (取)
+    scoped: tuple[ScopedConvention, ...]  # the 约定 … 适用于 CLAUSE, in file order
     # the span of the declaration that holds each (namespace, name): a later one is E101
     declared: Mapping[tuple[str, str], Span]
 

@@ -19,7 +19,7 @@ from polc.compiler.ir import TypeKind as TK
 from polc.compiler.syntax import ast as A
 
 from . import types_and_units as T
-from .context import Source, Symbols
+from .context import ScopedConvention, Source, Symbols, clause_parts
 from .sites import site
 
 # 取 chains between decisions are at most this deep: far beyond any notice, and well
@@ -47,7 +47,7 @@ class _Names:
 def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
     items = module.items
     headers = _headers(module, d)
-    conventions, convention_sites = _conventions(items, d)
+    conventions, convention_sites, scoped = _conventions(items, d)
     names = _Names(d)
     enums: dict[str, ir.EnumDef] = {}
     members: dict[str, list[str]] = {}
@@ -64,8 +64,9 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
                     continue
                 listed[m.name] = m.label
                 members.setdefault(m.name, []).append(it.name)
+            high_first = None if it.order is None else V.ENUM_ORDERS[it.order]
             enums[it.name] = ir.EnumDef(it.name, it.label, tuple(listed.items()),
-                                        site(it.annot, it.span))
+                                        site(it.annot, it.span), high_first)
         elif isinstance(it, A.RoleDecl):
             if names.unique("value", it.name, it.span):
                 roles[it.name] = ir.RoleDef(it.name, it.label, site(it.annot, it.span))
@@ -92,7 +93,7 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
         headers=headers, conventions=conventions, convention_sites=convention_sites,
         enums=enums, members={m: tuple(es) for m, es in members.items()}, roles=roles,
         bodies=bodies, inputs=inputs, consts=consts, decisions=decisions,
-        order=tuple(_decision_order(decisions, d)), declared=dict(names.seen),
+        order=tuple(_decision_order(decisions, d)), declared=dict(names.seen), scoped=scoped,
     )
 
 
@@ -116,23 +117,31 @@ def _headers(module: A.Module, d: Diagnostics) -> tuple[tuple[str, str], ...]:
 
 
 def _conventions(items: tuple[A.Item, ...], d: Diagnostics
-                 ) -> tuple[dict[str, bool], tuple[tuple[str, bool, ir.Site], ...]]:
-    """What each threshold word includes by the document's 约定, and the 约定 themselves."""
+                 ) -> tuple[dict[str, bool], tuple[tuple[str, bool, ir.Site], ...],
+                            tuple[ScopedConvention, ...]]:
+    """What each threshold word includes by the document's 约定, the 约定 themselves, and
+    those that hold in one clause (适用于)."""
     conventions: dict[str, bool] = {}
-    first: dict[str, Span] = {}
+    first: dict[tuple[str, tuple[str, ...]], tuple[bool, Span]] = {}
     stated: list[tuple[str, bool, ir.Site]] = []
+    scoped: list[ScopedConvention] = []
     for it in items:
         if not isinstance(it, A.Convention):
             continue
+        parts = clause_parts(it.clause) if it.clause is not None else ()
+        key = (it.word, parts)
         if V.THRESHOLD.get(it.word) is None:
             d.error("E301", f"未知的门槛词 {it.word!r}", it.span)
-        elif it.word in conventions:
-            _convention_twice(it, conventions[it.word], first[it.word], d)
+        elif key in first:
+            _convention_twice(it, *first[key], d)
         else:
-            conventions[it.word] = it.include
-            first[it.word] = it.span
+            first[key] = (it.include, it.span)
+            if it.clause is None:
+                conventions[it.word] = it.include
+            else:
+                scoped.append(ScopedConvention(it.word, it.include, it.clause, parts, it.span))
         stated.append((it.word, it.include, site(it.annot, it.span)))
-    return conventions, tuple(stated)
+    return conventions, tuple(stated), tuple(scoped)
 
 
 def _convention_twice(it: A.Convention, before: bool, first: Span, d: Diagnostics) -> None:
@@ -142,8 +151,9 @@ def _convention_twice(it: A.Convention, before: bool, first: Span, d: Diagnostic
     if before == it.include:
         message = f"重复的约定：{it.word} 已经约定为 {inclusion(before)}"
     else:
+        where = "一份文件里" if it.clause is None else f" {it.clause} 里"
         message = (f"约定 {it.word} {inclusion(it.include)} 与前面的约定 "
-                   f"{it.word} {inclusion(before)} 矛盾：一个门槛词在一份文件里只有一种含义")
+                   f"{it.word} {inclusion(before)} 矛盾：一个门槛词在{where}只有一种含义")
     d.error("E117", message, it.span, hint="keep one 约定 for each word",
             related=[(first, f"the first 约定 {it.word} is here")])
 

@@ -150,6 +150,8 @@ def _bound(cx: Context, e: A.Bound, env: Env, expected: ir.Type | None) -> ir.Ex
 def _call(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr | None:
     if e.func in (V.Function.QUARTER_END.value, V.Function.NEXT_YEAR_MONTH_END.value):
         return _calendar_call(cx, e, env)
+    if e.func in (V.Function.UP.value, V.Function.DOWN.value):
+        return _step(cx, e, env, expected)
     args = [lower(cx, a, env, expected) for a in e.args]
     if any(a is None for a in args):
         return None
@@ -164,6 +166,39 @@ def _call(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr
     kind = TK.COUNT if all(a.type.kind is TK.COUNT for a in real) else TK.NUM
     return ir.MinMax(ir.Extreme.MAX if e.func == V.Function.LARGER.value else ir.Extreme.MIN,
                      tuple(real), ir.Type(kind, real[0].type.unit), e.span)
+
+
+def _step(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr | None:
+    """上一级(x) / 下一级(x): the neighbour of x in its ordered enum, 无 past either end.
+
+    Lowered to the one-key table it is (member => neighbour, 否则 => 无), so the
+    analysis, the code, the explanation and the diagram treat it as any table."""
+    if len(e.args) != 1:
+        cx.d.error("E241", f"{e.func} 需要 1 个参数（一个有序枚举的值）", e.span)
+        return None
+    arg = lower(cx, e.args[0], env, expected)
+    if arg is None:
+        return None
+    if arg.type.kind is not TK.ENUM or not arg.type.enum:
+        cx.d.error("E241", f"{e.func} 的参数须为有序枚举的值，此处是 {arg.type.show()}", e.span)
+        return None
+    enum = cx.symbols.enums[arg.type.enum]
+    if enum.high_first is None:
+        cx.d.error("E240", f"枚举 {enum.name} 未声明顺序，不能取 {e.func}", e.span,
+                   hint=f"declare its order: 枚举 {enum.name} \"{enum.label}\" 由重到轻 {{…}} "
+                        "(or 由轻到重 / 由高到低 / 由低到高)")
+        return None
+    up = e.func == V.Function.UP.value
+    ladder = enum.severest_first  # top first
+    step = -1 if up else 1
+    typ = ir.Type(TK.ENUM, enum=enum.name)
+    here = env.site or ir.Site(e.span)
+    rows = tuple(
+        ir.TableRow((ir.Test(ir.MatchKind.EQ, value=m, text=m),),
+                    ir.EnumVal(enum.name, ladder[i + step], typ, e.span), here)
+        for i, m in enumerate(ladder) if 0 <= i + step < len(ladder))
+    other = ir.Otherwise(ir.Lit(None, ir.NULL, e.span), here)
+    return ir.TableE((arg,), rows, other, typ.or_null(), e.span)
 
 
 def _calendar_call(cx: Context, e: A.Call, env: Env) -> ir.Expr | None:
@@ -249,7 +284,7 @@ def _levels(cx: Context, e: A.Levels, env: Env, expected: ir.Type | None) -> ir.
         cx.d.error("E207", "取最严重 的结果须为枚举类型（决策声明为 : 枚举名）", e.span)
         return None
     enum = cx.symbols.enums[expected.enum]
-    order = [m for m, _ in enum.members]
+    order = enum.severest_first
     rank = {m: i for i, m in enumerate(order)}  # membership and order in O(1)
     rows: dict[str, ir.LevelRow] = {}
     ok = True
@@ -281,6 +316,7 @@ def _levels(cx: Context, e: A.Levels, env: Env, expected: ir.Type | None) -> ir.
 
 
 def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Expr | None:
+    hit = ir.HitPolicy(V.HIT_POLICIES[e.hit]) if e.hit is not None else ir.HitPolicy.UNIQUE
     keys = [lower(cx, k, env) for k in e.keys]
     if any(k is None for k in keys):
         return None
@@ -289,6 +325,13 @@ def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Ex
     # would be compared as a number, a date or a truth value
     if not all(k.type.kind is TK.ENUM or T.present(k, "查表 的键", cx.d) for k in real_keys):
         return None
+    if hit is ir.HitPolicy.COLLECT:
+        # the rows give the items of the list the decision declares
+        expected = expected.item if expected is not None and expected.kind is TK.LIST else None
+        if e.otherwise is not None:
+            cx.d.error("E150", f"{e.hit} 的表不用 否则：没有行适用时，结果是空列表",
+                       e.otherwise.span, hint="remove the 否则 row, or use 按首条 / 按唯一")
+            return None
     rows: list[ir.TableRow] = []
     types: list[ir.Type] = []
     ok = True
@@ -298,8 +341,9 @@ def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Ex
                        r.span)
             ok = False
             continue
-        tests = [conditions.pattern(cx, p, k.type) for p, k in zip(r.patterns, real_keys)]
         s = site(r.annot, r.span, inherit=env.site)
+        tests = [conditions.pattern(cx, p, k.type, s.clause)
+                 for p, k in zip(r.patterns, real_keys)]
         v = lower(cx, r.expr, env.with_site(s), expected)
         if v is None or any(t is None for t in tests):
             ok = False
@@ -312,7 +356,17 @@ def _table(cx: Context, e: A.Table, env: Env, expected: ir.Type | None) -> ir.Ex
     t = T.join_all(types + otypes, e.span, cx.d)
     if t is None:
         return None
-    return ir.TableE(tuple(real_keys), tuple(rows), other, t, e.span)
+    if hit.collects and hit is not ir.HitPolicy.COLLECT:
+        ordered = t.numeric or (hit is not ir.HitPolicy.SUM and t.kind in (TK.DATE, TK.DATETIME))
+        if not ordered or t.nullable:
+            what = "数值" if hit is ir.HitPolicy.SUM else "数值或日期"
+            cx.d.error("E151", f"{e.hit} 的各行结果须为{what}（不可为 无），此表的结果为 "
+                       f"{t.show()}", e.span,
+                       hint="use 按全部 to collect other values as a list")
+            return None
+    if hit is ir.HitPolicy.COLLECT:
+        t = ir.Type(TK.LIST, item=t)
+    return ir.TableE(tuple(real_keys), tuple(rows), other, t, e.span, hit)
 
 
 def _rules(cx: Context, e: A.Rules, env: Env, expected: ir.Type | None) -> ir.Expr | None:

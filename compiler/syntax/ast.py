@@ -213,6 +213,8 @@ class Table:
     rows: tuple[TableRow, ...]
     otherwise: Otherwise | None
     span: Span
+    # the hit policy word (按首条 …) as written, None for the default (按唯一)
+    hit: str | None = None
 
 
 @attrs.frozen
@@ -359,6 +361,8 @@ class Convention:
     include: bool
     annot: Annot
     span: Span
+    # 适用于 CLAUSE: the clause (and what it contains) the 约定 holds in; None: the document
+    clause: str | None = None
 
 
 @attrs.frozen
@@ -376,6 +380,8 @@ class EnumDecl:
     annot: Annot
     members: tuple[Member, ...]
     span: Span
+    # the order word (由重到轻 …) as written, None for an unordered enum
+    order: str | None = None
 
 
 @attrs.frozen

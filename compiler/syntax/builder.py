@@ -73,8 +73,9 @@ class _Builder:
         return A.Header(str(key), text, self._span(meta))
 
     def convention(self, meta: Any, ch: list[Any]) -> A.Convention:
-        return A.Convention(str(ch[0]), V.CONVENTION_INCLUSION[str(ch[1])], ch[2],
-                            self._span(meta))
+        clause = None if ch[2] is None else str(ch[2])
+        return A.Convention(str(ch[0]), V.CONVENTION_INCLUSION[str(ch[1])], ch[3],
+                            self._span(meta), clause)
 
     def member(self, meta: Any, ch: list[Any]) -> A.Member:
         return A.Member(str(ch[0]), _strip_string(ch[1]), ch[2], self._span(meta))
@@ -82,7 +83,8 @@ class _Builder:
     def enum_decl(self, meta: Any, ch: list[Any]) -> A.EnumDecl:
         name = str(ch[0])
         label = _strip_string(ch[1]) if ch[1] is not None else name
-        return A.EnumDecl(name, label, ch[2], tuple(ch[3:]), self._span(meta))
+        order = None if ch[2] is None else str(ch[2])
+        return A.EnumDecl(name, label, ch[3], tuple(ch[4:]), self._span(meta), order)
 
     def role_decl(self, meta: Any, ch: list[Any]) -> A.RoleDecl:
         return A.RoleDecl(str(ch[0]), _strip_string(ch[1]), ch[2], self._span(meta))
@@ -230,10 +232,11 @@ class _Builder:
         return A.TableRow(tuple(ch[:-2]), ch[-2], ch[-1], self._span(meta))
 
     def table(self, meta: Any, ch: list[Any]) -> A.Table:
-        keys = tuple(c for c in ch if not isinstance(c, (A.TableRow, A.Otherwise))
+        hit = None if ch[0] is None else str(ch[0])
+        keys = tuple(c for c in ch[1:] if not isinstance(c, (A.TableRow, A.Otherwise))
                      and c is not None)
         rows = tuple(c for c in ch if isinstance(c, A.TableRow))
-        return A.Table(keys, rows, ch[-1], self._span(meta))
+        return A.Table(keys, rows, ch[-1], self._span(meta), hit)
 
     def rule_row(self, meta: Any, ch: list[Any]) -> A.RuleRow:
         return A.RuleRow(ch[0], ch[1], ch[2], self._span(meta))

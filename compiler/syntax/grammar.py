@@ -37,6 +37,8 @@ LISTS: dict[str, str] = {
     "basic_types": _words(t.value for t in V.BasicType),
     "functions": _words(f.value for f in V.Function),
     "booleans": _words(V.BOOLEANS),
+    "hit_policies": _words(V.HIT_POLICIES),
+    "enum_orders": _words(V.ENUM_ORDERS),
     "inclusion_marks": _words(V.INCLUSION_MARKS),
     "threshold_words": _words(t.word for t in V.THRESHOLDS),
     # Lark reads a pattern between slashes: the one "/" of a compound unit is escaped

@@ -177,20 +177,71 @@ def _table(e: ir.TableE, target: str, f: Frame, num: bool) -> None:
             code = Code(tmp)
         keys.append(code)
 
+    def test(row: ir.TableRow) -> Code:
+        tests = [cell(t, k, key.type, f) for t, k, key in zip(row.tests, keys, e.keys)]
+        return both([t for t in tests if t is not TRUE] or [TRUE])
+
+    if e.hit.collects:
+        _collect(e, target, f, num, test)
+        return
+
+    # 按唯一 rows never overlap and 按首条 takes the first that applies: either way
+    # the if/elif chain in written order
     def row_branch(row: ir.TableRow) -> Branch:
-        def test() -> Code:
-            tests = [cell(t, k, key.type, f) for t, k, key in zip(row.tests, keys, e.keys)]
-            return both([t for t in tests if t is not TRUE] or [TRUE])
+        def test_row() -> Code:
+            return test(row)
 
         def body() -> None:
             if f.tracing:
                 text = ", ".join(t.text for t in row.tests)
                 f.emit(f"_tr.row({text!r}, {f.scope.site(row.site)})")
             assign(row.expr, target, f, num)
-        return test, body
+        return test_row, body
 
     chain(f, [row_branch(r) for r in e.rows],
           lambda: _otherwise(e.otherwise, target, f, e.span, num))
+
+
+def _collect(e: ir.TableE, target: str, f: Frame, num: bool,
+             test: Callable[[ir.TableRow], Code]) -> None:
+    """按全部 / 按合计 / 按最大 / 按最小: every row that applies, in written order,
+    gives an item; the list, or its sum, largest or smallest."""
+    item = e.type.item if e.hit is ir.HitPolicy.COLLECT else e.type
+    assert item is not None
+    decimal = num or item.kind is TK.NUM
+    shown = ir.Type(TK.NUM, item.unit) if decimal and item.kind is TK.COUNT else item
+    out = f.out
+    rows = out.temporary("_rows")
+    f.emit(f"{rows}: list[{f.scope.py_type(shown)}] = []")
+    for row in e.rows:
+        f.emit(f"if {test(row)}:")
+        out.indent += 1
+        if f.tracing:
+            text = ", ".join(t.text for t in row.tests)
+            f.emit(f"_tr.row({text!r}, {f.scope.site(row.site)})")
+        one = out.temporary()
+        assign(row.expr, one, f, decimal)
+        f.emit(f"{rows}.append({one})")
+        out.indent -= 1
+    if e.hit is ir.HitPolicy.COLLECT:
+        f.emit(f"{target} = {rows}")
+        return
+    f.emit(f"if not {rows}:")
+    out.indent += 1
+    _otherwise(e.otherwise, target, f, e.span, num)
+    out.indent -= 1
+    f.emit("else:")
+    out.indent += 1
+    if e.hit is ir.HitPolicy.SUM and decimal:
+        # exact, and refused past the runtime's bound, as every other sum of Decimals
+        each = out.temporary("_x")
+        f.emit(f"{target} = {rows}[0]")
+        f.emit(f"for {each} in {rows}[1:]:")
+        f.emit(f"    {target} = {f.rt('add')}({target}, {each}, {f.owner!r}, {str(e.span)!r})")
+    else:
+        func = {ir.HitPolicy.SUM: "sum", ir.HitPolicy.MAX: "max", ir.HitPolicy.MIN: "min"}[e.hit]
+        f.emit(f"{target} = {func}({rows})")
+    out.indent -= 1
 
 
 def _named(e: ir.NamedE, target: str, f: Frame) -> None:
