@@ -31,6 +31,8 @@ from .common import (
 )
 
 CLAMP_WORDS = {ir.ClampKind.CAP: V.Keyword.CAP.value, ir.ClampKind.FLOOR: V.Keyword.FLOOR.value}
+CALENDAR_WORDS = {ir.CalendarFunc.QUARTER_END: V.Function.QUARTER_END.value,
+                  ir.CalendarFunc.NEXT_YEAR_MONTH_END: V.Function.NEXT_YEAR_MONTH_END.value}
 QUANTIFIER_WORDS = {ir.Quantifier.ALL: V.Keyword.ALL_OF.value, ir.Quantifier.ANY: V.Keyword.ANY_OF.value}
 
 
@@ -74,6 +76,8 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.Shift):
         unit = V.DURATION_SHOWN[e.period] + ("前" if e.backwards else "")
         return f"{expr_text(e.base)} + {expr_text(e.amount).rstrip('日工作年月分钟个')}{unit}"
+    if isinstance(e, ir.CalendarFn):
+        return f"{CALENDAR_WORDS[e.func]}({', '.join(map(expr_text, e.args))})"
     if isinstance(e, ir.Roll):
         return f"{expr_text(e.expr)} 顺延"
     if isinstance(e, ir.IfE):

@@ -205,6 +205,9 @@ class _Builder:
     def floor(self, meta: Any, ch: list[Any]) -> A.Bound:
         return A.Bound("min", ch[0], ch[1], self._span(meta))
 
+    def paren(self, meta: Any, ch: list[Any]) -> Any:
+        return self._value_of(ch[0])
+
     def call(self, meta: Any, ch: list[Any]) -> A.Call:
         return A.Call(str(ch[0]), tuple(ch[1:]), self._span(meta))
 
@@ -299,7 +302,11 @@ class _Builder:
     def not_cond(self, meta: Any, ch: list[Any]) -> A.Not:
         return A.Not(ch[0], self._span(meta))
 
-    def truth(self, meta: Any, ch: list[Any]) -> A.Truth:
+    def truth(self, meta: Any, ch: list[Any]) -> Any:
+        # a parenthesised condition standing as a condition is that condition, so the
+        # analysis and the diagrams see its structure, not a boolean value
+        if isinstance(ch[0], A.CondValue):
+            return ch[0].cond
         return A.Truth(ch[0], self._span(meta))
 
     def post_bound(self, meta: Any, ch: list[Any]) -> A.PostBound:
@@ -491,6 +498,7 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "div": _Builder.div,
     "cap": _Builder.cap,
     "floor": _Builder.floor,
+    "paren": _Builder.paren,
     "call": _Builder.call,
     "decision_ref": _Builder.decision_ref,
     "if_expr": _Builder.if_expr,

@@ -1,0 +1,73 @@
+"""Issue 19: parenthesised conditions, groups without a lead, open relation verbs, declared
+units and the end-of-period dates, each through every stage it reaches."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from polc.compiler import ir, pipeline
+from polc.compiler.tools import fmt
+
+HEAD = '文号 "测试〔2024〕1号"\n'
+
+
+def compiled(text: str) -> pipeline.Compilation:
+    c = pipeline.compile_source(HEAD + text, "t.pol", verify_sources=False)
+    assert c.ok, [(d.code, d.message) for d in c.diagnostics]
+    return c
+
+
+def error_codes(text: str) -> list[str]:
+    c = pipeline.compile_source(HEAD + text, "t.pol", verify_sources=False)
+    return [d.code for d in c.diagnostics if d.severity == "error"]
+
+
+PARENS = '''枚举 K "类" 推导 "t" { A "甲" 推导 "t" B "乙" 推导 "t" }
+输入 x "x" : K
+输入 n "n" : 计数(人)
+决策 d "d" (x, n) : 是否 推导 "t" {
+  结果 (非 (x 为 A) 且 n 3人以上) 或 (n 10人以上)
+}
+例 d(x = A, n = 5人) => 否 推导 "t"
+例 d(x = B, n = 5人) => 是 推导 "t"
+例 d(x = A, n = 10人) => 是 推导 "t"
+例 d(x = B, n = 2人) => 否 推导 "t"
+'''
+
+
+def test_parenthesised_conditions_keep_their_structure() -> None:
+    c = compiled(PARENS)
+    assert c.ir is not None
+    result = c.ir.decision("d").result
+    assert isinstance(result, ir.CondE) and isinstance(result.cond, ir.OrC)
+    left = result.cond.items[0]
+    assert isinstance(left, ir.AndC) and isinstance(left.items[0], ir.NotC)
+    run = c.module.d
+    assert [run(x=c.module.K.A, n=5), run(x=c.module.K.B, n=5), run(x=c.module.K.A, n=10),
+            run(x=c.module.K.B, n=2)] == [False, True, True, False]
+
+
+def test_parenthesised_expression_is_still_arithmetic() -> None:
+    c = compiled('输入 n "n" : 计数(人)\n决策 d "d" (n) : 计数(人) 推导 "t" '
+                 '{ 结果 (n + 1人) × 2 }\n')
+    assert c.module.d(n=3) == 8
+
+
+def test_a_parenthesised_condition_is_no_number() -> None:
+    assert error_codes('输入 n "n" : 计数(人)\n决策 d "d" (n) : 计数(人) 推导 "t" '
+                       '{ 结果 (n 3人以上) + 1人 }\n') == ["E206"]
+
+
+def test_fmt_keeps_parentheses_and_is_idempotent() -> None:
+    once = fmt.format_text(HEAD + PARENS)
+    assert "(非 (x 为 A) 且 n 3人以上)" in once
+    assert fmt.format_text(once) == once
+
+
+def test_calendar_function_is_drawn_as_written() -> None:
+    c = compiled('输入 day "d" : 日期\n决策 q "q" (day) : 日期 推导 "t" {\n'
+                 '  令 e = 季末(day)\n    推导 "t"\n  结果 e + 5日\n}\n'
+                 '例 q(day = 2024-02-10) => 2024-04-05 推导 "t"\n')
+    dot = c.diagrams["decision_q"]
+    assert "季末(day)" in dot and "CalendarFn" not in dot
+    assert c.module.q(day=dt.date(2024, 2, 10)) == dt.date(2024, 4, 5)
