@@ -100,7 +100,7 @@ class _Builder:
         return tuple(str(c) for c in ch if isinstance(c, Token) and c.type == "NAME")
 
     def group_decl(self, meta: Any, ch: list[Any]) -> A.GroupDecl:
-        return A.GroupDecl(str(ch[0]), _strip_string(ch[1]), ch[2], ch[3] or (), ch[4],
+        return A.GroupDecl(str(ch[0]), _strip_string(ch[1]), ch[2] or (), ch[3] or (), ch[4],
                            self._span(meta))
 
     # -- types

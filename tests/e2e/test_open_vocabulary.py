@@ -71,3 +71,28 @@ def test_calendar_function_is_drawn_as_written() -> None:
     dot = c.diagrams["decision_q"]
     assert "季末(day)" in dot and "CalendarFn" not in dot
     assert c.module.q(day=dt.date(2024, 2, 10)) == dt.date(2024, 4, 5)
+
+
+NO_LEAD = '''机构 dev "县发改局" 推导 "t"
+机构 fin "县财政局" 推导 "t"
+工作组 task "项目推进专班" 参与 dev, fin
+  引 三 「成立项目推进专班，县发改局、县财政局参与」
+'''
+
+
+def test_group_without_a_lead_checks_and_says_so() -> None:
+    c = compiled(NO_LEAD)
+    assert c.ir is not None
+    (group,) = c.ir.groups
+    assert (group.leads, group.participants) == ((), ("dev", "fin"))
+    assert c.module.GROUPS["task"].leads == ()
+    assert "牵头单位未明确" in c.diagrams["groups"]
+
+
+def test_group_with_a_lead_is_not_marked_unnamed() -> None:
+    c = compiled(NO_LEAD.replace("参与 dev, fin", "牵头 dev 参与 fin"))
+    assert "牵头单位未明确" not in c.diagrams["groups"]
+
+
+def test_a_lead_the_quote_names_may_not_be_left_out() -> None:
+    assert error_codes(NO_LEAD.replace("县财政局参与", "县财政局牵头")) == ["E140"]
