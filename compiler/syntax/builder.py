@@ -94,7 +94,9 @@ class _Builder:
         return A.BodyDecl(str(ch[0]), _strip_string(ch[1]), ch[2] or (), ch[3], self._span(meta))
 
     def relation(self, meta: Any, ch: list[Any]) -> A.Relation:
-        return A.Relation(str(ch[0]), str(ch[1]), str(ch[2]), ch[3], self._span(meta))
+        verb = _strip_string(ch[1]) if ch[1].type == "STRING" else str(ch[1])
+        return A.Relation(str(ch[0]), verb, str(ch[2]), ch[3], self._span(meta),
+                          quoted_verb=ch[1].type == "STRING")
 
     def name_list(self, meta: Any, ch: list[Any]) -> tuple[str, ...]:
         return tuple(str(c) for c in ch if isinstance(c, Token) and c.type == "NAME")

@@ -96,3 +96,33 @@ def test_group_with_a_lead_is_not_marked_unnamed() -> None:
 
 def test_a_lead_the_quote_names_may_not_be_left_out() -> None:
     assert error_codes(NO_LEAD.replace("县财政局参与", "县财政局牵头")) == ["E140"]
+
+
+RELATIONS = '''机构 dev "县发改局" 推导 "t"
+机构 firm "企业" 推导 "t"
+关系 dev "提供技术支持" firm
+  引 三 「县发改局为企业提供技术支持」
+关系 dev 设在 firm 推导 "t"
+'''
+
+
+def test_a_verb_of_the_notice_is_a_relation_and_built_in_ones_keep_their_style() -> None:
+    c = compiled(RELATIONS)
+    assert c.ir is not None
+    assert [r.verb for r in c.ir.relations] == ["提供技术支持", "设在"]
+    assert ("dev", "提供技术支持", "firm", "三") in c.module.RELATIONS
+    org = c.diagrams["org"]
+    assert "提供技术支持" in org
+    # 设在 is drawn dashed, the notice's own verb plainly
+    (own,) = [ln for ln in org.splitlines() if "提供技术支持" in ln]
+    (built_in,) = [ln for ln in org.splitlines() if "label=\"设在\"" in ln]
+    assert "dashed" in built_in and "dashed" not in own
+
+
+def test_a_verb_no_quote_holds_is_refused() -> None:
+    assert error_codes(RELATIONS.replace('"提供技术支持" firm', '"委托" firm')) == ["E142"]
+
+
+def test_fmt_keeps_a_quoted_verb() -> None:
+    once = fmt.format_text(HEAD + RELATIONS)
+    assert '关系 dev "提供技术支持" firm' in once and fmt.format_text(once) == once
