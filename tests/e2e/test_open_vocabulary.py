@@ -4,9 +4,14 @@ units and the end-of-period dates, each through every stage it reaches."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
 
 from polc.compiler import ir, pipeline
 from polc.compiler.tools import fmt
+from polc.compiler.tools.cli import cli
 
 HEAD = '文号 "测试〔2024〕1号"\n'
 
@@ -126,3 +131,33 @@ def test_a_verb_no_quote_holds_is_refused() -> None:
 def test_fmt_keeps_a_quoted_verb() -> None:
     once = fmt.format_text(HEAD + RELATIONS)
     assert '关系 dev "提供技术支持" firm' in once and fmt.format_text(once) == once
+
+
+def test_units_of_the_notices_convert_exactly() -> None:
+    c = compiled('输入 a "面积" : 数量(亩)\n输入 w "重量" : 数量(吨)\n'
+                 '决策 d "d" (a, w) : 是否 推导 "t" { 结果 a 1.5公顷以上 且 w 500千克以上 }\n')
+    assert c.module.d(a=Decimal("22.5"), w=Decimal("0.5")) is True
+    assert c.module.d(a=Decimal("22.49"), w=Decimal("0.5")) is False
+    # 亩 and 平方米 are apart: 1亩 is 666.67平方米 only to the cent
+    assert error_codes('输入 a "面积" : 数量(亩)\n'
+                       '决策 d "d" (a) : 是否 推导 "t" { 结果 a 100平方米以上 }\n') == ["E204"]
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "open_vocabulary" / "land_subsidy.pol"
+
+
+def test_acceptance_policy_checks_tests_builds_and_draws(tmp_path: Path) -> None:
+    c = pipeline.compile_file(FIXTURE)
+    # quotes verified against the notice text, no warning of any kind
+    assert c.ok and not list(c.diagnostics), [(d.code, d.message) for d in c.diagnostics]
+    assert c.module.subsidy(area=Decimal("20.5"), homes=3) == Decimal("2050")
+    assert "牵头单位未明确" in c.diagrams["groups"]
+    assert "元/亩" in c.diagrams["decision_subsidy"]  # the label wraps
+    runner = CliRunner()
+    tested = runner.invoke(cli, ["test", str(FIXTURE)])
+    assert tested.exit_code == 0 and "4 passed, 0 failed" in tested.output, tested.output
+    built = runner.invoke(cli, ["build", "--no-render", "-o", str(tmp_path / "out"), str(FIXTURE)])
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "out" / "python" / "policy_land_subsidy.py").is_file()
+    assert sorted(p.name for p in (tmp_path / "out" / "diagrams" / "land_subsidy").iterdir()) \
+        == ["decision_subsidy.dot", "document.dot", "groups.dot"]
