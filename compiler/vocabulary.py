@@ -184,6 +184,11 @@ class Function(enum.Enum):
     SMALLER = "较小"
     QUARTER_END = "季末"  # 季末(d): the last day of d's quarter
     NEXT_YEAR_MONTH_END = "次年月底"  # 次年月底(d, 3): the last day of March of the year after d
+    # 31 December of d's year, in the notices' three wordings
+    YEAR_END = "年末"
+    THIS_YEAR_END = "当年年末"
+    YEAR_END_DI = "年底"
+    MONTH_END = "月底"  # 月底(d): the last day of d's month
 
 
 BOOLEANS: dict[str, bool] = {"是": True, "否": False}

@@ -32,7 +32,9 @@ from .common import (
 
 CLAMP_WORDS = {ir.ClampKind.CAP: V.Keyword.CAP.value, ir.ClampKind.FLOOR: V.Keyword.FLOOR.value}
 CALENDAR_WORDS = {ir.CalendarFunc.QUARTER_END: V.Function.QUARTER_END.value,
-                  ir.CalendarFunc.NEXT_YEAR_MONTH_END: V.Function.NEXT_YEAR_MONTH_END.value}
+                  ir.CalendarFunc.NEXT_YEAR_MONTH_END: V.Function.NEXT_YEAR_MONTH_END.value,
+                  ir.CalendarFunc.YEAR_END: V.Function.YEAR_END.value,
+                  ir.CalendarFunc.MONTH_END: V.Function.MONTH_END.value}
 QUANTIFIER_WORDS = {ir.Quantifier.ALL: V.Keyword.ALL_OF.value, ir.Quantifier.ANY: V.Keyword.ANY_OF.value}
 
 
@@ -74,8 +76,9 @@ def expr_text(e: ir.Expr) -> str:
         func = V.Function.LARGER if e.func is ir.Extreme.MAX else V.Function.SMALLER
         return f"{func.value}({', '.join(map(expr_text, e.args))})"
     if isinstance(e, ir.Shift):
-        unit = V.DURATION_SHOWN[e.period] + ("前" if e.backwards else "")
-        return f"{expr_text(e.base)} + {expr_text(e.amount).rstrip('日工作年月分钟个')}{unit}"
+        sign = "-" if e.backwards else "+"
+        amount = expr_text(e.amount).rstrip('日工作年月分钟个')
+        return f"{expr_text(e.base)} {sign} {amount}{V.DURATION_SHOWN[e.period]}"
     if isinstance(e, ir.CalendarFn):
         return f"{CALENDAR_WORDS[e.func]}({', '.join(map(expr_text, e.args))})"
     if isinstance(e, ir.Roll):

@@ -150,7 +150,7 @@ def test_acceptance_policy_checks_tests_builds_and_draws(tmp_path: Path) -> None
     c = pipeline.compile_file(FIXTURE)
     # quotes verified against the notice text, no warning of any kind
     assert c.ok and not list(c.diagnostics), [(d.code, d.message) for d in c.diagnostics]
-    assert c.module.subsidy(area=Decimal("20.5"), homes=3) == Decimal("2050")
+    assert c.module.subsidy(area=Decimal("20.5"), homes=3) == Decimal(2050)
     assert "牵头单位未明确" in c.diagrams["groups"]
     assert "元/亩" in c.diagrams["decision_subsidy"]  # the label wraps
     runner = CliRunner()
@@ -161,3 +161,32 @@ def test_acceptance_policy_checks_tests_builds_and_draws(tmp_path: Path) -> None
     assert (tmp_path / "out" / "python" / "policy_land_subsidy.py").is_file()
     assert sorted(p.name for p in (tmp_path / "out" / "diagrams" / "land_subsidy").iterdir()) \
         == ["decision_subsidy.dot", "document.dot", "groups.dot"]
+
+
+DATES = '''输入 day "d" : 日期
+决策 a "a" (day) : 日期 推导 "t" { 结果 当年年末(day) }
+决策 b "b" (day) : 日期 推导 "t" { 结果 月底(day) - 3工作日 }
+决策 c "c" (day) : 日期 推导 "t" { 结果 年底(day) - 10日 }
+决策 e "e" (day) : 日期 推导 "t" { 结果 day - 1月 }
+决策 f "f" (day) : 日期 推导 "t" { 结果 年末(day) - 1年 }
+'''
+
+
+def test_period_ends_and_date_minus_a_duration() -> None:
+    c = compiled(DATES)
+    m = c.module
+    assert m.a(day=dt.date(2024, 2, 10)) == dt.date(2024, 12, 31)
+    assert m.b(day=dt.date(2024, 2, 10)) == dt.date(2024, 2, 26)  # 29, 28, 27 … 26 (Mon)
+    assert m.c(day=dt.date(2024, 2, 10)) == dt.date(2024, 12, 21)
+    assert m.e(day=dt.date(2024, 3, 31)) == dt.date(2024, 2, 29)
+    assert m.f(day=dt.date(2024, 2, 29)) == dt.date(2023, 12, 31)
+    # 当年年末, 年末 and 年底 are one function, drawn as 年末
+    assert "年末(day) - 10日" in c.diagrams["decision_c"]
+    assert "day - 1个月" in c.diagrams["decision_e"]
+
+
+def test_a_time_does_not_go_back() -> None:
+    assert error_codes('输入 t "t" : 时刻\n决策 d "d" (t) : 时刻 推导 "t" { 结果 t - 2小时 }\n') \
+        == ["E230"]
+    assert error_codes('输入 day "d" : 日期\n决策 d "d" (day) : 日期 推导 "t" '
+                       '{ 结果 月底(day, 3) }\n') == ["E214"]
