@@ -320,7 +320,10 @@ def test(paths: tuple[str, ...], fmt: str, calendars: tuple[str, ...]) -> None:
         click.echo(json.dumps({"files": report, "passed": passed, "failed": total - passed},
                               ensure_ascii=False, indent=2))
     else:
-        click.echo(f"\n{passed} passed, {total - passed} failed")
+        # a file that does not compile is a failure, so it is never "0 failed"
+        broken = sum(1 for r in report if not r["compiled"])
+        note = f"（{broken} 个文件未能编译）" if broken else ""
+        click.echo(f"\n{passed} passed, {total - passed + broken} failed{note}")
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 
 

@@ -190,3 +190,12 @@ def test_a_time_does_not_go_back() -> None:
         == ["E230"]
     assert error_codes('输入 day "d" : 日期\n决策 d "d" (day) : 日期 推导 "t" '
                        '{ 结果 月底(day, 3) }\n') == ["E214"]
+
+
+def test_polc_test_counts_a_file_that_does_not_parse_as_failed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pol"
+    bad.write_text('文号 "x"\n决策 d (\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(bad)])
+    assert result.exit_code == 1
+    assert "E002" in result.output
+    assert result.output.rstrip().endswith("0 passed, 1 failed（1 个文件未能编译）")
