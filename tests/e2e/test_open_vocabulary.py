@@ -199,3 +199,10 @@ def test_polc_test_counts_a_file_that_does_not_parse_as_failed(tmp_path: Path) -
     assert result.exit_code == 1
     assert "E002" in result.output
     assert result.output.rstrip().endswith("0 passed, 1 failed（1 个文件未能编译）")
+
+
+def test_fmt_leaves_the_new_syntax_as_it_is() -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert fmt.format_text(text) == text
+    once = fmt.format_text(HEAD + DATES)
+    assert "结果 月底(day) - 3工作日" in once and fmt.format_text(once) == once
