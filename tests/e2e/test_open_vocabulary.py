@@ -206,3 +206,10 @@ def test_fmt_leaves_the_new_syntax_as_it_is() -> None:
     assert fmt.format_text(text) == text
     once = fmt.format_text(HEAD + DATES)
     assert "结果 月底(day) - 3工作日" in once and fmt.format_text(once) == once
+
+
+def test_ten_thousand_parentheses_around_a_condition() -> None:
+    depth = 10_000
+    c = compiled('输入 n "n" : 计数(人)\n决策 d "d" (n) : 是否 推导 "t" { 结果 '
+                 + "(" * depth + "n 3人以上" + ")" * depth + " 且 (n 5人以下) }\n")
+    assert c.module.d(n=4) is True and c.module.d(n=6) is False
