@@ -89,11 +89,39 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
     "个工作日": ("工作日", Decimal(1)),
     "小时": ("分钟", Decimal(60)),
     "分钟": ("分钟", Decimal(1)),
+    # land: the notices count it in 亩, and 1公顷 = 15亩 exactly while 1亩 is 666.67
+    # 平方米 only to the cent, so 亩 is a dimension of its own, apart from 平方米
+    "亩": ("亩", Decimal(1)),
+    "万亩": ("亩", Decimal(10000)),
+    "公顷": ("亩", Decimal(15)),
+    "平方公里": ("平方米", Decimal(1000000)),
+    # weight and energy
+    "吨": ("吨", Decimal(1)),
+    "万吨": ("吨", Decimal(10000)),
+    "千克": ("吨", Decimal("0.001")),
+    "公斤": ("吨", Decimal("0.001")),
+    "千瓦时": ("千瓦时", Decimal(1)),
+    "万千瓦时": ("千瓦时", Decimal(10000)),
+    # what the notices count one by one
+    "户": ("户", Decimal(1)),
+    "套": ("套", Decimal(1)),
+    "间": ("间", Decimal(1)),
+    "辆": ("辆", Decimal(1)),
+    "台": ("台", Decimal(1)),
+    "座": ("座", Decimal(1)),
+    "所": ("所", Decimal(1)),
+    "条": ("条", Decimal(1)),
+    "件": ("件", Decimal(1)),
+    "份": ("份", Decimal(1)),
+    "张": ("张", Decimal(1)),
+    "头": ("头", Decimal(1)),
+    "株": ("株", Decimal(1)),
     "%": (None, Decimal("0.01")),
     "‰": (None, Decimal("0.001")),
 }
 # what may follow "/" in a compound unit: 元/平方米/月
-PER_UNITS = ("平方米", "㎡", "月", "年", "人", "日")
+PER_UNITS = ("平方米", "㎡", "月", "年", "人", "日", "亩", "公顷", "吨", "千瓦时", "户", "套",
+             "间", "辆", "台", "头")
 UNIT_EXAMPLES = ("人", "元", "万元", "平方米", "工作日", "%")
 MONEY_UNIT = "元"
 AREA_UNIT = "平方米"
@@ -160,6 +188,11 @@ class Function(enum.Enum):
     NEXT_YEAR_MONTH_END = "次年月底"  # 次年月底(d, 3): the last day of March of the year after d
     UP = "上一级"  # 上一级(level): the next member of an ordered enum towards its top, or 无
     DOWN = "下一级"  # 下一级(level): the next member towards its bottom, or 无
+    # 31 December of d's year, in the notices' three wordings
+    YEAR_END = "年末"
+    THIS_YEAR_END = "当年年末"
+    YEAR_END_DI = "年底"
+    MONTH_END = "月底"  # 月底(d): the last day of d's month
 
 
 BOOLEANS: dict[str, bool] = {"是": True, "否": False}

@@ -14,11 +14,16 @@ from .dates import (
     add_months,
     add_working_days,
     add_years,
+    days_before,
     is_working_day,
     month_end,
+    month_end_of,
+    months_before,
     quarter_end,
     roll_forward,
     working_days_before,
+    year_end,
+    years_before,
 )
 from .errors import CalendarError, InputError, NoRuleApplies, OutOfRange, PolcError
 from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
@@ -79,6 +84,7 @@ __all__ = [
     "add_working_days",
     "add_years",
     "bounded",
+    "days_before",
     "decimal_arg",
     "div",
     "dumps",
@@ -87,6 +93,8 @@ __all__ = [
     "loads",
     "money",
     "month_end",
+    "month_end_of",
+    "months_before",
     "mul",
     "num",
     "quarter_end",
@@ -96,4 +104,6 @@ __all__ = [
     "to_jsonable",
     "use_calendar",
     "working_days_before",
+    "year_end",
+    "years_before",
 ]

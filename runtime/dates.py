@@ -126,6 +126,43 @@ def working_days_before(event: date, n: int, field: str = "event") -> date:
     return date.fromordinal(days[index])
 
 
+def days_before(end: date, n: int, field: str = "end") -> date:
+    """The day ``n`` days before ``end`` (截止日前10日)."""
+    _check_count(n, 0)
+    try:
+        return end - timedelta(days=n)
+    except OverflowError:
+        raise _beyond_dates(field, 0) from None
+
+
+def months_before(end: date, n: int, field: str = "end") -> date:
+    """The same day ``n`` months before ``end``, or that month's last day when it is
+    shorter (到期前3个月; the mirror of 第二百零二条's count)."""
+    _check_count(n, 0)
+    months = end.month - 1 - n
+    year = end.year + months // 12
+    month = months % 12 + 1
+    if year < 1:
+        raise _beyond_dates(field, year)
+    return date(year, month, min(end.day, calendar.monthrange(year, month)[1]))
+
+
+def years_before(end: date, n: int, field: str = "end") -> date:
+    """The same day ``n`` years before ``end`` (29 February falls back to the 28th)."""
+    _check_count(n, 0)
+    return months_before(end, 12 * n, field)
+
+
+def year_end(d: date) -> date:
+    """31 December of the year of ``d`` (当年年末, 年底)."""
+    return date(d.year, 12, 31)
+
+
+def month_end_of(d: date) -> date:
+    """Last day of the month of ``d`` (月底)."""
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
 def add_months(start: date, n: int, field: str = "start") -> date:
     """Last day of a period of ``n`` months after ``start`` (第二百零二条)."""
     _check_count(n, 0)

@@ -39,6 +39,10 @@ HIT_SHOWN = {ir.HitPolicy.FIRST: "逐行尝试，第一条适用的行决定结�
              ir.HitPolicy.COLLECT: "每一条适用的行都给出结果，按行序列出",
              ir.HitPolicy.SUM: "各适用行的结果之和", ir.HitPolicy.MAX: "各适用行的结果中最大者",
              ir.HitPolicy.MIN: "各适用行的结果中最小者"}
+CALENDAR_WORDS = {ir.CalendarFunc.QUARTER_END: V.Function.QUARTER_END.value,
+                  ir.CalendarFunc.NEXT_YEAR_MONTH_END: V.Function.NEXT_YEAR_MONTH_END.value,
+                  ir.CalendarFunc.YEAR_END: V.Function.YEAR_END.value,
+                  ir.CalendarFunc.MONTH_END: V.Function.MONTH_END.value}
 QUANTIFIER_WORDS = {ir.Quantifier.ALL: V.Keyword.ALL_OF.value, ir.Quantifier.ANY: V.Keyword.ANY_OF.value}
 
 
@@ -80,8 +84,11 @@ def expr_text(e: ir.Expr) -> str:
         func = V.Function.LARGER if e.func is ir.Extreme.MAX else V.Function.SMALLER
         return f"{func.value}({', '.join(map(expr_text, e.args))})"
     if isinstance(e, ir.Shift):
-        unit = V.DURATION_SHOWN[e.period] + ("前" if e.backwards else "")
-        return f"{expr_text(e.base)} + {expr_text(e.amount).rstrip('日工作年月分钟个')}{unit}"
+        sign = "-" if e.backwards else "+"
+        amount = expr_text(e.amount).rstrip('日工作年月分钟个')
+        return f"{expr_text(e.base)} {sign} {amount}{V.DURATION_SHOWN[e.period]}"
+    if isinstance(e, ir.CalendarFn):
+        return f"{CALENDAR_WORDS[e.func]}({', '.join(map(expr_text, e.args))})"
     if isinstance(e, ir.Roll):
         return f"{expr_text(e.expr)} 顺延"
     if isinstance(e, ir.IfE):

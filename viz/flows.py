@@ -38,6 +38,7 @@ from .common import (
 )
 
 DEADLINE_COLOR = "#c0392b"
+NO_LEAD = "牵头单位未明确"  # a group whose notice names no lead (issue 19)
 LOOP_COLOR = "#7f8c8d"
 LANE_FILL = ("#f4f8fc", "#fbf7ef")  # alternating, so neighbouring lanes stay apart
 
@@ -361,7 +362,9 @@ def groups_graph(policy: ir.Policy) -> graphviz.Digraph:
     with g.subgraph(name="cluster_groups") as sub:
         sub.attr(label="工作组", style="rounded", color="#9aa7b4")
         for grp in policy.groups:
-            sub.node("g_" + safe_id(grp.name), label(wrap(grp.label, 12) + "\n" + _cite(grp.site)),
+            unnamed = "" if grp.leads else "\n" + NO_LEAD
+            sub.node("g_" + safe_id(grp.name),
+                     label(wrap(grp.label, 12) + unnamed + "\n" + _cite(grp.site)),
                      shape="box", style="rounded,filled", fillcolor="#fdf0ee",
                      **tooltip(cite_tooltip(grp.site, grp.label)))
     for grp in policy.groups:

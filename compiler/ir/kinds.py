@@ -63,6 +63,8 @@ class Extreme(enum.Enum):
 class CalendarFunc(enum.Enum):
     QUARTER_END = "quarter_end"  # 季末(d)
     NEXT_YEAR_MONTH_END = "next_year_month_end"  # 次年月底(d, month)
+    YEAR_END = "year_end"  # 年末(d), 当年年末(d), 年底(d)
+    MONTH_END = "month_end"  # 月底(d)
 
 
 class Quantifier(enum.Enum):

@@ -112,7 +112,7 @@ class Shift:
     base: Expr
     amount: Expr
     period: V.Duration
-    backwards: bool  # 提前N工作日: the working days before the base date
+    backwards: bool  # d - N: the period before the base date (提前N个工作日, 前10日)
     type: Type
     span: Span
 

@@ -111,8 +111,9 @@ def _binop(cx: Context, e: A.BinOp, env: Env, expected: ir.Type | None) -> ir.Ex
         if period is not V.Duration.MINUTES and rt.kind is not TK.COUNT:
             d.error("E205", f"{'、'.join(V.DATE_PERIOD_WORDS)}须为整数", e.span)
             return None
-        if e.op == "-" and period is not V.Duration.WORKING_DAYS:
-            d.error("E205", "只支持 提前N工作日 形式的减法", e.span)
+        if e.op == "-" and period is V.Duration.MINUTES:
+            d.error("E230", "时刻不能减去期间；只有日期可以减去日、工作日、月、年", e.span,
+                    hint="d - 10日, d - 3工作日 (提前3个工作日), d - 1月, d - 1年")
             return None
         return ir.Shift(left, right, period, e.op == "-", lt, e.span)
     if not (lt.numeric and rt.numeric):
@@ -148,7 +149,7 @@ def _bound(cx: Context, e: A.Bound, env: Env, expected: ir.Type | None) -> ir.Ex
 
 
 def _call(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr | None:
-    if e.func in (V.Function.QUARTER_END.value, V.Function.NEXT_YEAR_MONTH_END.value):
+    if e.func in _CALENDAR:
         return _calendar_call(cx, e, env)
     if e.func in (V.Function.UP.value, V.Function.DOWN.value):
         return _step(cx, e, env, expected)
@@ -201,11 +202,24 @@ def _step(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr
     return ir.TableE((arg,), rows, other, typ.or_null(), e.span)
 
 
+# the functions of a date, each to the IR's function
+_CALENDAR: dict[str, ir.CalendarFunc] = {
+    V.Function.QUARTER_END.value: ir.CalendarFunc.QUARTER_END,
+    V.Function.NEXT_YEAR_MONTH_END.value: ir.CalendarFunc.NEXT_YEAR_MONTH_END,
+    V.Function.YEAR_END.value: ir.CalendarFunc.YEAR_END,
+    V.Function.THIS_YEAR_END.value: ir.CalendarFunc.YEAR_END,
+    V.Function.YEAR_END_DI.value: ir.CalendarFunc.YEAR_END,
+    V.Function.MONTH_END.value: ir.CalendarFunc.MONTH_END,
+}
+
+
 def _calendar_call(cx: Context, e: A.Call, env: Env) -> ir.Expr | None:
-    want = 1 if e.func == V.Function.QUARTER_END.value else 2
+    func = _CALENDAR[e.func]
+    want = 2 if func is ir.CalendarFunc.NEXT_YEAR_MONTH_END else 1
     if len(e.args) != want:
         cx.d.error("E214", f"{e.func} 需要 {want} 个参数", e.span,
-                   hint="季末(日期)；次年月底(日期, 月份)")
+                   hint="季末(日期)、年末(日期)、当年年末(日期)、年底(日期)、月底(日期)；"
+                        "次年月底(日期, 月份)")
         return None
     args = [lower(cx, a, env) for a in e.args]
     if any(a is None for a in args):
@@ -218,8 +232,8 @@ def _calendar_call(cx: Context, e: A.Call, env: Env) -> ir.Expr | None:
         cx.d.error("E214", f"{e.func} 的第一个参数须为日期，实际为 {date_arg.type.show()}",
                    e.span)
         return None
-    if e.func == V.Function.QUARTER_END.value:
-        return ir.CalendarFn(ir.CalendarFunc.QUARTER_END, (date_arg,), ir.DATE, e.span)
+    if func is not ir.CalendarFunc.NEXT_YEAR_MONTH_END:
+        return ir.CalendarFn(func, (date_arg,), ir.DATE, e.span)
     month = args[1]
     if not (isinstance(month, ir.Lit) and isinstance(month.value, int)
             and 1 <= month.value <= 12):

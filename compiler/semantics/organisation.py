@@ -3,7 +3,9 @@ ladders and flows.
 
 These say who does what rather than what a value is, so they are checked apart from the
 decisions: every actor they name must be a declared body or role (E115), a flow's edges
-must join its own nodes (E116), and an edge's time limit must be a period (E205).  A step
+must join its own nodes (E116), a group without 牵头 may not cite a quote naming
+one (E140), a relation verb of the notice's own must be in its quote (E141, E142),
+and an edge's time limit must be a period (E205).  A step
 without its own citation inherits its flow's, and an edge its source node's.
 """
 
@@ -42,11 +44,13 @@ def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
         if isinstance(it, A.Relation):
             _actor(cx, actors, it.subject, it.span)
             _actor(cx, actors, it.object, it.span)
+            _verb_of_the_text(cx, it)
             relations.append(ir.RelationDef(it.subject, it.verb, it.object,
                                             site(it.annot, it.span)))
         elif isinstance(it, A.GroupDecl):
             for n in it.leads + it.participants:
                 _actor(cx, actors, n, it.span)
+            _lead_not_dropped(cx, it)
             groups.append(ir.Group(it.name, it.label, it.leads, it.participants,
                                    site(it.annot, it.span)))
         elif isinstance(it, A.Ladder):
@@ -64,6 +68,32 @@ def _actor(cx: Context, actors: set[str], name: str, span: Span) -> None:
     if name not in actors:
         cx.d.error("E115", f"未定义的机构或角色 {name!r}", span,
                    hint=suggest(name, actors) or f'declare it: 机构 {name} "…"')
+
+
+def _verb_of_the_text(cx: Context, it: A.Relation) -> None:
+    # a verb beyond the built-in ones is the notice's own word, so its quotes must hold it
+    if not it.quoted_verb or it.verb in V.RELATION_VERBS:
+        return
+    if not it.verb.strip():
+        cx.d.error("E141", "关系词为空", it.span, hint='write the verb the notice uses: "指定"')
+        return
+    quotes = [q for c in it.annot.cites for q in c.quotes]
+    if quotes and not any(it.verb in q for q in quotes):
+        cx.d.error("E142", f"关系词 {it.verb!r} 不在引文中", it.span,
+                   hint="a verb beyond the built-in ones is taken from the quote, verbatim")
+
+
+def _lead_not_dropped(cx: Context, it: A.GroupDecl) -> None:
+    # a group may go without 牵头 only where the notice names no lead: a quote saying
+    # 牵头 means the drafter left out a body the text names
+    if it.leads:
+        return
+    for cite in it.annot.cites:
+        if any(V.Keyword.LEADS.value in q for q in cite.quotes):
+            cx.d.error("E140", f"工作组 {it.name} 的引文写有牵头单位，但没有写 牵头", it.span,
+                       hint="write 牵头 BODY as the quote names it; omit 牵头 only where "
+                            "the notice names no lead")
+            return
 
 
 def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:

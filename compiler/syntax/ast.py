@@ -408,6 +408,8 @@ class Relation:
     object: str
     annot: Annot
     span: Span
+    # written as a "label": a verb of the notice, not one of vocabulary.RELATION_VERBS
+    quoted_verb: bool = False
 
 
 @attrs.frozen

@@ -96,13 +96,15 @@ class _Builder:
         return A.BodyDecl(str(ch[0]), _strip_string(ch[1]), ch[2] or (), ch[3], self._span(meta))
 
     def relation(self, meta: Any, ch: list[Any]) -> A.Relation:
-        return A.Relation(str(ch[0]), str(ch[1]), str(ch[2]), ch[3], self._span(meta))
+        verb = _strip_string(ch[1]) if ch[1].type == "STRING" else str(ch[1])
+        return A.Relation(str(ch[0]), verb, str(ch[2]), ch[3], self._span(meta),
+                          quoted_verb=ch[1].type == "STRING")
 
     def name_list(self, meta: Any, ch: list[Any]) -> tuple[str, ...]:
         return tuple(str(c) for c in ch if isinstance(c, Token) and c.type == "NAME")
 
     def group_decl(self, meta: Any, ch: list[Any]) -> A.GroupDecl:
-        return A.GroupDecl(str(ch[0]), _strip_string(ch[1]), ch[2], ch[3] or (), ch[4],
+        return A.GroupDecl(str(ch[0]), _strip_string(ch[1]), ch[2] or (), ch[3] or (), ch[4],
                            self._span(meta))
 
     # -- types
@@ -207,6 +209,9 @@ class _Builder:
     def floor(self, meta: Any, ch: list[Any]) -> A.Bound:
         return A.Bound("min", ch[0], ch[1], self._span(meta))
 
+    def paren(self, meta: Any, ch: list[Any]) -> Any:
+        return self._value_of(ch[0])
+
     def call(self, meta: Any, ch: list[Any]) -> A.Call:
         return A.Call(str(ch[0]), tuple(ch[1:]), self._span(meta))
 
@@ -302,7 +307,11 @@ class _Builder:
     def not_cond(self, meta: Any, ch: list[Any]) -> A.Not:
         return A.Not(ch[0], self._span(meta))
 
-    def truth(self, meta: Any, ch: list[Any]) -> A.Truth:
+    def truth(self, meta: Any, ch: list[Any]) -> Any:
+        # a parenthesised condition standing as a condition is that condition, so the
+        # analysis and the diagrams see its structure, not a boolean value
+        if isinstance(ch[0], A.CondValue):
+            return ch[0].cond
         return A.Truth(ch[0], self._span(meta))
 
     def post_bound(self, meta: Any, ch: list[Any]) -> A.PostBound:
@@ -494,6 +503,7 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "div": _Builder.div,
     "cap": _Builder.cap,
     "floor": _Builder.floor,
+    "paren": _Builder.paren,
     "call": _Builder.call,
     "decision_ref": _Builder.decision_ref,
     "if_expr": _Builder.if_expr,

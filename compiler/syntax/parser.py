@@ -20,6 +20,7 @@ from .grammar import get_parser
 # generator recurse once per level, and the generated module nests one paren or
 # indent per level (CPython allows 200 and 100).  The real policies nest about 11.
 MAX_DEPTH = 64
+_PASS_THROUGH = frozenset(("paren", "truth"))
 
 
 MAX_CHARACTER_ERRORS = 20
@@ -91,9 +92,12 @@ def _too_deep(tree: Tree[Token]) -> tuple[int, int] | None:
             line, col = meta.line, meta.column
         if depth > MAX_DEPTH:
             return line, col
+        # parentheses and the truth of a condition build no AST node of their own
+        # (builder.paren, builder.truth), so (((x))) is no deeper than x
+        step = 0 if node.data in _PASS_THROUGH else 1
         for child in node.children:
             if isinstance(child, Tree):
-                stack.append((child, depth + 1, line, col))
+                stack.append((child, depth + step, line, col))
     return None
 
 

@@ -35,6 +35,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "policies").glob("*.pol"))
+    # issue 19's acceptance policy: units 亩/户 and a group without a lead
+    files.append("tests/fixtures/open_vocabulary/land_subsidy.pol")
     assert len(files) >= 6
     a = tmp_path_factory.mktemp("build_a")
     b = tmp_path_factory.mktemp("build_b")

@@ -15,11 +15,16 @@ from polc.runtime.dates import (
     add_months,
     add_working_days,
     add_years,
+    days_before,
     is_working_day,
     month_end,
+    month_end_of,
+    months_before,
     quarter_end,
     roll_forward,
     working_days_before,
+    year_end,
+    years_before,
 )
 from polc.runtime.errors import CalendarError, InputError
 
@@ -321,3 +326,21 @@ def _walk(start: date, n: int, step: int) -> date:
         if chinese_calendar.is_workday(d):
             n -= 1
     return d
+
+
+def test_calendar_periods_back() -> None:
+    assert days_before(date(2024, 3, 1), 1) == date(2024, 2, 29)
+    assert months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
+    assert months_before(date(2024, 1, 15), 13) == date(2022, 12, 15)
+    assert years_before(date(2024, 2, 29), 1) == date(2023, 2, 28)
+    assert year_end(date(2024, 2, 10)) == date(2024, 12, 31)
+    assert month_end_of(date(2023, 2, 10)) == date(2023, 2, 28)
+
+
+def test_periods_back_past_year_one_are_bad_input() -> None:
+    with pytest.raises(InputError):
+        days_before(date(1, 1, 5), 10)
+    with pytest.raises(InputError):
+        months_before(date(1, 3, 1), 3)
+    with pytest.raises(InputError):
+        days_before(date(2024, 1, 1), -1)

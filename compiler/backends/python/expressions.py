@@ -31,6 +31,11 @@ _EXACT_OPS = {ir.ArithOp.ADD: "add", ir.ArithOp.SUB: "sub", ir.ArithOp.MUL: "mul
 _SHIFTS = {V.Duration.DAYS: "add_days", V.Duration.WORKING_DAYS: "add_working_days",
            V.Duration.MONTHS: "add_months", V.Duration.YEARS: "add_years",
            V.Duration.MINUTES: "add_minutes"}
+# d - N: the same count, backwards (提前N个工作日, 前10日); minutes are never subtracted
+_BACKWARDS = {V.Duration.DAYS: "days_before", V.Duration.WORKING_DAYS: "working_days_before",
+              V.Duration.MONTHS: "months_before", V.Duration.YEARS: "years_before"}
+_DATE_ENDS = {ir.CalendarFunc.QUARTER_END: "quarter_end", ir.CalendarFunc.YEAR_END: "year_end",
+              ir.CalendarFunc.MONTH_END: "month_end_of"}
 _SELECTIONS = (ir.IfE, ir.LevelsE, ir.TableE, ir.RulesE)
 
 # one branch of a chain: its test and the code that writes its body
@@ -69,12 +74,12 @@ def value(e: ir.Expr, f: Frame, num: bool = False) -> Code:
         return call(e.func.value, *(value(a, f, num) for a in e.args))
     if isinstance(e, ir.CalendarFn):
         day = value(e.args[0], f)
-        if e.func is ir.CalendarFunc.QUARTER_END:
-            return call(f.rt("quarter_end"), day)
+        if e.func in _DATE_ENDS:
+            return call(f.rt(_DATE_ENDS[e.func]), day)
         return call(f.rt("month_end"), f"{day.within(Prec.ATOM)}.year + 1",
                     value(e.args[1], f), repr(origin(e, f)))
     if isinstance(e, ir.Shift):
-        func = "working_days_before" if e.backwards else _SHIFTS[e.period]
+        func = _BACKWARDS[e.period] if e.backwards else _SHIFTS[e.period]
         return call(f.rt(func), value(e.base, f), value(e.amount, f), repr(origin(e.base, f)))
     if isinstance(e, ir.Roll):
         return call(f.rt("roll_forward"), value(e.expr, f), repr(origin(e.expr, f)))
