@@ -35,18 +35,18 @@ REF = POLICIES / "55_overseas_labor_emergency.pol"
 SEEDS = [
     # (name, old text, new text, expected code, expected line)
     ("nonmonotone", "people_involved 300人以上400人以下，", "people_involved 200人以上300人以下，",
-     "W607", 65),
+     "W607", 66),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W601", 113),
+     "III 若 possible_people_involved 300人以上", "W601", 114),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W605", 118),
+     "III 若 possible_people_involved 300人以上", "W605", 119),
     ("duplicate_row", "    III => main_leader\n", "    III => main_leader\n    II => deputy_leader\n",
-     "E604", 91),
+     "E604", 92),
     ("overlap", "    IV => deputy_leader\n", "    IV => deputy_leader\n    * => deputy_leader\n",
-     "E602", 92),
+     "E602", 93),
     ("unit", "possible_people_involved 400人以上", "possible_people_involved 400元以上",
-     "E204", 114),
-    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 114),
+     "E204", 115),
+    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 115),
 ]
 
 
