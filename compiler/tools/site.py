@@ -58,13 +58,12 @@ def sentence_statuses(module: A.Module, pol: Path) -> tuple[str, list[Covered]] 
     """The notice's 文号 and its rule-bearing sentences with their status, or why they
     cannot be had: exactly `polc coverage`'s (citations.coverage).  A sentence is encoded
     when a rule, flow step, relation or body cites it (not an example or an input alone),
-    marked when the .uncovered file marks it; a sentence that is not rule-bearing gets no
-    status."""
+    marked when the .uncovered file marks it; only rule-bearing sentences get a status."""
     result = coverage.coverage(module, pol)
     if isinstance(result, str):
         return result
     out = []
-    for s in result.sentences:
+    for s in result.rule_bearing:
         if s.encoded_by:
             out.append(Covered(s.start, s.end, M.ENCODED))
         elif s.mark is not None:
@@ -72,7 +71,7 @@ def sentence_statuses(module: A.Module, pol: Path) -> tuple[str, list[Covered]] 
             out.append(Covered(s.start, s.end, M.MARKED,
                                M.Mark(s.mark.reason if s.mark.reason in M.MARK_REASONS else "",
                                       (reason + s.mark.note).lstrip() or s.mark.shown())))
-        elif s.rule_bearing:
+        else:
             out.append(Covered(s.start, s.end, M.UNCOVERED))
     return result.docno, out
 

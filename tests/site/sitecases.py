@@ -73,8 +73,8 @@ def policy_text() -> str:
 
 
 def uncovered_text() -> str:
-    return (f"一（二） 「不予编码的句子，应当报告。」 宣示：{PAYLOADS[3]}{PAYLOADS[1]}\n"
-            f"一（三） 「须报送」 {PAYLOADS[4]}{PAYLOADS[2]}\n")
+    return (f"一（二） 「不予编码的句子，应当报告。」 引用（《某办法》）：{PAYLOADS[3]}{PAYLOADS[1]}\n"
+            f"一（三） 「须报送」 语言未支持（报送）：{PAYLOADS[4]}{PAYLOADS[2]}\n")
 
 
 def make_project(root: Path) -> Path:

@@ -292,9 +292,12 @@ def test_polc_serve_listens_on_loopback_and_refuses_a_taken_port(tmp_path: Path)
 
 
 def test_a_policy_without_its_notice_text_is_still_served(tmp_path: Path) -> None:
-    """No sources/ folder: the page says so, and the decisions are there to evaluate."""
+    """No sources/ folder, and the policy says so (引文未核对, else E419): the page says
+    so too, and the decisions are there to evaluate."""
     pol = tmp_path / "58_finance_assessment.pol"
-    shutil.copy(POLICIES / pol.name, pol)
+    text = (POLICIES / pol.name).read_text(encoding="utf-8")
+    head, rest = text.split("\n", 1)
+    pol.write_text(f'{head}\n引文未核对 "原文不在身边"\n{rest}', encoding="utf-8")
     build = site_serve.build_once([pol])
     try:
         client = TestClient(site_api.app(lambda: build.policies, build.static))

@@ -277,12 +277,12 @@ def test_statuses_agree_with_polc_coverage(corpus: tuple[M.Site, Path]) -> None:
         cov = coverage.coverage(module, pol)
         assert not isinstance(cov, str)
         counts = notice.counts()
-        bearing = {s.text.strip() for s in cov.sentences}
+        bearing = {s.text.strip() for s in cov.rule_bearing}
         # beyond coverage's rule-bearing sentences, those a rule cites are encoded too
         extra = [s for s in notice.sentences if s.text not in bearing and s.status != M.NOT_RULE]
         assert all(s.status == M.ENCODED and s.rules for s in extra), pol.name
         assert (counts[M.ENCODED] - len(extra), counts[M.MARKED], counts[M.UNCOVERED]) == \
-            (cov.cited, cov.marked, len(cov.uncovered)), pol.name
+            (cov.encoded, cov.marked, len(cov.uncovered)), pol.name
         assert {s.text for s in notice.sentences if s.status != M.NOT_RULE} - \
             {s.text for s in extra} == bearing
         assert all(s.status == M.ENCODED for s in notice.sentences

@@ -175,8 +175,9 @@ async def test_an_unsaved_document_is_checked_without_notices(client: Client) ->
     client.text_document_did_open(T.DidOpenTextDocumentParams(
         T.TextDocumentItem(uri=uri, language_id="pol", version=1, text=TEXT55)))
     diags = await Docs(client).diagnostics(uri, 1)
-    assert [d.code for d in diags if d.severity == T.DiagnosticSeverity.Warning
-            and str(d.code).startswith("W41")] == ["W410"]
+    # no notice beside an unsaved buffer: polc check's error, never a silent pass
+    assert [d.code for d in diags if d.severity == T.DiagnosticSeverity.Error
+            and str(d.code).startswith("E41")] == ["E419"]
     assert "涉及人数" in await hover_at(client, uri, TEXT55, "people_involved 400人以上", 2)
     client.text_document_did_close(T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri)))
 

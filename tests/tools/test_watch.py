@@ -23,6 +23,7 @@ from polc.compiler.tools import watch
 WAIT = 60.0
 
 POLICY = """文号 "测〔2026〕1号"
+引文未核对 "测试用政策：没有通知原文"
 
 输入 n "人数" : 计数(人)
 
