@@ -75,7 +75,7 @@ from .nodes import (
     Var,
 )
 from .types import BOOL, DATE, DATETIME, NULL, ROLE, Type
-from .walk import walk
+from .walk import date_inputs, walk
 
 __all__ = [
     "BOOL", "DATE", "DATETIME", "NULL", "REJECTED", "ROLE", "AndC", "Arith", "ArithOp",
@@ -86,5 +86,5 @@ __all__ = [
     "NamedE", "NamedItem", "NotC", "OrC", "Otherwise", "Policy", "Quantifier", "Rejected",
     "RelationDef", "Require", "RoleDef", "RoleVal", "Roll", "RuleRow", "RulesE", "Scalar",
     "ScheduleE", "Scope", "Shift", "Site", "TableE", "TableRow", "Test", "Type", "TypeKind",
-    "Var", "walk",
+    "Var", "date_inputs", "walk",
 ]

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
-
-import attrs
 
 from polc.compiler import ir
 from polc.compiler import vocabulary as V
@@ -109,23 +106,7 @@ def _arith(e: ir.Arith, f: Frame) -> Code:
 def origin(e: ir.Expr, f: Frame) -> str:
     """The date inputs `e` is computed from: the runtime's date functions name them
     when a deadline leaves the calendar or the years a date can hold."""
-    names: dict[str, None] = {}
-    todo: list[Any] = [e]
-    while todo:
-        x = todo.pop()
-        if isinstance(x, ir.Var):
-            if x.scope is ir.Scope.LOCAL:
-                todo.append(f.lets[x.name])
-            elif x.scope is ir.Scope.INPUT and x.type.kind in (TK.DATE, TK.DATETIME):
-                names[x.name] = None
-        elif isinstance(x, ir.CallDecision):
-            names.update(dict.fromkeys(
-                a for a in x.args
-                if f.scope.policy.input(a).type.kind in (TK.DATE, TK.DATETIME)))
-        elif attrs.has(type(x)) and not isinstance(x, (ir.Type, ir.Site, Span)):
-            for part in reversed(attrs.astuple(x, recurse=False)):
-                todo.extend(reversed(part) if isinstance(part, tuple) else (part,))
-    return ", ".join(names) or f.owner
+    return ", ".join(ir.date_inputs(e, f.lets, f.scope.policy)) or f.owner
 
 
 def assign(e: ir.Expr, target: str, f: Frame, num: bool = False) -> None:

@@ -146,22 +146,7 @@ class _Decision:
 
     def origin(self, e: object) -> str:
         """The date inputs `e` is computed from, as the Python backend names them."""
-        names: dict[str, None] = {}
-        todo: list[Any] = [e]
-        while todo:
-            x = todo.pop()
-            if isinstance(x, ir.Var):
-                if x.scope is ir.Scope.LOCAL:
-                    todo.append(self.let_exprs[x.name])
-                elif x.scope is ir.Scope.INPUT and x.type.kind in (TK.DATE, TK.DATETIME):
-                    names[x.name] = None
-            elif isinstance(x, ir.CallDecision):
-                names.update(dict.fromkeys(
-                    a for a in x.args if self.p.input(a).type.kind in (TK.DATE, TK.DATETIME)))
-            elif attrs.has(type(x)) and not isinstance(x, (ir.Type, ir.Site, Span)):
-                for value in reversed(attrs.astuple(x, recurse=False)):
-                    todo.extend(reversed(value) if isinstance(value, tuple) else (value,))
-        return ", ".join(names) or self.d.name
+        return ", ".join(ir.date_inputs(e, self.let_exprs, self.p)) or self.d.name
 
     def join(self, table: str, column: str, on: str, out: str) -> str:
         """A column of a calendar table joined on `on`, as the later stages see it (the
