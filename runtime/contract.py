@@ -29,7 +29,19 @@ from .dates import (
 from .errors import InputError, NoRuleApplies
 from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
 from .trace import Explanation, Site, Tracer
-from .values import DecisionSpec, Field, add, bounded, div, money, mul, schedule, sub
+from .values import (
+    DecisionSpec,
+    Field,
+    add,
+    bounded,
+    div,
+    money,
+    money_fen,
+    money_scaled,
+    mul,
+    schedule,
+    sub,
+)
 
 __all__ = [
     "BodySpec",
@@ -56,6 +68,8 @@ __all__ = [
     "days_before",
     "div",
     "money",
+    "money_fen",
+    "money_scaled",
     "month_end",
     "month_end_of",
     "months_before",

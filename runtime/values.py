@@ -66,6 +66,7 @@ _EXACT = _context(PRECISION, exact=True)
 _UNROUNDED = _context(MAX_PREC)
 _QUOTIENT = _context(QUOTIENT_DIGITS)
 _ONE = Decimal(1)
+_ZERO = Decimal(0)
 
 
 def money(value: Decimal | int) -> Decimal:
@@ -73,7 +74,37 @@ def money(value: Decimal | int) -> Decimal:
     d = value if isinstance(value, Decimal) else Decimal(value)
     q = d.quantize(FEN, ROUND_HALF_UP, _UNROUNDED)
     whole = q.to_integral_value(None, _UNROUNDED)  # exponent 0: the same as quantize(Decimal(1))
-    return whole if whole == q else q.normalize(_UNROUNDED)
+    if whole == q:
+        return whole if whole else _ZERO  # -0.004 rounds to 0, not to "-0"
+    return q.normalize(_UNROUNDED)
+
+
+def money_fen(fen: int | Decimal) -> Decimal:
+    """An amount in 分 as the Decimal `money` gives for it (fen / 100): generated code's
+    integer 分 path, where the amount is a whole number of 分 by construction."""
+    if isinstance(fen, Decimal):
+        return money(fen.scaleb(-2, _UNROUNDED))
+    if fen % 100 == 0:
+        return Decimal(fen // 100)
+    return Decimal(fen).scaleb(-2, _UNROUNDED).normalize(_UNROUNDED)
+
+
+def money_scaled(n: int | Decimal, k: int) -> Decimal:
+    """n × 10**-k rounded to the fen, half up: the same Decimal `money` gives for that
+    value, computed in integers where n is one (generated code's integer 分 path)."""
+    if isinstance(n, Decimal):
+        return money(n.scaleb(-k, _UNROUNDED) if k else n)
+    if k <= 2:
+        fen = n * 10 ** (2 - k)
+    else:
+        unit = 10 ** (k - 2)
+        whole, rest = divmod(-n if n < 0 else n, unit)
+        if 2 * rest >= unit:  # half up: ties away from zero, as ROUND_HALF_UP
+            whole += 1
+        fen = -whole if n < 0 else whole
+    if fen % 100 == 0:
+        return Decimal(fen // 100)
+    return Decimal(fen).scaleb(-2, _UNROUNDED).normalize(_UNROUNDED)
 
 
 def num(value: Decimal | int) -> Decimal:

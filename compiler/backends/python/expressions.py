@@ -57,7 +57,7 @@ def value(e: ir.Expr, f: Frame, num: bool = False) -> Code:
     if isinstance(e, ir.Var):
         return Code("CONST_" + e.name if e.scope is ir.Scope.CONST else e.name)
     if isinstance(e, ir.EnumVal):
-        return Code(f"{e.enum}.{e.member}")
+        return f.scope.member(e.enum, e.member)
     if isinstance(e, ir.RoleVal):
         return f.lit(e.title)
     if isinstance(e, ir.Arith):
@@ -130,7 +130,7 @@ def assign(e: ir.Expr, target: str, f: Frame, num: bool = False) -> None:
             def body() -> None:
                 if f.tracing:
                     f.emit(f"_tr.row({('级别 ' + row.member)!r}, {f.scope.site(row.site)})")
-                f.emit(f"{target} = {e.enum}.{row.member}")
+                f.emit(f"{target} = {f.scope.member(e.enum, row.member)}")
             return (lambda: condition(row.cond, f.at(row.site))), body
         chain(f, [level(r) for r in e.rows], lambda: _otherwise(e.otherwise, target, f, e.span, num))
     elif isinstance(e, ir.RulesE):
@@ -324,7 +324,7 @@ def cell(t: ir.Test, key: Code, ktype: ir.Type, f: Frame) -> Code:
         return TRUE
     if t.kind is ir.MatchKind.EQ:
         if ktype.kind is TK.ENUM:
-            return compare(key, "is", Code(f"{ktype.enum}.{t.value}"))
+            return compare(key, "is", f.scope.member(ktype.enum, t.value))
         if ktype.kind is TK.BOOL:
             return key if t.value else negate(key)
         return compare(key, "==", f.lit(t.value))

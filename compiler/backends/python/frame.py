@@ -62,6 +62,18 @@ class ModuleScope:
             return self._constant("d", value, "_DATE_" + value.strftime("%Y%m%d"), "date")
         return literal(value)
 
+    def member(self, enum: str, member: str) -> Code:
+        """An enum member as a module name bound once, `_M_Level_I = Level.I`: on Python
+        3.11 reading `Level.I` through its class costs about ten times a global's read,
+        a tenth of a fast decision's time."""
+        key = ("E", (enum, member))
+        if key not in self.constants:
+            ident, taken, n = f"_M_{enum}_{member}", set(self.constants.values()), 2
+            while ident in taken:  # enum A_B member C and enum A member B_C
+                ident, n = f"_M_{enum}_{member}_{n}", n + 1
+            self.constants[key] = ident
+        return Code(self.constants[key])
+
     def _constant(self, kind: str, value: object, ident: str, std: str) -> Code:
         self.std(std)
         return Code(self.constants.setdefault((kind, value), ident))
@@ -74,6 +86,11 @@ class ModuleScope:
                 # Decimal(10000) for whole amounts (ruff's FURB157), Decimal("0.03") otherwise
                 arg = text if "." not in text else repr(text)
                 out.append(f"{ident} = Decimal({arg})")
+            elif kind == "E":
+                enum, member = value  # type: ignore[misc]
+                if not out or not out[-1].startswith("_M_"):
+                    out.append("# members read as globals, ten times faster than through the class")
+                out.append(f"{ident} = {enum}.{member}")
             elif isinstance(value, dt.datetime):
                 out.append(f"{ident} = datetime({value.year}, {value.month}, {value.day}, "
                            f"{value.hour}, {value.minute}, {value.second})")

@@ -8,11 +8,13 @@ below, in a frame that says which one is being written.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from polc.compiler import ir
 from polc.compiler.ir import TypeKind as TK
 
 from . import inputs
-from .code import Code, Prec, negate
+from .code import Code, Prec, binary, call, literal, negate
 from .expressions import assign, condition, value
 from .frame import Frame, Lines, ModuleScope
 from .names import EXPLAIN
@@ -47,7 +49,7 @@ def function(d: ir.Decision, scope: ModuleScope, tracing: bool) -> list[str]:
         field = st.fields[0] if st.fields else d.name
         f.emit(f"if {negate(test)}:")
         f.emit(f"    raise {scope.rt('InputError')}({field!r}, {st.message!r})")
-    result = _result(d, value(d.result, f, d.type.kind is TK.NUM), scope)
+    result = _fen_result(d, f) or _result(d, value(d.result, f, d.type.kind is TK.NUM), scope)
     f.emit(f"return _tr.done({result})" if tracing else f"return {result}")
     return out + f.out.lines
 
@@ -63,6 +65,84 @@ def _result(d: ir.Decision, result: Code, scope: ModuleScope) -> Code:
     if d.type.kind is TK.LIST and d.type.item and d.type.item.is_money:
         return Code(f"[{money}(x) for x in {result.within(Prec.OR)}]")
     return result
+
+
+def _fen_result(d: ir.Decision, f: Frame) -> Code | None:
+    """A money answer computed in integers and made a Decimal once (issue 16, item 4).
+
+    Where the answer is sums, differences, products, caps and floors of whole numbers and
+    written amounts or ratios, and the bounds analysis found every operation exact
+    ("plain"), the same arithmetic over the values times 10**k is integer arithmetic:
+    0.2 is 2 at k = 1.  At k ≤ 2 the value is a whole number of 分 (`money_fen`); finer,
+    `money_scaled` rounds it to the fen half up, as `money` rounds the Decimal.  Either
+    gives the same Decimal as the tree written as it stands, with one Decimal built
+    instead of an operation on Decimals at every node."""
+    if not d.type.is_money or d.type.nullable or not isinstance(
+            d.result, ir.Arith | ir.Clamp | ir.MinMax):
+        return None
+    scaled = _scaled(d.result, f)
+    if scaled is None:
+        return None
+    code, k = scaled
+    if k <= 2:  # a whole number of 分: no rounding at all
+        return call(f.rt("money_fen"), _times(code, 10 ** (2 - k)))
+    return call(f.rt("money_scaled"), code, str(k))
+
+
+def _scaled(e: ir.Expr, f: Frame) -> tuple[Code, int] | None:
+    """`e` as (code, k): the value of `e` is the value of code times 10**-k exactly, and
+    code is an int wherever the operands of `e` are; None where `e` is not that simple."""
+    if isinstance(e, ir.Lit):
+        if isinstance(e.value, bool) or not isinstance(e.value, int | Decimal):
+            return None
+        sign, digits, exponent = Decimal(e.value).as_tuple()
+        if not isinstance(exponent, int):  # NaN or infinity: never a written amount
+            return None
+        n = int("".join(map(str, digits))) * (-1 if sign else 1)
+        if exponent >= 0:
+            return literal(n * 10**exponent), 0
+        return literal(n), -exponent
+    if isinstance(e, ir.Var):
+        if e.type.kind not in (TK.COUNT, TK.NUM) or e.type.nullable:
+            return None
+        return value(e, f), 0
+    if isinstance(e, ir.Arith):
+        if e.op is ir.ArithOp.DIV or f.scope.plan.ops.get(id(e)) != "plain":
+            return None
+        left, right = _scaled(e.left, f), _scaled(e.right, f)
+        if left is None or right is None:
+            return None
+        if e.op is ir.ArithOp.MUL:
+            return binary(left[0], "*", right[0]), left[1] + right[1]
+        (a, b), k = _aligned([left, right])
+        return binary(a, e.op.value, b), k
+    if isinstance(e, ir.Clamp | ir.MinMax):
+        operands = [e.expr, e.limit] if isinstance(e, ir.Clamp) else list(e.args)
+        parts = [_scaled(a, f) for a in operands]
+        if any(p is None for p in parts):
+            return None
+        codes, k = _aligned([p for p in parts if p is not None])
+        if isinstance(e, ir.Clamp):
+            func = "min" if e.kind is ir.ClampKind.CAP else "max"
+        else:
+            func = e.func.value
+        return call(func, *codes), k
+    return None
+
+
+def _aligned(parts: list[tuple[Code, int]]) -> tuple[list[Code], int]:
+    """The operands brought to one scale, the finest of theirs."""
+    k = max(p[1] for p in parts)
+    return [_times(c, 10 ** (k - ck)) for c, ck in parts], k
+
+
+def _times(c: Code, factor: int) -> Code:
+    """c × factor, a written number multiplied out here (1 × 10 reads as 10)."""
+    if factor == 1:
+        return c
+    if str(c).lstrip("-").isdigit():
+        return literal(int(str(c)) * factor)
+    return binary(c, "*", literal(factor))
 
 
 def _docstring(d: ir.Decision) -> str:
