@@ -10,6 +10,10 @@ A line takes the fast path only when its meaning cannot differ from what `json` 
 - it has as many ':' as fields, every one right after a '"', so no field is repeated
   (msgspec keeps the last of two, `json` here refuses them).
 
+Lines are taken CHUNK at a time.  Where every line of a chunk is one flat case (see
+`Fast.chunk`), msgspec decodes the chunk as one JSON array: one call instead of one a
+line, the same values.  Otherwise each line is decoded by itself.
+
 Every other line (bad JSON, a missing, unknown or mistyped field, a number as a string,
 a date-time's colons) goes through the old path, whose message is today's.  A line the
 fast path takes and the decision refuses gets the scalar function's own error, which the
@@ -18,9 +22,10 @@ batch function reports for its row: one output line per input line, in order, ei
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TextIO
 
@@ -37,6 +42,8 @@ _COUNT = Annotated[int, msgspec.Meta(ge=-LIMIT, le=LIMIT)]
 _NUMBER_START = frozenset(b"-0123456789")
 Slow = Callable[[str, int], tuple[str, bool]]
 _UNDECODED = re.compile("[\ud800-\udfff]")
+# how a line that is one case ends, as read from a file (the newline kept) or not
+_CASE_ENDS = ("}", "}\n", "}\r\n")
 
 
 def _schema(spec: Any) -> type[msgspec.Struct]:
@@ -75,7 +82,11 @@ class Fast:
     def __init__(self, spec: Any, batch: Callable[..., Batch]) -> None:
         self.spec = spec
         self.batch = batch
-        self.decode = msgspec.json.Decoder(_schema(spec)).decode
+        schema = _schema(spec)
+        self.decode = msgspec.json.Decoder(schema).decode
+        self.decode_all = msgspec.json.Decoder(list[schema]).decode  # type: ignore[valid-type]
+        # a date-time's colons break the counts that keep a repeated field out
+        self.datetime = any(f.kind == "datetime" for f in spec.fields)
         self.colons = len(spec.fields)
         # numbers, dates, roles: converted per case as the old path converts them
         self.convert = [i for i, f in enumerate(spec.fields)
@@ -112,6 +123,54 @@ class Fast:
                 return None  # the old path says why, in its words
         return values
 
+    def chunk(self, lines: list[str]) -> list[Any] | None:
+        """Every line of the chunk decoded by one call of msgspec over them all (a JSON
+        array of the lines), None for a line whose value the old path must convert (a
+        number as text, one out of its domain), or None for the chunk: its lines must be
+        taken one at a time.
+
+        The array is the lines only where each line is exactly one case: a line that
+        starts with '{', ends with '}' and holds no other '{' (so no case can span two
+        lines or two share one: a case is a flat object, since an enum's name holds no
+        brace and a number that is not one is refused below), as many cases as lines,
+        and, over the chunk, as many ':' and '":' as fields times lines (each case has
+        every field, so no line can hide a repeated one).  A line may end in its newline
+        (JSON white space)."""
+        if not self.colons or self.datetime:
+            return None
+        n = len(lines)
+        if not all(line[:1] == "{" and line.endswith(_CASE_ENDS) and line.count("{") == 1
+                   for line in lines):
+            return None
+        text = ",".join(lines)
+        if text.count(":") != self.colons * n or text.count('":') != self.colons * n:
+            return None
+        if not text.isascii() and _UNDECODED.search(text):
+            return None
+        try:
+            cases = self.decode_all("[" + text + "]")
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        if len(cases) != n:
+            return None
+        if not self.convert:
+            return cases
+        rows: list[Any] = [list(msgspec.structs.astuple(case)) for case in cases]
+        for i in self.convert:
+            f = self.spec.fields[i]
+            for k, row in enumerate(rows):
+                if row is None:
+                    continue
+                value = _number(row[i]) if f.kind == "num" else row[i]
+                try:
+                    # None: not a JSON number, which the old path names
+                    row[i] = f.from_json(value) if value is not None else None
+                except PolcError:
+                    value = None
+                if value is None:
+                    rows[k] = None  # the old path says why, in its words
+        return rows
+
     def answer(self, cases: list[Any]) -> tuple[list[str], tuple[RowError, ...]]:
         """The output line of each case (placeholders where refused) and the refusals,
         from one call of the batch function."""
@@ -146,6 +205,13 @@ def _texts(result: Batch) -> list[str]:
     return ['{"value": ' + dumps(v) + "}" for v in result.tolist()]
 
 
+def _blocks(lines: Iterable[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    """The lines in lists of `size` (the last shorter): itertools.batched before 3.12."""
+    it = iter(lines)
+    while block := list(itertools.islice(it, size)):
+        yield block
+
+
 def run(lines: Iterable[tuple[int, str]], fast: Fast, slow: Slow,
         error: Callable[[str, str | None, int], str], out: TextIO) -> int:
     """Answer every (line number, text), the numbers consecutive; returns how many lines
@@ -175,19 +241,22 @@ def run(lines: Iterable[tuple[int, str]], fast: Fast, slow: Slow,
         cases.clear()
         where.clear()
 
-    for lineno, line in lines:
-        if not texts:
-            first = lineno
-        case = fast.case(line)
-        if case is None:
-            text, ok = slow(line, lineno)
-            bad += not ok
-            texts.append(text)
-        else:
-            where.append(len(texts))
-            texts.append("")
-            cases.append(case)
-        if len(texts) >= CHUNK:
-            flush()
-    flush()
+    for block in _blocks(lines, CHUNK):
+        first = block[0][0]
+        whole = fast.chunk([line for _, line in block])
+        if whole is not None and not any(case is None for case in whole):
+            cases[:], where[:], texts[:] = whole, range(len(whole)), [""] * len(whole)
+            flush()  # every line a case: one decode, one call of the batch function
+            continue
+        for k, (lineno, line) in enumerate(block):
+            case = fast.case(line) if whole is None else whole[k]
+            if case is None:
+                text, ok = slow(line, lineno)
+                bad += not ok
+                texts.append(text)
+            else:
+                where.append(len(texts))
+                texts.append("")
+                cases.append(case)
+        flush()
     return bad

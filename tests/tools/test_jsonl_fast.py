@@ -58,13 +58,14 @@ def _value(field: Any, rng: random.Random) -> Any:
     return "区政府主要领导"
 
 
-def _line(spec: Any, rng: random.Random) -> str:
+def _line(spec: Any, rng: random.Random, as_text: float = 0.1) -> str:
     parts = []
     for f in spec.fields:
         v = _value(f, rng)
         # numbers written as JSON numbers (the old path reads them as Decimal), sometimes
         # as text
-        text = v if f.kind == "num" and rng.random() < 0.9 else json.dumps(v, ensure_ascii=False)
+        text = v if f.kind == "num" and rng.random() >= as_text else \
+            json.dumps(v, ensure_ascii=False)
         parts.append((f.name, text))
     return "{" + ", ".join(f'"{k}": {t}' for k, t in parts) + "}"
 
@@ -127,3 +128,55 @@ def test_fast_path_writes_the_old_paths_lines(compiled: pipeline.Compilation,
     # the fast path did take the good lines (not a date-time's: its colons send it back)
     if spec.fields and all(f.kind != "datetime" for f in spec.fields):
         assert sum(fast.case(line) is not None for line in lines) > LINES // 3
+
+
+def _split_across(spec: Any, rng: random.Random) -> list[str]:
+    """Three lines holding three cases that are not one a line: the first line ends in
+    the middle of the second case, the second line is its tail — valid as a JSON array
+    of the lines, invalid line by line."""
+    a, b, c = (_line(spec, rng, 0) for _ in range(3))
+    cut = b.index(", ") if ", " in b else len(b) - 1
+    return [a + ", " + b[:cut], b[cut + 2:], c]
+
+
+CHUNKED = [(c, d) for c, d in CASES
+           if c.module.DECISIONS[d].fields
+           and all(f.kind != "datetime" for f in c.module.DECISIONS[d].fields)]
+
+
+@pytest.mark.parametrize(("compiled", "decision"), CHUNKED,
+                         ids=[f"{c.path.split('/')[-1][:2]}-{d}" for c, d in CHUNKED])
+def test_whole_chunks_decode_at_once_and_write_the_same_lines(
+        compiled: pipeline.Compilation, decision: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of good lines are decoded by one msgspec call over the chunk; a chunk with
+    one bad line, or whose lines only make sense together, goes line by line."""
+    monkeypatch.setattr(jsonl, "CHUNK", 16)
+    spec = compiled.module.DECISIONS[decision]
+    rng = random.Random(decision + "chunks")
+    lines: list[str] = []
+    for block in range(12):
+        good = [_line(spec, rng, 0) for _ in range(16)]
+        if block % 3 == 1:
+            good[rng.randrange(16)] = _mutated(spec, good[0], rng)
+        if block % 3 == 2 and len(spec.fields) > 1:
+            good[4:7] = _split_across(spec, rng)
+        lines += good
+
+    def old(line: str, lineno: int) -> tuple[str, bool]:
+        if not line.strip(" \t\r\n"):
+            return cli._error(cli._BLANK, None, lineno), False
+        return cli._eval_one(spec, line, False, lineno)
+
+    fast = jsonl.Fast(spec, compiled.batch.BATCH[decision])
+    chunks = [fast.chunk(lines[i:i + 16]) for i in range(0, len(lines), 16)]
+    # the blocks of good lines, most of their lines (a value out of its domain goes back)
+    assert sum(c is not None and sum(x is not None for x in c) >= 8 for c in chunks) >= 4
+    for given in (lines, [line + "\n" for line in lines]):  # as a file gives them, too
+        expected = [old(line, n) for n, line in enumerate(given, 1)]
+        out = io.StringIO()
+        bad = jsonl.run(enumerate(given, 1), fast, old, cli._error, out)
+        assert out.getvalue().split("\n")[:-1] == [text for text, _ in expected]
+        assert bad == sum(not ok for _, ok in expected)
+    assert fast.chunk([line + "\n" for line in lines[:16]]) is not None
+    if len(spec.fields) > 1:
+        assert fast.chunk(_split_across(spec, rng)) is None
