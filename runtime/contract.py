@@ -27,13 +27,24 @@ from .dates import (
     years_before,
 )
 from .errors import InputError, NoRuleApplies
-from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .flows import (
+    BodySpec,
+    Due,
+    FlowBook,
+    FlowEdge,
+    FlowSpec,
+    FlowStep,
+    LadderSpec,
+    StepDue,
+    WorkingGroup,
+)
 from .trace import Explanation, Site, Tracer
 from .values import DecisionSpec, Field, add, bounded, div, money, mul, schedule, sub
 
 __all__ = [
     "BodySpec",
     "DecisionSpec",
+    "Due",
     "Explanation",
     "Field",
     "FlowBook",
@@ -44,6 +55,7 @@ __all__ = [
     "LadderSpec",
     "NoRuleApplies",
     "Site",
+    "StepDue",
     "Tracer",
     "WorkingGroup",
     "add",
