@@ -125,3 +125,37 @@ def test_generated_module_passes_ruff_and_mypy(compiled: pipeline.Compilation,
                           text=True,
                           env={"MYPYPATH": str(tmp_path / "shim"), "PATH": "/usr/bin:/bin"})
     assert mypy.returncode == 0, mypy.stdout
+
+
+# ---------------------------------------------------------------- the real policies
+
+
+def _policy(name: str) -> types.ModuleType:
+    c = pipeline.compile_file(ROOT / "policies" / name)
+    assert c.ok, [str(d) for d in c.diagnostics]
+    return c.module
+
+
+def test_56_steps_are_due_by_the_dates_of_the_text() -> None:
+    m = _policy("56_childcare_governance.pol")
+    got = m.due_dates("governance", {})
+    # 「于2022年8月30日前」「2022年9月5日前」「2022年9月8日前」, each day itself included
+    assert {k: (v.base, v.latest) for k, v in got.items()} == {
+        "self_check": (date(2022, 8, 30), date(2022, 8, 30)),
+        "town_check": (date(2022, 9, 5), date(2022, 9, 5)),
+        "district_check": (date(2022, 9, 8), date(2022, 9, 8)),
+    }
+
+
+def test_64_reports_are_due_in_the_notices_year_and_weekly() -> None:
+    m = _policy("64_floating_population.pol")
+    # 成文日期 2022-10-28: 「10月31日前」「12月18日前」 of 2022
+    got = m.due_dates("campaign", {}, at=datetime(2022, 11, 3, 17, 0))
+    assert got["plan_report"].base == date(2022, 10, 31)
+    assert got["summary_report"].base == date(2022, 12, 18)
+    # 每周四17时前（含）: asked at 17:00 on a Thursday, that very moment is still due
+    assert got["weekly_report"].base == datetime(2022, 11, 3, 17, 0)
+    later = m.due_dates("campaign", {}, at=datetime(2022, 11, 3, 17, 1))
+    assert later["weekly_report"].base == datetime(2022, 11, 10, 17, 0)
+    # without `at`, no weekly moment is made up
+    assert "weekly_report" not in m.due_dates("campaign", {})
