@@ -178,6 +178,25 @@ class FlowBook:
         caller's year (年份 输入) needs `year`.  Where several deadlines reach one step,
         the earliest binds, for the base and for the latest extended date alike.
         """
+        out: dict[str, Due] = {}
+        for step, due, _why in self._dues(flow, events, branches, year, at):
+            _bind(out, step, due)
+        return out
+
+    def explain_due_dates(self, flow: str, events: dict[str, date | datetime], *,
+                          branches: dict[str, str] | None = None, year: int | None = None,
+                          at: datetime | None = None) -> dict[str, list[str]]:
+        """How `due_dates` found each step's dates: one line per deadline that reaches the
+        step (what it counts from, the period, the branch, the extension and its approver,
+        the clause), in the order the flow declares them; the earliest binds."""
+        out: dict[str, list[str]] = {}
+        for step, _due, why in self._dues(flow, events, branches, year, at):
+            out.setdefault(step, []).append(why)
+        return out
+
+    def _dues(self, flow: str, events: dict[str, date | datetime],
+              branches: dict[str, str] | None, year: int | None, at: datetime | None
+              ) -> list[tuple[str, Due, str]]:
         spec = self._flow(flow)
         for name, when in events.items():
             self._step(spec, flow, name)
@@ -186,12 +205,12 @@ class FlowBook:
         taken = self._branches(spec, flow, branches or {})
         if at is not None and not isinstance(at, datetime):
             raise InputError("at", "a date-time (weekly deadlines fall at a time of day)", at)
-        out: dict[str, Due] = {}
+        found: list[tuple[str, Due, str]] = []
         for node in spec.steps:
             if node.due is not None:
-                found = _step_due(node, year, at)
-                if found is not None:
-                    _bind(out, node.id, found)
+                due = _step_due(node, year, at)
+                if due is not None:
+                    found.append((node.id, due, self._why_step(node, due)))
         for e in spec.edges:
             if e.how is None or e.src not in events:
                 continue
@@ -202,8 +221,32 @@ class FlowBook:
                                      f"of {e.src} -> {e.dst} depends on it)", None)
                 if taken[choice] != label:
                     continue
-            _bind(out, e.dst, _edge_due(events[e.src], e))
-        return out
+            due = _edge_due(events[e.src], e)
+            found.append((e.dst, due, self._why_edge(e, events[e.src], due)))
+        return found
+
+    def _title(self, actor: str) -> str:
+        spec = self.bodies.get(actor)
+        return spec.title if spec is not None else actor
+
+    def _why_step(self, node: FlowStep, due: Due) -> str:
+        d = node.due
+        assert d is not None
+        reading = "含" if d.inclusive else "不含"
+        source = f"，年份取自{d.year_from}" if d.year_from and d.year_from != "文本" else ""
+        return (f"截止 {d.text}前（{reading}）{source}：{_show(due.base)}"
+                + (f"〔{node.clause}〕" if node.clause else ""))
+
+    def _why_edge(self, e: FlowEdge, start: date | datetime, due: Due) -> str:
+        branch = f"（{e.branch[0]} 为「{e.branch[1]}」）" if e.branch else ""
+        text = (f"自 {e.src} {_show(start)} 起{branch}时限 {e.deadline}"
+                f"{'（顺延）' if e.roll else ''}：{_show(due.base)}")
+        if e.extension_amount is not None:
+            who = (f"经 {self._title(e.approver)} 批准" if e.approver is not None
+                   else "经批准（批准机关未明确）")
+            text += f"；{who}可延长，最长 {e.extension}：最迟 {_show(due.latest)}"
+        return text + (f"〔{e.clause}〕" if e.clause else "")
+
 
     def _branches(self, spec: FlowSpec, flow: str, branches: dict[str, str]) -> dict[str, str]:
         for choice, label in branches.items():
@@ -293,3 +336,7 @@ def _instant(d: date | datetime) -> datetime:
     if isinstance(d, datetime):
         return d
     return datetime(d.year, d.month, d.day, 23, 59, 59, 999999)
+
+
+def _show(d: date | datetime) -> str:
+    return d.isoformat(sep=" ", timespec="minutes") if isinstance(d, datetime) else d.isoformat()

@@ -4,7 +4,7 @@
 the bodies and roles, their relations, the working groups, each flow as data
 (steps, actors, documents, edges with condition, deadline, loop flag and
 clause), each ladder as an ordered tuple of measures, and the functions
-`next_steps`, `responsible` and `due_dates`, thin wrappers over
+`next_steps`, `responsible`, `due_dates` and `explain_due_dates`, thin wrappers over
 `polc.runtime.FlowBook`.
 
 As everywhere in the backend, every piece of .pol text enters only as a `repr()` literal and
@@ -76,6 +76,18 @@ def due_dates(
     earliest binds.
     """
     return _BOOK.due_dates(flow, events, branches=branches, year=year, at=at)
+
+
+def explain_due_dates(
+    flow: str,
+    events: dict[str, date | datetime],
+    *,
+    branches: dict[str, str] | None = None,
+    year: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, list[str]]:
+    """How due_dates found each step's dates: one line per deadline, with its clause."""
+    return _BOOK.explain_due_dates(flow, events, branches=branches, year=year, at=at)
 '''
 
 
