@@ -89,8 +89,8 @@ def test_due_dates_give_base_and_latest(module: types.ModuleType) -> None:
 def test_explain_due_dates_says_how_each_date_was_found(module: types.ModuleType) -> None:
     why = module.explain_due_dates("permit", {"accepted": date(2024, 3, 1)},
                                    branches={"kind": "一般"}, year=2025)
-    assert why["decide"] == ["自 accepted 2024-03-01 起（kind 为「一般」）时限 20日：2024-03-21；"
-                             "经 本行政机关负责人 批准可延长，最长 10日：最迟 2024-03-31"]
+    assert why["decide"] == [("自 accepted 2024-03-01 起（kind 为「一般」）时限 20日：2024-03-21；"
+                              "经 本行政机关负责人 批准可延长，最长 10日：最迟 2024-03-31")]
     assert why["plan"] == ["截止 10月31日前（含），年份取自成文日期 2024-03-01：2024-10-31"]
     assert why["annual"] == ["截止 1月31日前（含），年份取自输入：2025-01-31"]
     notify = module.explain_due_dates("permit", {"decide": date(2024, 3, 21)}, year=2025)
