@@ -177,6 +177,10 @@ def _node_text(n: ir.FlowNode) -> str:
     return "\n".join(parts)
 
 
+def _with_due(n: ir.FlowNode) -> str:
+    return n.label + (f"（{due_text(n)}）" if n.due is not None else "")
+
+
 def _edge_text(e: ir.FlowEdge, policy: ir.Policy | None = None,
                flow: ir.Flow | None = None) -> str:
     parts = []
@@ -269,12 +273,12 @@ def full_flows(policy: ir.Policy) -> list[str]:
             continue
         out: dict[str, list[str]] = {}
         for e in f.edges:
-            extra = "；".join(x for x in (e.when and f"若 {e.when}", deadline_text(e),
+            extra = "；".join(x for x in (e.when and f"若 {e.when}", deadline_text(e, policy, f),
                                           "循环" if e.loop else "") if x)
             out.setdefault(e.src, []).append(e.dst + (f"（{extra}）" if extra else ""))
         lines += [f"### 流程 `{f.name}` {md_cell(f.label)}: {len(f.nodes):,} 个节点", "",
                   "| # | 类型 | 节点 | 执行者 | 转至 | 依据 |", "|---:|---|---|---|---|---|"]
-        lines += [f"| {i} | {_KIND_WORDS[n.kind]} | `{n.name}` {md_cell(n.label)} | "
+        lines += [f"| {i} | {_KIND_WORDS[n.kind]} | `{n.name}` {md_cell(_with_due(n))} | "
                   f"{md_cell(policy.title(n.actor) if n.actor else '')} | "
                   f"{md_cell('、'.join(out.get(n.name, [])))} | {md_cell(_cite(n.site))} |"
                   for i, n in enumerate(f.nodes, 1)]
