@@ -121,7 +121,7 @@ def due_text(n: ir.FlowNode) -> str:
     if due.kind is ir.DueKind.MONTH_DAY:
         year = "；年份由调用方给出"
     elif due.year_from and due.year_from != "文本" and due.date is not None:
-        year = f"；{due.date.year}年，取自{due.year_from}"
+        year = f"；{due.date.year}年，据{due.year_from.split(' ')[0]}"
     return f"截止 {due.text}前（{mark}{year}）"
 
 
@@ -240,8 +240,7 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
             if not e.unit_text:
                 attrs.update(color=LOOP_COLOR, fontcolor=LOOP_COLOR)
         g.edge(src, dst, **attrs)
-    _legend(g, [n.kind for n in f.nodes],
-            any(e.unit_text for e in f.edges) or any(n.due for n in f.nodes),
+    _legend(g, [n.kind for n in f.nodes], any(e.unit_text for e in f.edges),
             any(e.loop for e in f.edges))
     return g
 

@@ -111,7 +111,7 @@ def test_the_diagram_shows_both_dates_and_the_branch(compiled: pipeline.Compilat
     assert "是否复杂事项？「一般」：时限 20日，经批准可延长，最长 10日（批准：本行政机关负责人；共至多 30日）" in flat
     assert "是否复杂事项？「复杂」：时限 30工作日" in flat
     assert "批准：" + flows.NO_APPROVER in flat
-    assert "截止 10月31日前（含当日；2024年，取自成文日期 2024-03-01）" in flat
+    assert "截止 10月31日前（含当日；2024年，据成文日期）" in flat
     assert "截止 2024-12-18前（不含当日）" in flat
     assert "截止 1月31日前（含当日；年份由调用方给出）" in flat
     assert "截止 每周四 17时前（含该时刻）" in flat
