@@ -170,3 +170,21 @@ def test_64_reports_are_due_in_the_notices_year_and_weekly() -> None:
     assert later["weekly_report"].base == datetime(2022, 11, 10, 17, 0)
     # without `at`, no weekly moment is made up
     assert "weekly_report" not in m.due_dates("campaign", {})
+
+
+def test_the_language_server_knows_an_approver_and_a_branch_choice() -> None:
+    from polc.compiler.diagnostics import Diagnostics
+    from polc.compiler.syntax.builder import build
+    from polc.compiler.syntax.parser import parse
+    from polc.compiler.tools.lsp import index
+
+    tree = parse(POLICY, "t.pol", Diagnostics())
+    assert tree is not None
+    idx = index.build(build(tree, "t.pol"), tree)
+    line = next(i for i, ln in enumerate(POLICY.splitlines(), 1) if "由 head" in ln)
+    text = POLICY.splitlines()[line - 1]
+    approver = idx.at(line, text.index("由 head") + 3)
+    assert approver is not None and approver.symbol.kind == "role" and \
+        approver.symbol.name == "head"
+    choice = idx.at(line, text.index("当 kind") + 3)
+    assert choice is not None and choice.symbol.kind == "node" and choice.symbol.name == "kind"
