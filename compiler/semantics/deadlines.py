@@ -10,7 +10,8 @@ weekly moment (每周四 17时).  The law does not say whether 「8月30日前�
 An extension (延长) is a period of the same clock as the deadline it extends (E152), and is
 counted from the base deadline's end.  A deadline on a branch names a 判断 of the flow (E153)
 and one of its branch labels (E154), each branch once and not beside an unbranched 时限
-(E155); a branch left without a deadline is reported (W319).  Codes E152–E159, W318–W319.
+(E155); a branch left without a deadline is reported (W319).  A step has one 截止 (E155),
+and a quote of the step writes its moment (E159).  Codes E152–E159, W318–W319.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ def step_due(cx: Context, n: A.FlowNode) -> ir.StepDue | None:
     if not n.dues:
         return None
     for extra in n.dues[1:]:
-        cx.d.error("E159", f"步骤 {n.name} 有多个 截止", extra.span,
+        cx.d.error("E155", f"步骤 {n.name} 有多个 截止", extra.span,
                    hint="a step has one due moment; split the step if the notice gives two")
     due = n.dues[0]
+    _in_the_quote(cx, n, due)
     if due.inclusive is None:
         cx.d.error("E156", f"截止 {due.text}前 未写明是否含当日（当时）", due.span,
                    hint="the law does not define 前: write 前（含） or 前（不含） and the reading "
@@ -59,6 +61,25 @@ def step_due(cx: Context, n: A.FlowNode) -> ir.StepDue | None:
     if due.kind == "month_day":
         return _month_day(cx, due)
     return _weekly(cx, due)
+
+
+def _in_the_quote(cx: Context, n: A.FlowNode, due: A.StepDue) -> None:
+    # the moment is the notice's, never the drafter's: a quote of the step must write it
+    # (as E142 holds a relation's verb to its quote)
+    quotes = [q for c in n.annot.cites for q in c.quotes]
+    if not quotes:
+        return
+    if due.kind == "date":
+        try:
+            day = dt.date.fromisoformat(due.text)
+        except ValueError:
+            return  # E105
+        written = f"{day.month}月{day.day}日前"
+    else:
+        written = due.text.replace(" ", "") + "前"
+    if not any(written in "".join(q.split()) for q in quotes):
+        cx.d.error("E159", f"截止 {due.text}前 不在步骤 {n.name} 的引文中", due.span,
+                   hint=f"quote the sentence that sets it (「…{written}…」)")
 
 
 def _dated(cx: Context, due: A.StepDue, day: dt.date, year_from: str) -> ir.StepDue | None:
