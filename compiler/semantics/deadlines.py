@@ -88,7 +88,8 @@ def _dated(cx: Context, due: A.StepDue, day: dt.date, year_from: str) -> ir.Step
             cx.d.error("E158", f"截止 {due.text}前（不含） 之前没有日期", due.span)
             return None
         day -= dt.timedelta(days=1)
-    return ir.StepDue(ir.DueKind.DATE, due.text, due.inclusive, date=day, year_from=year_from)
+    return ir.StepDue(ir.DueKind.DATE, due.text, bool(due.inclusive), date=day,
+                      year_from=year_from)
 
 
 def _month_day(cx: Context, due: A.StepDue) -> ir.StepDue | None:
@@ -101,7 +102,7 @@ def _month_day(cx: Context, due: A.StepDue) -> ir.StepDue | None:
         cx.d.error("E158", f"无效日期 {due.text}", due.span)
         return None
     if due.year_from == "input":
-        return ir.StepDue(ir.DueKind.MONTH_DAY, due.text, due.inclusive, month=month, day=day,
+        return ir.StepDue(ir.DueKind.MONTH_DAY, due.text, bool(due.inclusive), month=month, day=day,
                           year_from=V.Keyword.INPUT.value)
     written = dict(cx.symbols.headers).get(V.Header.WRITTEN.value)
     if written is None:
@@ -127,7 +128,7 @@ def _weekly(cx: Context, due: A.StepDue) -> ir.StepDue | None:
     if hour > 23 or minute > 59:
         cx.d.error("E158", f"无效时刻 {time}", due.span, hint="0时 to 23时59分")
         return None
-    return ir.StepDue(ir.DueKind.WEEKLY, due.text, due.inclusive, weekday=_WEEKDAYS[weekly[-1]],
+    return ir.StepDue(ir.DueKind.WEEKLY, due.text, bool(due.inclusive), weekday=_WEEKDAYS[weekly[-1]],
                       hour=hour, minute=minute)
 
 

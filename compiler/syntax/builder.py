@@ -469,7 +469,7 @@ class _Builder:
 
     def flow_edge(self, meta: Any, ch: list[Any]) -> A.FlowEdge:
         pairs = [c for c in ch[2:-1] if isinstance(c, tuple)]
-        opts = dict(pairs)
+        opts: dict[str, Any] = dict(pairs)
         # every 时限 is kept: several on one edge are alternatives by branch (当 …)
         deadlines = tuple(v for k, v in pairs if k == "deadline")
         first = deadlines[0] if deadlines else None
