@@ -156,6 +156,8 @@ def test_56_steps_are_due_by_the_dates_of_the_text() -> None:
         "town_check": (date(2022, 9, 5), date(2022, 9, 5)),
         "district_check": (date(2022, 9, 8), date(2022, 9, 8)),
     }
+    assert m.explain_due_dates("governance", {})["self_check"] == [
+        "截止 2022-08-30前（含）：2022-08-30〔四（一）〕"]
 
 
 def test_64_reports_are_due_in_the_notices_year_and_weekly() -> None:
