@@ -288,6 +288,13 @@ class Keyword(enum.Enum):
     DEADLINE = "时限"
     LOOP = "循环"
     TOWARDS = "对"
+    # dated steps and extendable, branch-dependent deadlines (issue 15.7, 13.4)
+    DUE_BY = "截止"
+    BEFORE = "前"
+    YEAR = "年份"
+    NOTICE_YEAR = "成文年份"
+    EXTEND = "延长"
+    ON_BRANCH = "当"
 
 
 # what a top-level item starts with: after a syntax error, parsing resumes at the next line

@@ -19,6 +19,7 @@ from .dates import (
     month_end,
     month_end_of,
     months_before,
+    next_weekly,
     quarter_end,
     roll_forward,
     working_days_before,
@@ -26,7 +27,17 @@ from .dates import (
     years_before,
 )
 from .errors import CalendarError, InputError, NoRuleApplies, OutOfRange, PolcError
-from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .flows import (
+    BodySpec,
+    Due,
+    FlowBook,
+    FlowEdge,
+    FlowSpec,
+    FlowStep,
+    LadderSpec,
+    StepDue,
+    WorkingGroup,
+)
 from .trace import Explanation, Site, Step, Tracer
 from .values import (
     BOUND,
@@ -63,6 +74,7 @@ __all__ = [
     "CalendarError",
     "CalendarFileError",
     "DecisionSpec",
+    "Due",
     "Explanation",
     "Field",
     "FlowBook",
@@ -76,6 +88,7 @@ __all__ = [
     "PolcError",
     "Site",
     "Step",
+    "StepDue",
     "Tracer",
     "WorkingGroup",
     "add",
@@ -100,6 +113,7 @@ __all__ = [
     "month_end_of",
     "months_before",
     "mul",
+    "next_weekly",
     "num",
     "quarter_end",
     "roll_forward",

@@ -27,7 +27,17 @@ from .dates import (
     years_before,
 )
 from .errors import InputError, NoRuleApplies
-from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .flows import (
+    BodySpec,
+    Due,
+    FlowBook,
+    FlowEdge,
+    FlowSpec,
+    FlowStep,
+    LadderSpec,
+    StepDue,
+    WorkingGroup,
+)
 from .trace import Explanation, Site, Tracer
 from .values import (
     DecisionSpec,
@@ -46,6 +56,7 @@ from .values import (
 __all__ = [
     "BodySpec",
     "DecisionSpec",
+    "Due",
     "Explanation",
     "Field",
     "FlowBook",
@@ -56,6 +67,7 @@ __all__ = [
     "LadderSpec",
     "NoRuleApplies",
     "Site",
+    "StepDue",
     "Tracer",
     "WorkingGroup",
     "add",

@@ -48,6 +48,7 @@ __all__ = [
     "add_years",
     "is_working_day",
     "month_end",
+    "next_weekly",
     "quarter_end",
     "roll_forward",
     "working_days_before",
@@ -242,3 +243,21 @@ def month_end(year: int, month: int, field: str = "year") -> date:
 def quarter_end(d: date) -> date:
     """Last day of the quarter containing ``d`` (for "季后N日内")."""
     return month_end(d.year, (d.month - 1) // 3 * 3 + 3)
+
+
+def next_weekly(at: datetime, weekday: int, hour: int, minute: int, inclusive: bool = True,
+                field: str = "at") -> datetime:
+    """The first weekly moment (``weekday``, 0 = Monday, at ``hour``:``minute``) at or after
+    ``at`` (每周四17时前).  With ``inclusive`` false the moment itself is already late, so
+    ``at`` equal to it gives the next week's.  A fixed weekly moment is not a period, so a
+    holiday does not move it (第二百零三条 moves the last day of a period)."""
+    if not 0 <= weekday <= 6 or not 0 <= hour <= 23 or not 0 <= minute <= 59:
+        raise ValueError(f"no weekly moment {weekday} {hour}:{minute}")
+    start = datetime(at.year, at.month, at.day, hour, minute, tzinfo=at.tzinfo)
+    try:
+        moment = start + timedelta(days=(weekday - at.weekday()) % 7)
+        if moment < at or (moment == at and not inclusive):
+            moment += timedelta(days=7)
+    except OverflowError:
+        raise _beyond_dates(field, date.max.year + 1) from None
+    return moment

@@ -72,6 +72,10 @@ TERMINAL_SCOPES = {
     "DOC": "string.quoted.other.document.pol",
     "DATETIME": "constant.numeric.datetime.pol",
     "DATE": "constant.numeric.date.pol",
+    # 截止 10月31日前, 截止 每周四 17时前 (dated and weekly steps)
+    "MONTH_DAY": "constant.numeric.date.pol",
+    "WEEKLY": "constant.numeric.date.pol",
+    "TIME_OF_DAY": "constant.numeric.datetime.pol",
     "NUMBER": "constant.numeric.pol",
     "UNIT": "keyword.other.unit.pol",
     "COMMENT": "comment.line.number-sign.pol",
@@ -150,6 +154,9 @@ class Vocabulary:
     escapes: str
     # the blanks within a line
     blanks: str
+    # 截止 10月31日前 and 每周四 17时前: a month and day, a time of day
+    month_day: str = ""
+    time_of_day: str = ""
 
 
 def read_vocabulary() -> Vocabulary:
@@ -220,7 +227,8 @@ def read_vocabulary() -> Vocabulary:
         name=regexes["NAME"], number=regexes["NUMBER"], unit=regexes["UNIT"],
         date=regexes["DATE"], datetime=regexes["DATETIME"], clause=regexes["CLAUSE"],
         comment=regexes["COMMENT"], document=regexes["DOC"], escapes=escapes,
-        blanks="".join(sorted(blanks - {"\r", "\n"})))
+        blanks="".join(sorted(blanks - {"\r", "\n"})),
+        month_day=regexes["MONTH_DAY"], time_of_day=regexes["TIME_OF_DAY"])
 
 
 def _keyword_kinds(rules: Iterable[Any], keywords: set[str]) -> dict[str, tuple[str, str]]:
@@ -414,6 +422,8 @@ def build(v: Vocabulary) -> dict[str, object]:
         "date": {"patterns": [
             {"name": TERMINAL_SCOPES["DATETIME"], "match": _onig(v.datetime)},
             {"name": TERMINAL_SCOPES["DATE"], "match": _onig(v.date)},
+            {"name": TERMINAL_SCOPES["MONTH_DAY"], "match": _onig(v.month_day)},
+            {"name": TERMINAL_SCOPES["TIME_OF_DAY"], "match": _onig(v.time_of_day)},
         ]},
         "quantity": {
             "match": f"({_onig(v.number)})(?:{blank}*({_onig(v.unit)}))?",

@@ -73,11 +73,56 @@ def _doc_title(policy: ir.Policy, what: str, site: ir.Site) -> str:
     return f"{policy.docno}　{what}　{_cite(site)}".rstrip()
 
 
-def deadline_text(e: ir.FlowEdge) -> str:
+def deadline_text(e: ir.FlowEdge, policy: ir.Policy | None = None,
+                  flow: ir.Flow | None = None) -> str:
     """The deadline as the notice writes it: "15工作日", "10日（顺延）"."""
     if e.unit_text is None:
         return ""
-    return "时限 " + "".join(e.unit_text.split()) + ("（顺延）" if e.roll else "")
+    text = "时限 " + "".join(e.unit_text.split()) + ("（顺延）" if e.roll else "")
+    return _branch_text(e, flow) + text + _extension_text(e, policy)
+
+
+NO_APPROVER = "批准机关未明确"  # an extension whose notice names no approver
+
+
+def _extension_text(e: ir.FlowEdge, policy: ir.Policy | None) -> str:
+    """An extendable deadline shows its cap and approver, so the diagram gives both the
+    base and the latest date's period (issue 15.7)."""
+    x = e.extension
+    if x is None:
+        return ""
+    who = NO_APPROVER if x.approver is None else (
+        policy.title(x.approver) if policy is not None else x.approver)
+    total = ""
+    if x.how is e.how and e.amount is not None and e.how is not None:
+        total = f"；共至多 {e.amount + x.amount}{V.DURATION_SHOWN[e.how]}"
+    return f"，经批准可延长，最长 {''.join(x.unit_text.split())}（批准：{who}{total}）"
+
+
+def _branch_text(e: ir.FlowEdge, flow: ir.Flow | None) -> str:
+    """A deadline on one branch names the choice and the branch it holds on."""
+    if e.branch is None:
+        return ""
+    choice, label = e.branch
+    if flow is not None:
+        choice = next((n.label for n in flow.nodes if n.name == choice), choice)
+    return f"{choice}「{label}」："
+
+
+def due_text(n: ir.FlowNode) -> str:
+    """A step's 截止 … 前 as written, with the reading of 前 and where the year comes from."""
+    due = n.due
+    if due is None:
+        return ""
+    mark = "含当日" if due.inclusive else "不含当日"
+    if due.kind is ir.DueKind.WEEKLY:
+        mark = "含该时刻" if due.inclusive else "不含该时刻"
+    year = ""
+    if due.kind is ir.DueKind.MONTH_DAY:
+        year = "；年份由调用方给出"
+    elif due.year_from and due.year_from != "文本" and due.date is not None:
+        year = f"；{due.date.year}年，据{due.year_from.split(' ')[0]}"
+    return f"截止 {due.text}前（{mark}{year}）"
 
 
 def _lanes(f: ir.Flow) -> dict[str, str | None]:
@@ -124,18 +169,25 @@ def _node_text(n: ir.FlowNode) -> str:
         parts.append(wrap("收 " + doc, width))
     for doc in n.outputs:
         parts.append(wrap("出 " + doc, width))
+    if n.due is not None:
+        parts.append(wrap(due_text(n), width))
     cite = _cite(n.site)
     if cite and n.kind in (FK.STEP, FK.EVENT):
         parts.append(cite)
     return "\n".join(parts)
 
 
-def _edge_text(e: ir.FlowEdge) -> str:
+def _with_due(n: ir.FlowNode) -> str:
+    return n.label + (f"（{due_text(n)}）" if n.due is not None else "")
+
+
+def _edge_text(e: ir.FlowEdge, policy: ir.Policy | None = None,
+               flow: ir.Flow | None = None) -> str:
     parts = []
     if e.when:
         parts.append(wrap(e.when, 12))
     if e.unit_text:
-        parts.append(deadline_text(e))
+        parts.append(wrap(deadline_text(e, policy, flow), 18))
     if e.loop:
         parts.append("循环")
     return "\n".join(parts)
@@ -176,8 +228,8 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
                 linked.add((src, dst))
                 g.edge(src, dst, style="dotted", color=LOOP_COLOR)
             continue
-        text = _edge_text(e)
-        what = "　".join(x for x in (e.when or "", deadline_text(e)) if x)
+        text = _edge_text(e, policy, f)
+        what = "　".join(x for x in (e.when or "", deadline_text(e, policy, f)) if x)
         attrs: dict[str, str] = tooltip(cite_tooltip(e.site, what))
         if text:
             attrs["label"] = label(text)
@@ -220,12 +272,12 @@ def full_flows(policy: ir.Policy) -> list[str]:
             continue
         out: dict[str, list[str]] = {}
         for e in f.edges:
-            extra = "；".join(x for x in (e.when and f"若 {e.when}", deadline_text(e),
+            extra = "；".join(x for x in (e.when and f"若 {e.when}", deadline_text(e, policy, f),
                                           "循环" if e.loop else "") if x)
             out.setdefault(e.src, []).append(e.dst + (f"（{extra}）" if extra else ""))
         lines += [f"### 流程 `{f.name}` {md_cell(f.label)}: {len(f.nodes):,} 个节点", "",
                   "| # | 类型 | 节点 | 执行者 | 转至 | 依据 |", "|---:|---|---|---|---|---|"]
-        lines += [f"| {i} | {_KIND_WORDS[n.kind]} | `{n.name}` {md_cell(n.label)} | "
+        lines += [f"| {i} | {_KIND_WORDS[n.kind]} | `{n.name}` {md_cell(_with_due(n))} | "
                   f"{md_cell(policy.title(n.actor) if n.actor else '')} | "
                   f"{md_cell('、'.join(out.get(n.name, [])))} | {md_cell(_cite(n.site))} |"
                   for i, n in enumerate(f.nodes, 1)]

@@ -105,6 +105,14 @@ class FlowNodeKind(enum.Enum):
     END = "end"  # 结束
 
 
+class DueKind(enum.Enum):
+    """How a step's 截止 … 前 is given; the values are what polc.runtime.StepDue names them."""
+
+    DATE = "date"  # a date of a known year (2022-08-30; 10月31日 年份 成文年份)
+    MONTH_DAY = "month_day"  # a month and day whose year the caller gives (年份 输入)
+    WEEKLY = "weekly"  # a day of the week and a time of day (每周四 17时)
+
+
 class BodyKind(enum.Enum):
     """The values are what the runtime's flow data names them (polc.runtime.BodySpec)."""
 

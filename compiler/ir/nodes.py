@@ -23,6 +23,7 @@ from .kinds import (
     CalendarFunc,
     ClampKind,
     CompareOp,
+    DueKind,
     Extreme,
     FlowNodeKind,
     HitPolicy,
@@ -418,6 +419,34 @@ class Group:
 
 
 @attrs.frozen
+class StepDue:
+    """A step due by a fixed moment (截止 … 前).  `text` is as the .pol file writes it;
+    `year_from` says where a DATE's year came from (the text, or 成文日期 and its date) so
+    that a reader is never left to guess it; `inclusive` is the written reading of 前."""
+
+    kind: DueKind
+    text: str
+    inclusive: bool
+    date: _dt.date | None = None  # DATE: the last day the step is on time (前（不含）: the day before)
+    month: int | None = None  # MONTH_DAY
+    day: int | None = None
+    weekday: int | None = None  # WEEKLY: 0 = Monday
+    hour: int | None = None
+    minute: int | None = None
+    year_from: str | None = None
+
+
+@attrs.frozen
+class Extension:
+    """延长: the most a deadline may be extended by, and who approves it (None: unnamed)."""
+
+    amount: int | Decimal
+    how: V.Duration
+    unit_text: str
+    approver: str | None
+
+
+@attrs.frozen
 class FlowNode:
     kind: FlowNodeKind
     name: str
@@ -426,6 +455,7 @@ class FlowNode:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     site: Site
+    due: StepDue | None = None
 
 
 @attrs.frozen
@@ -439,6 +469,10 @@ class FlowEdge:
     roll: bool
     loop: bool
     site: Site
+    extension: Extension | None = None
+    # (choice node, branch label): the deadline applies when that branch was taken; an edge
+    # with deadlines on several branches is one FlowEdge per branch
+    branch: tuple[str, str] | None = None
 
 
 @attrs.frozen

@@ -109,7 +109,8 @@ def _binop(cx: Context, e: A.BinOp, env: Env, expected: ir.Type | None) -> ir.Ex
             d.error("E205", "时刻只加小时或分钟", e.span)
             return None
         if period is not V.Duration.MINUTES and rt.kind is not TK.COUNT:
-            d.error("E205", f"{'、'.join(V.DATE_PERIOD_WORDS)}须为整数", e.span)
+            d.error("E205", f"{'、'.join(V.DATE_PERIOD_WORDS)}须为整数", e.span,
+                    hint=_whole_period_hint(right))
             return None
         if e.op == "-" and period is V.Duration.MINUTES:
             d.error("E230", "时刻不能减去期间；只有日期可以减去日、工作日、月、年", e.span,
@@ -129,6 +130,16 @@ def _binop(cx: Context, e: A.BinOp, env: Env, expected: ir.Type | None) -> ir.Ex
     else:
         unit = lt.unit / rt.unit
     return ir.Arith(ir.ArithOp(e.op), left, right, ir.Type(kind, unit), e.span)
+
+
+def _whole_period_hint(right: ir.Expr) -> str:
+    # 数量(日) is the natural first guess for a day count, and the message alone does not say
+    # that only the type (not the value) is wrong
+    unit = right.type.unit
+    whole = f"{V.BasicType.COUNT.value}({unit})"
+    if isinstance(right, ir.Var) and right.scope in (ir.Scope.INPUT, ir.Scope.CONST):
+        return f"a count of {unit} is typed {whole}, not {right.type.show()}: declare {right.name} : {whole}"
+    return f"a count of {unit} is typed {whole}, not {right.type.show()}"
 
 
 def _bound(cx: Context, e: A.Bound, env: Env, expected: ir.Type | None) -> ir.Expr | None:

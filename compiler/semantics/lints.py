@@ -29,6 +29,8 @@ def report_unused(cx: Context, decisions: tuple[ir.Decision, ...], org: Organisa
     actors |= {x for r in org.relations for x in (r.subject, r.object)}
     actors |= {x for g in org.groups for x in g.leads + g.participants}
     actors |= {n.actor for f in org.flows for n in f.nodes if n.actor}
+    actors |= {e.extension.approver for f in org.flows for e in f.edges
+               if e.extension and e.extension.approver}
     actors |= {x for lad in org.ladders for x in (lad.actor, lad.target)}
     issuer = dict(sy.headers).get(V.Header.ISSUER.value)
     for name, decl in [*sy.roles.items(), *sy.bodies.items()]:

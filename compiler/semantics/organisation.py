@@ -5,13 +5,12 @@ These say who does what rather than what a value is, so they are checked apart f
 decisions: every actor they name must be a declared body or role (E115), a flow's edges
 must join its own nodes (E116), a group without 牵头 may not cite a quote naming
 one (E140), a relation verb of the notice's own must be in its quote (E141, E142),
-and an edge's time limit must be a period (E205).  A step
+and an edge's time limit must be a period (E205); dated steps, extensions and deadlines by
+branch are checked in `deadlines` (E152–E159, W318–W319).  A step
 without its own citation inherits its flow's, and an edge its source node's.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import attrs
 
@@ -20,7 +19,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Span
 from polc.compiler.syntax import ast as A
 
-from . import types_and_units as T
+from . import deadlines
 from .context import Context, suggest
 from .sites import site
 
@@ -106,24 +105,26 @@ def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
         if n.actor is not None:
             _actor(cx, actors, n.actor, n.span)
         nodes[n.name] = ir.FlowNode(ir.FlowNodeKind(n.kind), n.name, n.label, n.actor,
-                                    n.inputs, n.outputs, site(n.annot, n.span, inherit=fsite))
+                                    n.inputs, n.outputs, site(n.annot, n.span, inherit=fsite),
+                                    deadlines.step_due(cx, n))
     edges = []
     for e in it.edges:
         for end in (e.src, e.dst):
             if end not in nodes:
                 cx.d.error("E116", f"流程 {it.name} 没有节点 {end!r}", e.span,
                            hint=suggest(end, nodes))
-        amount: int | Decimal | None = None
-        how: V.Duration | None = None
-        if e.deadline is not None:
-            lit = T.quantity(e.deadline, cx.d)
-            how = V.DURATIONS.get(lit.type.unit.duration or "")
-            if how is None:
-                cx.d.error("E205", f"时限须为期间（{'、'.join(V.PERIOD_WORDS)}）",
-                           e.deadline.span)
-            amount = lit.value  # type: ignore[assignment]
-        edges.append(ir.FlowEdge(
-            e.src, e.dst, e.when, amount, how,
-            cx.quote(e.deadline.span) if e.deadline else None, e.roll, e.loop,
-            site(e.annot, e.span, inherit=nodes[e.src].site if e.src in nodes else fsite)))
+        esite = site(e.annot, e.span, inherit=nodes[e.src].site if e.src in nodes else fsite)
+        if not e.deadlines:
+            edges.append(ir.FlowEdge(e.src, e.dst, e.when, None, None, None, e.roll, e.loop,
+                                     esite))
+            continue
+        # one IR edge per deadline: several are alternatives by branch (当 choice "label")
+        deadlines.check_branches(cx, it, e, nodes)
+        for dl in e.deadlines:
+            amount, how, _whole = deadlines.period(cx, dl.amount, "E205", "时限")
+            if dl.approver is not None:
+                _actor(cx, actors, dl.approver, dl.span)
+            edges.append(ir.FlowEdge(e.src, e.dst, e.when, amount, how,
+                                     cx.quote(dl.amount.span), dl.roll, e.loop, esite,
+                                     deadlines.extension(cx, dl, how), dl.branch))
     return ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges), fsite)

@@ -502,6 +502,18 @@ class Example:
 
 
 @attrs.frozen
+class StepDue:
+    """截止 … 前 on a step: a date (2022-08-30), a month and day (10月31日) whose year is the
+    notice's (年份 成文年份) or the caller's (年份 输入), or a weekly moment (每周四 17时)."""
+
+    kind: str  # date, month_day, weekly
+    text: str  # as written: "2022-08-30", "10月31日", "每周四 17时"
+    inclusive: bool | None  # 前（含） / 前（不含）; None when the mark is left out
+    year_from: str | None  # month_day: "notice" or "input"
+    span: Span
+
+
+@attrs.frozen
 class FlowNode:
     kind: str  # event, step, choice, end
     name: str
@@ -511,6 +523,20 @@ class FlowNode:
     outputs: tuple[str, ...]
     annot: Annot
     span: Span
+    dues: tuple[StepDue, ...] = ()
+
+
+@attrs.frozen
+class Deadline:
+    """One 时限 of an edge: the period, 顺延, an extension (延长 cap 由 approver) and the
+    branch it applies on (当 choice "label")."""
+
+    amount: Quantity
+    roll: bool
+    extension: Quantity | None
+    approver: str | None
+    branch: tuple[str, str] | None
+    span: Span
 
 
 @attrs.frozen
@@ -518,11 +544,12 @@ class FlowEdge:
     src: str
     dst: str
     when: str | None
-    deadline: Quantity | None
+    deadline: Quantity | None  # the first of `deadlines`
     roll: bool
     loop: bool
     annot: Annot
     span: Span
+    deadlines: tuple[Deadline, ...] = ()
 
 
 @attrs.frozen

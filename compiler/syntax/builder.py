@@ -418,8 +418,26 @@ class _Builder:
         opts = [c for c in ch[3:-1] if isinstance(c, tuple)]
         ins = tuple(d for k, docs in opts if k == "in" for d in docs)
         outs = tuple(d for k, docs in opts if k == "out" for d in docs)
+        dues = tuple(c for c in ch[3:-1] if isinstance(c, A.StepDue))
         return A.FlowNode("step", str(ch[0]), _strip_string(ch[1]), str(ch[2]), ins, outs,
-                          ch[-1], self._span(meta))
+                          ch[-1], self._span(meta), dues)
+
+    def _step_due(self, meta: Any, kind: str, text: str, mark: Any,
+                  year_from: str | None) -> A.StepDue:
+        inclusive = V.INCLUSION_MARKS[str(mark)] if mark is not None else None
+        return A.StepDue(kind, text, inclusive, year_from, self._span(meta))
+
+    def step_by_date(self, meta: Any, ch: list[Any]) -> A.StepDue:
+        return self._step_due(meta, "date", str(ch[0]), ch[1], None)
+
+    def step_by_month_day(self, meta: Any, ch: list[Any]) -> A.StepDue:
+        return self._step_due(meta, "month_day", str(ch[0]), ch[1], "notice")
+
+    def step_by_month_day_input(self, meta: Any, ch: list[Any]) -> A.StepDue:
+        return self._step_due(meta, "month_day", str(ch[0]), ch[1], "input")
+
+    def step_weekly(self, meta: Any, ch: list[Any]) -> A.StepDue:
+        return self._step_due(meta, "weekly", f"{ch[0]} {ch[1]}", ch[2], None)
 
     def flow_choice(self, meta: Any, ch: list[Any]) -> A.FlowNode:
         actor = str(ch[2]) if ch[2] is not None else None
@@ -434,18 +452,31 @@ class _Builder:
         return ("when", _strip_string(ch[0]))
 
     def edge_deadline(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("deadline", (ch[0], len(ch) > 1 and ch[1] is not None))
+        ext = ch[2] if len(ch) > 2 else None
+        branch = ch[3] if len(ch) > 3 else None
+        return ("deadline", A.Deadline(ch[0], len(ch) > 1 and ch[1] is not None,
+                                       ext[0] if ext else None, ext[1] if ext else None,
+                                       branch, self._span(meta)))
+
+    def extension(self, meta: Any, ch: list[Any]) -> tuple[A.Quantity, str | None]:
+        return (ch[0], str(ch[1]) if ch[1] is not None else None)
+
+    def branch(self, meta: Any, ch: list[Any]) -> tuple[str, str]:
+        return (str(ch[0]), _strip_string(ch[1]))
 
     def edge_loop(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("loop", True)
 
     def flow_edge(self, meta: Any, ch: list[Any]) -> A.FlowEdge:
-        opts = dict(c for c in ch[2:-1] if isinstance(c, tuple))
-        deadline = opts.get("deadline")
+        pairs = [c for c in ch[2:-1] if isinstance(c, tuple)]
+        opts: dict[str, Any] = dict(pairs)
+        # every 时限 is kept: several on one edge are alternatives by branch (当 …)
+        deadlines = tuple(v for k, v in pairs if k == "deadline")
+        first = deadlines[0] if deadlines else None
         return A.FlowEdge(str(ch[0]), str(ch[1]), opts.get("when"),
-                          deadline[0] if deadline else None,
-                          bool(deadline and deadline[1]), bool(opts.get("loop")), ch[-1],
-                          self._span(meta))
+                          first.amount if first else None,
+                          bool(first and first.roll), bool(opts.get("loop")), ch[-1],
+                          self._span(meta), deadlines)
 
     def flow(self, meta: Any, ch: list[Any]) -> A.Flow:
         body = ch[3:]
@@ -556,6 +587,12 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "flow_end": _Builder.flow_end,
     "edge_when": _Builder.edge_when,
     "edge_deadline": _Builder.edge_deadline,
+    "extension": _Builder.extension,
+    "branch": _Builder.branch,
+    "step_by_date": _Builder.step_by_date,
+    "step_by_month_day": _Builder.step_by_month_day,
+    "step_by_month_day_input": _Builder.step_by_month_day_input,
+    "step_weekly": _Builder.step_weekly,
     "edge_loop": _Builder.edge_loop,
     "flow_edge": _Builder.flow_edge,
     "flow": _Builder.flow,

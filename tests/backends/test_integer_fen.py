@@ -58,7 +58,7 @@ def test_integer_fen_answers_as_the_decimal_tree(compiled: pipeline.Compilation,
     assert p is not None
     rng = np.random.default_rng(sum(map(ord, decision.name)) + 16)
     per_row = {n: column(p, decision, p.input(n), rng, ROWS)[1] for n in decision.params}
-    rows = [dict(zip(per_row, vals)) for vals in zip(*per_row.values())]
+    rows = [dict(zip(per_row, vals)) for vals in zip(*per_row.values())] if per_row else [{}]
     fast = scalar_answers(getattr(compiled.module, decision.name), rows)
     slow = scalar_answers(getattr(_decimal_module(compiled, monkeypatch), decision.name), rows)
     answered = 0
@@ -68,7 +68,7 @@ def test_integer_fen_answers_as_the_decimal_tree(compiled: pipeline.Compilation,
             continue
         answered += 1
         assert type(a) is Decimal and a == b and str(a) == str(b), (row, a, b)
-    assert answered > ROWS // 2
+    assert answered > len(rows) // 2
 
 
 @given(st.integers(min_value=-(10**22), max_value=10**22), st.integers(min_value=0, max_value=9))

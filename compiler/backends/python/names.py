@@ -21,9 +21,9 @@ from polc.compiler.syntax import ast as A
 # what the module binds at top level
 DOCNO, TITLE, SOURCE_SHA256 = "DOCNO", "TITLE", "SOURCE_SHA256"
 DECISIONS, ROLES = "DECISIONS", "ROLES"
-# the organisation block (structure.py): data and three functions
+# the organisation block (structure.py): data and four functions
 STRUCTURE = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps",
-             "responsible", "due_dates")
+             "responsible", "due_dates", "explain_due_dates")
 # the forms of the module's own names
 PRIVATE = "_"  # _rt, _SITE_…, _IN_…, _D_…, _decision_…, _v1, _tr …
 EXPLAIN = "explain_"  # explain_<decision>

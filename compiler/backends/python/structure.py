@@ -4,7 +4,7 @@
 the bodies and roles, their relations, the working groups, each flow as data
 (steps, actors, documents, edges with condition, deadline, loop flag and
 clause), each ladder as an ordered tuple of measures, and the functions
-`next_steps`, `responsible` and `due_dates`, thin wrappers over
+`next_steps`, `responsible`, `due_dates` and `explain_due_dates`, thin wrappers over
 `polc.runtime.FlowBook`.
 
 As everywhere in the backend, every piece of .pol text enters only as a `repr()` literal and
@@ -59,12 +59,35 @@ def responsible(flow: str, step: str) -> str:
     return _BOOK.responsible(flow, step)
 
 
-def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date | datetime]:
-    """Due date of each deadline edge's target whose source time is in `events`.
+def due_dates(
+    flow: str,
+    events: dict[str, date | datetime],
+    *,
+    branches: dict[str, str] | None = None,
+    year: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, {Due}]:
+    """When each step is due: base and latest extended date (`Due`).
 
-    Where several deadlines reach one target, the earliest binds.
+    The targets of deadline edges whose source time is in `events`, every step due by
+    a date, and, given `at`, each weekly step's next due moment at or after `at`.  A
+    deadline on a branch needs the branch taken at its choice in `branches`; a date of
+    the caller's year needs `year`.  Where several deadlines reach one step, the
+    earliest binds.
     """
-    return _BOOK.due_dates(flow, events)
+    return _BOOK.due_dates(flow, events, branches=branches, year=year, at=at)
+
+
+def explain_due_dates(
+    flow: str,
+    events: dict[str, date | datetime],
+    *,
+    branches: dict[str, str] | None = None,
+    year: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, list[str]]:
+    """How due_dates found each step's dates: one line per deadline, with its clause."""
+    return _BOOK.explain_due_dates(flow, events, branches=branches, year=year, at=at)
 '''
 
 
@@ -98,13 +121,13 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
         out.append("        (")
         for n in f.nodes:
             out.append(f"            {rt('FlowStep')}({n.name!r}, {n.kind.value!r}, {n.label!r}, {n.actor!r}, "
-                       f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}),")
+                       f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}{_step_due(n, scope)}),")
         out.append("        ),")
         out.append("        (")
         for e in f.edges:
             out.append(f"            {rt('FlowEdge')}({e.src!r}, {e.dst!r}, {e.when!r}, "
                        f"{_amount(e.amount, scope)}, {e.how.value if e.how else None!r}, {e.unit_text!r}, {e.roll!r}, "
-                       f"{e.loop!r}, {e.site.clause!r}),")
+                       f"{e.loop!r}, {e.site.clause!r}{_edge_extras(e, scope)}),")
         out.append("        ),")
         out.append(f"        {f.site.clause!r},")
         out.append("    ),")
@@ -118,5 +141,34 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
     out.append("}")
     scope.std("date")
     scope.std("datetime")
-    out += _FUNCTIONS.format(FlowBook=rt("FlowBook")).rstrip("\n").split("\n")
+    out += _FUNCTIONS.format(FlowBook=rt("FlowBook"), Due=rt("Due")).rstrip("\n").split("\n")
+    return out
+
+
+def _step_due(n: ir.FlowNode, scope: ModuleScope) -> str:
+    """`, due=StepDue(…)` for a step due by a fixed moment, else nothing (so that the data
+    of a flow without one reads as before)."""
+    due = n.due
+    if due is None:
+        return ""
+    args = [repr(due.kind.value), repr(due.text), repr(due.inclusive)]
+    if due.date is not None:
+        args.append(f"date={scope.std('date')}({due.date.year}, {due.date.month}, {due.date.day})")
+    for name in ("month", "day", "weekday", "hour", "minute", "year_from"):
+        value = getattr(due, name)
+        if value is not None:
+            args.append(f"{name}={value!r}")
+    return f", due={scope.rt('StepDue')}({', '.join(args)})"
+
+
+def _edge_extras(e: ir.FlowEdge, scope: ModuleScope) -> str:
+    """The keyword fields of an extendable or branch deadline, else nothing."""
+    out = ""
+    if e.extension is not None:
+        x = e.extension
+        out += (f", extension_amount={_amount(x.amount, scope)}, "
+                f"extension_how={x.how.value!r}, extension={x.unit_text!r}, "
+                f"approver={x.approver!r}")
+    if e.branch is not None:
+        out += f", branch={e.branch!r}"
     return out

@@ -293,6 +293,13 @@ class _Builder:
             names = list(self.toks.within(e.span, "NAME"))
             for tok in names[:2]:
                 self.token(tok, Symbol("node", tok.value, f.name))
+            # a deadline's approver (延长 … 由 x) and the choice it depends on (当 k "…")
+            for dl in e.deadlines:
+                if dl.approver is not None:
+                    self.use(dl.span, dl.approver, self.actor(dl.approver), last=True)
+                if dl.branch is not None:
+                    tok = self.toks.name(dl.span, dl.branch[0], last=True)
+                    self.token(tok, Symbol("node", dl.branch[0], f.name))
 
     # ------------------------------------------------------------ inside items
     def annotations(self, node: object) -> None:
