@@ -137,9 +137,28 @@ def sentences(notice: sources.Notice) -> list[Sentence]:
 
 def _parse_reason(rest: str) -> tuple[str, str | None, str] | None:
     m = _REASON_RE.match(rest.strip())
+    if m is not None:
+        return m.group("reason"), (m.group("arg") or "").strip() or None, (m.group("note") or "")
+    return _parse_nested_arg(rest.strip())
+
+
+def _parse_nested_arg(rest: str) -> tuple[str, str | None, str] | None:
+    """REASON（ARG）：note where ARG holds brackets of its own: a document named with its
+    文号 or standard number, 引用（《食品安全国家标准粮食》（GB2715-2016））."""
+    m = re.match(r"^(?P<reason>[^\s（(：:]+)\s*[（(]", rest)
     if m is None:
         return None
-    return m.group("reason"), (m.group("arg") or "").strip() or None, (m.group("note") or "")
+    depth, k = 1, m.end()
+    while k < len(rest) and depth:
+        depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(rest[k], 0)
+        k += 1
+    if depth:
+        return None  # unbalanced: not a reason with an argument
+    arg = rest[m.end():k - 1].strip()
+    tail = re.match(r"^\s*(?:[：:]\s*(?P<note>.*))?$", rest[k:])
+    if tail is None:
+        return None
+    return m.group("reason"), arg or None, tail.group("note") or ""
 
 
 def read_marks(path: Path) -> tuple[list[Mark], list[str]]:

@@ -56,17 +56,22 @@ def test_55_structure_data(m55: types.ModuleType) -> None:
     assert m55.BODIES["hq_office"].title == "区应急指挥部办公室"
     assert "商务部门" in m55.BODIES["commerce"].aliases
     assert ("hq_office", "设在", "commerce", "二（二）") in m55.RELATIONS
-    assert len(m55.GROUPS) == 10  # nine groups, 现场处置组 split into 境外 and 境内
+    # nine groups, 现场处置组 split into 境外 and 境内, and the 指挥部's member units
+    assert len(m55.GROUPS) == 11
+    assert m55.GROUPS["hq_members"].leads == ()
+    assert len(m55.GROUPS["hq_members"].participants) == 13  # 12 departments and the towns
     coord = m55.GROUPS["coordination"]
     assert coord.leads == ("commerce",)
     assert coord.participants == ("emergency_mgmt", "police", "foreign_affairs", "petition",
                                   "health", "towns")
     assert m55.GROUPS["aftermath"].participants == ()
-    assert set(m55.FLOWS) == {"reporting", "response", "termination"}
+    assert set(m55.FLOWS) == {"reporting", "response", "termination", "warning"}
 
 
 def test_55_next_steps_and_responsible(m55: types.ModuleType) -> None:
-    assert m55.next_steps("response", "incident") == ["verify"]
+    # 先期处置 comes first, whatever the level (四（二）)
+    assert m55.next_steps("response", "incident") == ["first_response"]
+    assert m55.next_steps("response", "first_response") == ["verify"]
     assert m55.next_steps("response", "controlled") == ["terminate", "expand"]
     # four conditions lead to one step: it is listed once
     assert m55.next_steps("termination", "end_condition") == ["propose_end", "responding"]
@@ -146,7 +151,7 @@ def test_generated_module_passes_ruff_and_mypy(tmp_path: Path) -> None:
 def test_55_diagram_set_and_lanes() -> None:
     graphs = flows.policy_graphs(_compiled(P55).ir)  # type: ignore[arg-type]
     assert sorted(graphs) == ["flow_reporting", "flow_response", "flow_termination",
-                              "groups", "org"]
+                              "flow_warning", "groups", "org"]
     dot = graphs["flow_reporting"]
     assert "newrank=true" in dot
     for lane, title in (("enterprise", "涉事企业（公民）"), ("local_gov", "所在地政府（管委会）"),

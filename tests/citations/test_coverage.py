@@ -59,11 +59,11 @@ def _report(tmp_path: Path, marks: str) -> tuple[int, dict[str, object], str]:
 
 
 def test_wildcard_mark_is_warned_naming_its_sentences(tmp_path: Path) -> None:
-    code, notice, text = _report(tmp_path, "五 * 核算程序：原则性规定\n")
+    code, notice, text = _report(tmp_path, "六 * 结果运用：原则性规定\n")
     assert code == 0  # still working, until the marks are rewritten sentence by sentence
     (warning,) = notice["warnings"]
     assert warning.startswith("W430 ") and "58.uncovered:1" in warning
-    assert "第 59 行「考核工作包括申报、核算、审定三个环节。」" in warning
+    assert "第 69 行「对普惠金融贷款余额占比" in warning
     assert notice["by_reason"] == {"*": notice["marked"]} and notice["marked"] > 0
     assert "warning: W430" in text
 
@@ -101,6 +101,21 @@ def test_per_sentence_marks_with_their_reasons(tmp_path: Path) -> None:
     # the report lists every marked sentence with its reason, and the language backlog
     assert "marked 四2 (line 53) 外部认定（last_in_nantong）：银保监的批准" in text
     assert "语言未支持 backlog (across notices):\n  加减分规则: 1 sentence(s)" in text
+
+
+def test_a_reason_argument_may_hold_brackets(tmp_path: Path) -> None:
+    # a document is named with its 文号 or standard number in brackets of its own
+    marks = ("四2 「增设分支机构以银保监批准开业文件为准。」 "
+             "引用（《开业批复》（银保监复〔2022〕1号））：名称带文号\n")
+    code, notice, _ = _report(tmp_path, marks)
+    assert code == 0 and notice["errors"] == [], notice["errors"]
+    (marked,) = [s for s in notice["sentences"] if s["status"] == "marked"]
+    assert marked["mark"]["arg"] == "《开业批复》（银保监复〔2022〕1号）"
+    assert marked["mark"]["note"] == "名称带文号"
+    # brackets that never close are still refused, not read as an argument
+    code, notice, _ = _report(tmp_path / "unclosed",
+                              "四2 「增设分支机构以银保监批准开业文件为准。」 引用（《开业批复》（未闭合\n")
+    assert code == 1 and notice["errors"][0].startswith("E431 ")
 
 
 def test_example_and_input_citations_do_not_encode(tmp_path: Path) -> None:

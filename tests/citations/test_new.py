@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -95,5 +96,13 @@ def test_build_report_states_unverified_quotes_and_coverage(tmp_path: Path) -> N
     report = build.report(pipeline.compile_file(real), "58", [], real)
     section = report.split("## Coverage\n\n", 1)[1]
     assert section.startswith("海政办发〔2022〕58号 ") and "rule-bearing" in section
+    assert "| 四2 | 53 | marked 外部认定（rank）：" in section
+    # a copy whose marks leave 四2 uncovered and use a legacy wildcard
+    shutil.copytree(POLICIES / "sources", tmp_path / "sources")
+    copy = tmp_path / "58.pol"
+    shutil.copy(real, copy)
+    (tmp_path / "58.uncovered").write_text("六 * 结果运用：原则性规定\n", encoding="utf-8")
+    report = build.report(pipeline.compile_file(copy), "58", [], copy)
+    section = report.split("## Coverage\n\n", 1)[1]
     assert "| 四2 | 53 | not covered | 增设分支机构以银保监批准开业文件为准。 |" in section
     assert "- W430 " in section
