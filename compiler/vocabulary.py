@@ -235,6 +235,7 @@ class Keyword(enum.Enum):
     EXAMPLE = "例"
     FLOW = "流程"
     LADDER = "阶梯"
+    UNIT = "单位"  # 单位 标准箱 : 计数, 单位 垧 = 15亩: a unit of the policy's own
     # annotations
     CITE = "引"
     DERIVED = "推导"
@@ -295,7 +296,7 @@ class Keyword(enum.Enum):
 ITEM_KEYWORDS = tuple(k.value for k in (
     Keyword.CONVENTION, Keyword.ENUM, Keyword.ROLE, Keyword.BODY, Keyword.RELATION,
     Keyword.GROUP, Keyword.INPUT, Keyword.CONST, Keyword.DECISION, Keyword.EXAMPLE,
-    Keyword.FLOW, Keyword.LADDER))
+    Keyword.FLOW, Keyword.LADDER, Keyword.UNIT))
 # the items with a { block }, which `polc fmt` sets off with a blank line
 BLOCK_KEYWORDS = tuple(k.value for k in (Keyword.DECISION, Keyword.ENUM, Keyword.FLOW,
                                          Keyword.LADDER))

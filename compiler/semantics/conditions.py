@@ -122,10 +122,11 @@ def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
                        "数字之后只用 以上、以下、以内 等", b.span)
             return None
         how = comparison(cx, b.word, b.mark_before, b.mark_after, b.span, env.site.clause)
-        rhs = T.quantity(b.quantity, cx.d)
+        rhs = T.quantity(b.quantity, cx.d, cx.symbols.units)
         if how is None or not T.comparable(subj, rhs, b.span, cx.d):
             return None
         op, note = how
+        note += T.converted(b.quantity, cx.symbols.units)
         parts.append(ir.Compare(subj, op, rhs, cx.quote(c.subject.span) + " " +
                                 cx.quote(b.span) + note, b.span))
     text = cx.quote(c.span)
@@ -167,6 +168,7 @@ def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
         return ordered(cx, subj, op, rhs, cx.quote(c.span), c.span)
     if not T.comparable(subj, rhs, c.span, cx.d):
         return None
+    note += T.converted(c.rhs, cx.symbols.units)
     return ir.Compare(subj, op, rhs, cx.quote(c.span) + note, c.span)
 
 
@@ -297,8 +299,10 @@ def interval_test(cx: Context, iv: A.Interval, key: ir.Type, text: str) -> ir.Te
     if not (key.numeric or key.kind in (TK.DATE, TK.DATETIME)):
         cx.d.error("E210", f"区间不能匹配 {key.show()} 类型的键", iv.span)
         return None
-    lo, lo_closed = T.bound_value(iv.lo, key, iv.lo_closed, cx.source, cx.d)
-    hi, hi_closed = T.bound_value(iv.hi, key, iv.hi_closed, cx.source, cx.d)
+    lo, lo_closed = T.bound_value(iv.lo, key, iv.lo_closed, cx.source, cx.d,
+                                  cx.symbols.units)
+    hi, hi_closed = T.bound_value(iv.hi, key, iv.hi_closed, cx.source, cx.d,
+                                  cx.symbols.units)
     if T.empty(lo, lo_closed, hi, hi_closed):
         cx.d.error("E211", f"区间 {text} 是空的", iv.span)
         return None
@@ -333,7 +337,7 @@ def pattern(cx: Context, p: A.Pattern, key: ir.Type, clause: str | None = None
                 cx.d.error("E210", f"日期不能匹配 {key.show()} 类型的键", p.span)
                 return None
             return ir.Test(ir.MatchKind.EQ, value=T.date(p.value.text, p.span, cx.d), text=text)
-        lit = T.quantity(p.value, cx.d)
+        lit = T.quantity(p.value, cx.d, cx.symbols.units)
         if not key.numeric:
             cx.d.error("E210", f"数量不能匹配 {key.show()} 类型的键", p.span)
             return None
@@ -344,14 +348,14 @@ def pattern(cx: Context, p: A.Pattern, key: ir.Type, clause: str | None = None
         if not key.numeric:
             cx.d.error("E210", f"门槛不能匹配 {key.show()} 类型的键", p.span)
             return None
-        lit = T.quantity(p.quantity, cx.d)
+        lit = T.quantity(p.quantity, cx.d, cx.symbols.units)
         if p.quantity.unit is not None:
             T.unify_units(key, lit.type, p.span, "表的条件", cx.d)
         how = comparison(cx, p.word, None, p.mark, p.span, clause)
         if how is None:
             return None
         op, note = how
-        text += note
+        text += note + T.converted(p.quantity, cx.symbols.units)
         if op in (C.GT, C.GE):
             return ir.Test(ir.MatchKind.INTERVAL, lo=lit.value, lo_closed=op is C.GE, hi=None,
                            hi_closed=False, text=text)

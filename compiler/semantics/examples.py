@@ -75,7 +75,8 @@ def _value(cx: Context, v: A.Value, typ: ir.Type, what: str) -> object:
             d.error("E203", f"{what} 须为数量，实际为 {v.text!r}", v.span)
             return None
         try:
-            value, unit = T.number(A.Quantity(v.text.lstrip("-"), v.unit, v.span), d)
+            value, unit = T.number(A.Quantity(v.text.lstrip("-"), v.unit, v.span), d,
+                                   cx.symbols.units)
         except (InvalidOperation, KeyError):
             d.error("E203", f"{what} 无效数量 {v.text}", v.span)
             return None

@@ -116,7 +116,7 @@ def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
         amount: int | Decimal | None = None
         how: V.Duration | None = None
         if e.deadline is not None:
-            lit = T.quantity(e.deadline, cx.d)
+            lit = T.quantity(e.deadline, cx.d, cx.symbols.units)
             how = V.DURATIONS.get(lit.type.unit.duration or "")
             if how is None:
                 cx.d.error("E205", f"时限须为期间（{'、'.join(V.PERIOD_WORDS)}）",

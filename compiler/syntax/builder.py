@@ -137,6 +137,19 @@ class _Builder:
         label = _strip_string(ch[1]) if ch[1] is not None else str(ch[0])
         return A.ConstDecl(str(ch[0]), label, ch[2], ch[3], self._span(meta))
 
+    # -- units of the policy's own
+    def unit_base(self, meta: Any, ch: list[Any]) -> A.UnitDecl:
+        name, label = ch[0], ch[1]
+        kinds = [c for c in ch[2:] if isinstance(c, Token) and c.type == "BASIC_TYPE"]
+        kind = str(kinds[0]) if kinds else V.Keyword.QUANTITY.value
+        return A.UnitDecl(str(name), _strip_string(label) if label is not None else str(name),
+                          kind, None, ch[-1], self._span(meta), self._tspan(name))
+
+    def unit_derived(self, meta: Any, ch: list[Any]) -> A.UnitDecl:
+        name, label = ch[0], ch[1]
+        return A.UnitDecl(str(name), _strip_string(label) if label is not None else str(name),
+                          None, ch[2], ch[3], self._span(meta), self._tspan(name))
+
     # -- decisions
     def decision(self, meta: Any, ch: list[Any]) -> A.Decision:
         name = str(ch[0])
@@ -561,6 +574,8 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "flow": _Builder.flow,
     "rung": _Builder.rung,
     "ladder": _Builder.ladder,
+    "unit_base": _Builder.unit_base,
+    "unit_derived": _Builder.unit_derived,
 }
 
 
