@@ -91,8 +91,9 @@ def _word(part: str, declared: Mapping[str, Declared]) -> tuple[str | None, Deci
     raise UnknownUnit(part)
 
 
-def parse_unit(word: str | None, declared: Mapping[str, Declared] | None = None
-               ) -> tuple[Unit, Decimal]:
+def parse_unit(
+    word: str | None, declared: Mapping[str, Declared] | None = None
+) -> tuple[Unit, Decimal]:
     """A unit word (possibly compound, 元/平方米/月) to its unit and factor; the policy's
     own units (`declared`) as well as the built-in ones.  Raises `UnknownUnit`."""
     if word is None:
