@@ -82,7 +82,7 @@ def _value(cx: Context, v: A.Value, typ: ir.Type, what: str) -> object:
             return None
         if v.text.startswith("-"):
             value = value.copy_negate()
-        if v.unit is not None and unit != typ.unit:
+        if v.unit is not None and unit != typ.unit and T.known(unit, typ.unit):
             d.error("E204", f"{what} 单位不符：期望 {describe(typ.unit)}，实际 {v.unit}",
                     v.span)
         if typ.kind is TK.COUNT and value == value.to_integral_value():

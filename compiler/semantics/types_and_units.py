@@ -67,7 +67,16 @@ def unit_of(word: str | None, span: Span, units: Units, d: Diagnostics) -> tuple
         d.error("E143", f"未知单位 {exc.part!r}：既不是内置单位，也没有用 单位 声明", span,
                 hint=_unknown_unit_hint(exc.part, units))
         assert word is not None
-        return Unit.base(word), Decimal(1)
+        return Unit.base(UNKNOWN + word), Decimal(1)
+
+
+# the dimension an unknown unit stands for, marked so that the E143 it got is its only error
+UNKNOWN = "?"
+
+
+def known(*units: Unit) -> bool:
+    """None of `units` has a dimension that stands for an unknown unit (already E143)."""
+    return not any(d.startswith(UNKNOWN) for u in units for d, _ in u.dims)
 
 
 def _unknown_unit_hint(part: str, units: Units) -> str:
@@ -213,6 +222,8 @@ def assignable(got: ir.Type, want: ir.Type, span: Span, what: str, d: Diagnostic
         d.error("E203", f"{what} 类型不符：期望 {want.show()}，实际 {got.show()}", span)
         return False
     if want.numeric and got.unit != want.unit:
+        if not known(got.unit, want.unit):
+            return False
         d.error("E204", f"{what} 单位不符：期望 {describe(want.unit)}，"
                 f"实际 {describe(got.unit)}", span)
         return False
@@ -250,6 +261,8 @@ def null_span(e: ir.Expr) -> Span:
 
 def unify_units(a: ir.Type, b: ir.Type, span: Span, what: str, d: Diagnostics) -> bool:
     if a.unit != b.unit:
+        if not known(a.unit, b.unit):
+            return False
         d.error("E204", f"{what}: 单位不同，{describe(a.unit)} 与 {describe(b.unit)} "
                 "不能比较或相加", span,
                 hint="write the number with the unit of the quantity it is compared with")
