@@ -120,6 +120,9 @@ DECLARED_NAME_SCOPES = {
     "flow": "entity.name.function.flow.pol",
     "ladder": "entity.name.function.ladder.pol",
 }
+# Declarations whose name is a unit, not an ASCII name (单位 垧 = 15亩): the name is lexed,
+# and so scoped, as the unit it declares.
+DECLARED_UNIT_RULES = {"unit_decl"}
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,8 @@ def read_vocabulary() -> Vocabulary:
             kind, rule = kinds[name]
             terminal_scopes[name] = KEYWORD_SCOPES[kind]
             if kind == "declaration":
-                declarations[literal] = rule if rule in DECLARED_NAME_SCOPES else ""
+                declarations[literal] = rule if rule in DECLARED_NAME_SCOPES \
+                or rule in DECLARED_UNIT_RULES else ""
             else:
                 add(literal, KEYWORD_SCOPES[kind])
         else:
@@ -366,6 +370,8 @@ def build(v: Vocabulary) -> dict[str, object]:
     every = list(v.words)
     name = _onig(v.name)
     cite = _alternation([v.cite], every)
+    marks = [w for w, scope in v.words.items() if scope == TERMINAL_SCOPES["INCLUSION_MARK"]
+             and w.startswith("(")]
 
     repository: dict[str, object] = {
         "comment": {"name": TERMINAL_SCOPES["COMMENT"], "match": _onig(v.comment)},
@@ -405,8 +411,10 @@ def build(v: Vocabulary) -> dict[str, object]:
               for w in v.before_clause),
         ]},
         "declaration": {"patterns": _declarations(v, blank, name, every)},
+        # (不含) is an inclusion mark, not a unit in parentheses: any Han run lexes as a unit
         "unit-type": {
-            "match": f"(\\(){blank}*({_onig(v.unit)}){blank}*(\\))",
+            "match": f"(?!{_alternation(marks, every)})"
+                     f"(\\(){blank}*({_onig(v.unit)}){blank}*(\\))",
             "captures": {"1": {"name": SYMBOL_SCOPES["("]},
                          "2": {"name": TERMINAL_SCOPES["UNIT"]},
                          "3": {"name": SYMBOL_SCOPES[")"]}},
@@ -443,9 +451,18 @@ def build(v: Vocabulary) -> dict[str, object]:
 def _declarations(v: Vocabulary, blank: str, name: str, every: list[str]) -> list[object]:
     """Declaration keywords at the start of a line, with the name they declare."""
     by_scope: dict[str, list[str]] = {}
+    units: list[str] = []
     for word, rule in v.declarations.items():
-        by_scope.setdefault(DECLARED_NAME_SCOPES.get(rule, ""), []).append(word)
+        if rule in DECLARED_UNIT_RULES:
+            units.append(word)
+        else:
+            by_scope.setdefault(DECLARED_NAME_SCOPES.get(rule, ""), []).append(word)
     rules: list[object] = []
+    if units:
+        rules.append({"match": f"^{blank}*({_alternation(units, every)})"
+                               f"(?:{blank}+({_onig(v.unit)}))?",
+                      "captures": {"1": {"name": KEYWORD_SCOPES["declaration"]},
+                                   "2": {"name": TERMINAL_SCOPES["UNIT"]}}})
     for scope in sorted(by_scope):
         keywords = _alternation(by_scope[scope], every)
         if scope:
