@@ -119,9 +119,6 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
     "%": (None, Decimal("0.01")),
     "‰": (None, Decimal("0.001")),
 }
-# what may follow "/" in a compound unit: 元/平方米/月
-PER_UNITS = ("平方米", "㎡", "月", "年", "人", "日", "亩", "公顷", "吨", "千瓦时", "户", "套",
-             "间", "辆", "台", "头")
 UNIT_EXAMPLES = ("人", "元", "万元", "平方米", "工作日", "%")
 MONEY_UNIT = "元"
 AREA_UNIT = "平方米"
