@@ -101,3 +101,13 @@ def test_a_unit_declaration_owes_a_citation() -> None:
     _, diags = checked(HEAD + '单位 垧 = 15亩\n')
     assert [(d.code, d.span.line) for d in diags] == [("E401", 2)]
     assert "单位 垧" in diags[0].message
+
+
+def test_a_keyword_glued_to_a_unit_is_still_a_keyword() -> None:
+    # 否则 right after 万元, 且 right after 标准箱, and an item on the next line: a unit is
+    # a run of Han characters that holds no word of the language
+    p = policy(HEAD + UNITS + '输入 n "箱数" : 计数(标准箱)\n'
+               '决策 d "d" (n) : 金额 推导 "t" { 结果 若 n 3标准箱以上且n 低于 1托 则 5万元否则0元 }\n'
+               '常量 c "c" = 3标准箱\n  推导 "t"\n决策 e "e" (n) : 是否 推导 "t" { 结果 n 超过 c }\n')
+    assert p.decision("d").type == ir.Type(ir.TypeKind.NUM, Unit.base("元"))
+    assert [c.name for c in p.consts] == ["c"]
