@@ -74,6 +74,8 @@ TERMINAL_SCOPES = {
     "DATE": "constant.numeric.date.pol",
     "NUMBER": "constant.numeric.pol",
     "UNIT": "keyword.other.unit.pol",
+    # III以上: a member and the threshold word after it, one token (each part scoped as such)
+    "MEMBER_BOUND": "meta.member-bound.pol",
     "COMMENT": "comment.line.number-sign.pol",
 }
 IGNORED = {"WS"}
@@ -149,6 +151,8 @@ class Vocabulary:
     clause: str
     comment: str
     document: str
+    # the threshold words a member name may be written with (III以上)
+    member_words: tuple[str, ...]
     # the characters a label may escape after a backslash
     escapes: str
     # the blanks within a line
@@ -224,6 +228,7 @@ def read_vocabulary() -> Vocabulary:
         name=regexes["NAME"], number=regexes["NUMBER"], unit=regexes["UNIT"],
         date=regexes["DATE"], datetime=regexes["DATETIME"], clause=regexes["CLAUSE"],
         comment=regexes["COMMENT"], document=regexes["DOC"], escapes=escapes,
+        member_words=_member_words(regexes["MEMBER_BOUND"], regexes["NAME"]),
         blanks="".join(sorted(blanks - {"\r", "\n"})))
 
 
@@ -283,6 +288,16 @@ def _check_tables(words: dict[str, str], regexes: dict[str, str],
     stray = [u for u in unit_words if not unit.fullmatch(u)]
     if stray:
         raise SystemExit(f"gen_textmate: vocabulary.UNITS has units pol.lark does not lex: {stray}")
+
+
+def _member_words(member_bound: str, name: str) -> tuple[str, ...]:
+    """The words of MEMBER_BOUND, the name pattern followed by a list of words."""
+    if not member_bound.startswith(name):
+        raise SystemExit(f"gen_textmate: MEMBER_BOUND is not a name and words: {member_bound!r}")
+    words = _finite_words(member_bound[len(name):])
+    if not words:
+        raise SystemExit(f"gen_textmate: MEMBER_BOUND is not a name and words: {member_bound!r}")
+    return tuple(sorted(words))
 
 
 def _is_han(word: str) -> bool:
@@ -428,6 +443,12 @@ def build(v: Vocabulary) -> dict[str, object]:
             "captures": {"1": {"name": TERMINAL_SCOPES["NUMBER"]},
                          "2": {"name": TERMINAL_SCOPES["UNIT"]}},
         },
+        "member-bound": {
+            "name": TERMINAL_SCOPES["MEMBER_BOUND"],
+            "match": f"({name})({_alternation(v.member_words, every)})",
+            "captures": {"1": {"name": TERMINAL_SCOPES["NAME"]},
+                         "2": {"name": TERMINAL_SCOPES["WORD"]}},
+        },
         "words": {"patterns": [
             {"name": scope, "match": _alternation(
                 [w for w, s in v.words.items() if s == scope and w != v.cite], every)}
@@ -436,7 +457,7 @@ def build(v: Vocabulary) -> dict[str, object]:
         "name": {"name": TERMINAL_SCOPES["NAME"], "match": name},
     }
     order = ["comment", "quote", "label", "document", "citation", "declaration", "unit-type",
-             "date", "quantity", "words", "name"]
+             "date", "quantity", "member-bound", "words", "name"]
     return {
         "name": "pol",
         "scopeName": SCOPE,

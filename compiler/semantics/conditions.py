@@ -172,6 +172,27 @@ def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
     return ir.Compare(subj, op, rhs, cx.quote(c.span) + note, c.span)
 
 
+def _member_bound(cx: Context, c: A.MemberBound, env: Env) -> ir.Cond | None:
+    """`grade III以上`: the member and the members above it in the enum's declared order
+    (以上 includes the member by 民法典 第一千二百五十九条, as it includes a number)."""
+    subj = expressions.lower(cx, c.subject, env)
+    if subj is None:
+        return None
+    if subj.type.kind is not TK.ENUM:
+        cx.d.error("E203", f"{c.member}{c.word}：{cx.quote(c.subject.span)} 不是枚举"
+                   f"（{subj.type.show()}），不能与成员比较", c.span,
+                   hint="a number before the word needs its unit: 3人以上")
+        return None
+    rhs = expressions.lower(cx, A.Ref(c.member, c.member_span), env, subj.type)
+    if rhs is None:
+        return None
+    how = comparison(cx, c.word, None, c.mark, c.span, env.site.clause)
+    if how is None:
+        return None
+    op, note = how
+    return ordered(cx, subj, op, rhs, cx.quote(c.span) + note, c.span)
+
+
 def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
     left = expressions.lower(cx, c.left, env)
     right = expressions.lower(cx, c.right, env, left.type if left is not None else None)
@@ -291,6 +312,7 @@ CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
     A.Cmp: _cmp,
     A.InInterval: _in_interval,
     A.IsMember: _is_member,
+    A.MemberBound: _member_bound,
 }
 
 

@@ -343,7 +343,20 @@ class Or:
     span: Span
 
 
-Cond = Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | Not | And | Or
+@attrs.frozen
+class MemberBound:
+    """`grade III以上`: a member of an ordered enum and the threshold word after it."""
+
+    subject: Expr
+    member: str
+    word: str
+    mark: str | None
+    span: Span
+    member_span: Span
+
+
+Cond = (Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | MemberBound | Not | And
+        | Or)
 
 # ---------------------------------------------------------------- declarations
 

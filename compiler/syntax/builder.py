@@ -340,6 +340,18 @@ class _Builder:
         return A.PreCompare(subj, str(word), rhs, str(mark) if mark is not None else None, None,
                             self._span(meta))
 
+    def member_bound(self, meta: Any, ch: list[Any]) -> A.MemberBound:
+        subj, tok, mark = ch
+        text = str(tok)
+        word = next(t.word for t in sorted(V.THRESHOLDS, key=lambda t: -len(t.word))
+                    if t.after_number and text.endswith(t.word))
+        span = self._tspan(tok)
+        member = text[:-len(word)]
+        return A.MemberBound(subj, member, word, str(mark) if mark is not None else None,
+                             self._span(meta),
+                             Span(span.file, span.line, span.col, span.line,
+                                  span.col + len(member)))
+
     def pre_post_compare(self, meta: Any, ch: list[Any]) -> A.PreCompare:
         subj, word, rhs, word2, mark = ch
         return A.PreCompare(subj, str(word), rhs, str(mark) if mark is not None else None,
@@ -551,6 +563,7 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "in_interval": _Builder.in_interval,
     "in_range": _Builder.in_range,
     "is_member": _Builder.is_member,
+    "member_bound": _Builder.member_bound,
     "cond_list": _Builder.cond_list,
     "any_cond": _Builder.any_cond,
     "all_cond": _Builder.all_cond,

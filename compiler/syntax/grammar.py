@@ -58,6 +58,8 @@ LISTS: dict[str, str] = {
     "enum_orders": _words(V.ENUM_ORDERS),
     "inclusion_marks": _words(V.INCLUSION_MARKS),
     "threshold_words": _words(t.word for t in V.THRESHOLDS),
+    "member_bounds": "/[A-Za-z_][A-Za-z0-9_]*("
+                     f"{_regex_words(t.word for t in V.THRESHOLDS if t.after_number)})/",
     # Lark reads a pattern between slashes: the one "/" of a compound unit is escaped
     "units": f"/({_UNIT_WORD}|{_regex_words(_SIGN_UNITS)})(\\/({_UNIT_WORD}|㎡))*/",
 }

@@ -89,3 +89,13 @@ def test_a_unit_declared_by_the_policy_is_completed_after_a_number() -> None:
     # after "3垧" the threshold words that follow a number
     words = {i.label for i in complete.completion(a, 4, 12).items}
     assert "以上" in words and "垧" not in words
+
+
+def test_the_member_of_a_member_bound_is_an_occurrence_of_the_member() -> None:
+    # grade III以上 is one token; go-to-definition and rename see its III
+    text = ('文号 "测试〔2024〕1号"\n枚举 G "等级" 由重到轻 推导 "t" { I "甲" 推导 "t"  III "丙" 推导 "t" }\n'
+            '输入 g "等级" : G\n决策 d "d" (g) : 是否 推导 "t" { 结果 g III以上 }\n')
+    a = Analysis("file:///tmp/bound.pol", text)
+    found = [(o.col, o.end_col, o.symbol.kind, o.symbol.name) for o in a.index.occurrences
+             if o.line == 4 and o.symbol.kind == "member"]
+    assert found == [(35, 38, "member", "III")]
