@@ -98,4 +98,4 @@ def test_the_member_of_a_member_bound_is_an_occurrence_of_the_member() -> None:
     a = Analysis("file:///tmp/bound.pol", text)
     found = [(o.col, o.end_col, o.symbol.kind, o.symbol.name) for o in a.index.occurrences
              if o.line == 4 and o.symbol.kind == "member"]
-    assert found == [(35, 38, "member", "III")]
+    assert found == [(33, 36, "member", "III")]
