@@ -41,6 +41,7 @@ _RESERVED = sorted(
     | set(V.CONVENTION_INCLUSION) | {t.value for t in V.BasicType}
     | {f.value for f in V.Function} | set(V.BOOLEANS) | set(V.HIT_POLICIES)
     | set(V.ENUM_ORDERS) | set(V.RELATION_VERBS), key=lambda w: (-len(w), w))
+# CJK Unified Ideographs and Extension A, as characters (Oniguruma reads the TextMate copy)
 _HAN = "[\u3400-\u4dbf\u4e00-\u9fff]"
 _UNIT_WORD = f"(?:(?!{_regex_words(_RESERVED)}){_HAN})+"
 # the units that are not Han characters; ㎡ may also follow "/" (元/㎡)
