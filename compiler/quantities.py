@@ -10,6 +10,7 @@ computes in 元, 平方米, minutes, … and never in floats.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
@@ -63,15 +64,46 @@ MONEY = Unit.base(MONEY_UNIT)
 AREA = Unit.base(AREA_UNIT)
 
 
-def parse_unit(word: str | None) -> tuple[Unit, Decimal]:
-    """A unit word (possibly compound, 元/平方米/月) to its unit and factor."""
+@attrs.frozen
+class Declared:
+    """A unit a policy declares (单位): its base dimension (its own name for 单位 X : 计数),
+    its exact factor to that base, and whether it counts things one by one (计数), so a
+    quantity of it is whole."""
+
+    dim: str
+    factor: Decimal
+    counted: bool = False
+
+
+class UnknownUnit(Exception):
+    """A unit word that is neither built in nor declared; `part` is the word at fault."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
+
+
+def _word(part: str, declared: Mapping[str, Declared]) -> tuple[str | None, Decimal]:
+    if part in UNITS:
+        return UNITS[part]
+    if part in declared:
+        return declared[part].dim, declared[part].factor
+    raise UnknownUnit(part)
+
+
+def parse_unit(
+    word: str | None, declared: Mapping[str, Declared] | None = None
+) -> tuple[Unit, Decimal]:
+    """A unit word (possibly compound, 元/平方米/月) to its unit and factor; the policy's
+    own units (`declared`) as well as the built-in ones.  Raises `UnknownUnit`."""
     if word is None:
         return DIMENSIONLESS, Decimal(1)
+    known = declared or {}
     parts = word.split("/")
-    dim, factor = UNITS[parts[0]]
+    dim, factor = _word(parts[0], known)
     unit = Unit.base(dim)
     for part in parts[1:]:
-        d, f = UNITS[part]
+        d, f = _word(part, known)
         unit = unit / Unit.base(d)
         factor = factor / f
     return unit, factor

@@ -119,9 +119,6 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
     "%": (None, Decimal("0.01")),
     "‰": (None, Decimal("0.001")),
 }
-# what may follow "/" in a compound unit: 元/平方米/月
-PER_UNITS = ("平方米", "㎡", "月", "年", "人", "日", "亩", "公顷", "吨", "千瓦时", "户", "套",
-             "间", "辆", "台", "头")
 UNIT_EXAMPLES = ("人", "元", "万元", "平方米", "工作日", "%")
 MONEY_UNIT = "元"
 AREA_UNIT = "平方米"
@@ -235,6 +232,7 @@ class Keyword(enum.Enum):
     EXAMPLE = "例"
     FLOW = "流程"
     LADDER = "阶梯"
+    UNIT = "单位"  # 单位 标准箱 : 计数, 单位 垧 = 15亩: a unit of the policy's own
     # annotations
     CITE = "引"
     DERIVED = "推导"
@@ -302,7 +300,7 @@ class Keyword(enum.Enum):
 ITEM_KEYWORDS = tuple(k.value for k in (
     Keyword.CONVENTION, Keyword.ENUM, Keyword.ROLE, Keyword.BODY, Keyword.RELATION,
     Keyword.GROUP, Keyword.INPUT, Keyword.CONST, Keyword.DECISION, Keyword.EXAMPLE,
-    Keyword.FLOW, Keyword.LADDER))
+    Keyword.FLOW, Keyword.LADDER, Keyword.UNIT))
 # the items with a { block }, which `polc fmt` sets off with a blank line
 BLOCK_KEYWORDS = tuple(k.value for k in (Keyword.DECISION, Keyword.ENUM, Keyword.FLOW,
                                          Keyword.LADDER))

@@ -78,6 +78,8 @@ TERMINAL_SCOPES = {
     "TIME_OF_DAY": "constant.numeric.datetime.pol",
     "NUMBER": "constant.numeric.pol",
     "UNIT": "keyword.other.unit.pol",
+    # III以上: a member and the threshold word after it, one token (each part scoped as such)
+    "MEMBER_BOUND": "meta.member-bound.pol",
     "COMMENT": "comment.line.number-sign.pol",
 }
 IGNORED = {"WS"}
@@ -124,6 +126,9 @@ DECLARED_NAME_SCOPES = {
     "flow": "entity.name.function.flow.pol",
     "ladder": "entity.name.function.ladder.pol",
 }
+# Declarations whose name is a unit, not an ASCII name (单位 垧 = 15亩): the name is lexed,
+# and so scoped, as the unit it declares.
+DECLARED_UNIT_RULES = {"unit_decl"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,8 @@ class Vocabulary:
     clause: str
     comment: str
     document: str
+    # the threshold words a member name may be written with (III以上)
+    member_words: tuple[str, ...]
     # the characters a label may escape after a backslash
     escapes: str
     # the blanks within a line
@@ -201,7 +208,8 @@ def read_vocabulary() -> Vocabulary:
             kind, rule = kinds[name]
             terminal_scopes[name] = KEYWORD_SCOPES[kind]
             if kind == "declaration":
-                declarations[literal] = rule if rule in DECLARED_NAME_SCOPES else ""
+                declarations[literal] = rule if rule in DECLARED_NAME_SCOPES \
+                or rule in DECLARED_UNIT_RULES else ""
             else:
                 add(literal, KEYWORD_SCOPES[kind])
         else:
@@ -227,6 +235,7 @@ def read_vocabulary() -> Vocabulary:
         name=regexes["NAME"], number=regexes["NUMBER"], unit=regexes["UNIT"],
         date=regexes["DATE"], datetime=regexes["DATETIME"], clause=regexes["CLAUSE"],
         comment=regexes["COMMENT"], document=regexes["DOC"], escapes=escapes,
+        member_words=_member_words(regexes["MEMBER_BOUND"], regexes["NAME"]),
         blanks="".join(sorted(blanks - {"\r", "\n"})),
         month_day=regexes["MONTH_DAY"], time_of_day=regexes["TIME_OF_DAY"])
 
@@ -287,6 +296,16 @@ def _check_tables(words: dict[str, str], regexes: dict[str, str],
     stray = [u for u in unit_words if not unit.fullmatch(u)]
     if stray:
         raise SystemExit(f"gen_textmate: vocabulary.UNITS has units pol.lark does not lex: {stray}")
+
+
+def _member_words(member_bound: str, name: str) -> tuple[str, ...]:
+    """The words of MEMBER_BOUND, the name pattern followed by a list of words."""
+    if not member_bound.startswith(name):
+        raise SystemExit(f"gen_textmate: MEMBER_BOUND is not a name and words: {member_bound!r}")
+    words = _finite_words(member_bound[len(name):])
+    if not words:
+        raise SystemExit(f"gen_textmate: MEMBER_BOUND is not a name and words: {member_bound!r}")
+    return tuple(sorted(words))
 
 
 def _is_han(word: str) -> bool:
@@ -374,6 +393,8 @@ def build(v: Vocabulary) -> dict[str, object]:
     every = list(v.words)
     name = _onig(v.name)
     cite = _alternation([v.cite], every)
+    marks = [w for w, scope in v.words.items() if scope == TERMINAL_SCOPES["INCLUSION_MARK"]
+             and w.startswith("(")]
 
     repository: dict[str, object] = {
         "comment": {"name": TERMINAL_SCOPES["COMMENT"], "match": _onig(v.comment)},
@@ -413,8 +434,10 @@ def build(v: Vocabulary) -> dict[str, object]:
               for w in v.before_clause),
         ]},
         "declaration": {"patterns": _declarations(v, blank, name, every)},
+        # (不含) is an inclusion mark, not a unit in parentheses: any Han run lexes as a unit
         "unit-type": {
-            "match": f"(\\(){blank}*({_onig(v.unit)}){blank}*(\\))",
+            "match": f"(?!{_alternation(marks, every)})"
+                     f"(\\(){blank}*({_onig(v.unit)}){blank}*(\\))",
             "captures": {"1": {"name": SYMBOL_SCOPES["("]},
                          "2": {"name": TERMINAL_SCOPES["UNIT"]},
                          "3": {"name": SYMBOL_SCOPES[")"]}},
@@ -430,6 +453,12 @@ def build(v: Vocabulary) -> dict[str, object]:
             "captures": {"1": {"name": TERMINAL_SCOPES["NUMBER"]},
                          "2": {"name": TERMINAL_SCOPES["UNIT"]}},
         },
+        "member-bound": {
+            "name": TERMINAL_SCOPES["MEMBER_BOUND"],
+            "match": f"({name})({_alternation(v.member_words, every)})",
+            "captures": {"1": {"name": TERMINAL_SCOPES["NAME"]},
+                         "2": {"name": TERMINAL_SCOPES["WORD"]}},
+        },
         "words": {"patterns": [
             {"name": scope, "match": _alternation(
                 [w for w, s in v.words.items() if s == scope and w != v.cite], every)}
@@ -438,7 +467,7 @@ def build(v: Vocabulary) -> dict[str, object]:
         "name": {"name": TERMINAL_SCOPES["NAME"], "match": name},
     }
     order = ["comment", "quote", "label", "document", "citation", "declaration", "unit-type",
-             "date", "quantity", "words", "name"]
+             "date", "quantity", "member-bound", "words", "name"]
     return {
         "name": "pol",
         "scopeName": SCOPE,
@@ -453,9 +482,18 @@ def build(v: Vocabulary) -> dict[str, object]:
 def _declarations(v: Vocabulary, blank: str, name: str, every: list[str]) -> list[object]:
     """Declaration keywords at the start of a line, with the name they declare."""
     by_scope: dict[str, list[str]] = {}
+    units: list[str] = []
     for word, rule in v.declarations.items():
-        by_scope.setdefault(DECLARED_NAME_SCOPES.get(rule, ""), []).append(word)
+        if rule in DECLARED_UNIT_RULES:
+            units.append(word)
+        else:
+            by_scope.setdefault(DECLARED_NAME_SCOPES.get(rule, ""), []).append(word)
     rules: list[object] = []
+    if units:
+        rules.append({"match": f"^{blank}*({_alternation(units, every)})"
+                               f"(?:{blank}+({_onig(v.unit)}))?",
+                      "captures": {"1": {"name": KEYWORD_SCOPES["declaration"]},
+                                   "2": {"name": TERMINAL_SCOPES["UNIT"]}}})
     for scope in sorted(by_scope):
         keywords = _alternation(by_scope[scope], every)
         if scope:

@@ -144,7 +144,8 @@ def _describe(node: object, context: str) -> str:
     if isinstance(node, A.Convention):
         return f"约定 {node.word}"
     kinds = {A.EnumDecl: "枚举", A.RoleDecl: "角色", A.BodyDecl: "机构", A.GroupDecl: "工作组",
-             A.InputDecl: "输入", A.ConstDecl: "常量", A.Flow: "流程", A.Ladder: "阶梯"}
+             A.InputDecl: "输入", A.ConstDecl: "常量", A.Flow: "流程", A.Ladder: "阶梯",
+             A.UnitDecl: "单位"}
     for cls, word in kinds.items():
         if isinstance(node, cls):
             return f"{word} {getattr(node, 'name', '')}"

@@ -122,10 +122,11 @@ def _post_compare(cx: Context, c: A.PostCompare, env: Env) -> ir.Cond | None:
                        "数字之后只用 以上、以下、以内 等", b.span)
             return None
         how = comparison(cx, b.word, b.mark_before, b.mark_after, b.span, env.site.clause)
-        rhs = T.quantity(b.quantity, cx.d)
+        rhs = T.quantity(b.quantity, cx.d, cx.symbols.units)
         if how is None or not T.comparable(subj, rhs, b.span, cx.d):
             return None
         op, note = how
+        note += T.converted(b.quantity, cx.symbols.units)
         parts.append(ir.Compare(subj, op, rhs, cx.quote(c.subject.span) + " " +
                                 cx.quote(b.span) + note, b.span))
     text = cx.quote(c.span)
@@ -167,7 +168,29 @@ def _pre_compare(cx: Context, c: A.PreCompare, env: Env) -> ir.Cond | None:
         return ordered(cx, subj, op, rhs, cx.quote(c.span), c.span)
     if not T.comparable(subj, rhs, c.span, cx.d):
         return None
+    note += T.converted(c.rhs, cx.symbols.units)
     return ir.Compare(subj, op, rhs, cx.quote(c.span) + note, c.span)
+
+
+def _member_bound(cx: Context, c: A.MemberBound, env: Env) -> ir.Cond | None:
+    """`grade III以上`: the member and the members above it in the enum's declared order
+    (以上 includes the member by 民法典 第一千二百五十九条, as it includes a number)."""
+    subj = expressions.lower(cx, c.subject, env)
+    if subj is None:
+        return None
+    if subj.type.kind is not TK.ENUM:
+        cx.d.error("E203", f"{c.member}{c.word}：{cx.quote(c.subject.span)} 不是枚举"
+                   f"（{subj.type.show()}），不能与成员比较", c.span,
+                   hint="a number before the word needs its unit: 3人以上")
+        return None
+    rhs = expressions.lower(cx, A.Ref(c.member, c.member_span), env, subj.type)
+    if rhs is None:
+        return None
+    how = comparison(cx, c.word, None, c.mark, c.span, env.site.clause)
+    if how is None:
+        return None
+    op, note = how
+    return ordered(cx, subj, op, rhs, cx.quote(c.span) + note, c.span)
 
 
 def _cmp(cx: Context, c: A.Cmp, env: Env) -> ir.Cond | None:
@@ -289,6 +312,7 @@ CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
     A.Cmp: _cmp,
     A.InInterval: _in_interval,
     A.IsMember: _is_member,
+    A.MemberBound: _member_bound,
 }
 
 
@@ -297,8 +321,10 @@ def interval_test(cx: Context, iv: A.Interval, key: ir.Type, text: str) -> ir.Te
     if not (key.numeric or key.kind in (TK.DATE, TK.DATETIME)):
         cx.d.error("E210", f"区间不能匹配 {key.show()} 类型的键", iv.span)
         return None
-    lo, lo_closed = T.bound_value(iv.lo, key, iv.lo_closed, cx.source, cx.d)
-    hi, hi_closed = T.bound_value(iv.hi, key, iv.hi_closed, cx.source, cx.d)
+    lo, lo_closed = T.bound_value(iv.lo, key, iv.lo_closed, cx.source, cx.d,
+                                  cx.symbols.units)
+    hi, hi_closed = T.bound_value(iv.hi, key, iv.hi_closed, cx.source, cx.d,
+                                  cx.symbols.units)
     if T.empty(lo, lo_closed, hi, hi_closed):
         cx.d.error("E211", f"区间 {text} 是空的", iv.span)
         return None
@@ -333,7 +359,7 @@ def pattern(cx: Context, p: A.Pattern, key: ir.Type, clause: str | None = None
                 cx.d.error("E210", f"日期不能匹配 {key.show()} 类型的键", p.span)
                 return None
             return ir.Test(ir.MatchKind.EQ, value=T.date(p.value.text, p.span, cx.d), text=text)
-        lit = T.quantity(p.value, cx.d)
+        lit = T.quantity(p.value, cx.d, cx.symbols.units)
         if not key.numeric:
             cx.d.error("E210", f"数量不能匹配 {key.show()} 类型的键", p.span)
             return None
@@ -344,14 +370,14 @@ def pattern(cx: Context, p: A.Pattern, key: ir.Type, clause: str | None = None
         if not key.numeric:
             cx.d.error("E210", f"门槛不能匹配 {key.show()} 类型的键", p.span)
             return None
-        lit = T.quantity(p.quantity, cx.d)
+        lit = T.quantity(p.quantity, cx.d, cx.symbols.units)
         if p.quantity.unit is not None:
             T.unify_units(key, lit.type, p.span, "表的条件", cx.d)
         how = comparison(cx, p.word, None, p.mark, p.span, clause)
         if how is None:
             return None
         op, note = how
-        text += note
+        text += note + T.converted(p.quantity, cx.symbols.units)
         if op in (C.GT, C.GE):
             return ir.Test(ir.MatchKind.INTERVAL, lo=lit.value, lo_closed=op is C.GE, hi=None,
                            hi_closed=False, text=text)

@@ -19,6 +19,7 @@ import attrs
 
 from polc.compiler import ir, lexical
 from polc.compiler.diagnostics import Diagnostics, Span
+from polc.compiler.quantities import Declared
 from polc.compiler.syntax import ast as A
 
 # as polc fmt's blanks: formatting a file never changes an explanation text
@@ -82,6 +83,8 @@ class Symbols:
     scoped: tuple[ScopedConvention, ...]  # the 约定 … 适用于 CLAUSE, in file order
     # the span of the declaration that holds each (namespace, name): a later one is E101
     declared: Mapping[tuple[str, str], Span]
+    # the policy's own units (单位 标准箱 : 计数, 单位 垧 = 15亩), by name
+    units: Mapping[str, Declared]
 
     def holds(self, namespace: str, name: str, span: Span) -> bool:
         """Whether the declaration at `span` is the one that defines the name."""

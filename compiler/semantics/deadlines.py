@@ -135,7 +135,7 @@ def _weekly(cx: Context, due: A.StepDue) -> ir.StepDue | None:
 def period(cx: Context, q: A.Quantity, code: str, what: str
            ) -> tuple[int | Decimal | None, V.Duration | None, bool]:
     """The amount and kind of a period literal, and whether it is whole."""
-    lit = T.quantity(q, cx.d)
+    lit = T.quantity(q, cx.d, cx.symbols.units)
     how = V.DURATIONS.get(lit.type.unit.duration or "")
     if how is None:
         cx.d.error(code, f"{what}须为期间（{'、'.join(V.PERIOD_WORDS)}）", q.span)

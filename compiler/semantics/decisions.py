@@ -27,7 +27,7 @@ def const(cx: Context, it: A.ConstDecl) -> ir.ConstDef | None:
 
 def decision(cx: Context, dec: A.Decision) -> ir.Decision | None:
     sy = cx.symbols
-    typ = T.type_of(dec.type, sy.enums, cx.source.file, cx.d)
+    typ = T.type_of(dec.type, sy.enums, cx.source.file, cx.d, sy.units)
     dsite = site(dec.annot, dec.span)
     params: list[str] = []
     for p, span in dec.params:

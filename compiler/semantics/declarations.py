@@ -11,11 +11,13 @@ here, and the decisions put in dependency order (cycles E107, chains too deep E1
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from polc.compiler import ir
 from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.ir import TypeKind as TK
+from polc.compiler.quantities import Declared, UnknownUnit, parse_unit, show_number
 from polc.compiler.syntax import ast as A
 
 from . import types_and_units as T
@@ -47,6 +49,7 @@ class _Names:
 def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
     items = module.items
     headers = _headers(module, d)
+    units = _units(items, d)
     conventions, convention_sites, scoped = _conventions(items, d)
     names = _Names(d)
     enums: dict[str, ir.EnumDef] = {}
@@ -76,9 +79,9 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
     inputs: dict[str, ir.Input] = {}
     for it in items:
         if isinstance(it, A.InputDecl) and names.unique("value", it.name, it.span):
-            typ = T.type_of(it.type, enums, module.file, d)
+            typ = T.type_of(it.type, enums, module.file, d, units)
             if typ is not None:
-                inputs[it.name] = _input(it, typ, source, d)
+                inputs[it.name] = _input(it, typ, source, units, d)
     consts = tuple(it for it in items if isinstance(it, A.ConstDecl)
                    and names.unique("value", it.name, it.span))
     decisions = {it.name: it for it in items if isinstance(it, A.Decision)
@@ -94,6 +97,7 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
         enums=enums, members={m: tuple(es) for m, es in members.items()}, roles=roles,
         bodies=bodies, inputs=inputs, consts=consts, decisions=decisions,
         order=tuple(_decision_order(decisions, d)), declared=dict(names.seen), scoped=scoped,
+        units=units,
     )
 
 
@@ -158,7 +162,80 @@ def _convention_twice(it: A.Convention, before: bool, first: Span, d: Diagnostic
             related=[(first, f"the first 约定 {it.word} is here")])
 
 
-def _input(it: A.InputDecl, typ: ir.Type, source: Source, d: Diagnostics) -> ir.Input:
+def _units(items: tuple[A.Item, ...], d: Diagnostics) -> dict[str, Declared]:
+    """The policy's own units (单位), in file order: a unit is defined by those above it,
+    so a definition never goes round in a circle."""
+    units: dict[str, Declared] = {}
+    first: dict[str, Span] = {}
+    later = {it.name for it in items if isinstance(it, A.UnitDecl)}
+    for it in items:
+        if not isinstance(it, A.UnitDecl):
+            continue
+        if it.name in V.UNITS:
+            dim, factor = V.UNITS[it.name]
+            meaning = f"= {show_number(factor)}{dim}" if dim and factor != 1 else \
+                f"单位 {dim or '纯数字'}"
+            d.error("E144", f"{it.name} 已是内置单位（{meaning}），不能再声明", it.name_span,
+                    hint="use the built-in unit, or give the policy's own one another name")
+            continue
+        if it.name in first:
+            d.error("E144", f"单位 {it.name} 重复声明", it.name_span,
+                    related=[(first[it.name], "first declared here")])
+            continue
+        first[it.name] = it.name_span
+        if it.kind is not None:
+            if it.kind not in (V.BasicType.COUNT.value, V.Keyword.QUANTITY.value):
+                d.error("E146", f"新单位 {it.name} 的量纲须为 计数 或 数量，不能是 {it.kind}",
+                        it.span, hint=f"单位 {it.name} : 计数 (counted one by one) or : 数量 "
+                        f"(measured); a unit of 元, 平方米 … is 单位 {it.name} = N元")
+                continue
+            units[it.name] = Declared(it.name, Decimal(1), it.kind == V.BasicType.COUNT.value)
+            continue
+        assert it.base is not None
+        unit = _unit_base(it, units, later, d)
+        if unit is None:
+            continue
+        value, base = T.number(it.base, d, units)
+        if value <= 0:
+            d.error("E145", f"单位 {it.name} = {it.base.number}{it.base.unit}：一个单位须为正数",
+                    it.base.span)
+            continue
+        (dim, _), = base.dims
+        units[it.name] = Declared(dim, value)
+    return units
+
+
+def _unit_base(it: A.UnitDecl, units: dict[str, Declared], later: set[str],
+               d: Diagnostics) -> str | None:
+    """The unit word a derived unit is defined in (单位 垧 = 15亩), if it is one it can be:
+    a single unit with a dimension, built in or declared above."""
+    assert it.base is not None
+    word = it.base.unit
+    if word is None or "/" in word:
+        d.error("E145", f"单位 {it.name} 须等于某个单位的数量（如 单位 {it.name} = 15亩），"
+                f"而 {it.base.number}{word or ''} " + ("是纯数字" if word is None else "是复合单位"),
+                it.base.span, hint="a declared unit is a multiple of one unit; write the "
+                "compound where it is used (元/垧)")
+        return None
+    try:
+        unit, _ = parse_unit(word, units)
+    except UnknownUnit:
+        if word in later:
+            d.error("E148", f"单位 {it.name} 由 {word} 定义，而 {word} 在它之后才声明"
+                    + ("（即它自己）" if word == it.name else ""), it.base.span,
+                    hint="declare a unit before the units defined by it")
+            return None
+        T.unit_of(word, it.base.span, units, d)
+        return None
+    if unit.dimensionless:
+        d.error("E145", f"单位 {it.name} 须等于某个单位的数量，而 {word} 是比率，不是单位",
+                it.base.span, hint="a ratio (%, ‰) is not a unit of anything")
+        return None
+    return word
+
+
+def _input(it: A.InputDecl, typ: ir.Type, source: Source, units: T.Units,
+           d: Diagnostics) -> ir.Input:
     lo: ir.Scalar = None
     hi: ir.Scalar = None
     lo_closed = hi_closed = True
@@ -168,8 +245,10 @@ def _input(it: A.InputDecl, typ: ir.Type, source: Source, d: Diagnostics) -> ir.
         if not (typ.numeric or typ.kind in (TK.DATE, TK.DATETIME)):
             d.error("E106", f"类型 {typ.show()} 不能限定取值范围", it.domain.span)
         else:
-            lo, lo_closed = T.bound_value(it.domain.lo, typ, it.domain.lo_closed, source, d)
-            hi, hi_closed = T.bound_value(it.domain.hi, typ, it.domain.hi_closed, source, d)
+            lo, lo_closed = T.bound_value(it.domain.lo, typ, it.domain.lo_closed, source, d,
+                                          units)
+            hi, hi_closed = T.bound_value(it.domain.hi, typ, it.domain.hi_closed, source, d,
+                                          units)
             if T.empty(lo, lo_closed, hi, hi_closed):
                 d.error("E211", f"取值范围 {source.quote(it.domain.span)} 是空的："
                         "没有一个输入能落在其中", it.domain.span,

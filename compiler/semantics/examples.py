@@ -75,13 +75,14 @@ def _value(cx: Context, v: A.Value, typ: ir.Type, what: str) -> object:
             d.error("E203", f"{what} 须为数量，实际为 {v.text!r}", v.span)
             return None
         try:
-            value, unit = T.number(A.Quantity(v.text.lstrip("-"), v.unit, v.span), d)
+            value, unit = T.number(A.Quantity(v.text.lstrip("-"), v.unit, v.span), d,
+                                   cx.symbols.units)
         except (InvalidOperation, KeyError):
             d.error("E203", f"{what} 无效数量 {v.text}", v.span)
             return None
         if v.text.startswith("-"):
             value = value.copy_negate()
-        if v.unit is not None and unit != typ.unit:
+        if v.unit is not None and unit != typ.unit and T.known(unit, typ.unit):
             d.error("E204", f"{what} 单位不符：期望 {describe(typ.unit)}，实际 {v.unit}",
                     v.span)
         if typ.kind is TK.COUNT and value == value.to_integral_value():

@@ -41,7 +41,7 @@ def _cond_value(cx: Context, e: A.CondValue, env: Env, expected: ir.Type | None
 
 
 def _quantity(cx: Context, e: A.Quantity, env: Env, expected: ir.Type | None) -> ir.Expr:
-    return T.quantity(e, cx.d)
+    return T.quantity(e, cx.d, cx.symbols.units)
 
 
 def _date(cx: Context, e: A.DateLit, env: Env, expected: ir.Type | None) -> ir.Expr:
@@ -440,7 +440,7 @@ def _schedule(cx: Context, e: A.Schedule, env: Env, expected: ir.Type | None
     if not total.type.numeric:
         cx.d.error("E206", "分期 的总额须为数量", e.span)
         return None
-    raw = [T.number(q, cx.d) for q in e.shares]
+    raw = [T.number(q, cx.d, cx.symbols.units) for q in e.shares]
     if all(u.dimensionless and q.unit == "%" for (_, u), q in zip(raw, e.shares)):
         shares = [v for v, _ in raw]
         if sum(shares) != 1:

@@ -53,6 +53,8 @@ def _owing(module: A.Module, symbols: Symbols) -> Iterator[tuple[str, A.Annot, S
             yield "机构", it.annot, it.span
         elif isinstance(it, A.ConstDecl) and symbols.holds("value", it.name, it.span):
             yield "常量", it.annot, it.span
+        elif isinstance(it, A.UnitDecl):
+            yield f"单位 {it.name}", it.annot, it.span
         elif isinstance(it, A.Decision) and symbols.holds("decision", it.name, it.span):
             yield f"决策 {it.name}", it.annot, it.span
         elif isinstance(it, A.Example):

@@ -18,7 +18,17 @@ from polc.compiler import ir
 from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.ir import TypeKind as TK
-from polc.compiler.quantities import AREA, DIMENSIONLESS, MONEY, Unit, describe, parse_unit
+from polc.compiler.quantities import (
+    AREA,
+    DIMENSIONLESS,
+    MONEY,
+    Declared,
+    Unit,
+    UnknownUnit,
+    describe,
+    parse_unit,
+    show_quantity,
+)
 from polc.compiler.syntax import ast as A
 from polc.runtime import LIMIT, PLACES
 
@@ -43,10 +53,58 @@ BASIC = {
 LITERAL = Context(prec=MAX_PREC, Emin=MIN_EMIN, Emax=MAX_EMAX)
 
 
+# ------------------------------------------------------------ units
+Units = Mapping[str, Declared]  # the policy's own units (单位), by name
+NO_UNITS: Units = {}
+
+
+def unit_of(word: str | None, span: Span, units: Units, d: Diagnostics) -> tuple[Unit, Decimal]:
+    """A unit word's unit and factor; an unknown one is E143 and stands for a dimension of
+    its own, so that its other uses raise no further errors."""
+    try:
+        return parse_unit(word, units)
+    except UnknownUnit as exc:
+        d.error("E143", f"未知单位 {exc.part!r}：既不是内置单位，也没有用 单位 声明", span,
+                hint=_unknown_unit_hint(exc.part, units))
+        assert word is not None
+        return Unit.base(UNKNOWN + word), Decimal(1)
+
+
+# the dimension an unknown unit stands for, marked so that the E143 it got is its only error
+UNKNOWN = "?"
+
+
+def known(*units: Unit) -> bool:
+    """None of `units` has a dimension that stands for an unknown unit (already E143)."""
+    return not any(d.startswith(UNKNOWN) for u in units for d, _ in u.dims)
+
+
+def _unknown_unit_hint(part: str, units: Units) -> str:
+    known = sorted(set(V.UNITS) | set(units), key=len, reverse=True)
+    head = next((u for u in known if part.startswith(u)), None)
+    words = "、".join(t.word for t in V.THRESHOLDS)
+    if head is not None:
+        # 400人之上: a known unit run into a word the language does not have
+        return (f"{head!r} is a unit, and {part[len(head):]!r} after it is not a threshold "
+                f"word (known: {words}); for a unit of the policy's own, declare it: "
+                f"单位 {part} : 计数")
+    close = suggest(part, known)
+    return (close + "; " if close else "") + (
+        f"declare the policy's own unit: 单位 {part} : 计数 (counted), 单位 {part} : 数量 "
+        f"(measured) or 单位 {part} = 15亩 (a unit of a known one)")
+
+
 # ------------------------------------------------------------ literals
-def number(q: A.Quantity, d: Diagnostics) -> tuple[Decimal, Unit]:
-    unit, factor = parse_unit(q.unit)
+def number(q: A.Quantity, d: Diagnostics, units: Units = NO_UNITS) -> tuple[Decimal, Unit]:
+    unit, factor = unit_of(q.unit, q.span, units, d)
     value = LITERAL.multiply(Decimal(q.number), factor)
+    counted = len(unit.dims) == 1 and unit.dims[0][1] == 1 and unit.dims[0][0] in units \
+        and units[unit.dims[0][0]].counted
+    if counted and value != value.to_integral_value():
+        d.error("E147", f"{q.number}{q.unit} 不是整数个 {unit}：单位 {unit} 声明为 计数，"
+                "只能有整数", q.span,
+                hint="a counted unit (单位 … : 计数) has whole numbers; declare it "
+                     "单位 … : 数量 if the notice measures it in fractions")
     if value.copy_abs() > LIMIT:
         d.error("E215", f"数字 {_shown(q.number)} 超出范围：字面量按基本单位"
                 f"（{describe(unit)}）计，绝对值不得超过 10^{len(str(LIMIT)) - 1}",
@@ -59,13 +117,30 @@ def number(q: A.Quantity, d: Diagnostics) -> tuple[Decimal, Unit]:
     return value, unit
 
 
-def quantity(q: A.Quantity, d: Diagnostics) -> ir.Lit:
-    value, unit = number(q, d)
+def quantity(q: A.Quantity, d: Diagnostics, units: Units = NO_UNITS) -> ir.Lit:
+    value, unit = number(q, d, units)
     if value == value.to_integral_value() and (unit.duration or not unit.dimensionless
                                                or "." not in q.number and q.unit is None):
         return ir.Lit(int(value), ir.Type(TK.COUNT, unit), q.span)
     return ir.Lit(value.normalize(LITERAL) if value != 0 else Decimal(0),
                   ir.Type(TK.NUM, unit), q.span)
+
+
+def converted(q: object, units: Units) -> str:
+    """What a quantity in a declared unit of another is in that one, for explanation texts:
+    `area 2垧以上` is said as `area 2垧以上（2垧 = 30亩）`, so a reader sees the number the
+    input is compared with."""
+    if not isinstance(q, A.Quantity) or q.unit is None:
+        return ""
+    words = q.unit.split("/")
+    if not any(w in units and units[w].factor != 1 for w in words):
+        return ""
+    try:
+        unit, factor = parse_unit(q.unit, units)
+    except UnknownUnit:
+        return ""
+    value = LITERAL.multiply(Decimal(q.number), factor)
+    return f"（{q.number}{q.unit} = {show_quantity(value, unit)}）"
 
 
 def _shown(digits: str) -> str:
@@ -100,13 +175,13 @@ def scalar_lit(value: ir.Scalar, typ: ir.Type, span: Span) -> ir.Lit:
 
 # ------------------------------------------------------------ types
 def type_of(t: A.TypeExpr, enums: Mapping[str, ir.EnumDef], file: str,
-            d: Diagnostics) -> ir.Type | None:
+            d: Diagnostics, units: Units = NO_UNITS) -> ir.Type | None:
     span = t.span or Span(file, 0, 0, 0, 0)
     if t.kind == "nullable":
-        inner = type_of(t.inner, enums, file, d) if t.inner else None
+        inner = type_of(t.inner, enums, file, d, units) if t.inner else None
         return None if inner is None else inner.or_null()
     if t.kind == "list":
-        inner = type_of(t.inner, enums, file, d) if t.inner else None
+        inner = type_of(t.inner, enums, file, d, units) if t.inner else None
         return None if inner is None else ir.Type(TK.LIST, item=inner)
     if t.kind == "named":
         assert t.name is not None
@@ -116,13 +191,13 @@ def type_of(t: A.TypeExpr, enums: Mapping[str, ir.EnumDef], file: str,
             return None
         return ir.Type(TK.ENUM, enum=t.name)
     if t.kind == "数量":
-        return ir.Type(TK.NUM, parse_unit(t.unit)[0])
+        return ir.Type(TK.NUM, unit_of(t.unit, span, units, d)[0])
     base = BASIC[t.kind]
     if t.unit is not None:
         if base.kind not in (TK.COUNT, TK.NUM):
             d.error("E104", f"类型 {t.kind} 不带单位", span)
             return base
-        unit, factor = parse_unit(t.unit)
+        unit, factor = unit_of(t.unit, span, units, d)
         if factor != 1:
             d.error("E104", f"类型的单位须为基本单位，{t.unit} 不是（用 元、平方米、分钟 等）",
                     span)
@@ -147,6 +222,8 @@ def assignable(got: ir.Type, want: ir.Type, span: Span, what: str, d: Diagnostic
         d.error("E203", f"{what} 类型不符：期望 {want.show()}，实际 {got.show()}", span)
         return False
     if want.numeric and got.unit != want.unit:
+        if not known(got.unit, want.unit):
+            return False
         d.error("E204", f"{what} 单位不符：期望 {describe(want.unit)}，"
                 f"实际 {describe(got.unit)}", span)
         return False
@@ -184,6 +261,8 @@ def null_span(e: ir.Expr) -> Span:
 
 def unify_units(a: ir.Type, b: ir.Type, span: Span, what: str, d: Diagnostics) -> bool:
     if a.unit != b.unit:
+        if not known(a.unit, b.unit):
+            return False
         d.error("E204", f"{what}: 单位不同，{describe(a.unit)} 与 {describe(b.unit)} "
                 "不能比较或相加", span,
                 hint="write the number with the unit of the quantity it is compared with")
@@ -240,7 +319,7 @@ def comparable(a: ir.Expr, b: ir.Expr, span: Span, d: Diagnostics) -> bool:
 
 # ------------------------------------------------------------ bounds of ranges
 def bound_value(v: object, typ: ir.Type, closed: bool, source: Source,
-                d: Diagnostics) -> tuple[ir.Scalar, bool]:
+                d: Diagnostics, units: Units = NO_UNITS) -> tuple[ir.Scalar, bool]:
     """One end of a 取值 range or an interval: its value in `typ`'s unit, and whether
     it is included (an infinite end never is)."""
     if isinstance(v, A.Inf):
@@ -258,7 +337,7 @@ def bound_value(v: object, typ: ir.Type, closed: bool, source: Source,
     if isinstance(v, A.DateTimeLit):
         return datetime(v.text, v.span, d), closed
     assert isinstance(v, A.Quantity)
-    lit = quantity(v, d)
+    lit = quantity(v, d, units)
     unify_units(typ, lit.type, v.span, "取值范围", d)
     return lit.value, closed
 

@@ -343,7 +343,20 @@ class Or:
     span: Span
 
 
-Cond = Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | Not | And | Or
+@attrs.frozen
+class MemberBound:
+    """`grade III以上`: a member of an ordered enum and the threshold word after it."""
+
+    subject: Expr
+    member: str
+    word: str
+    mark: str | None
+    span: Span
+    member_span: Span
+
+
+Cond = (Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | MemberBound | Not | And
+        | Or)
 
 # ---------------------------------------------------------------- declarations
 
@@ -580,9 +593,23 @@ class Ladder:
     span: Span
 
 
+@attrs.frozen
+class UnitDecl:
+    """单位 标准箱 : 计数 (kind 计数 or 数量, a dimension of its own) or 单位 垧 = 15亩 (`base`,
+    a unit of the quantity's dimension)."""
+
+    name: str
+    label: str
+    kind: str | None
+    base: Quantity | None
+    annot: Annot
+    span: Span
+    name_span: Span
+
+
 Item = (
     Header | Convention | EnumDecl | RoleDecl | BodyDecl | Relation | GroupDecl | InputDecl |
-    ConstDecl | Decision | Example | Flow | Ladder
+    ConstDecl | Decision | Example | Flow | Ladder | UnitDecl
 )
 
 

@@ -137,6 +137,19 @@ class _Builder:
         label = _strip_string(ch[1]) if ch[1] is not None else str(ch[0])
         return A.ConstDecl(str(ch[0]), label, ch[2], ch[3], self._span(meta))
 
+    # -- units of the policy's own
+    def unit_base(self, meta: Any, ch: list[Any]) -> A.UnitDecl:
+        name, label = ch[0], ch[1]
+        kinds = [c for c in ch[2:] if isinstance(c, Token) and c.type == "BASIC_TYPE"]
+        kind = str(kinds[0]) if kinds else V.Keyword.QUANTITY.value
+        return A.UnitDecl(str(name), _strip_string(label) if label is not None else str(name),
+                          kind, None, ch[-1], self._span(meta), self._tspan(name))
+
+    def unit_derived(self, meta: Any, ch: list[Any]) -> A.UnitDecl:
+        name, label = ch[0], ch[1]
+        return A.UnitDecl(str(name), _strip_string(label) if label is not None else str(name),
+                          None, ch[2], ch[3], self._span(meta), self._tspan(name))
+
     # -- decisions
     def decision(self, meta: Any, ch: list[Any]) -> A.Decision:
         name = str(ch[0])
@@ -326,6 +339,18 @@ class _Builder:
         subj, word, rhs, mark = ch
         return A.PreCompare(subj, str(word), rhs, str(mark) if mark is not None else None, None,
                             self._span(meta))
+
+    def member_bound(self, meta: Any, ch: list[Any]) -> A.MemberBound:
+        subj, tok, mark = ch
+        text = str(tok)
+        word = next(t.word for t in sorted(V.THRESHOLDS, key=lambda t: -len(t.word))
+                    if t.after_number and text.endswith(t.word))
+        span = self._tspan(tok)
+        member = text[:-len(word)]
+        return A.MemberBound(subj, member, word, str(mark) if mark is not None else None,
+                             self._span(meta),
+                             Span(span.file, span.line, span.col, span.line,
+                                  span.col + len(member)))
 
     def pre_post_compare(self, meta: Any, ch: list[Any]) -> A.PreCompare:
         subj, word, rhs, word2, mark = ch
@@ -569,6 +594,7 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "in_interval": _Builder.in_interval,
     "in_range": _Builder.in_range,
     "is_member": _Builder.is_member,
+    "member_bound": _Builder.member_bound,
     "cond_list": _Builder.cond_list,
     "any_cond": _Builder.any_cond,
     "all_cond": _Builder.all_cond,
@@ -598,6 +624,8 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "flow": _Builder.flow,
     "rung": _Builder.rung,
     "ladder": _Builder.ladder,
+    "unit_base": _Builder.unit_base,
+    "unit_derived": _Builder.unit_derived,
 }
 
 

@@ -192,6 +192,27 @@ def _recognise(exc: UnexpectedInput, text: str, pos: int | None,
     return None
 
 
+def _word_in_unit(text: str, pos: int | None, expected: set[str]) -> tuple[int, str] | None:
+    """`400人之上`: a threshold word is needed after a number and its unit, and the lexer,
+    which lexes any run of Han characters as a unit (单位 declares a policy's own), took a
+    built-in unit and the unknown word after it as one.  The word's offset and text."""
+    if pos is None or "WORD" not in expected:
+        return None
+    end = pos
+    while end > 0 and text[end - 1] in " \t\u3000\n\r":
+        end -= 1
+    start = end
+    while start > 0 and ("\u3400" <= text[start - 1] <= "\u9fff" or text[start - 1] == "/"):
+        start -= 1
+    run = text[start:end]
+    if not run or run in V.UNITS or start == 0 or not text[start - 1].isdigit():
+        return None
+    head = next((u for u in sorted(V.UNITS, key=len, reverse=True) if run.startswith(u)), None)
+    if head is None or run[len(head):] in V.UNITS:
+        return None
+    return start + len(head), run[len(head):]
+
+
 def _after_clause(text: str, pos: int) -> bool:
     """A "(" glued to a clause path (一(四)2) or a quote after 引."""
     before = text[max(0, text.rfind("\n", 0, pos) + 1):pos]
@@ -237,6 +258,13 @@ def report(exc: UnexpectedInput, text: str, filename: str, diags: Diagnostics) -
                       or ())
         pos = _error_pos(exc)
         known = _recognise(exc, text, pos, allowed)
+        run_in = _word_in_unit(text, pos, allowed)
+        if known is None and run_in is not None:
+            start, word = run_in
+            line = text.count("\n", 0, start) + 1
+            col = start - (text.rfind("\n", 0, start) + 1) + 1
+            known = ("E005", f"未知的门槛词 {word!r}", "known: " + "、".join(_THRESHOLD_WORDS),
+                     len(word))
         if known is not None:
             code, msg, hint, length = known
             span = Span(filename, line, col, line, col + length)

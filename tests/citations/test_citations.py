@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from polc.compiler import pipeline
 from polc.compiler.citations import verify as citations
+from polc.compiler.citations.record import add_source
 from polc.compiler.diagnostics import Diagnostic, Diagnostics
 from polc.compiler.syntax import parse_module
 from polc.compiler.tools.cli import cli
@@ -268,11 +269,52 @@ def test_examples_need_not_quote_their_inputs(tmp_path: Path) -> None:
     ("100", None, "一次性奖励企业100元/亩", True),
     ("777", None, "一次性奖励企业100元/亩", False),
     ("0.5", None, "奖励减半", True),
+    # units a policy declares (单位) are matched like the built-in ones
+    ("2", "垧", "面积达到2垧以上", True),
+    ("20", "垧", "面积达到2垧以上", False),
+    ("3", "标准箱", "每3个标准箱", True),
 ])
 def test_number_matching(number: str, unit: str | None, quote: str, ok: bool) -> None:
     q = citations.A.Quantity(number, unit, citations.Span("t", 1, 1, 1, 2))
     text = citations.sources.normalise(quote).translate(citations._FULLWIDTH)
     assert citations._mentions(text, q) is ok
+
+
+DECLARED_NOTICE = """测试县关于轮作补助的通知（测试样例）
+测试农〔2026〕2号
+
+一、本通知所称面积以亩计，1垧按15亩折算。
+二、轮作面积达到2垧以上的，按每亩150元给予补助。
+"""
+DECLARED = """文号 "测试农〔2026〕2号"
+单位 垧 = 15亩
+  引 一 「1垧按15亩折算」
+输入 area "轮作面积" : 数量(亩)
+  引 二 「轮作面积」
+决策 subsidy "补助" (area) : 金额
+  引 二 「轮作面积达到2垧以上的，按每亩150元给予补助」
+{
+  结果 若 area 达到 2垧 以上 则 area × 150元/亩 否则 0元
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "number"), [
+    ("", "", None),
+    ("单位 垧 = 15亩", "单位 垧 = 16亩", "16亩"),                      # the unit's own number
+    ("area 达到 2垧 以上", "area 达到 3垧 以上", "3垧"),               # a quantity in it
+])
+def test_numbers_in_declared_units_are_checked_against_their_quotes(
+        tmp_path: Path, old: str, new: str, number: str | None) -> None:
+    (tmp_path / "notice.txt").write_text(DECLARED_NOTICE, encoding="utf-8")
+    add_source(tmp_path / "notice.txt", tmp_path / "sources")
+    pol = tmp_path / "t.pol"
+    pol.write_text(DECLARED.replace(old, new), encoding="utf-8")
+    errors = [d for d in pipeline.compile_file(pol).diagnostics if d.severity == "error"]
+    if number is None:
+        assert errors == []
+    else:
+        assert codes(errors) == ["E413"] and f"用了 {number}，" in errors[0].message
 
 
 def test_polc_check_is_clean_on_the_real_policies(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,4 +44,3 @@ def test_each_threshold_word_has_one_meaning() -> None:
     assert len(V.THRESHOLD) == len(V.THRESHOLDS)
     assert set(V.THRESHOLD_EXAMPLES) <= set(V.THRESHOLD)
     assert set(V.UNIT_EXAMPLES) <= set(V.UNITS)
-    assert set(V.PER_UNITS) <= set(V.UNITS)

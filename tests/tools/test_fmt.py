@@ -137,6 +137,19 @@ def test_layout_rules() -> None:
         '  结果 查表(a){\n    1 => 2元 # c\n    * => 3元\n  }\n}\n')
 
 
+def test_unit_declarations_and_the_unverified_header_line() -> None:
+    # 引文未核对 is a header line, not an annotation of the line above it (it begins with 引)
+    src = ('文号 "x"\n引文未核对 "测试"\n单位   垧=15亩   推导 "t"\n'
+           '单位 标准箱 "标准集装箱":计数 推导 "t"\n输入 a "a" : 数量(亩)\n'
+           '决策 d "d" (a) : 是否 推导 "t" {\n结果 a 2垧以上\n}\n例 d(a=2垧) => 是 推导 "t"\n')
+    out = fmt.format_text(src)
+    assert out == ('文号 "x"\n引文未核对 "测试"\n单位 垧 = 15亩 推导 "t"\n'
+                   '单位 标准箱 "标准集装箱" : 计数 推导 "t"\n输入 a "a" : 数量(亩)\n\n'
+                   '决策 d "d" (a) : 是否 推导 "t" {\n  结果 a 2垧以上\n}\n'
+                   '例 d(a = 2垧) => 是 推导 "t"\n')
+    assert tokens(out) == tokens(src) and meaning(out) == meaning(src)
+
+
 def test_cli_check_and_write(tmp_path: Path) -> None:
     bad = tmp_path / "a.pol"
     bad.write_text('文号   "x"\n', encoding="utf-8")

@@ -75,3 +75,27 @@ def test_formatting_replaces_the_whole_text_in_every_line_break_style(newline: s
     # polc fmt keeps CRLF and LF, and writes a lone CR as LF (compiler/tools/fmt.py)
     written = "\n" if newline == "\r" else newline
     assert edit.new_text.count(written) == TEXTS[path].count("\n")
+
+
+def test_a_unit_declared_by_the_policy_is_completed_after_a_number() -> None:
+    text = ('文号 "测试〔2024〕1号"\n单位 垧 "当地的垧" = 15亩 推导 "t"\n'
+            '常量 c = 3\n常量 d = 3垧\n')
+    a = Analysis("file:///tmp/units.pol", text)
+    # after "3" every unit is offered, the policy's own with its label
+    items = complete.completion(a, 3, 11).items
+    assert {"亩", "万元", "垧"} <= {i.label for i in items}
+    (own,) = [i for i in items if i.label == "垧"]
+    assert own.detail is not None and "当地的垧" in own.detail
+    # after "3垧" the threshold words that follow a number
+    words = {i.label for i in complete.completion(a, 4, 12).items}
+    assert "以上" in words and "垧" not in words
+
+
+def test_the_member_of_a_member_bound_is_an_occurrence_of_the_member() -> None:
+    # grade III以上 is one token; go-to-definition and rename see its III
+    text = ('文号 "测试〔2024〕1号"\n枚举 G "等级" 由重到轻 推导 "t" { I "甲" 推导 "t"  III "丙" 推导 "t" }\n'
+            '输入 g "等级" : G\n决策 d "d" (g) : 是否 推导 "t" { 结果 g III以上 }\n')
+    a = Analysis("file:///tmp/bound.pol", text)
+    found = [(o.col, o.end_col, o.symbol.kind, o.symbol.name) for o in a.index.occurrences
+             if o.line == 4 and o.symbol.kind == "member"]
+    assert found == [(33, 36, "member", "III")]

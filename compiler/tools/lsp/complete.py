@@ -59,7 +59,7 @@ def completion(a: Analysis, line: int, col: int, trigger: str | None = None,
         return T.CompletionList(False, _clauses(a, lines, line, col, m.group(1)))
     m = _AFTER_NUMBER.search(before)
     if m is not None:
-        return T.CompletionList(False, _after_number(lines, line, col, m.group(1)))
+        return T.CompletionList(False, _after_number(a, lines, line, col, m.group(1)))
     return T.CompletionList(False, _general(a, lines, line, col, before))
 
 
@@ -131,10 +131,18 @@ def _sentences(a: Analysis, lines: Lines, upto: str, opened: int, line: int,
                   sort=f"{n:05d}") for n, s in enumerate(sentences(found[1]))]
 
 
-def _after_number(lines: Lines, line: int, col: int, typed: str) -> list[T.CompletionItem]:
-    unit = next((u for u in _UNITS if typed.startswith(u)), None)
+def _after_number(a: Analysis, lines: Lines, line: int, col: int,
+                  typed: str) -> list[T.CompletionItem]:
+    module = a.module
+    # the policy's own units (单位 垧 = 15亩) after the built-in ones
+    declared = [it for it in (module.items if module is not None else ())
+                if isinstance(it, A.UnitDecl) and it.name not in V.UNITS]
+    words = sorted([*_UNITS, *(u.name for u in declared)], key=len, reverse=True)
+    unit = next((u for u in words if typed.startswith(u)), None)
     if unit is None:
-        return [_item(lines, line, col, typed, u, K.Unit, "单位") for u in V.UNITS]
+        return [_item(lines, line, col, typed, u, K.Unit, "单位") for u in V.UNITS] + \
+            [_item(lines, line, col, typed, u.name, K.Unit, f"单位（本政策声明）{u.label}")
+             for u in declared]
     rest = typed[len(unit):]
     return [_item(lines, line, col, rest, t.word, K.Operator, _threshold_detail(t))
             for t in V.THRESHOLDS if t.after_number]

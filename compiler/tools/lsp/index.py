@@ -333,6 +333,13 @@ class _Builder:
             self.use(n.span, n.member, self.member(n.member, self.enum_of(n.subject, env)),
                      last=True)
             return
+        elif isinstance(n, A.MemberBound):  # grade III以上: the member is its first part
+            self.walk(n.subject, env)
+            symbol = self.member(n.member, self.enum_of(n.subject, env))
+            if symbol is not None:
+                s = n.member_span
+                self.index.occurrences.append(Occurrence(s.line, s.col, s.end_col, symbol))
+            return
         elif isinstance(n, A.Levels):
             for row in n.rows:
                 self.use(row.span, row.member, self.member(row.member, env.result))
