@@ -27,6 +27,7 @@ from .dates import (
 )
 from .errors import CalendarError, InputError, NoRuleApplies, OutOfRange, PolcError
 from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .ranges import Range, make_range, money_range
 from .trace import Explanation, Site, Step, Tracer
 from .values import (
     BOUND,
@@ -72,6 +73,7 @@ __all__ = [
     "NoRuleApplies",
     "OutOfRange",
     "PolcError",
+    "Range",
     "Site",
     "Step",
     "Tracer",
@@ -91,7 +93,9 @@ __all__ = [
     "enum_arg",
     "is_working_day",
     "loads",
+    "make_range",
     "money",
+    "money_range",
     "month_end",
     "month_end_of",
     "months_before",

@@ -28,6 +28,7 @@ from .dates import (
 )
 from .errors import InputError, NoRuleApplies
 from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .ranges import Range, make_range, money_range
 from .trace import Explanation, Site, Tracer
 from .values import DecisionSpec, Field, add, bounded, div, money, mul, schedule, sub
 
@@ -43,6 +44,7 @@ __all__ = [
     "InputError",
     "LadderSpec",
     "NoRuleApplies",
+    "Range",
     "Site",
     "Tracer",
     "WorkingGroup",
@@ -55,7 +57,9 @@ __all__ = [
     "bounded",
     "days_before",
     "div",
+    "make_range",
     "money",
+    "money_range",
     "month_end",
     "month_end_of",
     "months_before",

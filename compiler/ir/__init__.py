@@ -46,6 +46,7 @@ from .nodes import (
     Group,
     IfE,
     Input,
+    InRangeE,
     Ladder,
     Let,
     LevelRow,
@@ -58,6 +59,8 @@ from .nodes import (
     OrC,
     Otherwise,
     Policy,
+    RangeE,
+    RangeEnd,
     RelationDef,
     Require,
     RoleDef,
@@ -87,4 +90,5 @@ __all__ = [
     "RelationDef", "Require", "RoleDef", "RoleVal", "Roll", "RuleRow", "RulesE", "Scalar",
     "ScheduleE", "Scope", "Shift", "Site", "TableE", "TableRow", "Test", "Type", "TypeKind",
     "Var", "date_inputs", "walk",
+    "InRangeE", "RangeE", "RangeEnd",
 ]

@@ -263,9 +263,24 @@ class CondValue:
     span: Span
 
 
+@attrs.frozen
+class RangeLit:
+    """A range value: 10万元以上20万元以下 (each end's word), or income × 40% 至 income × 80%
+    (no words; each end included unless marked （不含）)."""
+
+    lo: Expr
+    hi: Expr
+    lo_word: str | None
+    hi_word: str | None
+    lo_mark: str | None
+    hi_mark: str | None
+    span: Span
+
+
 Expr = (
     CondValue | Quantity | Ref | DateLit | DateTimeLit | NullLit | BoolLit | BinOp | Bound |
-    Call | DecisionRef | If | RollForward | Levels | Table | Rules | NamedConds | Schedule
+    Call | DecisionRef | If | RollForward | Levels | Table | Rules | NamedConds | Schedule |
+    RangeLit
 )
 
 # ---------------------------------------------------------------- conditions
@@ -343,7 +358,16 @@ class Or:
     span: Span
 
 
-Cond = Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | Not | And | Or
+@attrs.frozen
+class InValue:
+    """fine 在 fine_range: a value in a range value."""
+
+    subject: Expr
+    range: Expr
+    span: Span
+
+
+Cond = Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | Not | And | Or | InValue
 
 # ---------------------------------------------------------------- declarations
 
@@ -424,7 +448,7 @@ class GroupDecl:
 
 @attrs.frozen
 class TypeExpr:
-    kind: str  # basic type word, "数量", "named", "nullable", "list"
+    kind: str  # basic type word, "数量", "named", "nullable", "list", "range"
     unit: str | None = None
     name: str | None = None
     inner: TypeExpr | None = None
@@ -482,7 +506,9 @@ class Decision:
 # example values
 @attrs.frozen
 class Value:
-    kind: str  # quantity, date, datetime, bool, null, name, string, list, rejected
+    # quantity, date, datetime, bool, null, name, string, list, rejected, range (items: the
+    # two ends; text: "lo word|lo mark|hi word|hi mark", each part possibly empty)
+    kind: str
     text: str
     unit: str | None
     items: tuple[Value, ...]
