@@ -278,6 +278,36 @@ def _is_member(cx: Context, c: A.IsMember, env: Env) -> ir.Cond | None:
                       cx.quote(c.span), c.span)
 
 
+def _in_value(cx: Context, c: A.InValue, env: Env) -> ir.Cond | None:
+    """`fine 在 fine_range`: a number in a range value.  A range written out here
+    (`x 在 income × 40% 至 income × 80%`) is its two comparisons, which the analysis reads
+    as any; a range value from a local, a 取 or a table is tested whole."""
+    subj = expressions.lower(cx, c.subject, env)
+    r = expressions.lower(cx, c.range, env)
+    if subj is None or r is None:
+        return None
+    if not (T.present(subj, "比较的值", cx.d) and T.present(r, "范围", cx.d)):
+        return None
+    if r.type.kind is not TK.RANGE or r.type.item is None:
+        cx.d.error("E235", f"在 的右边须为范围（或 [a, b]、a 至 b），此处是 {r.type.show()}",
+                   c.span, hint="fine 在 fine_range, where fine_range is a 范围 decision or "
+                                "local; x 在 [1, 5)")
+        return None
+    if not subj.type.numeric:
+        cx.d.error("E235", f"只有数量能在范围中，此处是 {subj.type.show()}", c.span)
+        return None
+    if not T.unify_units(subj.type, r.type.item, c.span, "范围", cx.d):
+        return None
+    text = cx.quote(c.span)
+    if isinstance(r, ir.RangeE):
+        lo = ir.Compare(subj, C.GE if r.lo_closed else C.GT, r.lo, f"{text}（下限 {r.text}）",
+                        c.span)
+        hi = ir.Compare(subj, C.LE if r.hi_closed else C.LT, r.hi, f"{text}（上限 {r.text}）",
+                        c.span)
+        return ir.AndC((lo, hi), text, c.span)
+    return ir.BoolC(ir.InRangeE(subj, r, ir.BOOL, c.span), text, c.span)
+
+
 # AST condition class -> its lowering: every member of A.Cond (tests/semantics)
 CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
     A.Truth: _truth,
@@ -289,6 +319,7 @@ CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
     A.Cmp: _cmp,
     A.InInterval: _in_interval,
     A.IsMember: _is_member,
+    A.InValue: _in_value,
 }
 
 

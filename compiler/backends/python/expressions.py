@@ -82,6 +82,16 @@ def value(e: ir.Expr, f: Frame, num: bool = False) -> Code:
         return call(f.rt("roll_forward"), value(e.expr, f), repr(origin(e.expr, f)))
     if isinstance(e, ir.CondE):
         return condition(e.cond, f)
+    if isinstance(e, ir.RangeE):
+        # every range holds Decimals, so rows giving 范围(计数) and 范围(比率) share a type
+        return call(f.rt("make_range"), value(e.lo, f, True), value(e.hi, f, True),
+                    repr(e.lo_closed), repr(e.hi_closed), repr(f.owner), repr(str(e.span)))
+    if isinstance(e, ir.RangeEnd):
+        end = Code(f"{value(e.range, f).within(Prec.ATOM)}.{'hi' if e.upper else 'lo'}")
+        # the ends of a range of counts are whole numbers (the checker made them so)
+        return call("int", end) if e.type.kind is TK.COUNT and not num else end
+    if isinstance(e, ir.InRangeE):
+        return compare(value(e.value, f), "in", value(e.range, f))
     if isinstance(e, ir.CallDecision):
         # through an alias: the caller may have a parameter named like the callee
         return call(f"_decision_{e.name}", *(f"{a}={a}" for a in e.args))
