@@ -83,6 +83,10 @@ def value(e: ir.Expr, f: Frame, num: bool = False) -> Code:
     if isinstance(e, ir.CondE):
         return condition(e.cond, f)
     if isinstance(e, ir.RangeE):
+        if f.tracing:
+            # the explanation says which range was made, and whether each end is included
+            ends = f"{'含' if e.lo_closed else '不含'}下限，{'含' if e.hi_closed else '不含'}上限"
+            f.emit(f"_tr.row({('范围 ' + e.text + '（' + ends + '）')!r}, {f.scope.site(f.site)})")
         # every range holds Decimals, so rows giving 范围(计数) and 范围(比率) share a type
         return call(f.rt("make_range"), value(e.lo, f, True), value(e.hi, f, True),
                     repr(e.lo_closed), repr(e.hi_closed), repr(f.owner), repr(str(e.span)))
@@ -361,6 +365,12 @@ def condition(c: ir.Cond, f: Frame) -> Code:
         subject = c.left.name if isinstance(c.left, ir.Var) else c.text
         return call("_tr.cond", test, repr(c.text), f.scope.site(f.site),
                     f"({subject!r}, {left})")
+    if isinstance(c, ir.BoolC) and isinstance(c.expr, ir.InRangeE) and f.tracing:
+        # the value and the range it was tested against, both shown
+        x, r = value(c.expr.value, f), value(c.expr.range, f)
+        subject = c.expr.value.name if isinstance(c.expr.value, ir.Var) else c.text
+        return call("_tr.cond", compare(x, "in", r), repr(c.text), f.scope.site(f.site),
+                    f"({subject!r}, {x})", f"('范围', {r})")
     if isinstance(c, ir.BoolC):
         v = value(c.expr, f)
         if not f.tracing:
