@@ -195,7 +195,8 @@ def _table(e: ir.TableE, target: str, f: Frame, num: bool) -> None:
             if f.tracing:
                 text = ", ".join(t.text for t in row.tests)
                 f.emit(f"_tr.row({text!r}, {f.scope.site(row.site)})")
-            assign(row.expr, target, f, num)
+            # what the row's value tests (a condition, a range) is cited from the row
+            assign(row.expr, target, f.at(row.site), num)
         return test_row, body
 
     chain(f, [row_branch(r) for r in e.rows],
