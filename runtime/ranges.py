@@ -43,8 +43,9 @@ class Range(Generic[N]):
         return f"{lo}至{hi}"
 
 
-def make_range(lo: N, hi: N, lo_included: bool, hi_included: bool, decision: str,
-               where: str) -> Range[N]:
+def make_range(
+    lo: N, hi: N, lo_included: bool, hi_included: bool, decision: str, where: str
+) -> Range[N]:
     """The range lo–hi, refused (OutOfRange) when no value lies in it."""
     if lo > hi or (lo == hi and not (lo_included and hi_included)):
         raise OutOfRange(decision, where, f"is an empty range ({lo} to {hi})")

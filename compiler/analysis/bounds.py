@@ -174,8 +174,8 @@ class Analysis:
             lo, hi = self.expr(e.lo), self.expr(e.hi)
             if lo is not None and hi is not None and (lo.lo > hi.hi or (
                     lo.lo == hi.hi and not (e.lo_closed and e.hi_closed))):
-                self.problems.append(("E236", e.span, f"范围 {e.text} 对任何输入都是空的："
-                                      "下限总是大于上限"))
+                self.problems.append(("E236", e.span, (f"范围 {e.text} 对任何输入都是空的："
+                                                       "下限总是大于上限")))
             # a range's value stands for its ends: either lies within the hull of both
             return None if lo is None or hi is None else _hull((lo, hi))
         if isinstance(e, ir.RangeEnd):

@@ -138,7 +138,7 @@ class Analyser:
         if len(fixed) < 2:
             return
         fixed.sort(key=lambda rs: (rs[0].lo.value, not rs[0].lo_closed))  # type: ignore[union-attr]
-        for (a, sa), (b, sb) in zip(fixed, fixed[1:]):
+        for (a, sa), (b, sb) in itertools.pairwise(fixed):
             a_hi, b_lo = a.hi.value, b.lo.value  # type: ignore[union-attr]
             if b_lo < a_hi or (b_lo == a_hi and a.hi_closed and b.lo_closed):  # type: ignore[operator]
                 shared = show_value(b.type.item or b.lo.type, b_lo)

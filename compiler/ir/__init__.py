@@ -85,10 +85,9 @@ __all__ = [
     "Body", "BodyKind", "BoolC", "CalendarFn", "CalendarFunc", "CallDecision", "Clamp",
     "ClampKind", "Compare", "CompareOp", "Cond", "CondE", "ConstDef", "Decision", "EnumDef", "EnumVal",
     "Example", "Expr", "Extreme", "Flow", "FlowEdge", "FlowNode", "FlowNodeKind", "Group", "HitPolicy",
-    "IfE", "Input", "Ladder", "Let", "LevelRow", "LevelsE", "Lit", "MatchKind", "MinMax",
-    "NamedE", "NamedItem", "NotC", "OrC", "Otherwise", "Policy", "Quantifier", "Rejected",
+    "IfE", "InRangeE", "Input", "Ladder", "Let", "LevelRow", "LevelsE", "Lit", "MatchKind", "MinMax",
+    "NamedE", "NamedItem", "NotC", "OrC", "Otherwise", "Policy", "Quantifier", "RangeE", "RangeEnd", "Rejected",
     "RelationDef", "Require", "RoleDef", "RoleVal", "Roll", "RuleRow", "RulesE", "Scalar",
     "ScheduleE", "Scope", "Shift", "Site", "TableE", "TableRow", "Test", "Type", "TypeKind",
     "Var", "date_inputs", "walk",
-    "InRangeE", "RangeE", "RangeEnd",
 ]

@@ -17,7 +17,6 @@ from polc.compiler.diagnostics import Span
 from polc.compiler.ir import TypeKind as TK
 from polc.compiler.quantities import describe
 from polc.compiler.syntax import ast as A
-
 from polc.runtime import Range
 
 from . import conditions

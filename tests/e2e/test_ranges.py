@@ -56,8 +56,7 @@ def test_bounds_as_expressions_are_exact_money() -> None:
     r = fixture().module.head_fine(income=Decimal("123456.78"), serious=False)
     assert (r.lo, r.hi) == (Decimal("49382.71"), Decimal("98765.42"))
     assert all(isinstance(v, Decimal) for v in (r.lo, r.hi))
-    assert dumps(r) == '{"lo": 49382.71, "hi": 98765.42, "lo_included": true, ' \
-        '"hi_included": true}'
+    assert dumps(r) == '{"lo": 49382.71, "hi": 98765.42, "lo_included": true, "hi_included": true}'
 
 
 def test_membership_and_ends() -> None:
@@ -65,8 +64,7 @@ def test_membership_and_ends() -> None:
     assert m.least_fine(act="overdue") == Decimal(100000)
     assert m.fine_lawful(act="no_body", fine=Decimal("49999.99"), staff=10) is True
     assert m.fine_lawful(act="no_body", fine=Decimal(30000), staff=101) is False
-    assert m.head_fine_lawful(income=Decimal(100000), serious=True,
-                              fine=Decimal(100000)) is True
+    assert m.head_fine_lawful(income=Decimal(100000), serious=True, fine=Decimal(100000)) is True
 
 
 def test_explanation_names_the_range_its_convention_and_the_row() -> None:
@@ -91,8 +89,7 @@ def test_batch_falls_back_with_w708_and_sql_refuses_with_e724() -> None:
     assert {d.span.line for d in warnings} >= {24}
     rows = c.batch.item_fine_batch(act=["no_body", "overdue"])
     assert rows.vectorised == 0
-    assert rows.tolist() == [c.module.item_fine(act="no_body"),
-                             c.module.item_fine(act="overdue")]
+    assert rows.tolist() == [c.module.item_fine(act="no_body"), c.module.item_fine(act="overdue")]
     assert c.ir is not None
     for name in ("item_fine", "least_fine", "fine_lawful", "head_fine"):
         try:
@@ -106,18 +103,37 @@ def test_batch_falls_back_with_w708_and_sql_refuses_with_e724() -> None:
 def test_a_range_written_out_in_a_test_is_exact_sql(tmp_path: Path) -> None:
     # fine 在 income × 40% 至 income × 80% is its two comparisons: SQL has them exactly
     cases = tmp_path / "cases.csv"
-    cases.write_text("income,serious,fine\n100000,false,80000\n100000,false,80000.01\n"
-                     "100000,true,79999.99\n123456.78,false,49382.712\n", encoding="utf-8")
+    cases.write_text(
+        "income,serious,fine\n100000,false,80000\n100000,false,80000.01\n"
+        "100000,true,79999.99\n123456.78,false,49382.712\n",
+        encoding="utf-8",
+    )
     out = {}
     for engine in ("duckdb", "python"):
         target = tmp_path / f"{engine}.csv"
-        done = subprocess.run([sys.executable, "-m", "polc.compiler.tools.cli", "eval",
-                               str(POLICY), "head_fine_lawful", "--table", str(cases),
-                               "--engine", engine, "--out", str(target)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "polc.compiler.tools.cli",
+                "eval",
+                str(POLICY),
+                "head_fine_lawful",
+                "--table",
+                str(cases),
+                "--engine",
+                engine,
+                "--out",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
-        out[engine] = [line.split(",")[3] for line in
-                       target.read_text(encoding="utf-8").splitlines()[1:]]
+        out[engine] = [
+            line.split(",")[3] for line in target.read_text(encoding="utf-8").splitlines()[1:]
+        ]
     # the ends are exact (income × 40% = 49382.712, not rounded before the test)
     assert [v.strip('"').lower() for v in out["duckdb"]] == ["true", "false", "false", "true"]
     assert [v.strip('"').lower() for v in out["python"]] == ["true", "false", "false", "true"]
@@ -136,12 +152,22 @@ def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
     shim.mkdir(parents=True)
     (shim / "__init__.py").write_text("", encoding="utf-8")
     (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "ranges.py"],
-                          capture_output=True, text=True, cwd=tmp_path, check=False)
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "ranges.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                           "ranges.py"], capture_output=True, text=True, cwd=tmp_path,
-                          check=False, env={**os.environ, "MYPYPATH": str(tmp_path / "shim")})
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "ranges.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        env={**os.environ, "MYPYPATH": str(tmp_path / "shim")},
+    )
     assert mypy.returncode == 0, mypy.stdout
 
 
@@ -158,20 +184,24 @@ def test_an_empty_range_of_expressions_is_refused_at_run_time() -> None:
 
 
 def test_graded_ranges_overlap_and_gap() -> None:
-    text = HEAD + ('决策 d "d" (n) : 范围(金额) 推导 "t" {\n  结果 查表 (n) {\n'
-                   '    1人 => 1万元以上5万元以下 推导 "t"\n'
-                   '    2人 => 5万元以上10万元以下 推导 "t"\n'
-                   '    3人 => 20万元 至 30万元 推导 "t"\n'
-                   '    否则 => 0元 至 1元 推导 "t"\n  }\n}\n')
+    text = HEAD + (
+        '决策 d "d" (n) : 范围(金额) 推导 "t" {\n  结果 查表 (n) {\n'
+        '    1人 => 1万元以上5万元以下 推导 "t"\n'
+        '    2人 => 5万元以上10万元以下 推导 "t"\n'
+        '    3人 => 20万元 至 30万元 推导 "t"\n'
+        '    否则 => 0元 至 1元 推导 "t"\n  }\n}\n'
+    )
     assert codes(text) == ["W311", "W312"]
 
 
 def test_conditions_are_values_in_rows_rules_and_arguments() -> None:
-    text = HEAD + ('决策 d "d" (n, x) : 是否 推导 "t" {\n  结果 查表 (n) {\n'
-                   '    1人 => x 达到 5元 且 n ≥ 1人 推导 "t"\n'
-                   '    2人 => (n 2人以上) 推导 "t"\n'
-                   '    否则 => 依次 { 若 x > 0元 => x 10元以下 否则 => 非 n 为 n } 推导 "t"\n'
-                   '  }\n}\n')
+    text = HEAD + (
+        '决策 d "d" (n, x) : 是否 推导 "t" {\n  结果 查表 (n) {\n'
+        '    1人 => x 达到 5元 且 n ≥ 1人 推导 "t"\n'
+        '    2人 => (n 2人以上) 推导 "t"\n'
+        '    否则 => 依次 { 若 x > 0元 => x 10元以下 否则 => 非 n 为 n } 推导 "t"\n'
+        "  }\n}\n"
+    )
     # 为 on a count is the checker's E210: the row's condition is checked as any
     assert codes(text) == ["E210"]
     ok = compiled(text.replace("非 n 为 n", "x 在 1元 至 2元"))
