@@ -218,7 +218,8 @@ def _range(cx: Context, e: A.RangeLit, env: Env, expected: ir.Type | None
         return None
     if not (lo.type.numeric and hi.type.numeric):
         d.error("E232", f"范围的两端须为数量，此处是 {lo.type.show()} 与 {hi.type.show()}",
-                e.span, hint="a range of dates is written as two dates, or as d 在 [a, b]")
+                e.span, hint="a range holds numbers; a date is tested against two dates: "
+                             "d 在 [2024-01-01, 2024-12-31]")
         return None
     if not T.unify_units(lo.type, hi.type, e.span, "范围的两端", d):
         return None
@@ -245,8 +246,10 @@ def _range(cx: Context, e: A.RangeLit, env: Env, expected: ir.Type | None
         hi_closed = e.hi_mark is None or V.INCLUSION_MARKS[e.hi_mark]
     if isinstance(lo, ir.Lit) and isinstance(hi, ir.Lit) \
             and T.empty(lo.value, lo_closed, hi.value, hi_closed):
+        reversed_ends = lo.value > hi.value  # type: ignore[operator]
         d.error("E233", f"范围 {cx.quote(e.span)} 是空的：没有数同时满足两端", e.span,
-                hint="the lower end comes first: 10万元以上20万元以下")
+                hint="the lower end comes first: 10万元以上20万元以下" if reversed_ends
+                else "a range of one number includes both ends: 5万元 至 5万元")
         return None
     kind = TK.COUNT if lo.type.kind == hi.type.kind is TK.COUNT else TK.NUM
     item = ir.Type(kind, lo.type.unit)
