@@ -9,7 +9,7 @@ job (`tools/examples.py`); this module only says what they state.
 
 from __future__ import annotations
 
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from polc.compiler import ir
 from polc.compiler import vocabulary as V
@@ -137,7 +137,7 @@ def _range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str | None
         return None
     lo_word, lo_mark, hi_word, hi_mark = v.text.split("|")
     lo, hi = (_value(cx, end, item, what) for end in v.items)
-    if lo is None or hi is None:
+    if not (isinstance(lo, (int, Decimal)) and isinstance(hi, (int, Decimal))):
         return None
     closed = []
     for word, mark, want in ((lo_word, lo_mark, V.Direction.LOWER),
@@ -154,7 +154,8 @@ def _range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str | None
         if how is None:
             return None
         closed.append(how[0] in (ir.CompareOp.GE, ir.CompareOp.LE))
-    if T.empty(lo, closed[0], hi, closed[1]):  # type: ignore[arg-type]
+    if T.empty(lo, closed[0], hi, closed[1]):
         cx.d.error("E233", f"{what} 的范围是空的", v.span)
         return None
-    return Range(lo, hi, closed[0], closed[1])
+    # a range's ends are Decimals, as the generated code makes them
+    return Range(Decimal(lo), Decimal(hi), closed[0], closed[1])
