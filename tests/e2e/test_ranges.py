@@ -81,6 +81,8 @@ def test_diagram_shows_the_ends_and_their_inclusion() -> None:
     d = fixture().diagrams["decision_item_fine"]
     assert "1万元以上5万元以下" in d and "含下限，不含上限" in d
     assert "下限(取 item_fine)" in fixture().diagrams["decision_least_fine"]
+    # a condition as a 依次 result is drawn as the condition it is
+    assert "fine 在 取 item_fine 且 fine ≥ 5万元" in fixture().diagrams["decision_fine_lawful"]
 
 
 def test_batch_falls_back_with_w708_and_sql_refuses_with_e724() -> None:
