@@ -94,8 +94,11 @@ def test_batch_falls_back_with_w708_and_sql_refuses_with_e724() -> None:
     assert rows.tolist() == [c.module.item_fine(act="no_body"), c.module.item_fine(act="overdue")]
     # a range written out in a test is two comparisons: columns compute it exactly
     assert "head_fine_lawful" not in c.batch.ROW_BY_ROW
-    columns = {"income": [Decimal(100000), Decimal("123456.78")], "serious": [False, False],
-               "fine": [Decimal(80000), Decimal("49382.71")]}
+    columns = {
+        "income": [Decimal(100000), Decimal("123456.78")],
+        "serious": [False, False],
+        "fine": [Decimal(80000), Decimal("49382.71")],
+    }
     lawful = c.batch.head_fine_lawful_batch(**columns)
     assert lawful.vectorised == 2 and lawful.tolist() == [True, False]
     assert c.ir is not None

@@ -14,8 +14,9 @@ HEAD = '文号 "测试〔2024〕1号"\n输入 x "x" : 金额\n输入 n "n" : 计
 
 def decision(body: str, typ: str = "范围(金额)") -> A.Decision:
     diags = Diagnostics()
-    module = parse_module(HEAD + f'决策 d "d" (x, n) : {typ} 推导 "t" {{\n{body}\n}}\n', "t.pol",
-                          diags)
+    module = parse_module(
+        HEAD + f'决策 d "d" (x, n) : {typ} 推导 "t" {{\n{body}\n}}\n', "t.pol", diags
+    )
     assert module is not None, [str(d) for d in diags]
     (dec,) = [i for i in module.items if isinstance(i, A.Decision)]
     return dec
@@ -53,8 +54,10 @@ def test_in_a_range_value_and_in_expressions() -> None:
 
 
 def test_rows_rules_otherwise_and_arguments_take_conditions() -> None:
-    body = ("结果 查表 (n) {\n  1人 => x 达到 5元 且 n ≥ 1人\n  2人 => (n 2人以上)\n"
-            "  3人 => 1元以上2元以下\n  否则 => n 3人以上\n}")
+    body = (
+        "结果 查表 (n) {\n  1人 => x 达到 5元 且 n ≥ 1人\n  2人 => (n 2人以上)\n"
+        "  3人 => 1元以上2元以下\n  否则 => n 3人以上\n}"
+    )
     table = decision(body, "是否").result
     assert isinstance(table, A.Table)
     values = [row.expr for row in table.rows]
@@ -70,8 +73,10 @@ def test_rows_rules_otherwise_and_arguments_take_conditions() -> None:
 
 def test_a_bare_post_word_condition_in_a_table_row_is_a_syntax_error() -> None:
     diags = Diagnostics()
-    text = HEAD + ('决策 d "d" (x, n) : 是否 推导 "t" {\n  结果 查表 (n) {\n'
-                   '    1人 => n 400人以上\n    否则 => 否\n  }\n}\n')
+    text = HEAD + (
+        '决策 d "d" (x, n) : 是否 推导 "t" {\n  结果 查表 (n) {\n'
+        "    1人 => n 400人以上\n    否则 => 否\n  }\n}\n"
+    )
     assert parse_module(text, "t.pol", diags) is None
     (e,) = list(diags)
     # "400人以上" is read as the next row's pattern, which then lacks its "=>"
