@@ -246,6 +246,9 @@ def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:
     subj = expressions.lower(cx, c.subject, env)
     if subj is None or not T.present(subj, "比较的值", cx.d):
         return None
+    literal = (A.Inf, A.Quantity, A.DateLit, A.DateTimeLit)
+    if not (isinstance(c.interval.lo, literal) and isinstance(c.interval.hi, literal)):
+        return _in_bounds(cx, c, subj, env)
     t = interval_test(cx, c.interval, subj.type, cx.quote(c.interval.span))
     if t is None:
         return None
@@ -259,6 +262,23 @@ def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:
                                 T.scalar_lit(t.hi, subj.type, c.span), text, c.span))
     if not parts:
         return ir.BoolC(ir.Lit(True, ir.BOOL, c.span), text, c.span)
+    return parts[0] if len(parts) == 1 else ir.AndC(tuple(parts), text, c.span)
+
+
+def _in_bounds(cx: Context, c: A.InInterval, subj: ir.Expr, env: Env) -> ir.Cond | None:
+    """`x 在 [income × 40%, income × 80%]`: an interval whose ends are expressions is
+    its comparisons, as `x 在 income × 40% 至 income × 80%` is."""
+    iv = c.interval
+    text = cx.quote(c.span)
+    parts: list[ir.Cond] = []
+    for end, lower_end, closed in ((iv.lo, True, iv.lo_closed), (iv.hi, False, iv.hi_closed)):
+        if isinstance(end, A.Inf):
+            continue
+        e = expressions.lower(cx, end, env)
+        if e is None or not T.comparable(subj, e, c.span, cx.d):
+            return None
+        op = (C.GE if closed else C.GT) if lower_end else (C.LE if closed else C.LT)
+        parts.append(ir.Compare(subj, op, e, text, c.span))
     return parts[0] if len(parts) == 1 else ir.AndC(tuple(parts), text, c.span)
 
 

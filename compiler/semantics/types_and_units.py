@@ -262,6 +262,13 @@ def bound_value(v: object, typ: ir.Type, closed: bool, source: Source,
     it is included (an infinite end never is)."""
     if isinstance(v, A.Inf):
         return None, False
+    if not isinstance(v, (A.DateLit, A.DateTimeLit, A.Quantity)):
+        # an expression: only where a value is tested (x 在 [a, b], see conditions)
+        span = v.span  # type: ignore[attr-defined]
+        d.error("E237", f"取值范围和查表区间的端点须为数、日期或 ∞，{source.quote(span)} 是表达式",
+                span, hint="test the value instead: x 在 [income × 40%, income × 80%], "
+                           "or x 在 income × 40% 至 income × 80%")
+        return None, False
     kind = TK.DATE if isinstance(v, A.DateLit) else \
         TK.DATETIME if isinstance(v, A.DateTimeLit) else TK.NUM
     if kind is not (TK.NUM if typ.numeric else typ.kind):

@@ -158,8 +158,9 @@ class Inf:
 @attrs.frozen
 class Interval:
     lo_closed: bool
-    lo: Quantity | DateLit | DateTimeLit | Inf
-    hi: Quantity | DateLit | DateTimeLit | Inf
+    # an expression only where a value is tested (x 在 [a × 40%, a × 80%]); E237 elsewhere
+    lo: Quantity | DateLit | DateTimeLit | Inf | Expr
+    hi: Quantity | DateLit | DateTimeLit | Inf | Expr
     hi_closed: bool
     span: Span
 

@@ -221,3 +221,12 @@ def test_conditions_are_values_in_rows_rules_and_arguments() -> None:
     assert m.d(n=1, x=Decimal(5)) is True and m.d(n=1, x=Decimal(4)) is False
     assert m.d(n=3, x=Decimal(10)) is True and m.d(n=3, x=Decimal(0)) is False
     assert m.d(n=3, x=Decimal(11)) is False
+
+
+def test_interval_ends_may_be_expressions_where_a_value_is_tested() -> None:
+    text = HEAD + '决策 d "d" (x, n) : 是否 推导 "t" {\n  结果 x 在 [n × 1元/人, n × 2元/人)\n}\n'
+    c = compiled(text)
+    assert c.ok, [str(d) for d in c.diagnostics]
+    assert c.module.d(x=Decimal(3), n=3) is True
+    assert c.module.d(x=Decimal(6), n=3) is False
+    assert codes(HEAD + '输入 y "y" : 金额 取值 [0元, x]\n') == ["E237"]
