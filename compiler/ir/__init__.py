@@ -38,6 +38,7 @@ from .nodes import (
     Decision,
     EnumDef,
     EnumVal,
+    Escalation,
     Example,
     Expr,
     Flow,
@@ -80,7 +81,7 @@ from .walk import date_inputs, walk
 __all__ = [
     "BOOL", "DATE", "DATETIME", "NULL", "REJECTED", "ROLE", "AndC", "Arith", "ArithOp",
     "Body", "BodyKind", "BoolC", "CalendarFn", "CalendarFunc", "CallDecision", "Clamp",
-    "ClampKind", "Compare", "CompareOp", "Cond", "CondE", "ConstDef", "Decision", "EnumDef", "EnumVal",
+    "ClampKind", "Compare", "CompareOp", "Cond", "CondE", "ConstDef", "Decision", "EnumDef", "EnumVal", "Escalation",
     "Example", "Expr", "Extreme", "Flow", "FlowEdge", "FlowNode", "FlowNodeKind", "Group", "HitPolicy",
     "IfE", "Input", "Ladder", "Let", "LevelRow", "LevelsE", "Lit", "MatchKind", "MinMax",
     "NamedE", "NamedItem", "NotC", "OrC", "Otherwise", "Policy", "Quantifier", "Rejected",

@@ -30,6 +30,7 @@ def report_unused(cx: Context, decisions: tuple[ir.Decision, ...], org: Organisa
     actors |= {x for g in org.groups for x in g.leads + g.participants}
     actors |= {n.actor for f in org.flows for n in f.nodes if n.actor}
     actors |= {x for lad in org.ladders for x in (lad.actor, lad.target)}
+    actors |= {b for e in sy.enums.values() for b in e.hierarchy or () if b}  # 层级's levels
     issuer = dict(sy.headers).get(V.Header.ISSUER.value)
     for name, decl in [*sy.roles.items(), *sy.bodies.items()]:
         title = decl.title if isinstance(decl, ir.RoleDef) else decl.label

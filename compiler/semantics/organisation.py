@@ -21,6 +21,7 @@ from polc.compiler.diagnostics import Span
 from polc.compiler.syntax import ast as A
 
 from . import types_and_units as T
+from . import hierarchies
 from .context import Context, suggest
 from .sites import site
 
@@ -40,6 +41,7 @@ def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
     relations: list[ir.RelationDef] = []
     groups: list[ir.Group] = []
 
+    hierarchies.check_hierarchies(cx, actors)
     for it in items:
         if isinstance(it, A.Relation):
             _actor(cx, actors, it.subject, it.span)
@@ -106,7 +108,8 @@ def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
         if n.actor is not None:
             _actor(cx, actors, n.actor, n.span)
         nodes[n.name] = ir.FlowNode(ir.FlowNodeKind(n.kind), n.name, n.label, n.actor,
-                                    n.inputs, n.outputs, site(n.annot, n.span, inherit=fsite))
+                                    n.inputs, n.outputs, site(n.annot, n.span, inherit=fsite),
+                                    hierarchies.escalation(cx, n))
     edges = []
     for e in it.edges:
         for end in (e.src, e.dst):

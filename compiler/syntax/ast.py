@@ -382,6 +382,9 @@ class EnumDecl:
     span: Span
     # the order word (由重到轻 …) as written, None for an unordered enum
     order: str | None = None
+    # a 层级 (hierarchy): the 机构 each level names (None where it names none), lowest
+    # first; None for a plain 枚举
+    hierarchy: tuple[str | None, ...] | None = None
 
 
 @attrs.frozen
@@ -477,6 +480,9 @@ class Decision:
     result: Expr
     result_annot: Annot
     span: Span
+    # 分级负责: the input whose grades the rows assign (the result is a one-key table
+    # over it); None for a 决策
+    grade: str | None = None
 
 
 # example values
@@ -502,8 +508,20 @@ class Example:
 
 
 @attrs.frozen
+class Escalation:
+    """逐级 … 沿 HIERARCHY 从 LEVEL 至 LEVEL_OR_DECISION 每级 PERIOD [顺延]."""
+
+    hierarchy: str
+    start: str | None  # None: the hierarchy's lowest level
+    target: str  # a level, or a decision (分级负责) giving one
+    per_hop: Quantity
+    roll: bool
+    span: Span
+
+
+@attrs.frozen
 class FlowNode:
-    kind: str  # event, step, choice, end
+    kind: str  # event, step, choice, end, escalation
     name: str
     label: str
     actor: str | None
@@ -511,6 +529,7 @@ class FlowNode:
     outputs: tuple[str, ...]
     annot: Annot
     span: Span
+    escalation: Escalation | None = None
 
 
 @attrs.frozen
