@@ -26,7 +26,16 @@ from .dates import (
     years_before,
 )
 from .errors import CalendarError, InputError, NoRuleApplies, OutOfRange, PolcError
-from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .flows import (
+    BodySpec,
+    EscalationSpec,
+    FlowBook,
+    FlowEdge,
+    FlowSpec,
+    FlowStep,
+    LadderSpec,
+    WorkingGroup,
+)
 from .trace import Explanation, Site, Step, Tracer
 from .values import (
     BOUND,
@@ -61,6 +70,7 @@ __all__ = [
     "CalendarError",
     "CalendarFileError",
     "DecisionSpec",
+    "EscalationSpec",
     "Explanation",
     "Field",
     "FlowBook",

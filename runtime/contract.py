@@ -27,13 +27,23 @@ from .dates import (
     years_before,
 )
 from .errors import InputError, NoRuleApplies
-from .flows import BodySpec, FlowBook, FlowEdge, FlowSpec, FlowStep, LadderSpec, WorkingGroup
+from .flows import (
+    BodySpec,
+    EscalationSpec,
+    FlowBook,
+    FlowEdge,
+    FlowSpec,
+    FlowStep,
+    LadderSpec,
+    WorkingGroup,
+)
 from .trace import Explanation, Site, Tracer
 from .values import DecisionSpec, Field, add, bounded, div, money, mul, schedule, sub
 
 __all__ = [
     "BodySpec",
     "DecisionSpec",
+    "EscalationSpec",
     "Explanation",
     "Field",
     "FlowBook",

@@ -31,19 +31,30 @@ def check_hierarchies(cx: Context, actors: set[str]) -> None:
         if e.hierarchy is None:
             continue
         if len(e.members) < 2:
-            cx.d.error("E249", f"层级 {e.name} 只有 {len(e.members)} 级", e.site.span,
-                       hint="a hierarchy has at least two levels, lowest first")
+            cx.d.error(
+                "E249",
+                f"层级 {e.name} 只有 {len(e.members)} 级",
+                e.site.span,
+                hint="a hierarchy has at least two levels, lowest first",
+            )
         seen: dict[str, str] = {}
         for (level, _), body in zip(e.members, e.hierarchy, strict=True):
             if body is None:
                 continue
             if body not in actors:
-                cx.d.error("E115", f"未定义的机构或角色 {body!r}", e.site.span,
-                           hint=suggest(body, actors) or f'declare it: 机构 {body} "…"')
+                cx.d.error(
+                    "E115",
+                    f"未定义的机构或角色 {body!r}",
+                    e.site.span,
+                    hint=suggest(body, actors) or f'declare it: 机构 {body} "…"',
+                )
             elif body in seen:
-                cx.d.error("E244", f"层级 {e.name} 的 {seen[body]} 和 {level} 是同一机构 "
-                           f"{body}", e.site.span,
-                           hint="each level is a different body, one step above the last")
+                cx.d.error(
+                    "E244",
+                    f"层级 {e.name} 的 {seen[body]} 和 {level} 是同一机构 {body}",
+                    e.site.span,
+                    hint="each level is a different body, one step above the last",
+                )
             seen.setdefault(body, level)
 
 
@@ -58,10 +69,13 @@ def assignment_rows(cx: Context, dec: A.Decision) -> A.Decision:
         return dec  # E108, reported with the parameters
     enum = cx.symbols.enums.get(inp.type.enum or "") if inp.type.kind is TK.ENUM else None
     if enum is None:
-        cx.d.error("E242", f"分级负责 {dec.name} 的输入 {grade} 不是枚举（类型为 "
-                   f"{inp.type.show()}）", dec.params[0][1],
-                   hint="分级负责 assigns each member of an enum (a grade, a level): declare "
-                        f"输入 {grade} \"…\" : ENUM")
+        cx.d.error(
+            "E242",
+            f"分级负责 {dec.name} 的输入 {grade} 不是枚举（类型为 {inp.type.show()}）",
+            dec.params[0][1],
+            hint="分级负责 assigns each member of an enum (a grade, a level): declare "
+            f'输入 {grade} "…" : ENUM',
+        )
         return attrs.evolve(dec, result=attrs.evolve(dec.result, rows=()))
     seen: dict[str, A.TableRow] = {}
     rows: list[A.TableRow] = []
@@ -73,17 +87,25 @@ def assignment_rows(cx: Context, dec: A.Decision) -> A.Decision:
             rows.append(row)  # E208, reported by the table
             continue
         if pat.name in seen:
-            cx.d.error("E243", f"分级负责 {dec.name} 为 {pat.name} 写了两次", pat.span,
-                       hint="each grade takes one row", related=[(seen[pat.name].span,
-                                                                   "the first")])
+            cx.d.error(
+                "E243",
+                f"分级负责 {dec.name} 为 {pat.name} 写了两次",
+                pat.span,
+                hint="each grade takes one row",
+                related=[(seen[pat.name].span, "the first")],
+            )
             continue
         seen[pat.name] = row
         rows.append(row)
     missing = [m for m, _ in enum.members if m not in seen]
     if missing and rows:
-        cx.d.warning("W315", f"分级负责 {dec.name} 没有为 {'、'.join(missing)} 指定负责方",
-                     dec.span, hint="the decision refuses those grades; add their rows "
-                     "where the notice assigns them, or say in a 解读 why it does not")
+        cx.d.warning(
+            "W315",
+            f"分级负责 {dec.name} 没有为 {'、'.join(missing)} 指定负责方",
+            dec.span,
+            hint="the decision refuses those grades; add their rows "
+            "where the notice assigns them, or say in a 解读 why it does not",
+        )
     return attrs.evolve(dec, result=attrs.evolve(dec.result, rows=tuple(rows)))
 
 
@@ -94,15 +116,23 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
     enum = cx.symbols.enums.get(esc.hierarchy)
     if enum is None or enum.hierarchy is None:
         names = [e.name for e in cx.symbols.enums.values() if e.hierarchy is not None]
-        cx.d.error("E245", f"逐级 {node.name} 沿的 {esc.hierarchy!r} 不是层级", esc.span,
-                   hint=suggest(esc.hierarchy, names)
-                   or f'declare it: 层级 {esc.hierarchy} "…" {{ county "县级人民政府" … }}')
+        cx.d.error(
+            "E245",
+            f"逐级 {node.name} 沿的 {esc.hierarchy!r} 不是层级",
+            esc.span,
+            hint=suggest(esc.hierarchy, names)
+            or f'declare it: 层级 {esc.hierarchy} "…" {{ county "县级人民政府" … }}',
+        )
         return None
     levels = [m for m, _ in enum.members]
     start = esc.start if esc.start is not None else levels[0]
     if start not in levels:
-        cx.d.error("E246", f"{start!r} 不是层级 {enum.name} 的一级", esc.span,
-                   hint=suggest(start, levels) or "levels: " + "、".join(levels))
+        cx.d.error(
+            "E246",
+            f"{start!r} 不是层级 {enum.name} 的一级",
+            esc.span,
+            hint=suggest(start, levels) or "levels: " + "、".join(levels),
+        )
         return None
     target: str | None = None
     via: str | None = None
@@ -111,33 +141,47 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
     if esc.target in levels:
         target = top = esc.target
         if levels.index(target) <= levels.index(start):
-            cx.d.error("E248", f"逐级 {node.name} 从 {start} 至 {target} 不是向上", esc.span,
-                       hint=f"levels run upwards: {' → '.join(levels)}")
+            cx.d.error(
+                "E248",
+                f"逐级 {node.name} 从 {start} 至 {target} 不是向上",
+                esc.span,
+                hint=f"levels run upwards: {' → '.join(levels)}",
+            )
             return None
     elif esc.target in cx.decisions:
         dec = cx.decisions[esc.target]
         if dec.type.kind is not TK.ENUM or dec.type.enum != enum.name:
-            cx.d.error("E247", f"决策 {dec.name} 的结果为 {dec.type.show()}，不是层级 "
-                       f"{enum.name} 的一级", esc.span,
-                       hint=f"至 names a level of {enum.name} or a 分级负责 … : {enum.name}")
+            cx.d.error(
+                "E247",
+                f"决策 {dec.name} 的结果为 {dec.type.show()}，不是层级 {enum.name} 的一级",
+                esc.span,
+                hint=f"至 names a level of {enum.name} or a 分级负责 … : {enum.name}",
+            )
             return None
         via, params = dec.name, dec.params
         reach = _constant_levels(dec)
         if reach is not None:
             below = [g for g, lv in reach if levels.index(lv) < levels.index(start)]
             if below:
-                cx.d.warning("W316", f"决策 {dec.name} 为 {'、'.join(below)} 给出的层级低于"
-                             f"逐级的起点 {start}：这些等级不逐级上报", esc.span,
-                             hint="start the chain lower, or say in a 解读 why these "
-                                  "grades are not reported upwards")
+                cx.d.warning(
+                    "W316",
+                    f"决策 {dec.name} 为 {'、'.join(below)} 给出的层级低于"
+                    f"逐级的起点 {start}：这些等级不逐级上报",
+                    esc.span,
+                    hint="start the chain lower, or say in a 解读 why these "
+                    "grades are not reported upwards",
+                )
             if reach:
                 top = max((lv for _, lv in reach), key=levels.index)
                 if levels.index(top) < levels.index(start):
                     top = start
     else:
-        cx.d.error("E246", f"{esc.target!r} 既不是层级 {enum.name} 的一级，也不是决策",
-                   esc.span, hint=suggest(esc.target, [*levels, *cx.decisions])
-                   or "levels: " + "、".join(levels))
+        cx.d.error(
+            "E246",
+            f"{esc.target!r} 既不是层级 {enum.name} 的一级，也不是决策",
+            esc.span,
+            hint=suggest(esc.target, [*levels, *cx.decisions]) or "levels: " + "、".join(levels),
+        )
         return None
     lit = T.quantity(esc.per_hop, cx.d)
     how = V.DURATIONS.get(lit.type.unit.duration or "")
@@ -145,9 +189,10 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
         cx.d.error("E205", f"每级时限须为期间（{'、'.join(V.PERIOD_WORDS)}）", esc.per_hop.span)
         return None
     amount: int | Decimal = lit.value  # type: ignore[assignment]
-    chain = tuple(levels[levels.index(start):levels.index(top) + 1])
-    return ir.Escalation(enum.name, chain, target, via, params, amount, how,
-                         cx.quote(esc.per_hop.span), esc.roll)
+    chain = tuple(levels[levels.index(start) : levels.index(top) + 1])
+    return ir.Escalation(
+        enum.name, chain, target, via, params, amount, how, cx.quote(esc.per_hop.span), esc.roll
+    )
 
 
 def _constant_levels(dec: ir.Decision) -> list[tuple[str, str]] | None:

@@ -20,8 +20,8 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Span
 from polc.compiler.syntax import ast as A
 
-from . import types_and_units as T
 from . import hierarchies
+from . import types_and_units as T
 from .context import Context, suggest
 from .sites import site
 

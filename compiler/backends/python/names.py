@@ -23,7 +23,8 @@ DOCNO, TITLE, SOURCE_SHA256 = "DOCNO", "TITLE", "SOURCE_SHA256"
 DECISIONS, ROLES = "DECISIONS", "ROLES"
 # the organisation block (structure.py): data and three functions
 STRUCTURE = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps",
-             "responsible", "due_dates")
+             "responsible", "due_dates",
+             "chain")  # with 逐级 steps; explain_due_dates is of the explain_ form
 # the forms of the module's own names
 PRIVATE = "_"  # _rt, _SITE_…, _IN_…, _D_…, _decision_…, _v1, _tr …
 EXPLAIN = "explain_"  # explain_<decision>

@@ -67,6 +67,60 @@ def due_dates(flow: str, events: dict[str, date | datetime]) -> dict[str, date |
     return _BOOK.due_dates(flow, events)
 '''
 
+# a policy with 逐级 steps: the chain may end where a decision says, so the book holds the
+# decisions and the functions take the inputs; other modules keep the three above
+_ESCALATION_FUNCTIONS = '''
+
+_BOOK = {FlowBook}(BODIES, FLOWS, DECISIONS)
+
+
+def next_steps(flow: str, state: str) -> list[str]:
+    """Ids of the nodes one edge away from `state`, in declared edge order, each once."""
+    return _BOOK.next_steps(flow, state)
+
+
+def responsible(flow: str, step: str) -> str:
+    """The title of the body or role that acts at `step`."""
+    return _BOOK.responsible(flow, step)
+
+
+def due_dates(
+    flow: str, events: dict[str, date | datetime], inputs: dict[str, object] | None = None
+) -> dict[str, date | datetime]:
+    """Due date of each deadline edge's target whose source time is in `events`, and of
+    each hop of a 逐级 step (keyed `step.level`; `inputs` for the level it climbs to).
+
+    Where several deadlines reach one target, the earliest binds.
+    """
+    return _BOOK.due_dates(flow, events, inputs)
+
+
+def explain_due_dates(
+    flow: str, events: dict[str, date | datetime], inputs: dict[str, object] | None = None
+) -> {Explanation}:
+    """`due_dates`, with the rows that chose each chain's end and each hop's period."""
+    return _BOOK.explain_due_dates(flow, events, inputs)
+
+
+def chain(flow: str, step: str, inputs: dict[str, object] | None = None) -> list[str]:
+    """The levels a 逐级 step's report passes, lowest first, for these inputs."""
+    return _BOOK.chain(flow, step, inputs)
+'''
+
+
+def has_escalation(p: ir.Policy) -> bool:
+    return any(n.escalation is not None for f in p.flows for n in f.nodes)
+
+
+def _escalation(p: ir.Policy, esc: ir.Escalation, s: ir.Site, scope: ModuleScope) -> str:
+    enum = p.enum(esc.hierarchy)
+    bodies = dict(zip((m for m, _ in enum.members), enum.hierarchy or (), strict=False))
+    titles = tuple(p.title(bodies[lv]) if bodies.get(lv) else enum.label_of(lv)
+                   for lv in esc.levels)
+    return (f"{scope.rt('EscalationSpec')}({esc.hierarchy!r}, {esc.levels!r}, {titles!r}, "
+            f"{esc.target!r}, {esc.via!r}, {_amount(esc.amount, scope)}, {esc.how.value!r}, "
+            f"{esc.unit_text!r}, {esc.roll!r}, {' '.join(s.quotes) or None!r}, {str(s.span)!r})")
+
 
 def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
     if not has_structure(p):
@@ -97,8 +151,10 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
         out.append(f"        {f.label!r},")
         out.append("        (")
         for n in f.nodes:
+            esc = "" if n.escalation is None else \
+                ", " + _escalation(p, n.escalation, n.site, scope)
             out.append(f"            {rt('FlowStep')}({n.name!r}, {n.kind.value!r}, {n.label!r}, {n.actor!r}, "
-                       f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}),")
+                       f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}{esc}),")
         out.append("        ),")
         out.append("        (")
         for e in f.edges:
@@ -118,5 +174,9 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
     out.append("}")
     scope.std("date")
     scope.std("datetime")
-    out += _FUNCTIONS.format(FlowBook=rt("FlowBook")).rstrip("\n").split("\n")
+    if has_escalation(p):
+        out += _ESCALATION_FUNCTIONS.format(FlowBook=rt("FlowBook"), Explanation=rt("Explanation")
+                                            ).rstrip("\n").split("\n")
+    else:
+        out += _FUNCTIONS.format(FlowBook=rt("FlowBook")).rstrip("\n").split("\n")
     return out
