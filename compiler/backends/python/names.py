@@ -23,8 +23,9 @@ DOCNO, TITLE, SOURCE_SHA256 = "DOCNO", "TITLE", "SOURCE_SHA256"
 DECISIONS, ROLES = "DECISIONS", "ROLES"
 # the organisation block (structure.py): data and three functions
 STRUCTURE = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps",
-             "responsible", "due_dates",
-             "chain")  # with 逐级 steps; explain_due_dates is of the explain_ form
+             "responsible", "due_dates")
+# and with 逐级 steps (explain_due_dates is of the explain_ form, reserved below)
+ESCALATION = ("chain", "explain_due_dates")
 # the forms of the module's own names
 PRIVATE = "_"  # _rt, _SITE_…, _IN_…, _D_…, _decision_…, _v1, _tr …
 EXPLAIN = "explain_"  # explain_<decision>
@@ -35,7 +36,7 @@ LABELS = "_LABELS"  # <ENUM>_LABELS
 _IMPORTED = {"annotations", "enum", "date", "datetime", "Decimal", "polc", "typing"}
 _PYTHON = set(keyword.kwlist) | set(keyword.softkwlist) | {
     "None", "True", "False", "self", "cls", "rt", "trace"}
-RESERVED = frozenset(_PYTHON | _IMPORTED | set(STRUCTURE))
+RESERVED = frozenset(_PYTHON | _IMPORTED | set(STRUCTURE) | set(ESCALATION))
 # module-level names a policy name would shadow: the builtins the functions call too
 MODULE_GLOBALS = frozenset(set(dir(builtins)) | {DOCNO, TITLE, SOURCE_SHA256, DECISIONS,
                                                  ROLES})
