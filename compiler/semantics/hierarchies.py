@@ -25,37 +25,38 @@ from . import types_and_units as T
 from .context import Context, suggest
 
 
-def check_hierarchies(cx: Context, actors: set[str]) -> None:
-    """The levels' bodies are declared (E115), and a hierarchy has two levels (E249)."""
-    for e in cx.symbols.enums.values():
-        if e.hierarchy is None:
+def check_hierarchies(cx: Context, items: tuple[A.Item, ...], actors: set[str]) -> None:
+    """A hierarchy has two levels (E249), each naming a declared body (E115), no body
+    at two levels (E244)."""
+    for it in items:
+        if not isinstance(it, A.EnumDecl) or it.hierarchy is None:
             continue
-        if len(e.members) < 2:
+        if len(it.members) < 2:
             cx.d.error(
                 "E249",
-                f"层级 {e.name} 只有 {len(e.members)} 级",
-                e.site.span,
+                f"层级 {it.name} 只有 {len(it.members)} 级",
+                it.span,
                 hint="a hierarchy has at least two levels, lowest first",
             )
         seen: dict[str, str] = {}
-        for (level, _), body in zip(e.members, e.hierarchy, strict=True):
+        for m, body in zip(it.members, it.hierarchy, strict=True):
             if body is None:
                 continue
             if body not in actors:
                 cx.d.error(
                     "E115",
                     f"未定义的机构或角色 {body!r}",
-                    e.site.span,
+                    m.span,
                     hint=suggest(body, actors) or f'declare it: 机构 {body} "…"',
                 )
             elif body in seen:
                 cx.d.error(
                     "E244",
-                    f"层级 {e.name} 的 {seen[body]} 和 {level} 是同一机构 {body}",
-                    e.site.span,
+                    f"层级 {it.name} 的 {seen[body]} 和 {m.name} 是同一机构 {body}",
+                    m.span,
                     hint="each level is a different body, one step above the last",
                 )
-            seen.setdefault(body, level)
+            seen.setdefault(body, m.name)
 
 
 def assignment_rows(cx: Context, dec: A.Decision) -> A.Decision:
@@ -113,13 +114,22 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
     esc = node.escalation
     if esc is None:
         return None
+    at_hier, at_start, at_target = esc.names or (esc.span, None, esc.span)
     enum = cx.symbols.enums.get(esc.hierarchy)
+    if enum is not None and enum.hierarchy is None:
+        cx.d.error(
+            "E245",
+            f"逐级 {node.name} 沿的 {esc.hierarchy} 是枚举，不是层级",
+            at_hier,
+            hint=f"declare the levels, lowest first, as 层级 {esc.hierarchy} \"…\" {{ … }}",
+        )
+        return None
     if enum is None or enum.hierarchy is None:
         names = [e.name for e in cx.symbols.enums.values() if e.hierarchy is not None]
         cx.d.error(
             "E245",
             f"逐级 {node.name} 沿的 {esc.hierarchy!r} 不是层级",
-            esc.span,
+            at_hier,
             hint=suggest(esc.hierarchy, names)
             or f'declare it: 层级 {esc.hierarchy} "…" {{ county "县级人民政府" … }}',
         )
@@ -130,7 +140,7 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
         cx.d.error(
             "E246",
             f"{start!r} 不是层级 {enum.name} 的一级",
-            esc.span,
+            at_start or esc.span,
             hint=suggest(start, levels) or "levels: " + "、".join(levels),
         )
         return None
@@ -144,7 +154,7 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
             cx.d.error(
                 "E248",
                 f"逐级 {node.name} 从 {start} 至 {target} 不是向上",
-                esc.span,
+                at_target,
                 hint=f"levels run upwards: {' → '.join(levels)}",
             )
             return None
@@ -154,7 +164,7 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
             cx.d.error(
                 "E247",
                 f"决策 {dec.name} 的结果为 {dec.type.show()}，不是层级 {enum.name} 的一级",
-                esc.span,
+                at_target,
                 hint=f"至 names a level of {enum.name} or a 分级负责 … : {enum.name}",
             )
             return None
@@ -167,7 +177,7 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
                     "W316",
                     f"决策 {dec.name} 为 {'、'.join(below)} 给出的层级低于"
                     f"逐级的起点 {start}：这些等级不逐级上报",
-                    esc.span,
+                    at_target,
                     hint="start the chain lower, or say in a 解读 why these "
                     "grades are not reported upwards",
                 )
@@ -179,7 +189,7 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
         cx.d.error(
             "E246",
             f"{esc.target!r} 既不是层级 {enum.name} 的一级，也不是决策",
-            esc.span,
+            at_target,
             hint=suggest(esc.target, [*levels, *cx.decisions]) or "levels: " + "、".join(levels),
         )
         return None

@@ -41,7 +41,7 @@ def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
     relations: list[ir.RelationDef] = []
     groups: list[ir.Group] = []
 
-    hierarchies.check_hierarchies(cx, actors)
+    hierarchies.check_hierarchies(cx, items, actors)
     for it in items:
         if isinstance(it, A.Relation):
             _actor(cx, actors, it.subject, it.span)

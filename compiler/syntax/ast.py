@@ -517,6 +517,8 @@ class Escalation:
     per_hop: Quantity
     roll: bool
     span: Span
+    # where the hierarchy, the start (None when left out) and the target are written
+    names: tuple[Span, Span | None, Span] | None = None
 
 
 @attrs.frozen

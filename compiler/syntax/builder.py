@@ -488,7 +488,9 @@ class _Builder:
     def flow_escalation(self, meta: Any, ch: list[Any]) -> A.FlowNode:
         span = self._span(meta)
         start = None if ch[3] is None else str(ch[3])
-        esc = A.Escalation(str(ch[2]), start, str(ch[4]), ch[5], ch[6] is not None, span)
+        names = (self._tspan(ch[2]), None if ch[3] is None else self._tspan(ch[3]),
+                 self._tspan(ch[4]))
+        esc = A.Escalation(str(ch[2]), start, str(ch[4]), ch[5], ch[6] is not None, span, names)
         return A.FlowNode("escalation", str(ch[0]), _strip_string(ch[1]), None, (), (), ch[7],
                           span, esc)
 
