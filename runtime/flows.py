@@ -208,11 +208,11 @@ class FlowBook:
                    steps: list[Step] | None) -> dict[str, date | datetime]:
         spec = self._flow(flow)
         for name, when in events.items():
-            node, _, level = name.partition(".")
+            step, _, level = name.partition(".")
             if level:
-                esc = self._escalation(spec, flow, node)
-                if level not in esc.levels:
-                    raise InputError(name, f"a level of {node}: " + ", ".join(esc.levels),
+                chain = self._escalation(spec, flow, step)
+                if level not in chain.levels:
+                    raise InputError(name, f"a level of {step}: " + ", ".join(chain.levels),
                                      level)
             else:
                 self._step(spec, flow, name)

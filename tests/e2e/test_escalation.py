@@ -1,0 +1,166 @@
+"""层级, 分级负责 and 逐级, end to end on a made-up national regulation
+(tests/e2e/constructs/escalation.pol, 县 → 市 → 省 → 国务院, 每级上报不超过2小时):
+compile, evaluate, each hop's deadline, explain, diagram, fmt, the CLI, and generated
+code ruff/mypy clean."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from polc.compiler.pipeline import Compilation, compile_source
+from polc.compiler.tools.examples import run_examples
+from polc.compiler.tools.fmt import format_text
+from polc.runtime import InputError
+
+from ..paths import ROOT
+
+HERE = Path(__file__).resolve().parent / "constructs"
+PATH = HERE / "escalation.pol"
+AT_NINE = datetime(2026, 5, 1, 9, 0)
+
+
+def fixture() -> Compilation:
+    return compile_source(PATH.read_text(encoding="utf-8"), "escalation.pol",
+                          verify_sources=False)
+
+
+def compiled(text: str) -> Compilation:
+    return compile_source(text, "t.pol", verify_sources=False)
+
+
+def test_compiles_clean_and_examples_pass() -> None:
+    c = fixture()
+    assert c.ok and list(c.diagnostics) == []
+    results = run_examples(c)
+    assert len(results) == 2 and all(r.passed for r in results), [r.line() for r in results]
+
+
+def test_the_level_is_an_ordered_enum_lowest_first() -> None:
+    m = fixture().module
+    assert [lv.name for lv in m.Gov] == ["county", "city", "province", "state"]
+    assert [m.responsible_level(grade=g).name for g in ("I", "II", "III", "IV")] == \
+        ["state", "province", "city", "county"]
+
+
+def test_each_hop_is_due_two_hours_after_the_one_below() -> None:
+    m = fixture().module
+    due = m.due_dates("reporting", {"occurred": AT_NINE}, {"grade": "I"})
+    # the county has it within 1 hour, then 2 hours a level up to 国务院
+    assert due == {
+        "escalate": datetime(2026, 5, 1, 10, 0),
+        "escalate.city": datetime(2026, 5, 1, 12, 0),
+        "escalate.province": datetime(2026, 5, 1, 14, 0),
+        "escalate.state": datetime(2026, 5, 1, 16, 0),
+    }
+
+
+def test_the_chain_stops_at_the_responsible_level() -> None:
+    m = fixture().module
+    assert m.chain("reporting", "escalate", {"grade": "III"}) == ["county", "city"]
+    assert m.chain("reporting", "escalate", {"grade": "IV"}) == ["county"]
+    due = m.due_dates("reporting", {"occurred": AT_NINE}, {"grade": "IV"})
+    assert due == {"escalate": datetime(2026, 5, 1, 10, 0)}  # 一般: the county itself
+
+
+def test_a_hop_reported_early_moves_the_next_deadline() -> None:
+    m = fixture().module
+    events = {"escalate": AT_NINE, "escalate.city": datetime(2026, 5, 1, 9, 30)}
+    due = m.due_dates("reporting", events, {"grade": "II"})
+    assert due["escalate.city"] == datetime(2026, 5, 1, 11, 0)
+    assert due["escalate.province"] == datetime(2026, 5, 1, 11, 30)
+    assert "escalate.state" not in due
+
+
+def test_bad_calls_are_named_input_errors() -> None:
+    m = fixture().module
+    with pytest.raises(InputError, match="grade"):
+        m.due_dates("reporting", {"occurred": AT_NINE})  # the level depends on the grade
+    with pytest.raises(InputError, match="escalate.town"):
+        m.due_dates("reporting", {"escalate.town": AT_NINE}, {"grade": "I"})
+    with pytest.raises(InputError, match="date-time"):
+        m.due_dates("reporting", {"escalate": date(2026, 5, 1)}, {"grade": "I"})  # hours
+    with pytest.raises(InputError, match="逐级"):
+        m.chain("reporting", "occurred", {"grade": "I"})
+
+
+def test_explanation_gives_the_row_that_chose_the_level_and_each_hop() -> None:
+    ex = fixture().module.explain_due_dates("reporting", {"occurred": AT_NINE}, {"grade": "II"})
+    assert ex.value["escalate.province"] == datetime(2026, 5, 1, 14, 0)
+    texts = [s.text for s in ex.steps]
+    assert texts[0] == "II"  # the 分级负责 row
+    assert ex.steps[0].quote == "重大突发事件由省级人民政府负责应对"
+    assert texts[1:] == [
+        "县级人民政府 → 设区的市级人民政府：每级 2小时，最迟 2026-05-01T12:00:00",
+        "设区的市级人民政府 → 省级人民政府：每级 2小时，最迟 2026-05-01T14:00:00",
+    ]
+    assert ex.steps[1].clause == "第十条" and "每级上报的时间不得超过2小时" in (ex.steps[1].quote or "")
+    assert ex.steps[1].where.startswith("escalation.pol:")
+
+
+def test_a_fixed_target_and_days_per_hop() -> None:
+    text = (
+        '文号 "测试〔2024〕1号"\n'
+        '层级 Gov "层级" 推导 "t" {\n  a "乡" 推导 "t"\n  b "县" 推导 "t"\n  c "市" 推导 "t"\n}\n'
+        '流程 f "f" 推导 "t" {\n  事件 s "发生" 推导 "t"\n'
+        '  逐级 up "上报" 沿 Gov 至 c 每级 3工作日 推导 "t"\n  转 s -> up\n}\n')
+    m = compiled(text).module
+    assert m.chain("f", "up") == ["a", "b", "c"]
+    # from Wednesday 2026-09-30: 国庆节 is 10-01 to 10-07 and Saturday 10-10 is worked
+    # (调休上班), so the 3rd working day is 10-10 (08, 09, 10), the next hop's 10-14
+    due = m.due_dates("f", {"up": date(2026, 9, 30)})
+    assert due == {"up.b": date(2026, 10, 10), "up.c": date(2026, 10, 14)}
+
+
+def test_diagram_shows_the_chain_with_the_per_hop_time() -> None:
+    dot = fixture().diagrams["flow_reporting"]
+    assert "cluster_esc_escalate" in dot
+    for body in ("县级人民政府", "设区的市级人民政府", "省级人民政府", "国务院"):
+        assert body in dot
+    assert dot.count("每级 2小时") >= 4  # the cluster's title and its three hops
+    assert "止于此级：特别重大" in dot  # 国务院 is where 特别重大 stops
+    assert "lhead=cluster_esc_escalate" in dot
+
+
+def test_responsibility_table_is_drawn_as_a_table() -> None:
+    dot = fixture().diagrams["decision_responsible_level"]
+    assert "特别重大突发事件由国务院统一领导应对" in dot or "国务院" in dot
+
+
+def test_fmt_is_idempotent_and_keeps_the_meaning() -> None:
+    text = PATH.read_text(encoding="utf-8")
+    assert format_text(text) == text
+    squeezed = text.replace("II => province", "II  =>province").replace(
+        "每级 2小时", "每级   2小时")
+    once = format_text(squeezed)
+    assert once == text and compiled(once).ok
+
+
+def test_cli_eval_explains_the_responsible_level() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "polc.compiler.tools.cli", "eval", str(PATH), "responsible_level",
+         "--input", json.dumps({"grade": "III"}), "--explain"],
+        capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "city" in out.stdout and "较大突发事件由设区的市级人民政府负责应对" in out.stdout
+
+
+def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
+    (tmp_path / "esc.py").write_text(fixture().python, encoding="utf-8")
+    shim = tmp_path / "shim" / "polc"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("", encoding="utf-8")
+    (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "esc.py"],
+                          capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert ruff.returncode == 0, ruff.stdout
+    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                           "esc.py"], capture_output=True, text=True, cwd=tmp_path,
+                          check=False, env={**os.environ, "MYPYPATH": str(tmp_path / "shim")})
+    assert mypy.returncode == 0, mypy.stdout
