@@ -164,3 +164,16 @@ def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
                            "esc.py"], capture_output=True, text=True, cwd=tmp_path,
                           check=False, env={**os.environ, "MYPYPATH": str(tmp_path / "shim")})
     assert mypy.returncode == 0, mypy.stdout
+
+
+def test_an_unassigned_grade_is_reported_once_by_name() -> None:
+    text = (
+        '文号 "测试〔2024〕1号"\n'
+        '枚举 G "等级" 由重到轻 推导 "t" {\n  I "特别重大" 推导 "t"\n  II "重大" 推导 "t"\n'
+        '  III "较大" 推导 "t"\n}\n角色 boss "主要领导" 推导 "t"\n输入 g "等级" : G\n'
+        '分级负责 who "负责人" (g) : 角色 推导 "t" {\n  I、II => boss 推导 "t"\n}\n')
+    c = compiled(text)
+    # the checker's W315 names the grade; the analysis does not repeat it as a table gap
+    assert [(d.code, d.span.line) for d in c.diagnostics] == [("W315", 9)]
+    assert "III" in next(iter(c.diagnostics)).message
+    assert c.module.who(g="II") == "主要领导"
