@@ -218,6 +218,9 @@ class _Builder:
             self.declare(it, Symbol("enum", it.name), it.span)
             for m in it.members:
                 self.declare(m, Symbol("member", m.name, it.name), m.span)
+            for m, body in zip(it.members, it.hierarchy or (), strict=False):
+                if body is not None:  # 层级: the 机构 at that level
+                    self.use(m.span, body, self.actor(body), last=True)
         elif isinstance(it, A.RoleDecl):
             self.declare(it, Symbol("role", it.name), it.span)
         elif isinstance(it, A.BodyDecl):
@@ -289,10 +292,24 @@ class _Builder:
             self.declare(n, Symbol("node", n.name, f.name), n.span)
             if n.actor is not None:
                 self.use(n.span, n.actor, self.actor(n.actor), last=True)
+            if n.escalation is not None:
+                self.escalation(n.escalation)
         for e in f.edges:
             names = list(self.toks.within(e.span, "NAME"))
             for tok in names[:2]:
                 self.token(tok, Symbol("node", tok.value, f.name))
+
+    def escalation(self, esc: A.Escalation) -> None:
+        """逐级 … 沿 HIERARCHY 从 LEVEL 至 LEVEL_OR_DECISION: each name to its declaration."""
+        if esc.names is None:
+            return
+        at_hier, at_start, at_target = esc.names
+        self.use(at_hier, esc.hierarchy, Symbol("enum", esc.hierarchy))
+        if at_start is not None and esc.start is not None:
+            self.use(at_start, esc.start, self.member(esc.start, esc.hierarchy))
+        target = Symbol("decision", esc.target) if esc.target in self.decisions else \
+            self.member(esc.target, esc.hierarchy)
+        self.use(at_target, esc.target, target)
 
     # ------------------------------------------------------------ inside items
     def annotations(self, node: object) -> None:
