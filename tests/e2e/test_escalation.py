@@ -177,3 +177,40 @@ def test_an_unassigned_grade_is_reported_once_by_name() -> None:
     assert [(d.code, d.span.line) for d in c.diagnostics] == [("W315", 9)]
     assert "III" in next(iter(c.diagnostics)).message
     assert c.module.who(g="II") == "主要领导"
+
+
+LEVELS = ("county", "city", "province", "state")
+RESPONSIBLE = {"I": "state", "II": "province", "III": "city", "IV": "county"}
+
+
+def _workaround() -> str:
+    """The hand-written 16-row table issue 15 describes: for each grade and each level
+    holding the report, when the next level must have it (or 无: it stops there)."""
+    rows = []
+    for grade, top in RESPONSIBLE.items():
+        for level in LEVELS:
+            below = LEVELS.index(level) < LEVELS.index(top)
+            rows.append(f'    {grade}, {level} => {"received_at + 2小时" if below else "无"}'
+                        ' 推导 "t"')
+    return ('文号 "测试〔2024〕1号"\n'
+            '枚举 Grade "等级" 由重到轻 推导 "t" {\n  I "特别重大" 推导 "t"\n  II "重大" 推导 "t"\n'
+            '  III "较大" 推导 "t"\n  IV "一般" 推导 "t"\n}\n'
+            '枚举 Gov "层级" 由低到高 推导 "t" {\n'
+            + "".join(f'  {lv} "{lv}" 推导 "t"\n' for lv in LEVELS) + '}\n'
+            '输入 grade "等级" : Grade\n输入 level "层级" : Gov\n输入 received_at "收到时间" : 时刻\n'
+            '决策 next_due "下一级收到报告的时限" (grade, level, received_at) : 时刻 或 无 推导 "t" {\n'
+            '  结果 查表 (grade, level) {\n' + "\n".join(rows) + '\n  }\n}\n')
+
+
+def test_the_construct_gives_what_the_16_row_table_gave() -> None:
+    table = compiled(_workaround())
+    assert table.ok and len(table.ir.decisions[0].result.rows) == 16  # type: ignore[attr-defined]
+    m = fixture().module
+    for grade in RESPONSIBLE:
+        for i, level in enumerate(LEVELS):
+            events = {"escalate": AT_NINE} if i == 0 else \
+                {"escalate": datetime(2026, 5, 1, 6, 0), f"escalate.{level}": AT_NINE}
+            due = m.due_dates("reporting", events, {"grade": grade})
+            nxt = due.get(f"escalate.{LEVELS[i + 1]}") if i + 1 < len(LEVELS) else None
+            assert nxt == table.module.next_due(grade=grade, level=level, received_at=AT_NINE), \
+                (grade, level)
