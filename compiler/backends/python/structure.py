@@ -115,7 +115,8 @@ def has_escalation(p: ir.Policy) -> bool:
 def _escalation(p: ir.Policy, esc: ir.Escalation, s: ir.Site, scope: ModuleScope) -> str:
     enum = p.enum(esc.hierarchy)
     bodies = dict(zip((m for m, _ in enum.members), enum.hierarchy or (), strict=False))
-    titles = tuple(p.title(bodies[lv]) if bodies.get(lv) else enum.label_of(lv)
+    # who acts at a level: its body's title where the 层级 names one, else the level's label
+    titles = tuple(p.title(body) if (body := bodies.get(lv)) else enum.label_of(lv)
                    for lv in esc.levels)
     return (f"{scope.rt('EscalationSpec')}({esc.hierarchy!r}, {esc.levels!r}, {titles!r}, "
             f"{esc.target!r}, {esc.via!r}, {_amount(esc.amount, scope)}, {esc.how.value!r}, "
