@@ -214,3 +214,16 @@ def test_the_construct_gives_what_the_16_row_table_gave() -> None:
             nxt = due.get(f"escalate.{LEVELS[i + 1]}") if i + 1 < len(LEVELS) else None
             assert nxt == table.module.next_due(grade=grade, level=level, received_at=AT_NINE), \
                 (grade, level)
+
+
+def test_levels_compare_and_step_as_an_ordered_enum_lowest_first() -> None:
+    text = ('文号 "测试〔2024〕1号"\n'
+            '层级 Gov "层级" 推导 "t" {\n  county "县" 推导 "t"\n  city "市" 推导 "t"\n'
+            '  province "省" 推导 "t"\n}\n输入 gov "层级" : Gov\n'
+            '决策 up "上一级" (gov) : Gov 或 无 推导 "t" { 结果 上一级(gov) }\n'
+            '决策 high "高于市级" (gov) : 是否 推导 "t" { 结果 gov 高于 city }\n')
+    c = compiled(text)
+    assert c.ok and list(c.diagnostics) == []
+    m = c.module
+    assert m.up(gov="county").name == "city" and m.up(gov="province") is None
+    assert [m.high(gov=g) for g in ("county", "city", "province")] == [False, False, True]
