@@ -7,7 +7,8 @@ input (E242 otherwise): each grade at most once (E243; a name that is no member 
 table's E208), and a grade the text assigns to nobody is reported (W315; the decision refuses it).  A 逐级 node climbs a 层级 (E245)
 between two of its levels, or up to the level a decision gives (E246, E247), never down
 (E248), within a period a hop (E205); a grade whose responsible level lies below the
-chain's start is reported (W316), as that grade's report climbs no level.
+chain's start is reported (W316), as that grade's report climbs no level; so is a
+hop in hours after a deadline in days into the node (W317).
 """
 
 from __future__ import annotations
@@ -216,3 +217,20 @@ def _constant_levels(dec: ir.Decision) -> list[tuple[str, str]] | None:
             return None
         out.append((str(row.tests[0].value), row.expr.member))
     return out
+
+
+def check_hop_periods(cx: Context, flow: ir.Flow) -> None:
+    """W317: hours a hop after a deadline in days.  The node's due date is then a day,
+    and an hour counts from a moment, so its hops are known only from a time the caller
+    gives (events["step"]); from the due date alone they are refused at run time."""
+    hourly = {n.name for n in flow.nodes
+              if n.escalation is not None and n.escalation.how is V.Duration.MINUTES}
+    for e in flow.edges:
+        if e.dst in hourly and e.how is not None and e.how is not V.Duration.MINUTES:
+            cx.d.warning(
+                "W317",
+                f"逐级 {e.dst} 每级以小时计，而转入它的时限 {e.unit_text} 以日计：其到期日没有时刻",
+                e.site.span,
+                hint=f"give the time the first level had the report (events[{e.dst!r}]), "
+                "or write the deadline into it in 小时",
+            )

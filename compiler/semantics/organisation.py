@@ -129,4 +129,6 @@ def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
             e.src, e.dst, e.when, amount, how,
             cx.quote(e.deadline.span) if e.deadline else None, e.roll, e.loop,
             site(e.annot, e.span, inherit=nodes[e.src].site if e.src in nodes else fsite)))
-    return ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges), fsite)
+    flow = ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges), fsite)
+    hierarchies.check_hop_periods(cx, flow)
+    return flow
