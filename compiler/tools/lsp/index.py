@@ -140,6 +140,9 @@ class _Builder:
         self.bodies = {it.name for it in module.items if isinstance(it, A.BodyDecl)}
         self.enums = {it.name: it for it in module.items if isinstance(it, A.EnumDecl)}
         self.members: dict[str, list[str]] = {}
+        # a 分级负责 row naming several grades is one table row a grade sharing the written
+        # value, and its key is the parameter itself: each written name is recorded once
+        self.seen: set[tuple[int, int]] = set()
         for e in self.enums.values():
             for m in e.members:
                 self.members.setdefault(m.name, []).append(e.name)
@@ -148,6 +151,10 @@ class _Builder:
     def token(self, tok: Token | None, symbol: Symbol | None, definition: bool = False) -> None:
         if tok is None or symbol is None:
             return
+        at = (tok.line or 0, tok.column or 0)
+        if at in self.seen:
+            return
+        self.seen.add(at)
         self.index.occurrences.append(Occurrence(tok.line or 0, tok.column or 0,
                                                  tok.end_column or 0, symbol, definition))
 
@@ -332,7 +339,8 @@ class _Builder:
     def visit(self, n: object, env: _Env, expected: str | None) -> None:
         if isinstance(n, A.Ref):  # its span is its name's
             symbol = self.value(n.name, env, expected)
-            if symbol is not None:
+            if symbol is not None and (n.span.line, n.span.col) not in self.seen:
+                self.seen.add((n.span.line, n.span.col))
                 self.index.occurrences.append(Occurrence(
                     n.span.line, n.span.col, n.span.col + len(n.name), symbol))
         elif isinstance(n, A.DecisionRef):
