@@ -227,3 +227,19 @@ def test_levels_compare_and_step_as_an_ordered_enum_lowest_first() -> None:
     m = c.module
     assert m.up(gov="county").name == "city" and m.up(gov="province") is None
     assert [m.high(gov=g) for g in ("county", "city", "province")] == [False, False, True]
+
+
+def test_a_row_naming_several_grades_is_checked_and_read_once(tmp_path: Path) -> None:
+    # 55's commander: 「I、II、III => main_leader」 is three table rows sharing one citation
+    p55 = ROOT / "policies" / "55_overseas_labor_emergency.pol"
+    good = "「发生Ⅰ、Ⅱ、III级突发事件，由区政府主要领导担任总指挥」\n  IV =>"
+    text = p55.read_text(encoding="utf-8")
+    assert good in text
+    bad = text.replace(good, good.replace("总指挥」", "总指挥X」 解读 \"一次\""), 1)
+    (tmp_path / "sources").symlink_to(ROOT / "policies" / "sources", target_is_directory=True)
+    (tmp_path / "55.pol").write_text(bad, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "polc.compiler.tools.cli", "check",
+                          str(tmp_path / "55.pol")], capture_output=True, text=True, check=False)
+    assert out.returncode == 1
+    assert out.stdout.count("error[E411]: 决策 commander 的查表行") == 1, out.stdout
+    assert out.stdout.count("解读: 一次") == 1
