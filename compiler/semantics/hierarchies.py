@@ -122,7 +122,7 @@ def escalation(cx: Context, node: A.FlowNode) -> ir.Escalation | None:
             "E245",
             f"逐级 {node.name} 沿的 {esc.hierarchy} 是枚举，不是层级",
             at_hier,
-            hint=f"declare the levels, lowest first, as 层级 {esc.hierarchy} \"…\" {{ … }}",
+            hint=f'declare the levels, lowest first, as 层级 {esc.hierarchy} "…" {{ … }}',
         )
         return None
     if enum is None or enum.hierarchy is None:
@@ -223,8 +223,11 @@ def check_hop_periods(cx: Context, flow: ir.Flow) -> None:
     """W317: hours a hop after a deadline in days.  The node's due date is then a day,
     and an hour counts from a moment, so its hops are known only from a time the caller
     gives (events["step"]); from the due date alone they are refused at run time."""
-    hourly = {n.name for n in flow.nodes
-              if n.escalation is not None and n.escalation.how is V.Duration.MINUTES}
+    hourly = {
+        n.name
+        for n in flow.nodes
+        if n.escalation is not None and n.escalation.how is V.Duration.MINUTES
+    }
     for e in flow.edges:
         if e.dst in hourly and e.how is not None and e.how is not V.Duration.MINUTES:
             cx.d.warning(

@@ -27,8 +27,7 @@ AT_NINE = datetime(2026, 5, 1, 9, 0)
 
 
 def fixture() -> Compilation:
-    return compile_source(PATH.read_text(encoding="utf-8"), "escalation.pol",
-                          verify_sources=False)
+    return compile_source(PATH.read_text(encoding="utf-8"), "escalation.pol", verify_sources=False)
 
 
 def compiled(text: str) -> Compilation:
@@ -45,8 +44,12 @@ def test_compiles_clean_and_examples_pass() -> None:
 def test_the_level_is_an_ordered_enum_lowest_first() -> None:
     m = fixture().module
     assert [lv.name for lv in m.Gov] == ["county", "city", "province", "state"]
-    assert [m.responsible_level(grade=g).name for g in ("I", "II", "III", "IV")] == \
-        ["state", "province", "city", "county"]
+    assert [m.responsible_level(grade=g).name for g in ("I", "II", "III", "IV")] == [
+        "state",
+        "province",
+        "city",
+        "county",
+    ]
 
 
 def test_each_hop_is_due_two_hours_after_the_one_below() -> None:
@@ -100,7 +103,9 @@ def test_explanation_gives_the_row_that_chose_the_level_and_each_hop() -> None:
         "县级人民政府 → 设区的市级人民政府：每级 2小时，最迟 2026-05-01T12:00:00",
         "设区的市级人民政府 → 省级人民政府：每级 2小时，最迟 2026-05-01T14:00:00",
     ]
-    assert ex.steps[1].clause == "第十条" and "每级上报的时间不得超过2小时" in (ex.steps[1].quote or "")
+    assert ex.steps[1].clause == "第十条" and "每级上报的时间不得超过2小时" in (
+        ex.steps[1].quote or ""
+    )
     assert ex.steps[1].where.startswith("escalation.pol:")
 
 
@@ -109,7 +114,8 @@ def test_a_fixed_target_and_days_per_hop() -> None:
         '文号 "测试〔2024〕1号"\n'
         '层级 Gov "层级" 推导 "t" {\n  a "乡" 推导 "t"\n  b "县" 推导 "t"\n  c "市" 推导 "t"\n}\n'
         '流程 f "f" 推导 "t" {\n  事件 s "发生" 推导 "t"\n'
-        '  逐级 up "上报" 沿 Gov 至 c 每级 3工作日 推导 "t"\n  转 s -> up\n}\n')
+        '  逐级 up "上报" 沿 Gov 至 c 每级 3工作日 推导 "t"\n  转 s -> up\n}\n'
+    )
     m = compiled(text).module
     assert m.chain("f", "up") == ["a", "b", "c"]
     # from Wednesday 2026-09-30: 国庆节 is 10-01 to 10-07 and Saturday 10-10 is worked
@@ -137,16 +143,29 @@ def test_fmt_is_idempotent_and_keeps_the_meaning() -> None:
     text = PATH.read_text(encoding="utf-8")
     assert format_text(text) == text
     squeezed = text.replace("II => province", "II  =>province").replace(
-        "每级 2小时", "每级   2小时")
+        "每级 2小时", "每级   2小时"
+    )
     once = format_text(squeezed)
     assert once == text and compiled(once).ok
 
 
 def test_cli_eval_explains_the_responsible_level() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "polc.compiler.tools.cli", "eval", str(PATH), "responsible_level",
-         "--input", json.dumps({"grade": "III"}), "--explain"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "polc.compiler.tools.cli",
+            "eval",
+            str(PATH),
+            "responsible_level",
+            "--input",
+            json.dumps({"grade": "III"}),
+            "--explain",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     assert "city" in out.stdout and "较大突发事件由设区的市级人民政府负责应对" in out.stdout
 
@@ -157,12 +176,22 @@ def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
     shim.mkdir(parents=True)
     (shim / "__init__.py").write_text("", encoding="utf-8")
     (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "esc.py"],
-                          capture_output=True, text=True, cwd=tmp_path, check=False)
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "esc.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                           "esc.py"], capture_output=True, text=True, cwd=tmp_path,
-                          check=False, env={**os.environ, "MYPYPATH": str(tmp_path / "shim")})
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "esc.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        env={**os.environ, "MYPYPATH": str(tmp_path / "shim")},
+    )
     assert mypy.returncode == 0, mypy.stdout
 
 
@@ -171,7 +200,8 @@ def test_an_unassigned_grade_is_reported_once_by_name() -> None:
         '文号 "测试〔2024〕1号"\n'
         '枚举 G "等级" 由重到轻 推导 "t" {\n  I "特别重大" 推导 "t"\n  II "重大" 推导 "t"\n'
         '  III "较大" 推导 "t"\n}\n角色 boss "主要领导" 推导 "t"\n输入 g "等级" : G\n'
-        '分级负责 who "负责人" (g) : 角色 推导 "t" {\n  I、II => boss 推导 "t"\n}\n')
+        '分级负责 who "负责人" (g) : 角色 推导 "t" {\n  I、II => boss 推导 "t"\n}\n'
+    )
     c = compiled(text)
     # the checker's W315 names the grade; the analysis does not repeat it as a table gap
     assert [(d.code, d.span.line) for d in c.diagnostics] == [("W315", 9)]
@@ -190,16 +220,20 @@ def _workaround() -> str:
     for grade, top in RESPONSIBLE.items():
         for level in LEVELS:
             below = LEVELS.index(level) < LEVELS.index(top)
-            rows.append(f'    {grade}, {level} => {"received_at + 2小时" if below else "无"}'
-                        ' 推导 "t"')
-    return ('文号 "测试〔2024〕1号"\n'
-            '枚举 Grade "等级" 由重到轻 推导 "t" {\n  I "特别重大" 推导 "t"\n  II "重大" 推导 "t"\n'
-            '  III "较大" 推导 "t"\n  IV "一般" 推导 "t"\n}\n'
-            '枚举 Gov "层级" 由低到高 推导 "t" {\n'
-            + "".join(f'  {lv} "{lv}" 推导 "t"\n' for lv in LEVELS) + '}\n'
-            '输入 grade "等级" : Grade\n输入 level "层级" : Gov\n输入 received_at "收到时间" : 时刻\n'
-            '决策 next_due "下一级收到报告的时限" (grade, level, received_at) : 时刻 或 无 推导 "t" {\n'
-            '  结果 查表 (grade, level) {\n' + "\n".join(rows) + '\n  }\n}\n')
+            rows.append(
+                f'    {grade}, {level} => {"received_at + 2小时" if below else "无"} 推导 "t"'
+            )
+    return (
+        '文号 "测试〔2024〕1号"\n'
+        '枚举 Grade "等级" 由重到轻 推导 "t" {\n  I "特别重大" 推导 "t"\n  II "重大" 推导 "t"\n'
+        '  III "较大" 推导 "t"\n  IV "一般" 推导 "t"\n}\n'
+        '枚举 Gov "层级" 由低到高 推导 "t" {\n'
+        + "".join(f'  {lv} "{lv}" 推导 "t"\n' for lv in LEVELS)
+        + "}\n"
+        '输入 grade "等级" : Grade\n输入 level "层级" : Gov\n输入 received_at "收到时间" : 时刻\n'
+        '决策 next_due "下一级收到报告的时限" (grade, level, received_at) : 时刻 或 无 推导 "t" {\n'
+        "  结果 查表 (grade, level) {\n" + "\n".join(rows) + "\n  }\n}\n"
+    )
 
 
 def test_the_construct_gives_what_the_16_row_table_gave() -> None:
@@ -208,20 +242,27 @@ def test_the_construct_gives_what_the_16_row_table_gave() -> None:
     m = fixture().module
     for grade in RESPONSIBLE:
         for i, level in enumerate(LEVELS):
-            events = {"escalate": AT_NINE} if i == 0 else \
-                {"escalate": datetime(2026, 5, 1, 6, 0), f"escalate.{level}": AT_NINE}
+            events = (
+                {"escalate": AT_NINE}
+                if i == 0
+                else {"escalate": datetime(2026, 5, 1, 6, 0), f"escalate.{level}": AT_NINE}
+            )
             due = m.due_dates("reporting", events, {"grade": grade})
             nxt = due.get(f"escalate.{LEVELS[i + 1]}") if i + 1 < len(LEVELS) else None
-            assert nxt == table.module.next_due(grade=grade, level=level, received_at=AT_NINE), \
-                (grade, level)
+            assert nxt == table.module.next_due(grade=grade, level=level, received_at=AT_NINE), (
+                grade,
+                level,
+            )
 
 
 def test_levels_compare_and_step_as_an_ordered_enum_lowest_first() -> None:
-    text = ('文号 "测试〔2024〕1号"\n'
-            '层级 Gov "层级" 推导 "t" {\n  county "县" 推导 "t"\n  city "市" 推导 "t"\n'
-            '  province "省" 推导 "t"\n}\n输入 gov "层级" : Gov\n'
-            '决策 up "上一级" (gov) : Gov 或 无 推导 "t" { 结果 上一级(gov) }\n'
-            '决策 high "高于市级" (gov) : 是否 推导 "t" { 结果 gov 高于 city }\n')
+    text = (
+        '文号 "测试〔2024〕1号"\n'
+        '层级 Gov "层级" 推导 "t" {\n  county "县" 推导 "t"\n  city "市" 推导 "t"\n'
+        '  province "省" 推导 "t"\n}\n输入 gov "层级" : Gov\n'
+        '决策 up "上一级" (gov) : Gov 或 无 推导 "t" { 结果 上一级(gov) }\n'
+        '决策 high "高于市级" (gov) : 是否 推导 "t" { 结果 gov 高于 city }\n'
+    )
     c = compiled(text)
     assert c.ok and list(c.diagnostics) == []
     m = c.module
@@ -235,11 +276,15 @@ def test_a_row_naming_several_grades_is_checked_and_read_once(tmp_path: Path) ->
     good = "「发生Ⅰ、Ⅱ、III级突发事件，由区政府主要领导担任总指挥」\n  IV =>"
     text = p55.read_text(encoding="utf-8")
     assert good in text
-    bad = text.replace(good, good.replace("总指挥」", "总指挥X」 解读 \"一次\""), 1)
+    bad = text.replace(good, good.replace("总指挥」", '总指挥X」 解读 "一次"'), 1)
     (tmp_path / "sources").symlink_to(ROOT / "policies" / "sources", target_is_directory=True)
     (tmp_path / "55.pol").write_text(bad, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "polc.compiler.tools.cli", "check",
-                          str(tmp_path / "55.pol")], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "polc.compiler.tools.cli", "check", str(tmp_path / "55.pol")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 1
     assert out.stdout.count("error[E411]: 决策 commander 的查表行") == 1, out.stdout
     assert out.stdout.count("解读: 一次") == 1

@@ -25,15 +25,29 @@ LEVELS = ("county", "city", "province")
 TITLES = ("县", "市", "省")
 
 
-def _esc(target: str | None, via: str | None, amount: int = 120, how: str = "minutes",
-         roll: bool = False) -> EscalationSpec:
-    return EscalationSpec("Gov", LEVELS, TITLES, target, via, amount, how, "2小时", roll,
-                          "每级上报的时间不得超过2小时", "t.pol:3:3")
+def _esc(
+    target: str | None, via: str | None, amount: int = 120, how: str = "minutes", roll: bool = False
+) -> EscalationSpec:
+    return EscalationSpec(
+        "Gov",
+        LEVELS,
+        TITLES,
+        target,
+        via,
+        amount,
+        how,
+        "2小时",
+        roll,
+        "每级上报的时间不得超过2小时",
+        "t.pol:3:3",
+    )
 
 
 def _book(esc: EscalationSpec, decisions: dict[str, Any] | None = None) -> FlowBook:
-    steps = (FlowStep("s", "event", "发生", None, (), (), None),
-             FlowStep("up", "escalation", "逐级上报", None, (), (), "第十条", esc))
+    steps = (
+        FlowStep("s", "event", "发生", None, (), (), None),
+        FlowStep("up", "escalation", "逐级上报", None, (), (), "第十条", esc),
+    )
     edges = (FlowEdge("s", "up", None, 60, "minutes", "1小时", False, False, None),)
     return FlowBook({}, {"f": FlowSpec("报告", steps, edges, None)}, decisions)
 
@@ -52,14 +66,18 @@ def _explain(*, grade: str) -> Explanation:
     return Explanation(_level(grade=grade), ())
 
 
-LEVEL_OF = DecisionSpec("level_of", "负责层级", _level, _explain,
-                        (Field("grade", "enum", "等级", enum=Grade),))
+LEVEL_OF = DecisionSpec(
+    "level_of", "负责层级", _level, _explain, (Field("grade", "enum", "等级", enum=Grade),)
+)
 
 
 def test_hops_chain_from_the_start() -> None:
     due = _book(_esc("province", None)).due_dates("f", {"s": datetime(2026, 1, 5, 8, 0)})
-    assert due == {"up": datetime(2026, 1, 5, 9, 0), "up.city": datetime(2026, 1, 5, 11, 0),
-                   "up.province": datetime(2026, 1, 5, 13, 0)}
+    assert due == {
+        "up": datetime(2026, 1, 5, 9, 0),
+        "up.city": datetime(2026, 1, 5, 11, 0),
+        "up.province": datetime(2026, 1, 5, 13, 0),
+    }
 
 
 def test_a_decision_ends_the_chain() -> None:
