@@ -297,6 +297,13 @@ class Keyword(enum.Enum):
     NOTICE_YEAR = "成文年份"
     EXTEND = "延长"
     ON_BRANCH = "当"
+    # hierarchies: 层级 (levels, lowest first), 分级负责 (grade -> who), 逐级 (per-hop reporting)
+    HIERARCHY = "层级"
+    ASSIGNMENT = "分级负责"
+    ESCALATION = "逐级"
+    ALONG = "沿"
+    FROM = "从"
+    PER_LEVEL = "每级"
 
 
 # what a top-level item starts with: after a syntax error, parsing resumes at the next line
@@ -304,9 +311,11 @@ class Keyword(enum.Enum):
 ITEM_KEYWORDS = tuple(k.value for k in (
     Keyword.CONVENTION, Keyword.ENUM, Keyword.ROLE, Keyword.BODY, Keyword.RELATION,
     Keyword.GROUP, Keyword.INPUT, Keyword.CONST, Keyword.DECISION, Keyword.EXAMPLE,
-    Keyword.FLOW, Keyword.LADDER, Keyword.UNIT))
+    Keyword.FLOW, Keyword.LADDER, Keyword.UNIT,
+    Keyword.HIERARCHY, Keyword.ASSIGNMENT))
 # the items with a { block }, which `polc fmt` sets off with a blank line
 BLOCK_KEYWORDS = tuple(k.value for k in (Keyword.DECISION, Keyword.ENUM, Keyword.FLOW,
-                                         Keyword.LADDER))
+                                         Keyword.LADDER,
+                                         Keyword.HIERARCHY, Keyword.ASSIGNMENT))
 # the annotations of a rule, which `polc fmt` indents under it
 ANNOTATION_KEYWORDS = tuple(k.value for k in (Keyword.CITE, Keyword.READING, Keyword.DERIVED))

@@ -30,6 +30,7 @@ from .errors import CalendarError, InputError, NoRuleApplies, OutOfRange, PolcEr
 from .flows import (
     BodySpec,
     Due,
+    EscalationSpec,
     FlowBook,
     FlowEdge,
     FlowSpec,
@@ -76,6 +77,7 @@ __all__ = [
     "CalendarFileError",
     "DecisionSpec",
     "Due",
+    "EscalationSpec",
     "Explanation",
     "Field",
     "FlowBook",

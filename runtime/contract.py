@@ -30,6 +30,7 @@ from .errors import InputError, NoRuleApplies
 from .flows import (
     BodySpec,
     Due,
+    EscalationSpec,
     FlowBook,
     FlowEdge,
     FlowSpec,
@@ -58,6 +59,7 @@ __all__ = [
     "BodySpec",
     "DecisionSpec",
     "Due",
+    "EscalationSpec",
     "Explanation",
     "Field",
     "FlowBook",

@@ -25,6 +25,7 @@ from polc.compiler import ir
 from polc.compiler import vocabulary as V
 from polc.compiler.ir import FlowNodeKind as FK
 
+from . import hierarchy
 from .common import (
     cite_tooltip,
     ends,
@@ -159,6 +160,9 @@ def _node_attrs(kind: ir.FlowNodeKind) -> dict[str, str]:
     if kind is FK.END:
         return {"shape": "doublecircle", "style": "filled", "fillcolor": "#eeeeee",
                 "fixedsize": "false"}
+    if kind is FK.ESCALATION:  # the legend's sample of a 逐级 chain (viz/hierarchy.py)
+        return {"shape": "box", "style": "rounded,filled", "fillcolor": "#fdf0ee",
+                "color": DEADLINE_COLOR}
     return {"shape": "box", "style": "rounded,filled", "fillcolor": "white"}
 
 
@@ -209,16 +213,19 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
                      fillcolor=LANE_FILL[i % 2], color="#9aa7b4", fontsize="13",
                      labeljust="l")
             for n in nodes:
-                if lane[n.name] == actor:
+                if lane[n.name] == actor and n.escalation is None:
                     sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind),
                              **tooltip(cite_tooltip(n.site, n.label)))
     for n in nodes:
-        if lane[n.name] is None:
+        if n.escalation is not None:
+            hierarchy.draw(policy, g, n)  # 逐级: its own cluster, one box a level
+        elif lane[n.name] is None:
             g.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind),
                    **tooltip(cite_tooltip(n.site, n.label)))
     if skipped:
         _flow_summary(policy, g, f, len(head), skipped)
     linked: set[tuple[str, str]] = set()
+    chains = {n.name: n for n in nodes if n.escalation is not None}
     for e in f.edges:
         src = _nid(e.src) if e.src in drawn else GAP
         dst = _nid(e.dst) if e.dst in drawn else GAP
@@ -231,6 +238,7 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
         text = _edge_text(e, policy, f)
         what = "　".join(x for x in (e.when or "", deadline_text(e, policy, f)) if x)
         attrs: dict[str, str] = tooltip(cite_tooltip(e.site, what))
+        src, dst = _escalation_ends(chains, e, src, dst, attrs)
         if text:
             attrs["label"] = label(text)
         if e.unit_text:
@@ -245,9 +253,23 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
     return g
 
 
+def _escalation_ends(by_name: dict[str, ir.FlowNode], e: ir.FlowEdge, src: str, dst: str,
+                     attrs: dict[str, str]) -> tuple[str, str]:
+    """An edge into or out of a 逐级 node meets its chain's first or last level, drawn
+    to the cluster's border."""
+    if e.src in by_name:
+        src = hierarchy.exit_(by_name[e.src])
+        attrs["ltail"] = hierarchy.cluster(by_name[e.src])
+    if e.dst in by_name:
+        dst = hierarchy.entry(by_name[e.dst])
+        attrs["lhead"] = hierarchy.cluster(by_name[e.dst])
+    return src, dst
+
+
 GAP = "gap"
 _KIND_WORDS = {FK.EVENT: V.Keyword.EVENT.value, FK.STEP: V.Keyword.STEP.value,
-               FK.CHOICE: V.Keyword.CHOICE.value, FK.END: V.Keyword.END.value}
+               FK.CHOICE: V.Keyword.CHOICE.value, FK.END: V.Keyword.END.value,
+               FK.ESCALATION: V.Keyword.ESCALATION.value}
 
 
 def _flow_summary(policy: ir.Policy, g: graphviz.Digraph, f: ir.Flow, first: int,

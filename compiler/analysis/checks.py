@@ -65,6 +65,8 @@ class Analyser:
     def __init__(self, policy: ir.Policy, diags: Diagnostics) -> None:
         self.p = policy
         self.d = diags
+        # the tables of 分级负责, whose unassigned grades the checker names (W315)
+        self.assignments = {id(d.result) for d in policy.decisions if d.grade is not None}
 
     def run(self) -> None:
         for dec in self.p.decisions:
@@ -281,7 +283,8 @@ class Analyser:
             self.order(e, keyed)
         if e.hit is ir.HitPolicy.COLLECT:
             return
-        if e.otherwise is None and keyed.complete and not fuzzy:
+        if e.otherwise is None and keyed.complete and not fuzzy \
+                and id(e) not in self.assignments:
             covering = [r for r in rows if r is not None]
             for r in ctx.boxes:
                 hole = ks.uncovered(r, covering)

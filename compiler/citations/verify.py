@@ -156,6 +156,9 @@ def rules(module: A.Module) -> list[Rule]:
     """Every node carrying 引 or 推导, with the quantity literals that belong to it: those
     in its subtree outside any descendant that carries its own citation."""
     out: list[Rule] = []
+    # a 分级负责 row naming several grades is one table row a grade, sharing the written
+    # row's citation and value: one rule, checked once
+    seen: set[tuple[Span, int]] = set()
 
     def visit(node: object, owner: Rule | None, context: str, domain: bool = False) -> None:
         if isinstance(node, tuple):
@@ -181,6 +184,9 @@ def rules(module: A.Module) -> list[Rule]:
         label = _describe(node, context)
         span = getattr(node, "span", None)
         if isinstance(annot, A.Annot) and not annot.empty and isinstance(span, Span):
+            if (span, id(annot)) in seen:
+                return
+            seen.add((span, id(annot)))
             owner = Rule(label, annot, span, isinstance(node, A.Example), node)
             out.append(owner)
         inner = label if isinstance(node, (A.Decision, A.EnumDecl, A.Flow, A.Ladder)) \

@@ -104,6 +104,7 @@ class FlowNodeKind(enum.Enum):
     STEP = "step"  # 步骤
     CHOICE = "choice"  # 判断
     END = "end"  # 结束
+    ESCALATION = "escalation"  # 逐级: up a 层级, one level at a time
 
 
 class DueKind(enum.Enum):

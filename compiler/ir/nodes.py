@@ -342,6 +342,9 @@ class EnumDef:
     # ordered: whether the first member is the highest (most severe); None: unordered
     # (取最严重 then takes the first as the most severe, and nothing compares members)
     high_first: bool | None = None
+    # a 层级: the body (机构) acting at each level, lowest first, None where none is named;
+    # None for a plain enum
+    hierarchy: tuple[str | None, ...] | None = None
     _labels: dict[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -419,6 +422,8 @@ class Decision:
     site: Site
     result_site: Site
     calls: tuple[str, ...]
+    # 分级负责: the input whose grades the rows assign; None for a 决策
+    grade: str | None = None
 
 
 @attrs.frozen
@@ -484,6 +489,26 @@ class Extension:
 
 
 @attrs.frozen
+class Escalation:
+    """逐级: up `hierarchy` one level at a time from `levels[0]`, each hop within the period.
+
+    `levels` runs from the start to the highest level the chain can reach: to `target`
+    when it is fixed, else to the highest level the 分级负责 decision `via` can give
+    (its inputs `params`); the runtime stops at the level that decision returns.
+    """
+
+    hierarchy: str
+    levels: tuple[str, ...]
+    target: str | None
+    via: str | None
+    params: tuple[str, ...]
+    amount: int | Decimal
+    how: V.Duration
+    unit_text: str
+    roll: bool
+
+
+@attrs.frozen
 class FlowNode:
     kind: FlowNodeKind
     name: str
@@ -493,6 +518,7 @@ class FlowNode:
     outputs: tuple[str, ...]
     site: Site
     due: StepDue | None = None
+    escalation: Escalation | None = None
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ from polc.compiler import ir
 from polc.compiler.ir import TypeKind as TK
 from polc.compiler.syntax import ast as A
 
-from . import conditions, expressions
+from . import conditions, expressions, hierarchies
 from . import types_and_units as T
 from .context import Context, Env, suggest
 from .sites import site
@@ -27,6 +27,7 @@ def const(cx: Context, it: A.ConstDecl) -> ir.ConstDef | None:
 
 def decision(cx: Context, dec: A.Decision) -> ir.Decision | None:
     sy = cx.symbols
+    dec = hierarchies.assignment_rows(cx, dec)
     typ = T.type_of(dec.type, sy.enums, cx.source.file, cx.d, sy.units)
     dsite = site(dec.annot, dec.span)
     params: list[str] = []
@@ -71,4 +72,4 @@ def decision(cx: Context, dec: A.Decision) -> ir.Decision | None:
     calls = tuple(sorted({n.name for n in ir.walk((result, lets, requires))
                           if isinstance(n, ir.CallDecision)}))
     return ir.Decision(dec.name, dec.label, tuple(params), typ, tuple(lets), tuple(requires),
-                       result, dsite, rsite, calls)
+                       result, dsite, rsite, calls, dec.grade)

@@ -69,7 +69,8 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
                 members.setdefault(m.name, []).append(it.name)
             high_first = None if it.order is None else V.ENUM_ORDERS[it.order]
             enums[it.name] = ir.EnumDef(it.name, it.label, tuple(listed.items()),
-                                        site(it.annot, it.span), high_first)
+                                        site(it.annot, it.span), high_first,
+                                        _levels_bodies(it, listed))
         elif isinstance(it, A.RoleDecl):
             if names.unique("value", it.name, it.span):
                 roles[it.name] = ir.RoleDef(it.name, it.label, site(it.annot, it.span))
@@ -304,3 +305,14 @@ def _decision_order(decisions: dict[str, A.Decision], d: Diagnostics) -> list[st
                     f"（上限 {MAX_CALL_DEPTH} 层）", deps[n][deepest],
                     hint="compute the value in fewer steps, e.g. with 令 in one decision")
     return order
+
+
+def _levels_bodies(it: A.EnumDecl, listed: dict[str, str]) -> tuple[str | None, ...] | None:
+    # a 层级's bodies, one for each level kept (a repeated level is E101 and dropped)
+    if it.hierarchy is None:
+        return None
+    bodies: dict[str, str | None] = {}
+    for m, body in zip(it.members, it.hierarchy, strict=True):
+        if m.name in listed:
+            bodies.setdefault(m.name, body)
+    return tuple(bodies[m] for m in listed)

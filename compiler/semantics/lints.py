@@ -32,6 +32,7 @@ def report_unused(cx: Context, decisions: tuple[ir.Decision, ...], org: Organisa
     actors |= {e.extension.approver for f in org.flows for e in f.edges
                if e.extension and e.extension.approver}
     actors |= {x for lad in org.ladders for x in (lad.actor, lad.target)}
+    actors |= {b for e in sy.enums.values() for b in e.hierarchy or () if b}  # 层级's levels
     issuer = dict(sy.headers).get(V.Header.ISSUER.value)
     for name, decl in [*sy.roles.items(), *sy.bodies.items()]:
         title = decl.title if isinstance(decl, ir.RoleDef) else decl.label

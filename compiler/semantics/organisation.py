@@ -19,7 +19,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Span
 from polc.compiler.syntax import ast as A
 
-from . import deadlines
+from . import deadlines, hierarchies
 from .context import Context, suggest
 from .sites import site
 
@@ -39,6 +39,7 @@ def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
     relations: list[ir.RelationDef] = []
     groups: list[ir.Group] = []
 
+    hierarchies.check_hierarchies(cx, items, actors)
     for it in items:
         if isinstance(it, A.Relation):
             _actor(cx, actors, it.subject, it.span)
@@ -106,7 +107,7 @@ def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
             _actor(cx, actors, n.actor, n.span)
         nodes[n.name] = ir.FlowNode(ir.FlowNodeKind(n.kind), n.name, n.label, n.actor,
                                     n.inputs, n.outputs, site(n.annot, n.span, inherit=fsite),
-                                    deadlines.step_due(cx, n))
+                                    deadlines.step_due(cx, n), hierarchies.escalation(cx, n))
     edges = []
     for e in it.edges:
         for end in (e.src, e.dst):
@@ -127,4 +128,6 @@ def _flow(cx: Context, it: A.Flow, actors: set[str]) -> ir.Flow:
             edges.append(ir.FlowEdge(e.src, e.dst, e.when, amount, how,
                                      cx.quote(dl.amount.span), dl.roll, e.loop, esite,
                                      deadlines.extension(cx, dl, how), dl.branch))
-    return ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges), fsite)
+    flow = ir.Flow(it.name, it.label, tuple(nodes.values()), tuple(edges), fsite)
+    hierarchies.check_hop_periods(cx, flow)
+    return flow

@@ -170,4 +170,5 @@ def readings(module: A.Module, symbols: Symbols, text: str
                     *_annotated(it.edges)]
         elif isinstance(it, (A.Relation, A.GroupDecl)):
             out += it.annot.readings
-    return tuple((r.span, r.text) for r in out)
+    # once each: a 分级负责 row naming several grades is several table rows sharing it
+    return tuple(dict.fromkeys((r.span, r.text) for r in out))

@@ -420,6 +420,9 @@ class EnumDecl:
     span: Span
     # the order word (由重到轻 …) as written, None for an unordered enum
     order: str | None = None
+    # a 层级 (hierarchy): the 机构 each level names (None where it names none), lowest
+    # first; None for a plain 枚举
+    hierarchy: tuple[str | None, ...] | None = None
 
 
 @attrs.frozen
@@ -515,6 +518,9 @@ class Decision:
     result: Expr
     result_annot: Annot
     span: Span
+    # 分级负责: the input whose grades the rows assign (the result is a one-key table
+    # over it); None for a 决策
+    grade: str | None = None
 
 
 # example values
@@ -554,8 +560,22 @@ class StepDue:
 
 
 @attrs.frozen
+class Escalation:
+    """逐级 … 沿 HIERARCHY 从 LEVEL 至 LEVEL_OR_DECISION 每级 PERIOD [顺延]."""
+
+    hierarchy: str
+    start: str | None  # None: the hierarchy's lowest level
+    target: str  # a level, or a decision (分级负责) giving one
+    per_hop: Quantity
+    roll: bool
+    span: Span
+    # where the hierarchy, the start (None when left out) and the target are written
+    names: tuple[Span, Span | None, Span] | None = None
+
+
+@attrs.frozen
 class FlowNode:
-    kind: str  # event, step, choice, end
+    kind: str  # event, step, choice, end, escalation
     name: str
     label: str
     actor: str | None
@@ -564,6 +584,7 @@ class FlowNode:
     annot: Annot
     span: Span
     dues: tuple[StepDue, ...] = ()
+    escalation: Escalation | None = None
 
 
 @attrs.frozen

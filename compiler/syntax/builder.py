@@ -550,6 +550,47 @@ class _Builder:
                       tuple(b for b in body if isinstance(b, A.FlowNode)),
                       tuple(b for b in body if isinstance(b, A.FlowEdge)), self._span(meta))
 
+    # -- hierarchies
+    def level_member(self, meta: Any, ch: list[Any]) -> tuple[A.Member, str | None]:
+        body = None if ch[2] is None else str(ch[2])
+        return A.Member(str(ch[0]), _strip_string(ch[1]), ch[3], self._span(meta)), body
+
+    def hierarchy_decl(self, meta: Any, ch: list[Any]) -> A.EnumDecl:
+        # a hierarchy is an ordered enum, lowest level first, that knows its bodies
+        name = str(ch[0])
+        label = _strip_string(ch[1]) if ch[1] is not None else name
+        levels = ch[3:]
+        return A.EnumDecl(name, label, ch[2], tuple(m for m, _ in levels), self._span(meta),
+                          "由低到高", tuple(b for _, b in levels))
+
+    def grade_list(self, meta: Any, ch: list[Any]) -> tuple[Token, ...]:
+        return tuple(c for c in ch if isinstance(c, Token) and c.type == "NAME")
+
+    def assign_row(self, meta: Any, ch: list[Any]) -> tuple[A.TableRow, ...]:
+        # one row of the table a grade, each with the row's value and citation
+        return tuple(A.TableRow((A.NamePat(str(g), self._tspan(g)),), ch[1], ch[2],
+                                self._span(meta)) for g in ch[0])
+
+    def assignment(self, meta: Any, ch: list[Any]) -> A.Decision:
+        # 分级负责 is a decision whose result is a one-key table over its grade input
+        name, grade = str(ch[0]), ch[2]
+        label = _strip_string(ch[1]) if ch[1] is not None else name
+        span = self._span(meta)
+        rows = tuple(r for group in ch[5:] for r in group)
+        key = A.Ref(str(grade), self._tspan(grade))
+        table = A.Table((key,), rows, None, span)
+        return A.Decision(name, label, ((str(grade), self._tspan(grade)),), ch[3], ch[4], (),
+                          table, A.Annot(), span, str(grade))
+
+    def flow_escalation(self, meta: Any, ch: list[Any]) -> A.FlowNode:
+        span = self._span(meta)
+        start = None if ch[3] is None else str(ch[3])
+        names = (self._tspan(ch[2]), None if ch[3] is None else self._tspan(ch[3]),
+                 self._tspan(ch[4]))
+        esc = A.Escalation(str(ch[2]), start, str(ch[4]), ch[5], ch[6] is not None, span, names)
+        return A.FlowNode("escalation", str(ch[0]), _strip_string(ch[1]), None, (), (), ch[7],
+                          span, escalation=esc)
+
     def rung(self, meta: Any, ch: list[Any]) -> A.Rung:
         return A.Rung(_strip_string(ch[0]), ch[1], self._span(meta))
 
@@ -672,6 +713,12 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "ladder": _Builder.ladder,
     "unit_base": _Builder.unit_base,
     "unit_derived": _Builder.unit_derived,
+    "level_member": _Builder.level_member,
+    "hierarchy_decl": _Builder.hierarchy_decl,
+    "grade_list": _Builder.grade_list,
+    "assign_row": _Builder.assign_row,
+    "assignment": _Builder.assignment,
+    "flow_escalation": _Builder.flow_escalation,
 }
 
 

@@ -37,16 +37,17 @@ SEEDS = [
     ("nonmonotone", "people_involved 300人以上400人以下，", "people_involved 200人以上300人以下，",
      "W607", 66),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W601", 114),
+     "III 若 possible_people_involved 300人以上", "W601", 122),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W605", 119),
-    ("duplicate_row", "    III => main_leader\n", "    III => main_leader\n    II => deputy_leader\n",
-     "E604", 92),
-    ("overlap", "    IV => deputy_leader\n", "    IV => deputy_leader\n    * => deputy_leader\n",
-     "E602", 93),
+     "III 若 possible_people_involved 300人以上", "W605", 127),
+    # 55's commander is a 分级负责 (a grade twice is the checker's E243): seed warning_color
+    ("duplicate_row", "    III => yellow 引 三（三） 「黄色（Ⅲ级）」\n",
+     "    III => yellow 引 三（三） 「黄色（Ⅲ级）」\n    II => blue\n", "E604", 141),
+    ("overlap", "    IV => blue 引 三（三） 「蓝色（Ⅳ级）」\n",
+     "    IV => blue 引 三（三） 「蓝色（Ⅳ级）」\n    * => blue\n", "E602", 142),
     ("unit", "possible_people_involved 400人以上", "possible_people_involved 400元以上",
-     "E204", 115),
-    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 115),
+     "E204", 123),
+    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 123),
 ]
 
 

@@ -29,6 +29,7 @@ P55 = POLICIES / "55_overseas_labor_emergency.pol"
 P54 = POLICIES / "54_audit_rectification.pol"
 P60 = POLICIES / "60_public_rental_housing.pol"
 TEXT55 = P55.read_text(encoding="utf-8")
+ESC = Path(__file__).resolve().parents[1] / "e2e" / "constructs" / "escalation.pol"
 NOTICE55 = sources.load_notice(POLICIES / "sources", "海政办发〔2022〕55号")
 
 
@@ -197,7 +198,7 @@ async def test_hover_on_a_name_shows_its_declaration(docs: Docs, client: Client)
     uri, _ = await docs.open(P55)
     shown = await hover_at(client, uri, TEXT55, "people_involved 400人以上", 2)
     assert "输入" in shown and "涉及人数" in shown and "计数(人)" in shown and "人" in shown
-    decision = await hover_at(client, uri, TEXT55, "决策 commander", 4)
+    decision = await hover_at(client, uri, TEXT55, "分级负责 commander", 6)
     assert "总指挥" in decision and "severity" in decision and "角色" in decision
     enum = await hover_at(client, uri, TEXT55, "Level", 1, nth=1)
     assert "特别重大事件（Ⅰ级）" in enum and "一般事件（Ⅳ级）" in enum
@@ -241,7 +242,12 @@ async def definition(client: Client, uri: str, pos: T.Position) -> T.Location:
     (P55, "Level\n", 1, "枚举 Level"),
     (P54, "关系 business_dept", 4, "机构 business_dept"),
     (P60, "取 rent_subsidy_rate", 3, "决策 rent_subsidy_rate"),
-], ids=["input", "table-key", "parameter", "role", "enum", "body", "decision"])
+    (ESC, "沿 Gov", 2, "层级 Gov"),
+    (ESC, "至 responsible_level", 2, "分级负责 responsible_level"),
+    (ESC, "从 county", 2, "{\n  county"),
+    (ESC, "机构 county_gov 引", 4, "\n机构 county_gov"),
+], ids=["input", "table-key", "parameter", "role", "enum", "body", "decision", "hierarchy",
+        "escalation-target", "escalation-start", "level-body"])
 async def test_go_to_definition(docs: Docs, client: Client, path: Path, use: str, into: int,
                                 declared: str) -> None:
     uri, _ = await docs.open(path)

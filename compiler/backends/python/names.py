@@ -24,6 +24,8 @@ DECISIONS, ROLES = "DECISIONS", "ROLES"
 # the organisation block (structure.py): data and four functions
 STRUCTURE = ("BODIES", "RELATIONS", "GROUPS", "FLOWS", "LADDERS", "next_steps",
              "responsible", "due_dates", "explain_due_dates")
+# and with 逐级 steps
+ESCALATION = ("chain",)
 # the forms of the module's own names
 PRIVATE = "_"  # _rt, _SITE_…, _IN_…, _D_…, _decision_…, _v1, _tr …
 EXPLAIN = "explain_"  # explain_<decision>
@@ -34,7 +36,7 @@ LABELS = "_LABELS"  # <ENUM>_LABELS
 _IMPORTED = {"annotations", "enum", "date", "datetime", "Decimal", "polc", "typing"}
 _PYTHON = set(keyword.kwlist) | set(keyword.softkwlist) | {
     "None", "True", "False", "self", "cls", "rt", "trace"}
-RESERVED = frozenset(_PYTHON | _IMPORTED | set(STRUCTURE))
+RESERVED = frozenset(_PYTHON | _IMPORTED | set(STRUCTURE) | set(ESCALATION))
 # module-level names a policy name would shadow: the builtins the functions call too
 MODULE_GLOBALS = frozenset(set(dir(builtins)) | {DOCNO, TITLE, SOURCE_SHA256, DECISIONS,
                                                  ROLES})

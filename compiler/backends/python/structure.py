@@ -4,8 +4,8 @@
 the bodies and roles, their relations, the working groups, each flow as data
 (steps, actors, documents, edges with condition, deadline, loop flag and
 clause), each ladder as an ordered tuple of measures, and the functions
-`next_steps`, `responsible`, `due_dates` and `explain_due_dates`, thin wrappers over
-`polc.runtime.FlowBook`.
+`next_steps`, `responsible`, `due_dates` and `explain_due_dates` (and, with a 逐级
+step, `chain`), thin wrappers over `polc.runtime.FlowBook`.
 
 As everywhere in the backend, every piece of .pol text enters only as a `repr()` literal and
 every identifier emitted here is fixed by this file, never taken from a policy,
@@ -46,7 +46,7 @@ _HEADER = """
 
 _FUNCTIONS = '''
 
-_BOOK = {FlowBook}(BODIES, FLOWS)
+_BOOK = {FlowBook}(BODIES, FLOWS{decisions})
 
 
 def next_steps(flow: str, state: str) -> list[str]:
@@ -65,7 +65,7 @@ def due_dates(
     *,
     branches: dict[str, str] | None = None,
     year: int | None = None,
-    at: datetime | None = None,
+    at: datetime | None = None,{inputs_param}
 ) -> dict[str, {Due}]:
     """When each step is due: base and latest extended date (`Due`).
 
@@ -73,9 +73,9 @@ def due_dates(
     a date, and, given `at`, each weekly step's next due moment at or after `at`.  A
     deadline on a branch needs the branch taken at its choice in `branches`; a date of
     the caller's year needs `year`.  Where several deadlines reach one step, the
-    earliest binds.
+    earliest binds.{inputs_doc}
     """
-    return _BOOK.due_dates(flow, events, branches=branches, year=year, at=at)
+    return _BOOK.due_dates(flow, events, branches=branches, year=year, at=at{inputs_arg})
 
 
 def explain_due_dates(
@@ -84,11 +84,42 @@ def explain_due_dates(
     *,
     branches: dict[str, str] | None = None,
     year: int | None = None,
-    at: datetime | None = None,
+    at: datetime | None = None,{inputs_param}
 ) -> dict[str, list[str]]:
     """How due_dates found each step's dates: one line per deadline, with its clause."""
-    return _BOOK.explain_due_dates(flow, events, branches=branches, year=year, at=at)
+    return _BOOK.explain_due_dates(flow, events, branches=branches, year=year, at=at{inputs_arg})
 '''
+
+# a policy with 逐级 steps: the chain may end where a decision says, so the book holds the
+# decisions, due_dates and explain_due_dates take the inputs, and `chain` is added; other
+# modules keep the functions above as they are
+_INPUTS_PARAM = """
+    inputs: dict[str, object] | None = None,"""
+_INPUTS_DOC = """
+
+    Each hop of a 逐级 step is due too, keyed `step.level`; `inputs` holds the inputs of
+    the decision that gives the level a chain climbs to."""
+_CHAIN = '''
+
+def chain(flow: str, step: str, inputs: dict[str, object] | None = None) -> list[str]:
+    """The levels a 逐级 step's report passes, lowest first, for these inputs."""
+    return _BOOK.chain(flow, step, inputs)
+'''
+
+
+def has_escalation(p: ir.Policy) -> bool:
+    return any(n.escalation is not None for f in p.flows for n in f.nodes)
+
+
+def _escalation(p: ir.Policy, esc: ir.Escalation, s: ir.Site, scope: ModuleScope) -> str:
+    enum = p.enum(esc.hierarchy)
+    bodies = dict(zip((m for m, _ in enum.members), enum.hierarchy or (), strict=False))
+    # who acts at a level: its body's title where the 层级 names one, else the level's label
+    titles = tuple(p.title(body) if (body := bodies.get(lv)) else enum.label_of(lv)
+                   for lv in esc.levels)
+    return (f"{scope.rt('EscalationSpec')}({esc.hierarchy!r}, {esc.levels!r}, {titles!r}, "
+            f"{esc.target!r}, {esc.via!r}, {_amount(esc.amount, scope)}, {esc.how.value!r}, "
+            f"{esc.unit_text!r}, {esc.roll!r}, {' '.join(s.quotes) or None!r}, {str(s.span)!r})")
 
 
 def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
@@ -120,8 +151,10 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
         out.append(f"        {f.label!r},")
         out.append("        (")
         for n in f.nodes:
+            esc = "" if n.escalation is None else \
+                ", escalation=" + _escalation(p, n.escalation, n.site, scope)
             out.append(f"            {rt('FlowStep')}({n.name!r}, {n.kind.value!r}, {n.label!r}, {n.actor!r}, "
-                       f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}{_step_due(n, scope)}),")
+                       f"{n.inputs!r}, {n.outputs!r}, {n.site.clause!r}{_step_due(n, scope)}{esc}),")
         out.append("        ),")
         out.append("        (")
         for e in f.edges:
@@ -141,7 +174,16 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
     out.append("}")
     scope.std("date")
     scope.std("datetime")
-    out += _FUNCTIONS.format(FlowBook=rt("FlowBook"), Due=rt("Due")).rstrip("\n").split("\n")
+    escalation = has_escalation(p)
+    out += _FUNCTIONS.format(
+        FlowBook=rt("FlowBook"), Due=rt("Due"),
+        decisions=", DECISIONS" if escalation else "",
+        inputs_param=_INPUTS_PARAM if escalation else "",
+        inputs_doc=_INPUTS_DOC if escalation else "",
+        inputs_arg=", inputs=inputs" if escalation else "",
+    ).rstrip("\n").split("\n")
+    if escalation:
+        out += _CHAIN.rstrip("\n").split("\n")
     return out
 
 

@@ -140,6 +140,9 @@ class _Builder:
         self.bodies = {it.name for it in module.items if isinstance(it, A.BodyDecl)}
         self.enums = {it.name: it for it in module.items if isinstance(it, A.EnumDecl)}
         self.members: dict[str, list[str]] = {}
+        # a 分级负责 row naming several grades is one table row a grade sharing the written
+        # value, and its key is the parameter itself: each written name is recorded once
+        self.seen: set[tuple[int, int]] = set()
         for e in self.enums.values():
             for m in e.members:
                 self.members.setdefault(m.name, []).append(e.name)
@@ -148,6 +151,10 @@ class _Builder:
     def token(self, tok: Token | None, symbol: Symbol | None, definition: bool = False) -> None:
         if tok is None or symbol is None:
             return
+        at = (tok.line or 0, tok.column or 0)
+        if at in self.seen:
+            return
+        self.seen.add(at)
         self.index.occurrences.append(Occurrence(tok.line or 0, tok.column or 0,
                                                  tok.end_column or 0, symbol, definition))
 
@@ -218,6 +225,9 @@ class _Builder:
             self.declare(it, Symbol("enum", it.name), it.span)
             for m in it.members:
                 self.declare(m, Symbol("member", m.name, it.name), m.span)
+            for m, body in zip(it.members, it.hierarchy or (), strict=False):
+                if body is not None:  # 层级: the 机构 at that level
+                    self.use(m.span, body, self.actor(body), last=True)
         elif isinstance(it, A.RoleDecl):
             self.declare(it, Symbol("role", it.name), it.span)
         elif isinstance(it, A.BodyDecl):
@@ -289,6 +299,8 @@ class _Builder:
             self.declare(n, Symbol("node", n.name, f.name), n.span)
             if n.actor is not None:
                 self.use(n.span, n.actor, self.actor(n.actor), last=True)
+            if n.escalation is not None:
+                self.escalation(n.escalation)
         for e in f.edges:
             names = list(self.toks.within(e.span, "NAME"))
             for tok in names[:2]:
@@ -300,6 +312,18 @@ class _Builder:
                 if dl.branch is not None:
                     tok = self.toks.name(dl.span, dl.branch[0], last=True)
                     self.token(tok, Symbol("node", dl.branch[0], f.name))
+
+    def escalation(self, esc: A.Escalation) -> None:
+        """逐级 … 沿 HIERARCHY 从 LEVEL 至 LEVEL_OR_DECISION: each name to its declaration."""
+        if esc.names is None:
+            return
+        at_hier, at_start, at_target = esc.names
+        self.use(at_hier, esc.hierarchy, Symbol("enum", esc.hierarchy))
+        if at_start is not None and esc.start is not None:
+            self.use(at_start, esc.start, self.member(esc.start, esc.hierarchy))
+        target = Symbol("decision", esc.target) if esc.target in self.decisions else \
+            self.member(esc.target, esc.hierarchy)
+        self.use(at_target, esc.target, target)
 
     # ------------------------------------------------------------ inside items
     def annotations(self, node: object) -> None:
@@ -322,7 +346,8 @@ class _Builder:
     def visit(self, n: object, env: _Env, expected: str | None) -> None:
         if isinstance(n, A.Ref):  # its span is its name's
             symbol = self.value(n.name, env, expected)
-            if symbol is not None:
+            if symbol is not None and (n.span.line, n.span.col) not in self.seen:
+                self.seen.add((n.span.line, n.span.col))
                 self.index.occurrences.append(Occurrence(
                     n.span.line, n.span.col, n.span.col + len(n.name), symbol))
         elif isinstance(n, A.DecisionRef):
