@@ -190,6 +190,9 @@ class Function(enum.Enum):
     THIS_YEAR_END = "当年年末"
     YEAR_END_DI = "年底"
     MONTH_END = "月底"  # 月底(d): the last day of d's month
+    # the ends of a range value: 下限(r) its lower end, 上限(r) its upper end
+    LOWER_END = "下限"
+    UPPER_END = "上限"
 
 
 BOOLEANS: dict[str, bool] = {"是": True, "否": False}
@@ -246,6 +249,7 @@ class Keyword(enum.Enum):
     OR = "或"
     NULL = "无"
     LIST = "列表"
+    RANGE = "范围"  # 范围(金额): a range value (10万元以上20万元以下)
     # decisions and expressions
     LET = "令"
     REQUIRE = "要求"

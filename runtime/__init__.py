@@ -38,6 +38,7 @@ from .flows import (
     StepDue,
     WorkingGroup,
 )
+from .ranges import Range, make_range, money_range
 from .trace import Explanation, Site, Step, Tracer
 from .values import (
     BOUND,
@@ -86,6 +87,7 @@ __all__ = [
     "NoRuleApplies",
     "OutOfRange",
     "PolcError",
+    "Range",
     "Site",
     "Step",
     "StepDue",
@@ -106,8 +108,10 @@ __all__ = [
     "enum_arg",
     "is_working_day",
     "loads",
+    "make_range",
     "money",
     "money_fen",
+    "money_range",
     "money_scaled",
     "month_end",
     "month_end_of",

@@ -38,6 +38,7 @@ from .flows import (
     StepDue,
     WorkingGroup,
 )
+from .ranges import Range, make_range, money_range
 from .trace import Explanation, Site, Tracer
 from .values import (
     DecisionSpec,
@@ -66,6 +67,7 @@ __all__ = [
     "InputError",
     "LadderSpec",
     "NoRuleApplies",
+    "Range",
     "Site",
     "StepDue",
     "Tracer",
@@ -79,8 +81,10 @@ __all__ = [
     "bounded",
     "days_before",
     "div",
+    "make_range",
     "money",
     "money_fen",
+    "money_range",
     "money_scaled",
     "month_end",
     "month_end_of",

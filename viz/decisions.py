@@ -97,6 +97,16 @@ def expr_text(e: ir.Expr) -> str:
         return f"取 {e.name}"
     if isinstance(e, ir.CondE):
         return e.cond.text
+    if isinstance(e, ir.RangeE):
+        # the words as written, then what they mean: a reader of the diagram sees
+        # whether each end is included without knowing the 约定
+        ends = f"{'含' if e.lo_closed else '不含'}下限，{'含' if e.hi_closed else '不含'}上限"
+        return f"{e.text}（{ends}）"
+    if isinstance(e, ir.RangeEnd):
+        word = V.Function.UPPER_END if e.upper else V.Function.LOWER_END
+        return f"{word.value}({expr_text(e.range)})"
+    if isinstance(e, ir.InRangeE):
+        return f"{expr_text(e.value)} 在 {expr_text(e.range)}"
     if isinstance(e, ir.ScheduleE):
         shares = "、".join(show_quantity(s, DIMENSIONLESS, ratio=True) for s in e.shares)
         return f"分期 {expr_text(e.total)} 按 {shares}"

@@ -97,7 +97,9 @@ class Analysis:
             else:
                 self.cond(st.cond)
         result = self.expr(d.result)
-        if result is not None and d.type.is_money:
+        money_range = d.type.kind is ir.TypeKind.RANGE and d.type.item is not None \
+            and d.type.item.is_money
+        if result is not None and (d.type.is_money or money_range):
             # rounded to the fen: a multiple of 0.01, within a cent of the exact value
             bound = Fraction(BOUND)
             result = Num(max(result.lo - _CENT, -bound), min(result.hi + _CENT, bound), -2)
@@ -167,6 +169,20 @@ class Analysis:
             return None
         if isinstance(e, ir.Roll):
             self.expr(e.expr)
+            return None
+        if isinstance(e, ir.RangeE):
+            lo, hi = self.expr(e.lo), self.expr(e.hi)
+            if lo is not None and hi is not None and (lo.lo > hi.hi or (
+                    lo.lo == hi.hi and not (e.lo_closed and e.hi_closed))):
+                self.problems.append(("E236", e.span, (f"范围 {e.text} 对任何输入都是空的："
+                                                       "下限总是大于上限")))
+            # a range's value stands for its ends: either lies within the hull of both
+            return None if lo is None or hi is None else _hull((lo, hi))
+        if isinstance(e, ir.RangeEnd):
+            return self.expr(e.range)
+        if isinstance(e, ir.InRangeE):
+            self.expr(e.value)
+            self.expr(e.range)
             return None
         if isinstance(e, ir.CallDecision):
             return self._results.get(e.name)

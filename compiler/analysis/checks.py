@@ -108,6 +108,7 @@ class Analyser:
             self.guarded(e, self.rules, space, ctx)  # type: ignore[arg-type]
             # the context after rules 0..i-1 is built once, one rule at a time
             # (recomputing it from ctx for every rule was quadratic)
+            self.graded([(r.expr, r.site) for r in e.rows])
             sub = ctx
             for row in e.rows:
                 self.walk(row.expr, space, refine_or_blur(space, sub, row.cond))
@@ -117,6 +118,7 @@ class Analyser:
             return
         if isinstance(e, ir.TableE):
             self.guarded(e, self.table, space, ctx)  # type: ignore[arg-type]
+            self.graded([(r.expr, r.site) for r in e.rows])
             for table_row in e.rows:
                 self.walk(table_row.expr, space, ctx)
             if e.otherwise is not None:
@@ -124,6 +126,30 @@ class Analyser:
             return
         for child in _operands(e):
             self.walk(child, space, ctx)
+
+    def graded(self, rows: list[tuple[ir.Expr, ir.Site]]) -> None:
+        """W311/W312: rows whose results are ranges with fixed ends make a graded scale
+        (情节较轻的 1万元以上5万元以下, 情节严重的 5万元以上10万元以下); taken by their lower
+        ends, two neighbouring grades that share values (W311) or leave values between
+        them that no grade gives (W312) are reported: the first is often a 约定 the text
+        gives and the policy lacks, the second a grade left out."""
+        fixed = [(r, site) for r, site in rows if isinstance(r, ir.RangeE)
+                 and isinstance(r.lo, ir.Lit) and isinstance(r.hi, ir.Lit)]
+        if len(fixed) < 2:
+            return
+        fixed.sort(key=lambda rs: (rs[0].lo.value, not rs[0].lo_closed))  # type: ignore[union-attr]
+        for (a, sa), (b, sb) in itertools.pairwise(fixed):
+            a_hi, b_lo = a.hi.value, b.lo.value  # type: ignore[union-attr]
+            if b_lo < a_hi or (b_lo == a_hi and a.hi_closed and b.lo_closed):  # type: ignore[operator]
+                shared = show_value(b.type.item or b.lo.type, b_lo)
+                self.d.warning("W311", f"两档范围重叠：{a.text} 与 {b.text} 都含 {shared}",
+                               sb.span, related=[(sa.span, "the other grade")],
+                               hint="if one end is not included, the text's 约定 says so: "
+                                    "约定 以下 不含本数 (适用于 the clause), or mark it （不含）")
+            elif b_lo > a_hi or (b_lo == a_hi and not (a.hi_closed or b.lo_closed)):  # type: ignore[operator]
+                self.d.warning("W312", f"两档范围之间有空档：{a.text} 与 {b.text} 之间的值"
+                               "不属于任何一档", sb.span, related=[(sa.span, "the grade below")],
+                               hint="if the text leaves those values out, say so with a 解读")
 
     def _after(self, space: Space, ctx: Ctx, conds: list[ir.Cond]) -> Ctx:
         for c in conds:

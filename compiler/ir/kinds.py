@@ -14,6 +14,7 @@ class TypeKind(enum.Enum):
     ENUM = "enum"
     ROLE = "role"
     LIST = "list"
+    RANGE = "range"  # 范围(T): two ends of a number type (item), each included or not
     NULL = "null"  # the type of 无 alone
 
 

@@ -248,8 +248,45 @@ class CondE:
     span: Span
 
 
+@attrs.frozen
+class RangeE:
+    """A range value made from two ends (10万元以上20万元以下, income × 40% 至 income × 80%);
+    whether each end is included was decided by the checker (threshold words, 约定,
+    marks), so `text` says it as the notice does, with the 约定 that decided it."""
+
+    lo: Expr
+    hi: Expr
+    lo_closed: bool
+    hi_closed: bool
+    text: str
+    type: Type  # RANGE, item = the ends' type
+    span: Span
+
+
+@attrs.frozen
+class RangeEnd:
+    """下限(r) / 上限(r): one end of a range value, whether or not it is included."""
+
+    range: Expr
+    upper: bool
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class InRangeE:
+    """fine 在 r, r a range value that is not written out (a local, a 取, a table's
+    result); one written out is lowered to its two comparisons instead."""
+
+    value: Expr
+    range: Expr
+    type: Type  # BOOL
+    span: Span
+
+
 Expr = (CondE | CalendarFn | Lit | Var | EnumVal | RoleVal | Arith | Clamp | MinMax | Shift
-        | Roll | IfE | LevelsE | TableE | RulesE | NamedE | ScheduleE | CallDecision)
+        | Roll | IfE | LevelsE | TableE | RulesE | NamedE | ScheduleE | CallDecision
+        | RangeE | RangeEnd | InRangeE)
 
 # ---------------------------------------------------------------- conditions
 

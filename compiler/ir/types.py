@@ -37,6 +37,8 @@ class Type:
             text = self.enum or "?"
         elif self.kind is TypeKind.LIST:
             text = f"{V.Keyword.LIST.value}({self.item.show() if self.item else '?'})"
+        elif self.kind is TypeKind.RANGE:
+            text = f"{V.Keyword.RANGE.value}({self.item.show() if self.item else '?'})"
         else:
             text = _SHOWN[self.kind]
         nullable = self.nullable and self.kind is not TypeKind.NULL

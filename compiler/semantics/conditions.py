@@ -269,6 +269,9 @@ def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:
     subj = expressions.lower(cx, c.subject, env)
     if subj is None or not T.present(subj, "比较的值", cx.d):
         return None
+    literal = (A.Inf, A.Quantity, A.DateLit, A.DateTimeLit)
+    if not (isinstance(c.interval.lo, literal) and isinstance(c.interval.hi, literal)):
+        return _in_bounds(cx, c, subj, env)
     t = interval_test(cx, c.interval, subj.type, cx.quote(c.interval.span))
     if t is None:
         return None
@@ -282,6 +285,23 @@ def _in_interval(cx: Context, c: A.InInterval, env: Env) -> ir.Cond | None:
                                 T.scalar_lit(t.hi, subj.type, c.span), text, c.span))
     if not parts:
         return ir.BoolC(ir.Lit(True, ir.BOOL, c.span), text, c.span)
+    return parts[0] if len(parts) == 1 else ir.AndC(tuple(parts), text, c.span)
+
+
+def _in_bounds(cx: Context, c: A.InInterval, subj: ir.Expr, env: Env) -> ir.Cond | None:
+    """`x 在 [income × 40%, income × 80%]`: an interval whose ends are expressions is
+    its comparisons, as `x 在 income × 40% 至 income × 80%` is."""
+    iv = c.interval
+    text = cx.quote(c.span)
+    parts: list[ir.Cond] = []
+    for end, lower_end, closed in ((iv.lo, True, iv.lo_closed), (iv.hi, False, iv.hi_closed)):
+        if isinstance(end, A.Inf):
+            continue
+        e = expressions.lower(cx, end, env)
+        if e is None or not T.comparable(subj, e, c.span, cx.d):
+            return None
+        op = (C.GE if closed else C.GT) if lower_end else (C.LE if closed else C.LT)
+        parts.append(ir.Compare(subj, op, e, text, c.span))
     return parts[0] if len(parts) == 1 else ir.AndC(tuple(parts), text, c.span)
 
 
@@ -301,6 +321,36 @@ def _is_member(cx: Context, c: A.IsMember, env: Env) -> ir.Cond | None:
                       cx.quote(c.span), c.span)
 
 
+def _in_value(cx: Context, c: A.InValue, env: Env) -> ir.Cond | None:
+    """`fine 在 fine_range`: a number in a range value.  A range written out here
+    (`x 在 income × 40% 至 income × 80%`) is its two comparisons, which the analysis reads
+    as any; a range value from a local, a 取 or a table is tested whole."""
+    subj = expressions.lower(cx, c.subject, env)
+    r = expressions.lower(cx, c.range, env)
+    if subj is None or r is None:
+        return None
+    if not (T.present(subj, "比较的值", cx.d) and T.present(r, "范围", cx.d)):
+        return None
+    if r.type.kind is not TK.RANGE or r.type.item is None:
+        cx.d.error("E235", f"在 的右边须为范围（或 [a, b]、a 至 b），此处是 {r.type.show()}",
+                   c.span, hint="fine 在 fine_range, where fine_range is a 范围 decision or "
+                                "local; x 在 [1, 5)")
+        return None
+    if not subj.type.numeric:
+        cx.d.error("E235", f"只有数量能在范围中，此处是 {subj.type.show()}", c.span)
+        return None
+    if not T.unify_units(subj.type, r.type.item, c.span, "范围", cx.d):
+        return None
+    text = cx.quote(c.span)
+    if isinstance(r, ir.RangeE):
+        lo = ir.Compare(subj, C.GE if r.lo_closed else C.GT, r.lo, f"{text}（下限 {r.text}）",
+                        c.span)
+        hi = ir.Compare(subj, C.LE if r.hi_closed else C.LT, r.hi, f"{text}（上限 {r.text}）",
+                        c.span)
+        return ir.AndC((lo, hi), text, c.span)
+    return ir.BoolC(ir.InRangeE(subj, r, ir.BOOL, c.span), text, c.span)
+
+
 # AST condition class -> its lowering: every member of A.Cond (tests/semantics)
 CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
     A.Truth: _truth,
@@ -313,6 +363,7 @@ CONDITIONS: dict[type, Callable[[Context, Any, Env], ir.Cond | None]] = {
     A.InInterval: _in_interval,
     A.IsMember: _is_member,
     A.MemberBound: _member_bound,
+    A.InValue: _in_value,
 }
 
 

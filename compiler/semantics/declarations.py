@@ -80,7 +80,13 @@ def declare(module: A.Module, source: Source, d: Diagnostics) -> Symbols:
     for it in items:
         if isinstance(it, A.InputDecl) and names.unique("value", it.name, it.span):
             typ = T.type_of(it.type, enums, module.file, d, units)
-            if typ is not None:
+            if typ is not None and typ.kind is TK.RANGE:
+                # a range is what a decision answers (the fine a body may impose), not a
+                # fact about a case; an input is one value
+                d.error("E231", f"输入 {it.name} 不能是范围类型：范围 是决策的结果", it.span,
+                        hint="declare the input as the number (金额, 计数 …) and test it "
+                             "with 在 against a decision's range")
+            elif typ is not None:
                 inputs[it.name] = _input(it, typ, source, units, d)
     consts = tuple(it for it in items if isinstance(it, A.ConstDecl)
                    and names.unique("value", it.name, it.span))

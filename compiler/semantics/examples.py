@@ -9,7 +9,7 @@ job (`tools/examples.py`); this module only says what they state.
 
 from __future__ import annotations
 
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from polc.compiler import ir
 from polc.compiler import vocabulary as V
@@ -17,7 +17,9 @@ from polc.compiler.diagnostics import Span
 from polc.compiler.ir import TypeKind as TK
 from polc.compiler.quantities import describe
 from polc.compiler.syntax import ast as A
+from polc.runtime import Range
 
+from . import conditions
 from . import types_and_units as T
 from .context import Context, suggest
 from .sites import site
@@ -55,16 +57,21 @@ def example(cx: Context, ex: A.Example) -> ir.Example | None:
     if ex.expected.kind == "rejected":
         expected: object = ir.REJECTED
     else:
-        expected = _value(cx, ex.expected, dec.type, "期望结果")
+        # a range's words read as at the rule: the example's clause, else the decision's
+        clause = site(ex.annot, ex.span).clause or dec.result_site.clause or dec.site.clause
+        expected = _value(cx, ex.expected, dec.type, "期望结果", clause)
     return ir.Example(dec.name, tuple(args), expected, site(ex.annot, ex.span)) if ok else None
 
 
-def _value(cx: Context, v: A.Value, typ: ir.Type, what: str) -> object:
+def _value(cx: Context, v: A.Value, typ: ir.Type, what: str, clause: str | None = None
+           ) -> object:
     d = cx.d
     if v.kind == "null":
         if not typ.nullable:
             d.error("E201", f"{what} 不能为 无", v.span)
         return None
+    if typ.kind is TK.RANGE and typ.item is not None:
+        return _range(cx, v, typ.item, what, clause)
     if typ.kind is TK.LIST:
         if v.kind != "list" or typ.item is None:
             d.error("E203", f"{what} 须为列表 [ … ]", v.span)
@@ -120,3 +127,36 @@ def _value(cx: Context, v: A.Value, typ: ir.Type, what: str) -> object:
         return None
     d.error("E203", f"{what}: 不支持的值", v.span)
     return None
+
+
+def _range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str | None) -> object:
+    """`=> 10万元以上20万元以下`, `=> 2000元 至 5000元（不含）`: the range the example
+    expects, its words read as the decision's rule reads them (约定 and marks)."""
+    if v.kind != "range":
+        cx.d.error("E203", f"{what} 须为范围（如 10万元以上20万元以下、2000元 至 5000元）",
+                   v.span)
+        return None
+    lo_word, lo_mark, hi_word, hi_mark = v.text.split("|")
+    lo, hi = (_value(cx, end, item, what) for end in v.items)
+    if not (isinstance(lo, (int, Decimal)) and isinstance(hi, (int, Decimal))):
+        return None
+    closed = []
+    for word, mark, want in ((lo_word, lo_mark, V.Direction.LOWER),
+                             (hi_word, hi_mark, V.Direction.UPPER)):
+        if not word:
+            closed.append(not mark or V.INCLUSION_MARKS[mark])
+            continue
+        info = V.THRESHOLD.get(word)
+        if info is not None and info.direction is not want:
+            cx.d.error("E303", "范围的两端须一上一下，下限在前（如 10万元以上20万元以下）",
+                       v.span)
+            return None
+        how = conditions.comparison(cx, word, None, None, v.span, clause)
+        if how is None:
+            return None
+        closed.append(how[0] in (ir.CompareOp.GE, ir.CompareOp.LE))
+    if T.empty(lo, closed[0], hi, closed[1]):
+        cx.d.error("E233", f"{what} 的范围是空的", v.span)
+        return None
+    # a range's ends are Decimals, as the generated code makes them
+    return Range(Decimal(lo), Decimal(hi), closed[0], closed[1])

@@ -164,6 +164,8 @@ def _call(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr
         return _calendar_call(cx, e, env)
     if e.func in (V.Function.UP.value, V.Function.DOWN.value):
         return _step(cx, e, env, expected)
+    if e.func in (V.Function.LOWER_END.value, V.Function.UPPER_END.value):
+        return _range_end(cx, e, env)
     args = [lower(cx, a, env, expected) for a in e.args]
     if any(a is None for a in args):
         return None
@@ -211,6 +213,76 @@ def _step(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr
         for i, m in enumerate(ladder) if 0 <= i + step < len(ladder))
     other = ir.Otherwise(ir.Lit(None, ir.NULL, e.span), here)
     return ir.TableE((arg,), rows, other, typ.or_null(), e.span)
+
+
+# ------------------------------------------------------------ ranges
+def _range(cx: Context, e: A.RangeLit, env: Env, expected: ir.Type | None
+           ) -> ir.Expr | None:
+    """`10万元以上20万元以下` (each end's word read as a comparison is: the clause's 约定,
+    the document's, the law), or `income × 40% 至 income × 80%` (included unless marked)."""
+    lo = lower(cx, e.lo, env)
+    hi = lower(cx, e.hi, env)
+    d = cx.d
+    if lo is None or hi is None:
+        return None
+    if not (T.present(lo, "范围的下限", d) and T.present(hi, "范围的上限", d)):
+        return None
+    if not (lo.type.numeric and hi.type.numeric):
+        d.error("E232", f"范围的两端须为数量，此处是 {lo.type.show()} 与 {hi.type.show()}",
+                e.span, hint="a range holds numbers; a date is tested against two dates: "
+                             "d 在 [2024-01-01, 2024-12-31]")
+        return None
+    if not T.unify_units(lo.type, hi.type, e.span, "范围的两端", d):
+        return None
+    notes: list[str] = []
+    if e.lo_word is not None and e.hi_word is not None:
+        ends = []
+        for word, mark, want in ((e.lo_word, e.lo_mark, V.Direction.LOWER),
+                                 (e.hi_word, e.hi_mark, V.Direction.UPPER)):
+            info = V.THRESHOLD.get(word)
+            if info is not None and info.direction is not want:
+                d.error("E303", "范围的两端须一上一下，下限在前（如 10万元以上20万元以下）",
+                        e.span)
+                return None
+            how = conditions.comparison(cx, word, None, mark, e.span, env.site.clause)
+            if how is None:
+                return None
+            op, note = how
+            ends.append(op in (ir.CompareOp.GE, ir.CompareOp.LE))
+            if note:
+                notes.append(note)
+        lo_closed, hi_closed = ends
+    else:
+        lo_closed = e.lo_mark is None or V.INCLUSION_MARKS[e.lo_mark]
+        hi_closed = e.hi_mark is None or V.INCLUSION_MARKS[e.hi_mark]
+    if isinstance(lo, ir.Lit) and isinstance(hi, ir.Lit) \
+            and T.empty(lo.value, lo_closed, hi.value, hi_closed):
+        reversed_ends = lo.value > hi.value  # type: ignore[operator]
+        d.error("E233", f"范围 {cx.quote(e.span)} 是空的：没有数同时满足两端", e.span,
+                hint="the lower end comes first: 10万元以上20万元以下" if reversed_ends
+                else "a range of one number includes both ends: 5万元 至 5万元")
+        return None
+    kind = TK.COUNT if lo.type.kind == hi.type.kind is TK.COUNT else TK.NUM
+    item = ir.Type(kind, lo.type.unit)
+    return ir.RangeE(lo, hi, lo_closed, hi_closed, cx.quote(e.span) + "".join(notes),
+                     ir.Type(TK.RANGE, item=item), e.span)
+
+
+def _range_end(cx: Context, e: A.Call, env: Env) -> ir.Expr | None:
+    """下限(r) / 上限(r): an end of a range value (its number, included or not)."""
+    if len(e.args) != 1:
+        cx.d.error("E234", f"{e.func} 需要 1 个参数（一个范围）", e.span)
+        return None
+    r = lower(cx, e.args[0], env)
+    if r is None or not T.present(r, f"{e.func} 的范围", cx.d):
+        return None
+    if r.type.kind is not TK.RANGE or r.type.item is None:
+        cx.d.error("E234", f"{e.func} 的参数须为范围，此处是 {r.type.show()}", e.span,
+                   hint="下限(fine) where fine is a 范围(金额) decision or local")
+        return None
+    if isinstance(r, ir.RangeE):  # written out: the end itself
+        return r.hi if e.func == V.Function.UPPER_END.value else r.lo
+    return ir.RangeEnd(r, e.func == V.Function.UPPER_END.value, r.type.item, e.span)
 
 
 # the functions of a date, each to the IR's function
@@ -477,4 +549,5 @@ EXPRESSIONS: dict[type, Callable[[Context, Any, Env, ir.Type | None], ir.Expr | 
     A.Rules: _rules,
     A.NamedConds: _named_conds,
     A.Schedule: _schedule,
+    A.RangeLit: _range,
 }

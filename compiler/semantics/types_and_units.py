@@ -183,6 +183,16 @@ def type_of(t: A.TypeExpr, enums: Mapping[str, ir.EnumDef], file: str,
     if t.kind == "list":
         inner = type_of(t.inner, enums, file, d, units) if t.inner else None
         return None if inner is None else ir.Type(TK.LIST, item=inner)
+    if t.kind == "range":
+        inner = type_of(t.inner, enums, file, d, units) if t.inner else None
+        if inner is None:
+            return None
+        if not inner.numeric or inner.nullable:
+            d.error("E231", f"范围 的两端须为数量（金额、计数、比率、数量(日) 等），"
+                    f"不能是 {inner.show()}", span,
+                    hint="范围(金额), 范围(计数(人)), 范围(比率), 范围(数量(日))")
+            return None
+        return ir.Type(TK.RANGE, item=inner)
     if t.kind == "named":
         assert t.name is not None
         if t.name not in enums:
@@ -214,6 +224,8 @@ def assignable(got: ir.Type, want: ir.Type, span: Span, what: str, d: Diagnostic
         return True
     if want.kind is TK.LIST and got.kind is TK.LIST and want.item and got.item:
         return assignable(got.item, want.item, span, what, d)
+    if want.kind is TK.RANGE and got.kind is TK.RANGE and want.item and got.item:
+        return assignable(got.item, want.item, span, f"{what}的两端", d)
     same = want.kind == got.kind and want.enum == got.enum
     if want.kind is TK.COUNT and got.kind is TK.NUM:
         d.error("E202", f"{what} 须为整数（{want.show()}），而计算结果可能有小数", span)
@@ -281,6 +293,11 @@ def join(a: ir.Type, b: ir.Type, span: Span, d: Diagnostics) -> ir.Type | None:
             return None
         kind = TK.COUNT if a.kind == b.kind is TK.COUNT else TK.NUM
         return ir.Type(kind, a.unit, nullable=a.nullable or b.nullable)
+    if a.kind == b.kind is TK.RANGE and a.item and b.item:
+        # rows giving 范围(计数) and 范围(比率): the ends join as numbers do
+        item = join(a.item, b.item, span, d)
+        return None if item is None else ir.Type(TK.RANGE, nullable=a.nullable or b.nullable,
+                                                 item=item)
     if a.kind == b.kind and a.enum == b.enum:
         return ir.Type(a.kind, a.unit, a.enum, a.nullable or b.nullable, a.item or b.item)
     d.error("E203", f"各分支的结果类型不一致：{a.show()} 与 {b.show()}", span)
@@ -323,6 +340,13 @@ def bound_value(v: object, typ: ir.Type, closed: bool, source: Source,
     """One end of a 取值 range or an interval: its value in `typ`'s unit, and whether
     it is included (an infinite end never is)."""
     if isinstance(v, A.Inf):
+        return None, False
+    if not isinstance(v, (A.DateLit, A.DateTimeLit, A.Quantity)):
+        # an expression: only where a value is tested (x 在 [a, b], see conditions)
+        span = v.span  # type: ignore[attr-defined]
+        d.error("E237", f"取值范围和查表区间的端点须为数、日期或 ∞，{source.quote(span)} 是表达式",
+                span, hint="test the value instead: x 在 [income × 40%, income × 80%], "
+                           "or x 在 income × 40% 至 income × 80%")
         return None, False
     kind = TK.DATE if isinstance(v, A.DateLit) else \
         TK.DATETIME if isinstance(v, A.DateTimeLit) else TK.NUM

@@ -158,8 +158,9 @@ class Inf:
 @attrs.frozen
 class Interval:
     lo_closed: bool
-    lo: Quantity | DateLit | DateTimeLit | Inf
-    hi: Quantity | DateLit | DateTimeLit | Inf
+    # an expression only where a value is tested (x 在 [a × 40%, a × 80%]); E237 elsewhere
+    lo: Quantity | DateLit | DateTimeLit | Inf | Expr
+    hi: Quantity | DateLit | DateTimeLit | Inf | Expr
     hi_closed: bool
     span: Span
 
@@ -263,9 +264,24 @@ class CondValue:
     span: Span
 
 
+@attrs.frozen
+class RangeLit:
+    """A range value: 10万元以上20万元以下 (each end's word), or income × 40% 至 income × 80%
+    (no words; each end included unless marked （不含）)."""
+
+    lo: Expr
+    hi: Expr
+    lo_word: str | None
+    hi_word: str | None
+    lo_mark: str | None
+    hi_mark: str | None
+    span: Span
+
+
 Expr = (
     CondValue | Quantity | Ref | DateLit | DateTimeLit | NullLit | BoolLit | BinOp | Bound |
-    Call | DecisionRef | If | RollForward | Levels | Table | Rules | NamedConds | Schedule
+    Call | DecisionRef | If | RollForward | Levels | Table | Rules | NamedConds | Schedule |
+    RangeLit
 )
 
 # ---------------------------------------------------------------- conditions
@@ -355,8 +371,17 @@ class MemberBound:
     member_span: Span
 
 
+@attrs.frozen
+class InValue:
+    """fine 在 fine_range: a value in a range value."""
+
+    subject: Expr
+    range: Expr
+    span: Span
+
+
 Cond = (Truth | PostCompare | PreCompare | Cmp | InInterval | IsMember | MemberBound | Not | And
-        | Or)
+        | Or | InValue)
 
 # ---------------------------------------------------------------- declarations
 
@@ -437,7 +462,7 @@ class GroupDecl:
 
 @attrs.frozen
 class TypeExpr:
-    kind: str  # basic type word, "数量", "named", "nullable", "list"
+    kind: str  # basic type word, "数量", "named", "nullable", "list", "range"
     unit: str | None = None
     name: str | None = None
     inner: TypeExpr | None = None
@@ -495,7 +520,9 @@ class Decision:
 # example values
 @attrs.frozen
 class Value:
-    kind: str  # quantity, date, datetime, bool, null, name, string, list, rejected
+    # quantity, date, datetime, bool, null, name, string, list, rejected, range (items: the
+    # two ends; text: "lo word|lo mark|hi word|hi mark", each part possibly empty)
+    kind: str
     text: str
     unit: str | None
     items: tuple[Value, ...]

@@ -29,6 +29,15 @@ def _strip_string(tok: Token) -> str:
     return "".join(out)
 
 
+def _opt(tok: Token | None) -> str | None:
+    return None if tok is None else str(tok)
+
+
+def _after_number(word: Token) -> bool:
+    info = V.THRESHOLD.get(str(word))
+    return info is not None and info.after_number
+
+
 class _Builder:
     """One method per grammar rule, called with the rule's meta and its built children
     (through RULES, below)."""
@@ -125,6 +134,9 @@ class _Builder:
 
     def list_type(self, meta: Any, ch: list[Any]) -> A.TypeExpr:
         return A.TypeExpr("list", inner=ch[0], span=self._span(meta))
+
+    def range_type(self, meta: Any, ch: list[Any]) -> A.TypeExpr:
+        return A.TypeExpr("range", inner=ch[0], span=self._span(meta))
 
     def domain(self, meta: Any, ch: list[Any]) -> A.Interval:
         return ch[0]  # type: ignore[no-any-return]
@@ -226,7 +238,12 @@ class _Builder:
         return self._value_of(ch[0])
 
     def call(self, meta: Any, ch: list[Any]) -> A.Call:
-        return A.Call(str(ch[0]), tuple(ch[1:]), self._span(meta))
+        # an argument may be a condition: each parses as one
+        return A.Call(str(ch[0]), tuple(self._value_of(c) for c in ch[1:]), self._span(meta))
+
+    def range_expr(self, meta: Any, ch: list[Any]) -> A.RangeLit:
+        lo, lo_mark, hi, hi_mark = ch
+        return A.RangeLit(lo, hi, None, None, _opt(lo_mark), _opt(hi_mark), self._span(meta))
 
     def decision_ref(self, meta: Any, ch: list[Any]) -> A.DecisionRef:
         return A.DecisionRef(str(ch[0]), self._span(meta))
@@ -238,7 +255,7 @@ class _Builder:
         return A.RollForward(ch[0], self._span(meta))
 
     def otherwise(self, meta: Any, ch: list[Any]) -> A.Otherwise:
-        return A.Otherwise(ch[0], ch[1], self._span(meta))
+        return A.Otherwise(self._value_of(ch[0]), ch[1], self._span(meta))
 
     def level_row(self, meta: Any, ch: list[Any]) -> A.LevelRow:
         return A.LevelRow(str(ch[0]), ch[1], ch[2], self._span(meta))
@@ -247,7 +264,7 @@ class _Builder:
         return A.Levels(tuple(ch[:-1]), ch[-1], self._span(meta))
 
     def table_row(self, meta: Any, ch: list[Any]) -> A.TableRow:
-        return A.TableRow(tuple(ch[:-2]), ch[-2], ch[-1], self._span(meta))
+        return A.TableRow(tuple(ch[:-2]), self._value_of(ch[-2]), ch[-1], self._span(meta))
 
     def table(self, meta: Any, ch: list[Any]) -> A.Table:
         hit = None if ch[0] is None else str(ch[0])
@@ -257,7 +274,7 @@ class _Builder:
         return A.Table(keys, rows, ch[-1], self._span(meta), hit)
 
     def rule_row(self, meta: Any, ch: list[Any]) -> A.RuleRow:
-        return A.RuleRow(ch[0], ch[1], ch[2], self._span(meta))
+        return A.RuleRow(ch[0], self._value_of(ch[1]), ch[2], self._span(meta))
 
     def rules(self, meta: Any, ch: list[Any]) -> A.Rules:
         return A.Rules(tuple(ch[:-1]), ch[-1], self._span(meta))
@@ -352,8 +369,14 @@ class _Builder:
                              Span(span.file, span.line, span.col, span.line,
                                   span.col + len(member)))
 
-    def pre_post_compare(self, meta: Any, ch: list[Any]) -> A.PreCompare:
+    def pre_post_compare(self, meta: Any, ch: list[Any]) -> Any:
         subj, word, rhs, word2, mark = ch
+        if _after_number(word) and _after_number(word2):
+            # "10万元以上20万元以下": both words follow their numbers, so there is no
+            # subject: a range value (as a condition it is E213, a range is no truth)
+            span = self._span(meta)
+            return A.Truth(A.RangeLit(subj, rhs, str(word), str(word2), None, _opt(mark), span),
+                           span)
         return A.PreCompare(subj, str(word), rhs, str(mark) if mark is not None else None,
                             str(word2), self._span(meta))
 
@@ -364,13 +387,21 @@ class _Builder:
     def in_interval(self, meta: Any, ch: list[Any]) -> A.InInterval:
         return A.InInterval(ch[0], ch[1], self._span(meta))
 
-    def in_range(self, meta: Any, ch: list[Any]) -> A.InInterval:
+    def in_range(self, meta: Any, ch: list[Any]) -> A.InInterval | A.InValue:
         subj, lo, lo_mark, hi, hi_mark = ch
+        if not (isinstance(lo, A.Quantity) and isinstance(hi, A.Quantity)):
+            # ends that are expressions: fine 在 income × 40% 至 income × 80%
+            span = self._span(meta)
+            return A.InValue(subj, A.RangeLit(lo, hi, None, None, _opt(lo_mark), _opt(hi_mark),
+                                              span), span)
         # "A（含）至B（不含）": an unmarked end of 至 is included
         lo_closed = lo_mark is None or V.INCLUSION_MARKS[str(lo_mark)]
         hi_closed = hi_mark is None or V.INCLUSION_MARKS[str(hi_mark)]
         span = self._span(meta)
         return A.InInterval(subj, A.Interval(lo_closed, lo, hi, hi_closed, span), span)
+
+    def in_value(self, meta: Any, ch: list[Any]) -> A.InValue:
+        return A.InValue(ch[0], ch[1], self._span(meta))
 
     def is_member(self, meta: Any, ch: list[Any]) -> A.IsMember:
         return A.IsMember(ch[0], str(ch[1]), self._span(meta))
@@ -422,6 +453,16 @@ class _Builder:
 
     def rejected(self, meta: Any, ch: list[Any]) -> A.Value:
         return self._value("rejected", meta)
+
+    def range_words_value(self, meta: Any, ch: list[Any]) -> A.Value:
+        lo, w1, hi, w2 = ch
+        return self._value("range", meta, f"{w1}||{w2}|",
+                           items=(self._as_value(lo), self._as_value(hi)))
+
+    def range_value(self, meta: Any, ch: list[Any]) -> A.Value:
+        lo, m1, hi, m2 = ch
+        return self._value("range", meta, f"|{_opt(m1) or ''}||{_opt(m2) or ''}",
+                           items=(self._as_value(lo), self._as_value(hi)))
 
     def example(self, meta: Any, ch: list[Any]) -> A.Example:
         name = str(ch[0])
@@ -541,6 +582,11 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "named_type": _Builder.named_type,
     "nullable_type": _Builder.nullable_type,
     "list_type": _Builder.list_type,
+    "range_type": _Builder.range_type,
+    "range_expr": _Builder.range_expr,
+    "in_value": _Builder.in_value,
+    "range_words_value": _Builder.range_words_value,
+    "range_value": _Builder.range_value,
     "domain": _Builder.domain,
     "input_decl": _Builder.input_decl,
     "const_decl": _Builder.const_decl,

@@ -30,6 +30,9 @@ PROGRAMS = {
     "W706": (('输入 x "数量" : 计数\n'
              f'决策 big "巨数" (x) : 计数 {WHY} {{ 结果 x × 1000000000000000000 }}\n'),
              {"x": np.array([0, 1, 2], dtype=np.int64)}),
+    "W708": (('输入 income "年收入" : 金额 取值 [0元, 1000万元]\n'
+             f'决策 fine "罚款" (income) : 范围(金额) {WHY} {{ 结果 income × 40% 至 income × 80% }}\n'),
+             {"income": np.array([100000, 12345678], dtype=np.int64)}),
 }
 
 

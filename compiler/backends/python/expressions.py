@@ -82,6 +82,20 @@ def value(e: ir.Expr, f: Frame, num: bool = False) -> Code:
         return call(f.rt("roll_forward"), value(e.expr, f), repr(origin(e.expr, f)))
     if isinstance(e, ir.CondE):
         return condition(e.cond, f)
+    if isinstance(e, ir.RangeE):
+        if f.tracing:
+            # the explanation says which range was made, and whether each end is included
+            ends = f"{'含' if e.lo_closed else '不含'}下限，{'含' if e.hi_closed else '不含'}上限"
+            f.emit(f"_tr.row({('范围 ' + e.text + '（' + ends + '）')!r}, {f.scope.site(f.site)})")
+        # every range holds Decimals, so rows giving 范围(计数) and 范围(比率) share a type
+        return call(f.rt("make_range"), value(e.lo, f, True), value(e.hi, f, True),
+                    repr(e.lo_closed), repr(e.hi_closed), repr(f.owner), repr(str(e.span)))
+    if isinstance(e, ir.RangeEnd):
+        end = Code(f"{value(e.range, f).within(Prec.ATOM)}.{'hi' if e.upper else 'lo'}")
+        # the ends of a range of counts are whole numbers (the checker made them so)
+        return call("int", end) if e.type.kind is TK.COUNT and not num else end
+    if isinstance(e, ir.InRangeE):
+        return compare(value(e.value, f), "in", value(e.range, f))
     if isinstance(e, ir.CallDecision):
         # through an alias: the caller may have a parameter named like the callee
         return call(f"_decision_{e.name}", *(f"{a}={a}" for a in e.args))
@@ -181,7 +195,8 @@ def _table(e: ir.TableE, target: str, f: Frame, num: bool) -> None:
             if f.tracing:
                 text = ", ".join(t.text for t in row.tests)
                 f.emit(f"_tr.row({text!r}, {f.scope.site(row.site)})")
-            assign(row.expr, target, f, num)
+            # what the row's value tests (a condition, a range) is cited from the row
+            assign(row.expr, target, f.at(row.site), num)
         return test_row, body
 
     chain(f, [row_branch(r) for r in e.rows],
@@ -351,6 +366,12 @@ def condition(c: ir.Cond, f: Frame) -> Code:
         subject = c.left.name if isinstance(c.left, ir.Var) else c.text
         return call("_tr.cond", test, repr(c.text), f.scope.site(f.site),
                     f"({subject!r}, {left})")
+    if isinstance(c, ir.BoolC) and isinstance(c.expr, ir.InRangeE) and f.tracing:
+        # the value and the range it was tested against, both shown
+        x, r = value(c.expr.value, f), value(c.expr.range, f)
+        subject = c.expr.value.name if isinstance(c.expr.value, ir.Var) else c.text
+        return call("_tr.cond", compare(x, "in", r), repr(c.text), f.scope.site(f.site),
+                    f"({subject!r}, {x})", f"('范围', {r})")
     if isinstance(c, ir.BoolC):
         v = value(c.expr, f)
         if not f.tracing:

@@ -129,6 +129,8 @@ class ModuleScope:
             base = "str"
         elif t.kind is TK.LIST:
             base = f"list[{self.py_type(t.item) if t.item else 'object'}]"
+        elif t.kind is TK.RANGE:
+            base = f"{self.rt('Range')}[{self.std('Decimal')}]"
         else:
             base = "None"
         return base + (" | None" if t.nullable and base != "None" else "")

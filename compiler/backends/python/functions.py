@@ -62,6 +62,15 @@ def _result(d: ir.Decision, result: Code, scope: ModuleScope) -> Code:
             return Code(f"{money}({result})")
         return Code(f"None if {result.within(Prec.ADD)} is None else {money}({result})",
                     Prec.TERNARY)
+    if d.type.kind is TK.RANGE and d.type.item and d.type.item.is_money:
+        # both ends of a fine's range, to the fen, as any money result
+        if not d.type.nullable:
+            return Code(f"{scope.rt('money_range')}({result})")
+        return Code(f"None if {result.within(Prec.ADD)} is None else "
+                    f"{scope.rt('money_range')}({result})", Prec.TERNARY)
+    item = d.type.item.item if d.type.kind is TK.LIST and d.type.item else None
+    if d.type.item and d.type.item.kind is TK.RANGE and item and item.is_money:
+        return Code(f"[{scope.rt('money_range')}(x) for x in {result.within(Prec.OR)}]")
     if d.type.kind is TK.LIST and d.type.item and d.type.item.is_money:
         return Code(f"[{money}(x) for x in {result.within(Prec.OR)}]")
     return result

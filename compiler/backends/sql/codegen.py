@@ -46,6 +46,11 @@ _LAST_MOMENT = dt.datetime(9999, 12, 31, 23, 59, 59, 999999)
 OUTPUTS = ("value", "error", "error_field")
 
 
+# why a range is refused rather than written as two columns: its ends' inclusion is part
+# of its value (a 范围 result, a 下限/上限 of one, a 在 test), and a view of one column per
+# decision has no place for four values
+_NO_RANGE = ("范围值（下限、上限及是否含本数）无法写成一列SQL值；用 polc eval 或批量模块逐行计算")
+
 class Unsupported(Exception):
     def __init__(self, code: str, message: str, span: Span) -> None:
         super().__init__(message)
@@ -227,11 +232,15 @@ class _Decision:
             c = self.junction([self.cond(it.cond) for it in e.items],
                               e.kind is ir.Quantifier.ALL)
             return Value(c.sql, c.err, None)
+        if isinstance(e, (ir.RangeE, ir.RangeEnd, ir.InRangeE)):
+            raise Unsupported("E724", _NO_RANGE, e.span)
         if isinstance(e, ir.ScheduleE):
             raise Unsupported("E720", "分期（列表）结果无法写成一列SQL值", e.span)
         raise AssertionError(e)
 
     def sql_type(self, t: ir.Type) -> str:
+        if t.kind is TK.RANGE:
+            raise Unsupported("E724", _NO_RANGE, self.d.site.span)
         if t.kind is TK.LIST:
             raise Unsupported("E720", "列表结果无法写成一列SQL值", self.d.site.span)
         if t.kind is TK.NULL:

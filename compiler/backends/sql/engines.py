@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from polc.compiler import ir
-from polc.runtime import CalendarError, InputError, NoRuleApplies, PolcError
+from polc.runtime import CalendarError, InputError, NoRuleApplies, PolcError, Range, dumps
 
 from . import calendar as sqlcal
 from . import numbers as N
@@ -92,6 +92,9 @@ def normalise(value: object) -> object:
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1)) if value == value.to_integral_value() \
             else value.normalize()
+    if isinstance(value, Range):
+        # one cell: the range as polc's JSON writes it
+        return dumps(value)
     return value
 
 

@@ -308,6 +308,10 @@ class Lowerer:
             return self.cond(e.cond)
         if isinstance(e, ir.CallDecision):
             return self.call(e)
+        if isinstance(e, (ir.RangeE, ir.RangeEnd, ir.InRangeE)):
+            # a range is two ends and two inclusions, not one exact integer column
+            raise Unsupported("W708", "范围（两端及是否含本数）不能按列计算，批量时逐行调用标量函数",
+                              e.span)
         if isinstance(e, ir.ScheduleE):
             raise Unsupported("W703", "分期（列表）结果不能按列计算", e.span)
         if isinstance(e, (ir.Shift, ir.Roll, ir.CalendarFn)):
