@@ -69,9 +69,11 @@ from .nodes import (
     ScheduleE,
     Shift,
     Site,
+    Supersession,
     TableE,
     TableRow,
     Test,
+    Validity,
     Var,
 )
 from .types import BOOL, DATE, DATETIME, NULL, ROLE, Type
@@ -85,6 +87,6 @@ __all__ = [
     "IfE", "Input", "Ladder", "Let", "LevelRow", "LevelsE", "Lit", "MatchKind", "MinMax",
     "NamedE", "NamedItem", "NotC", "OrC", "Otherwise", "Policy", "Quantifier", "Rejected",
     "RelationDef", "Require", "RoleDef", "RoleVal", "Roll", "RuleRow", "RulesE", "Scalar",
-    "ScheduleE", "Scope", "Shift", "Site", "TableE", "TableRow", "Test", "Type", "TypeKind",
-    "Var", "date_inputs", "walk",
+    "ScheduleE", "Scope", "Shift", "Site", "Supersession", "TableE", "TableRow", "Test", "Type", "TypeKind",
+    "Validity", "Var", "date_inputs", "walk",
 ]
