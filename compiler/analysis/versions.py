@@ -70,6 +70,8 @@ class Version:
 class Series:
     name: str
     versions: tuple[Version, ...]  # by start
+    # no E804/E805: every version placed, none overlapping (a dispatcher can be built)
+    ok: bool = True
 
     def version_on(self, day: dt.date) -> Version | None:
         """The version in force on `day`; None when none is (a gap, or outside them all).
@@ -104,6 +106,7 @@ def series_of(policies: Iterable[Member], diags: Diagnostics) -> list[Series]:
 
 
 def _series(name: str, members: Sequence[Member], diags: Diagnostics) -> Series:
+    errors = sum(d.severity == "error" for d in diags)
     placed: list[Member] = []
     for p in members:
         if p.validity.start is None:
@@ -147,4 +150,4 @@ def _series(name: str, members: Sequence[Member], diags: Diagnostics) -> Series:
                           + "、".join(f"{v.policy.docno}（{v.period}）" for v in lacking)
                           + f" 中没有：这些日期的 {d} 将被拒绝",
                           _where(lacking[0].policy))
-    return Series(name, tuple(versions))
+    return Series(name, tuple(versions), sum(d.severity == "error" for d in diags) == errors)

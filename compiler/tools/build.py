@@ -244,6 +244,7 @@ def build_all(files: list[Path], out: Path, *, render: bool,
                 sources[source] = dots[-1]
             _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs), f))
             done.append(f"ok   {compiled.path} -> {out / module} ({len(graphs)} diagrams)")
+        failed += _write_series(files, names, compilations, stage, modules, echo)
         format_python(modules)
         problems = _render_all(dots, stage) if render and dots else []
         if render and shutil.which("dot") is not None:
@@ -257,6 +258,35 @@ def build_all(files: list[Path], out: Path, *, render: bool,
     summary = f"built {len(files) - len(failed)} of {len(files)} policies into {out}"
     echo(summary + (f"; failed: {', '.join(failed)}" if failed else ""))
     return len(failed) + len(problems)
+
+
+def _write_series(files: list[Path], names: dict[Path, str],
+                  compilations: dict[Path, pipeline.Compilation], stage: Path,
+                  modules: list[Path], echo: Callable[[str], None]) -> list[str]:
+    """python/series_<name>.py for each series whose versions all compile and do not
+    overlap (docs/versions.md); the series that cannot be built, by name."""
+    from polc.compiler.backends.python import series as dispatcher
+
+    from . import versions
+    found = versions.find(files)
+    show(found.diagnostics, found.sources, echo)
+    failed: list[str] = []
+    written: set[str] = set()
+    for s in found.series:
+        paths = [found.files[v.policy.file] for v in s.versions]
+        if not s.ok or not all(compilations[p].ok for p in paths if p in compilations):
+            failed.append(f"series {s.name}")
+            echo(f"FAIL series {s.name}: a version does not compile, or versions overlap")
+            continue
+        if s.name in written:
+            failed.append(f"series {s.name}")
+            echo(f"FAIL series {s.name}: two folders hold a series of this name")
+            continue
+        written.add(s.name)
+        text = dispatcher.generate(s, {v.policy.file: f"policy_{names[found.files[v.policy.file]]}"
+                                       for v in s.versions})
+        modules.append(_write(stage, f"python/series_{s.name}.py", text))
+    return failed
 
 
 def _write_site(files: list[Path], compilations: dict[Path, pipeline.Compilation],
