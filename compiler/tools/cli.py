@@ -354,6 +354,55 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
         return _error(str(exc), None, lineno), False
 
 
+@cli.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--table", help="A Parquet or CSV file of cases (as `polc eval --table` reads "
+              "it): count the rows whose answer changes, per decision.")
+def diff_(old: str, new: str, fmt: str, table: str | None) -> None:
+    """What NEW changes against OLD, decision by decision (docs/versions.md).
+
+    Inputs added and removed, thresholds and amounts changed (with the sentences both
+    versions quote), and the regions of input space whose answer changes, each with a
+    case that `polc eval` confirms.  Exit 0: nothing changes; 1: something changes;
+    2: bad input (a missing file, a version that does not compile, a bad table).
+    """
+    from polc.compiler.backends.sql import engines
+    from polc.compiler.backends.sql.staging import SchemaError
+
+    from . import diff as semantic
+    for p in (old, new):
+        if (problem := fileio.problem(Path(p))) is not None:
+            _die(str(problem), EXIT_INPUT)
+    versions = []
+    for p in (old, new):
+        compiled = pipeline.compile_file(Path(p))
+        if not compiled.ok:
+            compiled.show(functools.partial(click.echo, err=True), errors_only=True)
+            _die(f"{compiled.path} does not compile", EXIT_INPUT)
+        versions.append(compiled)
+    report = semantic.compare(versions[0], versions[1])
+    counts = None
+    if table is not None:
+        path = Path(table)
+        if not path.is_file():
+            _die(f"--table {table}: no such file", EXIT_INPUT)
+        try:
+            engines.file_format(path)
+            counts = semantic.table_counts(report, path)
+        except (engines.TableError, SchemaError) as exc:
+            _die(f"--table {table}: {exc}", EXIT_INPUT)
+    if fmt == "json":
+        click.echo(json.dumps(semantic.render_json(report, counts), ensure_ascii=False,
+                              indent=2, default=str))
+    else:
+        semantic.render_text(report, click.echo)
+        if counts is not None:
+            semantic.render_table(report, counts, click.echo)
+    sys.exit(EXIT_FAIL if report.changed else EXIT_OK)
+
+
 @cli.command(name="sql")
 @click.argument("policy", type=click.Path(dir_okay=False))
 @click.argument("decision", required=False)
