@@ -382,15 +382,20 @@ def diff_(old: str, new: str, fmt: str, table: str | None) -> None:
             compiled.show(functools.partial(click.echo, err=True), errors_only=True)
             _die(f"{compiled.path} does not compile", EXIT_INPUT)
         versions.append(compiled)
+    if table is not None:
+        # a table that cannot be read is refused before the comparison is made
+        if not Path(table).is_file():
+            _die(f"--table {table}: no such file", EXIT_INPUT)
+        try:
+            engines.file_format(Path(table))
+            next(iter(engines._batches(Path(table))), None)
+        except (engines.TableError, SchemaError) as exc:
+            _die(f"--table {table}: {exc}", EXIT_INPUT)
     report = semantic.compare(versions[0], versions[1])
     counts = None
     if table is not None:
-        path = Path(table)
-        if not path.is_file():
-            _die(f"--table {table}: no such file", EXIT_INPUT)
         try:
-            engines.file_format(path)
-            counts = semantic.table_counts(report, path)
+            counts = semantic.table_counts(report, Path(table))
         except (engines.TableError, SchemaError) as exc:
             _die(f"--table {table}: {exc}", EXIT_INPUT)
     if fmt == "json":

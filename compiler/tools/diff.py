@@ -2,7 +2,7 @@
 
 The comparison is `analysis.changes`'; this module compiles the two versions, answers each
 case through their generated modules exactly as `polc eval --input` answers it (the same
-code, `cli._eval_one`), and writes the result as text or JSON.  With `--table IN` it also
+words, `cli._value_text` and `cli._error`), and writes the result as text or JSON.  With `--table IN` it also
 counts, per decision, the rows of a data set (as `polc eval --table` reads it) whose
 answer changes, by pair of answers.
 
@@ -28,7 +28,7 @@ from polc.compiler.analysis import changes as C
 from polc.compiler.analysis.algebra import Iv
 from polc.compiler.ir import TypeKind as TK
 from polc.compiler.quantities import show_quantity
-from polc.runtime import dumps
+from polc.runtime import CalendarError, InputError, PolcError, dumps
 
 __all__ = ["Report", "compare", "render_json", "render_text", "table_counts"]
 
@@ -48,11 +48,18 @@ class Report:
 
 def evaluator(old: pipeline.Compilation, new: pipeline.Compilation,
               decision: str) -> C.Evaluate:
-    from .cli import _eval_one  # polc eval's own code: the answers it prints
+    from .cli import _error, _value_text  # polc eval's own words for an answer
     specs = {"old": old.module.DECISIONS[decision], "new": new.module.DECISIONS[decision]}
 
     def evaluate(version: str, case: C.Case) -> str:
-        return _eval_one(specs[version], dumps(case), False, None)[0]
+        # cli._eval_one without parsing the case's JSON text: a case here is JSON values
+        spec = specs[version]
+        try:
+            return '{"value": ' + _value_text(spec.func(**spec.convert(case))) + "}"
+        except (InputError, CalendarError) as exc:
+            return _error(str(exc), exc.field, None)
+        except PolcError as exc:
+            return _error(str(exc), None, None)
     return evaluate
 
 
@@ -262,37 +269,74 @@ def render_json(r: Report, table: dict[str, Any] | None = None) -> dict[str, Any
 def table_counts(r: Report, path: Path) -> dict[str, Any]:
     """Per decision both versions have, how many rows of the table change answer, by pair
     of answers (as `polc eval` prints them); the table as `polc eval --table` reads it.
-    The batch functions answer when both versions have them for the decision (W7xx say
-    when not), else the scalar functions.  Raises engines.TableError, SchemaError."""
+    The batch functions (docs/batch.md) answer a batch of rows at a time when both
+    versions have them, the scalar functions row by row otherwise; the two give the same
+    answers.  Raises engines.TableError, SchemaError."""
     from polc.compiler.backends.sql import engines
     names = [d.name for d in r.decisions]
-    specs = {n: (r.old.module.DECISIONS[n], r.new.module.DECISIONS[n]) for n in names}
     counts: dict[str, Counter[tuple[str, str]]] = {n: Counter() for n in names}
+    answer = {n: (_answerer(engines, r.old, n), _answerer(engines, r.new, n)) for n in names}
     rows = 0
     for batch in engines._batches(path):
         cols = batch.schema.names
         columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        for i in range(batch.num_rows):
-            row = {c: col[i] for c, col in zip(cols, columns, strict=True)}
-            rows += 1
-            for n, (a, b) in specs.items():
-                x, y = _answer(engines, a, row), _answer(engines, b, row)
+        table = [{c: col[i] for c, col in zip(cols, columns, strict=True)}
+                 for i in range(batch.num_rows)]
+        rows += len(table)
+        for n, (a, b) in answer.items():
+            for x, y in zip(a[1](table), b[1](table), strict=True):
                 if x != y:
                     counts[n][(x, y)] += 1
     out: dict[str, Any] = {"": {"path": str(path), "rows": rows}}
     for n in names:
         out[n] = {"rows": rows, "changed": sum(counts[n].values()),
+                  "engine": "batch" if answer[n][0][0] and answer[n][1][0] else "scalar",
                   "by_answers": [{"old": json.loads(a), "new": json.loads(b), "rows": k}
                                  for (a, b), k in sorted(counts[n].items(),
                                                          key=lambda e: (-e[1], e[0]))]}
     return out
 
 
-def _answer(engines: Any, spec: Any, row: dict[str, object]) -> str:
-    value, error, _field = engines.python_answer(spec, row)
-    if error is not None:
-        return dumps({"error": error})
-    return dumps({"value": value})
+Rows = list[dict[str, object]]
+
+
+def _answerer(engines: Any, c: pipeline.Compilation, name: str
+              ) -> tuple[bool, Callable[[Rows], list[str]]]:
+    """Whether the batch function answers, and the answers of a list of rows as JSON."""
+    from polc.runtime.batch import RowError
+    spec = c.module.DECISIONS[name]
+    fn = c.batch.BATCH.get(name) if c.batch is not None else None
+
+    def scalar(rows: Rows) -> list[str]:
+        out = []
+        for row in rows:
+            value, error, _field = engines.python_answer(spec, row)
+            out.append(dumps({"error": error}) if error is not None
+                       else dumps({"value": value}))
+        return out
+
+    if fn is None:
+        return False, scalar
+
+    def columns(rows: Rows) -> list[str]:
+        out = [""] * len(rows)
+        cols: dict[str, list[object]] = {f.name: [] for f in spec.fields}
+        kept: list[int] = []
+        for i, row in enumerate(rows):
+            try:
+                vals = {f.name: engines._from_cell(f, row.get(f.name)) for f in spec.fields}
+            except PolcError as exc:
+                out[i] = dumps({"error": engines.refusal(exc)[0]})
+                continue
+            kept.append(i)
+            for k, v in vals.items():
+                cols[k].append(v)
+        if kept:
+            for i, v in zip(kept, fn(**cols).tolist(), strict=True):
+                out[i] = (dumps({"error": engines.refusal(v.error)[0]})
+                          if isinstance(v, RowError) else dumps({"value": v}))
+        return out
+    return True, columns
 
 
 def render_table(r: Report, counts: dict[str, Any], write: Callable[[str], None]) -> None:
