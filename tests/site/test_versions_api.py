@@ -50,3 +50,15 @@ def test_a_policy_in_no_series_is_held_to_its_own_period(client: TestClient) -> 
                     "?as_of=2025-01-01", json={"annual_salary": "100000"})
     assert r.status_code == 422 and r.json()["field"] == "as_of"
     assert "2024-12-31" in r.json()["error"]
+
+
+def test_the_site_shows_each_series_with_its_diff(corpus_build: site_serve.Build) -> None:
+    page = (corpus_build.root / "index.html").read_text(encoding="utf-8")
+    start = page.index('id="series-public_rental_housing"')
+    section = page[start:page.index("</section>", start)]
+    # both versions, in order, with their periods, and the diff between them
+    assert section.index("海政办发〔2022〕60号") < section.index("示例修订〔2023〕60号")
+    assert "2022-10-01 至 2023-09-30" in section
+    assert "3946元 → 4180元" in section and "1560元 → 1650元" in section
+    assert "per_capita_monthly_income = 3946元" in section
+    assert "「中等偏下收入家庭人均月可支配收入低于4180元（不含）」" in section
