@@ -36,9 +36,12 @@ import re
 
 from polc.compiler.lexical import BOM, Segment, normalise, segments, split_keepends
 from polc.compiler.syntax.grammar import get_parser
-from polc.compiler.vocabulary import ANNOTATION_KEYWORDS, BLOCK_KEYWORDS
+from polc.compiler.vocabulary import ANNOTATION_KEYWORDS, BLOCK_KEYWORDS, Header
 
 CONTINUATION = (*ANNOTATION_KEYWORDS, "「")
+# header keys that start with an annotation keyword (引文未核对 with 引): a header line,
+# never a citation of the line above
+_NOT_CONTINUATION = tuple(h.value for h in Header if h.value.startswith(CONTINUATION))
 OPENERS = "{(["
 CLOSERS = "})]"
 # blanks between tokens; the grammar's WS also counts U+FEFF, a byte-order mark inside the text
@@ -122,14 +125,15 @@ def format_text(text: str) -> str:
             indent = base - 1
         elif body.startswith("「") and prev_kind == "cite":
             indent = base + 2  # a further quote of the citation above
-        elif body.startswith(CONTINUATION):
+        elif body.startswith(CONTINUATION) and not body.startswith(_NOT_CONTINUATION):
             indent = base + 1
         elif anchor is not None and anchor[0] == frame and orig > anchor[1]:
             indent = base + 1  # the drafter continued the statement above on this line
         else:
             indent = base
         indent = max(0, indent)
-        prev_kind = "cite" if body.startswith(CONTINUATION) else "code"
+        prev_kind = "cite" if body.startswith(CONTINUATION) \
+            and not body.startswith(_NOT_CONTINUATION) else "code"
         if body[:1] in CLOSERS:
             anchor = None
         elif indent == base and not body.startswith("#"):
