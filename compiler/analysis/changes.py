@@ -126,7 +126,7 @@ def _literals(policy: ir.Policy, d: ir.Decision) -> list[Literal]:
             return
         own = getattr(node, "site", None)
         here = own if isinstance(own, ir.Site) else site
-        for f in attrs.fields(type(node)):
+        for f in attrs.fields(type(node)):  # type: ignore[arg-type]  # attrs.has above
             if f.name in ("site", "type", "span") or not f.init:
                 continue
             visit(getattr(node, f.name), here)
@@ -209,10 +209,10 @@ def _cuts(policy: ir.Policy, d: ir.Decision) -> tuple[dict[str, set[object]], li
                         continue
                     for row in node.rows:
                         t = row.tests[k]
-                        for v in (t.value, t.lo, t.hi):
-                            s = scalar(v)
-                            if s is not None:
-                                cuts.setdefault(key.name, set()).add(s)
+                        for bound in (t.value, t.lo, t.hi):
+                            point = scalar(bound)
+                            if point is not None:
+                                cuts.setdefault(key.name, set()).add(point)
             elif isinstance(node, (ir.Arith, ir.Clamp, ir.MinMax, ir.Shift, ir.CalendarFn,
                                    ir.ScheduleE, ir.Roll)):
                 why.append(f"{x.name} computes its answer from its inputs")
@@ -252,8 +252,8 @@ def to_json(t: ir.Type, v: object) -> object:
     """A point of a dimension (or an IR value) as `polc eval --input` takes it."""
     if t.kind is TK.BOOL:
         return bool(v)
-    if t.kind is TK.DATE:
-        return (dt.date.fromordinal(v) if isinstance(v, int) else v).isoformat()  # type: ignore[union-attr]
+    if t.kind is TK.DATE and isinstance(v, int):
+        return dt.date.fromordinal(v).isoformat()
     if t.kind is TK.COUNT:
         return int(v)  # type: ignore[call-overload]
     if isinstance(v, (int, Decimal)):
