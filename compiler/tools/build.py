@@ -72,6 +72,16 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str],
     for k in (V.Header.ISSUER, V.Header.WRITTEN, V.Header.EFFECTIVE):
         if k.value in headers:
             lines.append(f"- {k.value}: {headers[k.value]}")
+    v = p.validity
+    if v.start is not None or v.end is not None:
+        lines.append(f"- in force: {v.start or '…'} 至 {v.end or '（未规定终止日）'}")
+    for s in v.supersedes:
+        lines.append(f"- {s.kind} {s.docno}" + (f" 自 {s.since}" if s.since else ""))
+    if v.series:
+        lines.append(f"- 系列: {v.series} (docs/versions.md)")
+    if V.Header.ILLUSTRATIVE.value in headers:
+        lines.append(f"- **illustrative revision, no such notice**: "
+                     f"{headers[V.Header.ILLUSTRATIVE.value]}")
     lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)"]
     if V.Header.UNVERIFIED.value in headers:
         lines.append(f"- **quotes not verified**: {headers[V.Header.UNVERIFIED.value]}")

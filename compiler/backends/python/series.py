@@ -22,6 +22,10 @@ from polc.compiler.analysis.versions import Series
 
 __all__ = ["generate"]
 
+# the module's own names: a decision called so is reached as version_on(day).<name>
+_TAKEN = frozenset({"SERIES", "VERSIONS", "version_on", "importlib", "ModuleType", "Any",
+                    "annotations"})
+
 
 def _date(d: object) -> str:
     import datetime as dt
@@ -82,7 +86,7 @@ def generate(series: Series, modules: Mapping[str, str]) -> str:
         '    package = __package__ or ""',
         '    return importlib.import_module(f"{package}.{name}" if package else name)',
     ]
-    for d in series.decisions():
+    for d in [d for d in series.decisions() if d not in _TAKEN]:
         out += [
             "",
             "",
@@ -90,6 +94,7 @@ def generate(series: Series, modules: Mapping[str, str]) -> str:
             f'    """{d} as the version in force on `as_of` decides it."""',
             f"    return version_on(as_of, {d!r}).{d}(**inputs)",
         ]
-    names = ["SERIES", "VERSIONS", *sorted(["version_on", *series.decisions()])]
+    names = ["SERIES", "VERSIONS",
+             *sorted(["version_on", *(d for d in series.decisions() if d not in _TAKEN)])]
     out += ["", "", "__all__ = [" + ", ".join(repr(n) for n in names) + "]", ""]
     return "\n".join(out)
