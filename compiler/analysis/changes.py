@@ -293,6 +293,10 @@ def compare_decision(old: ir.Policy, new: ir.Policy, name: str,
     for p in params:
         src = new if p in nparams else old
         dim = dim_of_input(src.input(p), src)
+        if dim is not None and dim.type.kind is TK.DATE:
+            # the days a date can be: a cell's point is always a real day
+            days = meet(dim.domain, Iv(1, True, dt.date.max.toordinal(), True), "int")
+            dim = None if days is None else attrs.evolve(dim, domain=days)
         if dim is not None:
             dims[p] = dim
     base = {**_base(old, name), **_base(new, name)}

@@ -273,3 +273,12 @@ def test_a_table_of_another_format_is_exit_2(tmp_path: Path) -> None:
     table.write_text("x", encoding="utf-8")
     code, _, err = polc("diff", OLD, NEW, "--table", table)
     assert code == 2 and "cases.xlsx" in err
+
+
+@pytest.mark.parametrize("pol", sorted(POLICIES.glob("*.pol")), ids=lambda p: p.stem)
+def test_every_policy_against_itself_changes_nothing(pol: Path) -> None:
+    # every decision's grid is evaluated (dates, enums, roles, lists held at an example)
+    c = pipeline.compile_file(pol)
+    r = semantic.compare(c, c)
+    assert not r.changed, [d.name for d in r.decisions if d.changed]
+    assert all(d.cells > 0 or d.caveat for d in r.decisions)
