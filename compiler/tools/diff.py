@@ -192,7 +192,9 @@ def render_text(r: Report, write: Callable[[str], None]) -> None:
                 where, example = region_text(r, d, g)
                 write(f"    {where}")
                 write(f"      e.g. {example}")
-                write(f"      polc eval {r.new.path} {d.name} --input '{dumps(g.example)}'")
+                params = np_.decision(d.name).params
+                case = {k: v for k, v in g.example.items() if k in params}
+                write(f"      polc eval {r.new.path} {d.name} --input '{dumps(case)}'")
         elif d.caveat and not d.exact:
             write(f"  answers: {d.caveat}")
         else:
