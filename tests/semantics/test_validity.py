@@ -59,6 +59,7 @@ def test_years_past_the_last_date_are_a_located_error() -> None:
 def _variant(tmp_path: Path, name: str, old: str, new: str) -> list[Diagnostic]:
     text = (POLICIES / name).read_text(encoding="utf-8")
     assert old in text, old
+    tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copytree(POLICIES / "sources", tmp_path / "sources")
     pol = tmp_path / name
     pol.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -92,3 +93,18 @@ def test_a_quote_outside_its_clause_is_still_E412(tmp_path: Path) -> None:
     errors = _variant(tmp_path, "60_public_rental_housing.pol", "引 六 「本通知从",
                       "引 五 「本通知从")
     assert "E412" in [d.code for d in errors]
+
+
+def test_a_repeal_date_the_quote_does_not_state_is_E425(tmp_path: Path) -> None:
+    line = '系列 "public_rental_housing"\n'
+    stated = line + '废止 "海政办发〔2021〕1号" 自 2022-10-01\n  引 六 「本通知从2022年10月1日起施行。」\n'
+    assert _variant(tmp_path / "a", "60_public_rental_housing.pol", line, stated) == []
+    wrong = stated.replace("自 2022-10-01", "自 2022-11-01")
+    errors = _variant(tmp_path / "b", "60_public_rental_housing.pol", line, wrong)
+    assert [d.code for d in errors] == ["E425"] and "自 2022-11-01" in errors[0].message
+
+
+def test_an_uncited_end_is_E424_even_where_the_text_is_at_hand(tmp_path: Path) -> None:
+    errors = _variant(tmp_path, "63_headquarters_economy.pol", "暂行 3年\n  引 附件五7 「暂行3年」\n",
+                      "暂行 3年\n")
+    assert [d.code for d in errors] == ["E424"]
