@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from polc.compiler import ir, pipeline
+from polc.compiler import vocabulary as V
 from polc.compiler.citations import coverage, sources, verify
 from polc.compiler.syntax import ast as A
 from polc.runtime import dumps
@@ -448,7 +449,9 @@ def collect_notice(compiled: pipeline.Compilation, pol: Path, slug: str, *,
     status = sentence_statuses(module, pol) if module is not None else \
         f"{compiled.path}: does not parse (run polc check)"
     notice = None
-    if isinstance(status, str):
+    if V.Header.ILLUSTRATIVE.value in headers:
+        status = ""  # an illustrative revision has no notice text, by design (versions.md)
+    elif isinstance(status, str):
         problems.append(status)
     else:
         sdir = verify.find_sources_dir(str(pol))

@@ -276,7 +276,7 @@ def test_statuses_agree_with_polc_coverage(corpus: tuple[M.Site, Path]) -> None:
         assert module is not None
         if notice.docno.startswith("示例修订"):
             # the illustrative revision has no notice (docs/versions.md): no sentences
-            assert notice.sentences == () and notice.problems
+            assert notice.sentences == () and notice.problems == ()
             continue
         cov = coverage.coverage(module, pol)
         assert not isinstance(cov, str)
