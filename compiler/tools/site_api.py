@@ -16,7 +16,8 @@ for that request alone.
 
 {policy} is the policy's output name (its file name without .pol), as in `polc build`.
 
-With `as_of=YYYY-MM-DD` the case is answered by the version of {policy}'s series in force
+Each policy states when it is in force ("in_force": from, to; null is open) and its
+"series".  With `as_of=YYYY-MM-DD` the case is answered by the version of {policy}'s series in force
 on that day, as `polc eval --as-of` answers it (docs/versions.md); a day no version covers
 is a 422 naming the day, with "field": "as_of".
 """
@@ -169,9 +170,22 @@ def decision_json(slug: str, d: M.Decision) -> dict[str, Any]:
     }
 
 
-def policy_json(entry: PolicyEntry) -> dict[str, Any]:
+def policy_json(entry: PolicyEntry, state: Policies | None = None) -> dict[str, Any]:
     n = entry.notice
-    return {"policy": n.slug, "docno": n.docno, "title": n.title, "path": n.policy_path,
+    extra: dict[str, Any] = {}
+    if state is not None:
+        period = state.periods.get(n.slug)
+        series = state.series.get(n.slug)
+        # when the policy is in force (docs/versions.md): its own period, or as its series
+        # places it; evaluate takes ?as_of=DATE
+        version = next((v for v in series[0].versions if series[1][v.policy.file] == n.slug),
+                       None) if series else None
+        start, end = ((version.start, version.end) if version is not None else
+                      (period.start, period.end) if period is not None else (None, None))
+        extra = {"in_force": {"from": None if start is None else str(start),
+                              "to": None if end is None else str(end)},
+                 "series": series[0].name if series else None}
+    return {**extra, "policy": n.slug, "docno": n.docno, "title": n.title, "path": n.policy_path,
             "ok": entry.compiles, "errors": list(n.problems),
             "decisions": {d.name: {"label": d.label,
                                    "url": f"/api/policies/{n.slug}/decisions/{d.name}"}
@@ -315,10 +329,10 @@ def app(current: Callable[[], Policies], site: ASGIApp) -> Starlette:
         return endpoint
 
     async def policies(request: Request, state: Policies) -> Response:
-        return _json({"policies": [policy_json(e) for e in state.by_slug.values()]})
+        return _json({"policies": [policy_json(e, state) for e in state.by_slug.values()]})
 
     async def policy(request: Request, state: Policies) -> Response:
-        return _json(policy_json(_entry(state, request.path_params["policy"])))
+        return _json(policy_json(_entry(state, request.path_params["policy"]), state))
 
     async def decision(request: Request, state: Policies) -> Response:
         p = request.path_params

@@ -62,3 +62,12 @@ def test_the_site_shows_each_series_with_its_diff(corpus_build: site_serve.Build
     assert "3946元 → 4180元" in section and "1560元 → 1650元" in section
     assert "per_capita_monthly_income = 3946元" in section
     assert "「中等偏下收入家庭人均月可支配收入低于4180元（不含）」" in section
+
+
+def test_each_policy_states_when_it_is_in_force(client: TestClient) -> None:
+    got = client.get("/api/policies/60_public_rental_housing").json()
+    assert got["in_force"] == {"from": "2022-10-01", "to": "2023-09-30"}
+    assert got["series"] == "public_rental_housing"
+    got = client.get("/api/policies/63_headquarters_economy").json()
+    assert got["in_force"] == {"from": "2022-01-01", "to": "2024-12-31"}
+    assert got["series"] is None
