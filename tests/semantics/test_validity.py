@@ -108,3 +108,17 @@ def test_an_uncited_end_is_E424_even_where_the_text_is_at_hand(tmp_path: Path) -
     errors = _variant(tmp_path, "63_headquarters_economy.pol", "暂行 3年\n  引 附件五7 「暂行3年」\n",
                       "暂行 3年\n")
     assert [d.code for d in errors] == ["E424"]
+
+
+def test_a_skeleton_cites_the_sentence_stating_its_start(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from polc.compiler.tools.cli import cli
+    pol = tmp_path / "p58.pol"
+    r = CliRunner().invoke(cli, ["new", str(POLICIES / "sources" / "58.txt"), "-o", str(pol)])
+    assert r.exit_code == 0, r.output
+    lines = pol.read_text(encoding="utf-8").splitlines()
+    at = lines.index("施行日期 2022-01-01")
+    assert lines[at + 1].startswith("  引 六") and "本办法自2022年1月1日起施行" in lines[at + 1]
+    errors = [d for d in pipeline.compile_file(pol).diagnostics if d.severity == "error"]
+    assert errors == []
