@@ -77,9 +77,15 @@ class _Builder:
         return ch
 
     def header(self, meta: Any, ch: list[Any]) -> A.Header:
-        key, val = ch
-        text = _strip_string(val) if val.type == "STRING" else str(val)
-        return A.Header(str(key), text, self._span(meta))
+        key, val, since, annot = ch
+        if isinstance(val, A.Quantity):
+            text, kind = val.number + (val.unit or ""), "quantity"
+        elif val.type == "STRING":
+            text, kind = _strip_string(val), "string"
+        else:
+            text, kind = str(val), "date"
+        return A.Header(str(key), text, self._span(meta), annot,
+                        None if since is None else str(since), kind)
 
     def convention(self, meta: Any, ch: list[Any]) -> A.Convention:
         clause = None if ch[2] is None else str(ch[2])

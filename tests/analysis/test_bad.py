@@ -33,20 +33,21 @@ def test_bad_program(path: Path) -> None:
 # ---------------------------------------------------------------- seeded defects
 REF = POLICIES / "55_overseas_labor_emergency.pol"
 SEEDS = [
-    # (name, old text, new text, expected code, expected line)
+    # (name, old text, new text, expected code, expected line; 55's header cites its
+    # 施行日期 on two lines)
     ("nonmonotone", "people_involved 300人以上400人以下，", "people_involved 200人以上300人以下，",
-     "W607", 66),
+     "W607", 68),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W601", 114),
+     "III 若 possible_people_involved 300人以上", "W601", 116),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W605", 119),
+     "III 若 possible_people_involved 300人以上", "W605", 121),
     ("duplicate_row", "    III => main_leader\n", "    III => main_leader\n    II => deputy_leader\n",
-     "E604", 92),
+     "E604", 94),
     ("overlap", "    IV => deputy_leader\n", "    IV => deputy_leader\n    * => deputy_leader\n",
-     "E602", 93),
+     "E602", 95),
     ("unit", "possible_people_involved 400人以上", "possible_people_involved 400元以上",
-     "E204", 115),
-    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 115),
+     "E204", 117),
+    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 117),
 ]
 
 
