@@ -143,9 +143,9 @@ def test_text_output_and_exit_codes() -> None:
     assert "决策 family_type_by_income: changed" in out
     assert "3946元 → 4180元" in out and "「中等偏下收入家庭人均月可支配收入低于4180元（不含）」" in out
     assert "per_capita_monthly_income = 3946元" in out and ": 否 → 是" in out
-    assert "4 decision(s) changed, 8 unchanged" in out
+    assert "5 decision(s) changed, 9 unchanged" in out  # lower_middle_income_priority too
     code, out, _ = polc("diff", OLD, OLD)
-    assert code == 0 and "0 decision(s) changed, 12 unchanged" in out
+    assert code == 0 and "0 decision(s) changed, 14 unchanged" in out
 
 
 # ---------------------------------------------------------------- small programs
