@@ -23,6 +23,8 @@ Diagnostics (each names the rule, the quote and the notice):
 * E422 -- the notice's file is listed but missing, unreadable or not UTF-8.
 * E423 -- the notice's file does not contain its 文号 and the manifest does not declare it.
 * W418 -- quotes not verified: the policy opts out with ``引文未核对``.
+
+The names and periods of the organisation (E437–E444) are checked by :mod:`.named`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.syntax import ast as A
 
-from . import sources, structure
+from . import named, sources, structure
 
 __all__ = ["find_sources_dir", "nearest_sources_dir", "opted_out", "quantity_needles", "rules",
            "verify"]
@@ -385,6 +387,7 @@ def verify(module: A.Module, sources_dir: Path | None, diags: Diagnostics) -> No
                              "`polc source add` after review")
     for rule in rules(module):
         _check_rule(rule, notice, diags)
+    named.check(module, notice, diags)
 
 
 def _check_rule(rule: Rule, notice: sources.Notice, diags: Diagnostics) -> None:
