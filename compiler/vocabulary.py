@@ -288,6 +288,8 @@ class Keyword(enum.Enum):
     DEADLINE = "时限"
     LOOP = "循环"
     TOWARDS = "对"
+    # a 阶梯 whose measures are a menu (「根据情况采取下列措施」), not an escalation
+    MENU = "视情"
 
 
 # what a top-level item starts with: after a syntax error, parsing resumes at the next line

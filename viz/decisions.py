@@ -168,6 +168,38 @@ class _Drawer:
             prev = rid
         return prev
 
+    def conjunction(self, sub: graphviz.Digraph, anchor: str, e: ir.NamedE,
+                    rows: Sequence[Row]) -> None:
+        """全部满足 as one conjunction: the conditions joined by 且, one after the other,
+        into the single outcome they give together; drawn as branches from one node, each
+        ending in 「全部满足」, they would read as alternatives."""
+        head, skipped, tail = ends(list(rows))
+        jid = self.node_id("all")
+        sub.node(jid, label(f"全部满足：以下 {len(rows):,} 项须同时成立"), shape="box",
+                 style="bold")
+        sub.edge(anchor, jid)
+        prev = jid
+        for i, (cond, _, site) in [*enumerate(head, 1),
+                                   *enumerate(tail, len(rows) - len(tail) + 1)]:
+            if skipped and i == len(head) + skipped + 1:
+                gap = self.node_id("gap")
+                sub.node(gap, label(f"…… 且 第 {len(head) + 1:,}–{len(head) + skipped:,} 项，"
+                                    f"见报告 {report_path(self.p)} ……"), shape="plaintext")
+                sub.edge(prev, gap, label=label("且"), style="dotted")
+                prev = gap
+            rid = self.node_id("row")
+            lines = "\n".join(wrap(line, 36) for line in cond.split("\n"))
+            cite = cite_text(site)
+            tip = tooltip(cite_tooltip(site, cond.replace("\n", "　")))
+            sub.node(rid, label(f"（{i}）{lines}" + (f"\n{cite}" if cite else "")), shape="box",
+                     **tip)
+            sub.edge(prev, rid, label=label("且" if prev != jid else "须"), **tip)
+            prev = rid
+        vid = self.node_id("val")
+        sub.node(vid, label(f"{len(rows):,} 项全部满足 ⇒ 是\n任一项不满足 ⇒ 否"),
+                 style="rounded,filled", fillcolor="#eef5ff")
+        sub.edge(prev, vid)
+
     def summary(self, sub: graphviz.Digraph, anchor: str, e: Structure,
                 rows: list[Row]) -> None:
         """A table too long to draw: what it holds, its first and last rows."""
@@ -246,7 +278,9 @@ class _Drawer:
             sub.node(hid, label(f"{_kind(e)}\n{HIT_SHOWN[hit]}"), shape="note")
             sub.edge(anchor, hid)
             anchor = hid
-        if _count(e) > SUMMARY_ROWS:
+        if isinstance(e, ir.NamedE) and e.kind is ir.Quantifier.ALL:
+            self.conjunction(sub, anchor, e, rows)
+        elif _count(e) > SUMMARY_ROWS:
             self.summary(sub, anchor, e, rows)
         elif not (isinstance(e, ir.TableE) and hit is ir.HitPolicy.UNIQUE
                   and self.grid(sub, anchor, e)):

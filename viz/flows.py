@@ -232,7 +232,9 @@ def full_flows(policy: ir.Policy) -> list[str]:
         lines.append("")
     for lad in policy.ladders:
         if ends(lad.rungs)[1]:
-            lines += [f"### 阶梯 `{lad.name}` {md_cell(lad.label)}: {len(lad.rungs):,} 项措施", "",
+            kind = "（视情采取，不分先后）" if lad.menu else ""
+            title = f"### 阶梯 `{lad.name}` {md_cell(lad.label)}: {len(lad.rungs):,} 项措施{kind}"
+            lines += [title, "",
                       "| # | 措施 | 依据 |", "|---:|---|---|"]
             lines += [f"| {i} | {md_cell(text)} | {md_cell(_cite(site))} |"
                       for i, (text, site) in enumerate(lad.rungs, 1)]
@@ -275,7 +277,12 @@ def _legend(g: graphviz.Digraph, kinds: list[ir.FlowNodeKind], deadlines: bool,
                 lg.edge(x, y, style="invis")
 
 
+MENU_NOTE = "根据情况采取下列措施\n（可单独或合并采用，不分先后）"
+
+
 def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
+    if lad.menu:
+        return menu_graph(policy, lad)
     g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site))
     g.attr(fontsize="18", ranksep="0.3")
     g.attr("node", fontsize="11")
@@ -305,6 +312,36 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
             g.edge(prev, rid, color=DEADLINE_COLOR, penwidth="1.6",
                    fontcolor=DEADLINE_COLOR, label=label("升级"), **tip)
         prev = rid
+    return g
+
+
+def menu_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
+    """A 阶梯 … 视情: the measures as a menu, one choice node and each measure beside the
+    others, with no order between them, no 「升级」 and no measure drawn as heavier."""
+    g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site), rankdir="LR")
+    g.attr(fontsize="18", nodesep="0.15")
+    g.attr("node", fontsize="11")
+    g.attr("edge", fontsize="10")
+    who = f"{policy.title(lad.actor)} 对 {policy.title(lad.target)}"
+    g.node("actor", label(wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6",
+           **tooltip(cite_tooltip(lad.site, lad.label)))
+    g.node("menu", label(MENU_NOTE), shape="diamond", style="filled", fillcolor="#fff6d5",
+           **tooltip(cite_tooltip(lad.site, lad.label)))
+    g.edge("actor", "menu")
+    head, skipped, tail = ends(lad.rungs)
+    numbered = [*enumerate(head, start=1),
+                *enumerate(tail, start=len(lad.rungs) - len(tail) + 1)]
+    for i, (text, site) in numbered:
+        if skipped and i == len(head) + skipped + 1:
+            g.node(GAP, label(f"…… 第 {len(head) + 1:,}–{len(head) + skipped:,} 项措施，"
+                              f"见报告 {report_path(policy)} ……"), shape="plaintext")
+            g.edge("menu", GAP, style="dotted", arrowhead="none")
+        rid = f"rung_{i:02d}"
+        tip = tooltip(cite_tooltip(site, f"（{i}）{text}"))
+        # the notice's numbering, which is how the text refers to a measure, not an order
+        g.node(rid, label(f"（{i}）{wrap(text, 18)}\n{_cite(site)}"), shape="box",
+               style="rounded,filled", fillcolor="white", **tip)
+        g.edge("menu", rid, label=label("可选"), **tip)
     return g
 
 

@@ -23,6 +23,8 @@ Diagnostics (each names the construct, the name or period, and the notice):
   own, its source node quotes.
 * E444 -- a period written in a label (流程, 步骤, 措施, 工作组, 若 "…") that the quotes
   of the construct do not state.
+* E445 -- a 阶梯 drawn as an escalation whose quote says its measures are taken 根据情况
+  (a menu: write 视情).
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ def check(module: A.Module, notice: sources.Notice, diags: Diagnostics) -> None:
                 if not names.named(end, text):
                     missing("E441", f"阶梯 {it.name} 的{part}", end, it.span, it.annot)
             _periods(diags, f"阶梯 {it.name}", [it.label], text, it.span, doc)
+            _ladder_kind(diags, it, text, doc)
             for rung in it.rungs:
                 own = _text(_quotes(rung.annot)) if rung.annot.cites else text
                 _periods(diags, f"阶梯 {it.name} 的措施「{rung.label}」", [rung.label], own,
@@ -165,6 +168,19 @@ def _flow(flow: A.Flow, names: _Names, diags: Diagnostics, doc: str, missing: _M
         if e.when is not None:
             _periods(diags, f"流程 {flow.name} 的转 {e.src} -> {e.dst}", [e.when], text, e.span,
                      doc)
+
+
+# how a notice says its measures are a menu, to be chosen as the case requires
+_MENU_WORDS = ("根据情况", "视情", "根据具体情况", "视具体情况")
+
+
+def _ladder_kind(diags: Diagnostics, it: A.Ladder, text: str, doc: str) -> None:
+    said = next((w for w in _MENU_WORDS if w in text), None)
+    if said is not None and not it.menu:
+        diags.error("E445", f"阶梯 {it.name} 的引文说措施「{said}」采取（{doc}）：这是视情选用的"
+                    "措施，不是逐级升级", it.span,
+                    hint=f'write 阶梯 {it.name} "…" 视情 由 … 对 …: the measures are then drawn '
+                         "and exported as a menu, in no order")
 
 
 def _mentions(text: str, q: A.Quantity) -> bool:
