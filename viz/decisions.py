@@ -234,7 +234,7 @@ class _Drawer:
             a, b = (test_text(t, k, self.p) for t, k in zip(r.tests, e.keys, strict=True))
             row_keys.setdefault(a)
             col_keys.setdefault(b)
-            cells[(a, b)] = value_text(r.expr, self.p)
+            cells[(a, b)] = _shown_result(e, r.expr, self.p)
         esc = html_text
         head = "".join(f"<TD><B>{esc(expr_text(e.keys[1]))} = {esc(c)}</B></TD>"
                        for c in col_keys)
@@ -255,7 +255,7 @@ class _Drawer:
         sub.node(gid, table, shape="plain", fontname=FONT, **tip)
         sub.edge(anchor, gid, **tip)
         if e.otherwise is not None:
-            self.rows_node(sub, anchor, [("否则", value_text(e.otherwise.expr, self.p),
+            self.rows_node(sub, anchor, [("否则", _shown_result(e, e.otherwise.expr, self.p),
                                           e.otherwise.site)])
         return True
 
@@ -314,7 +314,31 @@ def table_rows(e: Structure, p: ir.Policy) -> list[Row]:
         return [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site) for it in e.items]
     if e.otherwise:
         rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
+    if e.type.kind is ir.TypeKind.ROLE:
+        rows = [(cond, _who(x, result), site)
+                for (cond, result, site), x in zip(rows, _row_exprs(e), strict=True)]
     return rows
+
+
+NO_ONE = "未明确（原文未指明由谁）"
+
+
+def _shown_result(e: Structure, expr: ir.Expr, p: ir.Policy) -> str:
+    shown = value_text(expr, p)
+    return _who(expr, shown) if e.type.kind is ir.TypeKind.ROLE else shown
+
+
+def _who(expr: ir.Expr | None, shown: str) -> str:
+    # who decides or answers, where the text names no one: 无 would read as "nobody"
+    return NO_ONE if isinstance(expr, ir.Lit) and expr.value is None else shown
+
+
+def _row_exprs(e: ir.LevelsE | ir.TableE | ir.RulesE) -> list[ir.Expr | None]:
+    out: list[ir.Expr | None] = [None] * len(e.rows) if isinstance(e, ir.LevelsE) \
+        else [r.expr for r in e.rows]
+    if e.otherwise:
+        out.append(e.otherwise.expr)
+    return out
 
 
 def test_text(t: ir.Test, key: ir.Expr, p: ir.Policy) -> str:

@@ -3,10 +3,12 @@
 * `flow_<name>`: a swimlane chart, one cluster per actor in order of first
   appearance; events and ends have no actor of their own and sit in the lane
   of the step they lead to or come from, so every lane reads as one party's
-  work.  Deadlines are written on their edges and drawn red; loops are dashed
+  work.  A choice (判断) without 由 is a decision the text gives no one: it sits
+  outside every lane, marked 「决定者未明确」, rather than borrowing a lane.  Deadlines are written on their edges and drawn red; loops are dashed
   and do not constrain the ranking, so a "continue until …" edge cannot pull
   the chart out of order.
-* `ladder_<name>`: the measures of an escalation ladder in the notice's order.
+* `ladder_<name>`: the measures of an escalation ladder in the notice's order, or, for
+  a 阶梯 … 视情, the menu of measures taken as the case requires.
 * `org`: bodies and roles with their relations (设在, 隶属, 担任 …) and the
   working groups, 牵头 as bold edges and 参与 as dashed ones.
 
@@ -93,7 +95,7 @@ def _lanes(f: ir.Flow) -> dict[str, str | None]:
     for _ in range(len(f.nodes)):
         changed = False
         for n in f.nodes:
-            if lane[n.name] is not None:
+            if lane[n.name] is not None or _undecided(n):
                 continue
             near = succ.get(n.name, []) + pred.get(n.name, []) if n.kind is not FK.END \
                 else pred.get(n.name, []) + succ.get(n.name, [])
@@ -104,6 +106,13 @@ def _lanes(f: ir.Flow) -> dict[str, str | None]:
         if not changed:
             break
     return lane
+
+
+NO_DECIDER = "决定者未明确"  # a 判断 the notice gives no one (issue 13): no lane lends it one
+
+
+def _undecided(n: ir.FlowNode) -> bool:
+    return n.kind is FK.CHOICE and n.actor is None
 
 
 def _node_attrs(kind: ir.FlowNodeKind) -> dict[str, str]:
@@ -127,6 +136,8 @@ def _node_text(n: ir.FlowNode) -> str:
     cite = _cite(n.site)
     if cite and n.kind in (FK.STEP, FK.EVENT):
         parts.append(cite)
+    if _undecided(n):
+        parts.append(f"（{NO_DECIDER}）")
     return "\n".join(parts)
 
 

@@ -23,6 +23,9 @@ Diagnostics (each names the construct, the name or period, and the notice):
   own, its source node quotes.
 * E444 -- a period written in a label (流程, 步骤, 措施, 工作组, 若 "…") that the quotes
   of the construct do not state.
+* E447 -- a relation that reads the other way in its quote: the object before the verb and
+  the subject only after it (「区审计局应当指导被审计单位」 as 被审计单位 指导 区审计局), so
+  its arrow would point against the text.
 * E445 -- a 阶梯 drawn as an escalation whose quote says its measures are taken 根据情况
   (a menu: write 视情).
 """
@@ -117,6 +120,7 @@ def check(module: A.Module, notice: sources.Notice, diags: Diagnostics) -> None:
                 if not names.named(end, text):
                     missing("E439", f"关系 {it.subject} {it.verb} {it.object}{part}", end,
                             it.span, it.annot)
+            _direction(diags, it, names, doc)
         elif isinstance(it, A.GroupDecl) and it.annot.cites:
             text = _text(_quotes(it.annot))
             for member in dict.fromkeys(it.leads + it.participants):
@@ -168,6 +172,31 @@ def _flow(flow: A.Flow, names: _Names, diags: Diagnostics, doc: str, missing: _M
         if e.when is not None:
             _periods(diags, f"流程 {flow.name} 的转 {e.src} -> {e.dst}", [e.when], text, e.span,
                      doc)
+
+
+def _direction(diags: Diagnostics, it: A.Relation, names: _Names, doc: str) -> None:
+    # A sentence whose object comes before the verb and whose subject comes only after it
+    # says the relation the other way round (「区审计局应当指导被审计单位」 is not
+    # 被审计单位 指导 区审计局); 由/对 constructions put the subject before the verb too.
+    for quote in _quotes(it.annot):
+        text = _text([quote])
+        verb = text.find(_text([it.verb]))
+        if verb < 0:
+            continue
+        subj = _positions(names, it.subject, text)
+        obj = _positions(names, it.object, text)
+        if subj and obj and min(obj) < verb and min(subj) > verb:
+            diags.error("E447", f"关系 {it.subject} {it.verb} {it.object} 与引文方向相反：引文中"
+                        f"「{names.shown(it.object)}」在「{it.verb}」之前，「{names.shown(it.subject)}」"
+                        f"在其后（{doc}）", it.span,
+                        hint=f"the quote reads {it.object} {it.verb} {it.subject}: swap the subject "
+                             "and the object, so the arrow points as the text does")
+            return
+
+
+def _positions(names: _Names, name: str, text: str) -> list[int]:
+    forms = names.names.get(name, ())
+    return [m.start() for f in forms for m in re.finditer(re.escape(f), text)]
 
 
 # how a notice says its measures are a menu, to be chosen as the case requires

@@ -121,3 +121,12 @@ def test_a_person_listed_with_a_post_is_named_by_the_name(folder: Path) -> None:
             '角色 shi_quan "施泉 区住房和城乡建设局局长"\n  引 通知 「办公室主任由施泉同志兼任」\n'
             '角色 nobody "张三 区住房和城乡建设局局长"\n  引 通知 「办公室主任由施泉同志兼任」\n')
     assert compiled_codes(folder, text) == ["E438"]
+
+
+def test_a_relation_against_the_text_is_refused(errors: Callable[[str], list[str]]) -> None:
+    quote = "引 第八条 「在整改期限内，区审计局应当指导被审计单位认真进行整改」\n"
+    assert errors(f"关系 audit_office 指导 audited\n  {quote}") == []
+    assert errors(f"关系 audited 指导 audit_office\n  {quote}") == ["E447"]
+    # the verb not in the quote: the order of the names alone says nothing
+    assert errors("关系 audited 报告 audit_office\n  引 第七条 「并在收到审计结果文书15个工作日内报区审计局审核」\n"
+                  "  引 第二条 「被审计单位根据要求形成整改任务清单」\n") == []

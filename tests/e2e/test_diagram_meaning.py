@@ -110,3 +110,50 @@ def test_the_menu_word_is_a_keyword_only_in_its_place(text: str) -> None:
     c = compiled(LADDER.format(menu="").replace('"措施"', text if text.startswith('"')
                                                  else '"' + text + '"'))
     assert c.module.LADDERS["lad"].menu is False
+
+
+FLOW = """
+机构 office "办公室" 推导 "t"
+流程 f "流程" 推导 "t" {{
+  事件 start "开始"
+  步骤 propose "提出建议" 由 office
+  判断 decide "是否结束？"{by}
+  结束 done "结束"
+  转 start -> propose
+  转 propose -> decide
+  转 decide -> done 若 "是"
+  转 decide -> propose 若 "否" 循环
+}}
+"""
+
+
+def test_a_choice_the_text_gives_no_one_is_unnamed() -> None:
+    dot = compiled(FLOW.format(by="")).diagrams["flow_f"]
+    lane = dot[dot.index("subgraph cluster_office"):dot.index("}", dot.index("cluster_office"))]
+    # outside the office's lane, and saying that nobody is named
+    assert "n_decide" not in lane and "n_propose" in lane
+    assert "决定者未明确" in labels(dot)["n_decide"]
+
+
+def test_a_named_decider_keeps_its_lane() -> None:
+    dot = compiled(FLOW.format(by=" 由 office")).diagrams["flow_f"]
+    lane = dot[dot.index("subgraph cluster_office"):dot.index("}", dot.index("cluster_office"))]
+    assert "n_decide" in lane and "决定者未明确" not in dot
+
+
+def test_a_role_no_one_is_given_is_unnamed_not_nobody() -> None:
+    body = """
+角色 boss "主要领导" 推导 "t"
+输入 big "重大" : 是否 推导 "t"
+决策 who "由谁批准" (big) : 角色 或 无 推导 "t" {
+  结果 依次 {
+    若 big => boss 推导 "t"
+    否则 => 无 推导 "t"
+  }
+}
+"""
+    dot = compiled(body).diagrams["decision_who"]
+    results = [lab for n, lab in labels(dot).items() if n.startswith("val")]
+    assert any(lab.startswith("主要领导") for lab in results)
+    assert any(lab.startswith("未明确（原文未指明由谁）") for lab in results)
+    assert not any(lab.startswith("无") for lab in results)
