@@ -115,6 +115,23 @@ def _undecided(n: ir.FlowNode) -> bool:
     return n.kind is FK.CHOICE and n.actor is None
 
 
+def _lane_header(sub: graphviz.Digraph, policy: ir.Policy, actor: str,
+                 nodes: list[ir.FlowNode]) -> None:
+    """A lane's title as a node above its first node, not as the cluster's label: edges
+    are routed around nodes but straight through cluster labels, which they crossed."""
+    hid = "lane_" + safe_id(actor)
+    with sub.subgraph() as row:
+        # beside the lane's first node, on its rank: a rank of its own would push the lanes
+        # apart
+        row.attr(rank="same")
+        row.node(hid, label(policy.title(actor)), shape="plaintext", fontsize="13",
+                 fontcolor="#34495e", margin="0.02,0.02")
+        if nodes:
+            # a flat edge puts the title to the node's left, away from the east ports
+            # that loops come back by
+            row.edge(hid, _nid(nodes[0].name), style="invis")
+
+
 def _node_attrs(kind: ir.FlowNodeKind) -> dict[str, str]:
     if kind is FK.EVENT:
         return {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f4e8"}
@@ -164,9 +181,9 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
     actors = list(dict.fromkeys(a for n in nodes if (a := lane[n.name]) is not None))
     for i, actor in enumerate(actors):
         with g.subgraph(name=f"cluster_{safe_id(actor)}") as sub:
-            sub.attr(label=label(policy.title(actor)), style="filled,rounded",
-                     fillcolor=LANE_FILL[i % 2], color="#9aa7b4", fontsize="13",
-                     labeljust="l")
+            sub.attr(label="", style="filled,rounded", fillcolor=LANE_FILL[i % 2],
+                     color="#9aa7b4")
+            _lane_header(sub, policy, actor, [n for n in nodes if lane[n.name] == actor])
             for n in nodes:
                 if lane[n.name] == actor:
                     sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind),

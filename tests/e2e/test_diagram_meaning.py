@@ -6,10 +6,13 @@ renders."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
 from polc.compiler import pipeline
+
+from ..paths import POLICIES
 
 HEAD = '文号 "测试〔2026〕1号"\n'
 
@@ -127,9 +130,20 @@ FLOW = """
 """
 
 
+def cluster(dot: str, actor: str) -> str:
+    """The text of one lane's cluster, to its matching brace."""
+    start = dot.index(f"subgraph cluster_{actor} {{")
+    depth = 0
+    for i in range(start, len(dot)):
+        depth += {"{": 1, "}": -1}.get(dot[i], 0)
+        if dot[i] == "}" and depth == 0:
+            return dot[start:i + 1]
+    raise AssertionError(actor)
+
+
 def test_a_choice_the_text_gives_no_one_is_unnamed() -> None:
     dot = compiled(FLOW.format(by="")).diagrams["flow_f"]
-    lane = dot[dot.index("subgraph cluster_office"):dot.index("}", dot.index("cluster_office"))]
+    lane = cluster(dot, "office")
     # outside the office's lane, and saying that nobody is named
     assert "n_decide" not in lane and "n_propose" in lane
     assert "决定者未明确" in labels(dot)["n_decide"]
@@ -137,7 +151,7 @@ def test_a_choice_the_text_gives_no_one_is_unnamed() -> None:
 
 def test_a_named_decider_keeps_its_lane() -> None:
     dot = compiled(FLOW.format(by=" 由 office")).diagrams["flow_f"]
-    lane = dot[dot.index("subgraph cluster_office"):dot.index("}", dot.index("cluster_office"))]
+    lane = cluster(dot, "office")
     assert "n_decide" in lane and "决定者未明确" not in dot
 
 
@@ -157,3 +171,65 @@ def test_a_role_no_one_is_given_is_unnamed_not_nobody() -> None:
     assert any(lab.startswith("主要领导") for lab in results)
     assert any(lab.startswith("未明确（原文未指明由谁）") for lab in results)
     assert not any(lab.startswith("无") for lab in results)
+
+
+# ---------------------------------------------------------------- lane titles
+
+def _layout(dot_source: str) -> tuple[dict[str, tuple[float, float, float, float]],
+                                      list[list[tuple[float, float]]]]:
+    """Graphviz's own layout of `dot_source`: each node's box (x0, y0, x1, y1, in points)
+    and each edge's Bézier control points."""
+    out = subprocess.run(["dot", "-Tdot"], input=dot_source, capture_output=True, text=True,
+                         check=True).stdout.replace("\\\n", "")
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    splines: list[list[tuple[float, float]]] = []
+    for m in re.finditer(r"^\s*(\w+)\s+\[([^\]]*)\];", out, re.M | re.S):
+        attrs = m.group(2)
+        pos = re.search(r'\bpos="([\d.]+),([\d.]+)"', attrs)
+        w = re.search(r'\bwidth="?([\d.]+)', attrs)
+        h = re.search(r'\bheight="?([\d.]+)', attrs)
+        if pos and w and h:
+            x, y = float(pos.group(1)), float(pos.group(2))
+            hw, hh = float(w.group(1)) * 36, float(h.group(1)) * 36
+            boxes[m.group(1)] = (x - hw, y - hh, x + hw, y + hh)
+    for m in re.finditer(r"^\s*\w+ -> \w+\s+\[([^\]]*)\];", out, re.M | re.S):
+        pos = re.search(r'\bpos="([^"]*)"', m.group(1))
+        if pos and "style=invis" not in m.group(1):
+            pts = [tuple(map(float, p.split(",")[-2:])) for p in pos.group(1).split()
+                   if not p.startswith(("e,", "s,"))]
+            splines.append([(a, b) for a, b in pts])
+    return boxes, splines
+
+
+def _bezier(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = []
+    for i in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[i:i + 4]
+        for k in range(21):
+            t = k / 20
+            out.append(tuple((1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c
+                             + t ** 3 * d for a, b, c, d in zip(p0, p1, p2, p3, strict=True)))
+    return out  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("stem,flow", [("54_audit_rectification", "rectification"),
+                                       ("63_headquarters_economy", "award_approval"),
+                                       ("64_floating_population", "campaign")])
+def test_no_edge_crosses_a_lane_title(stem: str, flow: str) -> None:
+    c = pipeline.compile_file(POLICIES / f"{stem}.pol", verify_sources=False)
+    assert c.ok
+    dot = c.diagrams[f"flow_{flow}"]
+    # no lane keeps a cluster label for an edge to cross
+    for actor in {n.actor for f in c.ir.flows for n in f.nodes if n.actor}:
+        assert 'label=""' in cluster(dot, actor).splitlines()[1]
+    boxes, splines = _layout(dot)
+    titles = {n: b for n, b in boxes.items() if n.startswith("lane_")}
+    assert titles, "every lane has its title node"
+    # the layout was read: each edge's points, and a step's box holding the edge's end
+    assert len(splines) >= len(c.ir.flows[0].edges) // 2
+    ends = [sp[-1] for sp in splines]
+    assert any(x0 - 12 < x < x1 + 12 and y0 - 12 < y < y1 + 12 for x, y in ends
+               for n, (x0, y0, x1, y1) in boxes.items() if n.startswith("n_"))
+    for name, (x0, y0, x1, y1) in titles.items():
+        for spline in splines:
+            assert not any(x0 < x < x1 and y0 < y < y1 for x, y in _bezier(spline)), name
