@@ -136,7 +136,9 @@ def check(module: A.Module, notice: sources.Notice, diags: Diagnostics) -> None:
             _periods(diags, f"阶梯 {it.name}", [it.label], text, it.span, doc)
             _ladder_kind(diags, it, text, doc)
             for rung in it.rungs:
-                own = _text(_quotes(rung.annot)) if rung.annot.cites else text
+                own = _judged(rung.annot, text)
+                if own is None:
+                    continue
                 _periods(diags, f"阶梯 {it.name} 的措施「{rung.label}」", [rung.label], own,
                          rung.span, doc)
         elif isinstance(it, A.Flow):
@@ -146,23 +148,34 @@ def check(module: A.Module, notice: sources.Notice, diags: Diagnostics) -> None:
 _Missing = Callable[[str, str, str, Span, A.Annot], None]
 
 
+def _judged(annot: A.Annot, inherited: str | None) -> str | None:
+    """The quotes a construct is judged by: its own, else (with none of its own and no
+    推导, whose reason stands in for a quote) the ones it inherits; None: not checked."""
+    if annot.cites:
+        return _text(_quotes(annot))
+    return None if annot.derived else inherited
+
+
 def _flow(flow: A.Flow, names: _Names, diags: Diagnostics, doc: str, missing: _Missing) -> None:
-    ftext = _text(_quotes(flow.annot))
-    _periods(diags, f"流程 {flow.name}", [flow.label], ftext, flow.span, doc)
-    node_text: dict[str, str] = {}
+    ftext = _text(_quotes(flow.annot)) if flow.annot.cites else None
+    if ftext is not None:
+        _periods(diags, f"流程 {flow.name}", [flow.label], ftext, flow.span, doc)
+    node_text: dict[str, str | None] = {}
     for n in flow.nodes:
-        own = bool(n.annot.cites)
-        text = _text(_quotes(n.annot)) if own else ftext
+        text = _judged(n.annot, ftext)
         node_text.setdefault(n.name, text)
-        if n.actor is not None and (own or flow.annot.cites) \
-                and not names.named(n.actor, text):
+        if text is None:
+            continue
+        if n.actor is not None and not names.named(n.actor, text):
             missing("E442", f"流程 {flow.name} 的节点 {n.name} 的承办方（由）", n.actor, n.span,
-                    n.annot if own else flow.annot)
+                    n.annot if n.annot.cites else flow.annot)
         _periods(diags, f"流程 {flow.name} 的节点 {n.name}", [n.label], text, n.span, doc)
     for e in flow.edges:
-        own = bool(e.annot.cites)
-        text = _text(_quotes(e.annot)) if own else node_text.get(e.src, ftext)
-        if e.deadline is not None and not own and not _mentions(text, e.deadline):
+        text = _judged(e.annot, node_text.get(e.src, ftext))
+        if text is None:
+            continue
+        # with quotes of its own, E413 checks the edge's time limit like any number
+        if e.deadline is not None and not e.annot.cites and not _mentions(text, e.deadline):
             written = e.deadline.number + (e.deadline.unit or "")
             diags.error("E443", f"流程 {flow.name} 的转 {e.src} -> {e.dst} 写了时限 {written}，"
                         f"但这条边没有自己的引文，源节点 {e.src} 的引文也没有写 {written}"

@@ -83,6 +83,7 @@ def test_a_step_without_its_own_quote_is_judged_by_its_flows(errors: Callable[[s
 @pytest.mark.parametrize("edge,codes", [
     (" 时限 10日\n    引 第十条 「区审计局在整改期满后10天内」", []),   # 10日 as 10天
     (" 时限 10日", ["E443"]),                                       # no quote of its own
+    (' 时限 10日\n    推导 "期满后十日内"', []),              # derived: its reason is its source
     (" 时限 15工作日\n    引 第十条 「区审计局在整改期满后10天内」", ["E413"]),
 ])
 def test_edge_deadlines(errors: Callable[[str], list[str]], edge: str, codes: list[str]) -> None:

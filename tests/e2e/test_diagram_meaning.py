@@ -183,7 +183,7 @@ def _layout(dot_source: str) -> tuple[dict[str, tuple[float, float, float, float
                          check=True).stdout.replace("\\\n", "")
     boxes: dict[str, tuple[float, float, float, float]] = {}
     splines: list[list[tuple[float, float]]] = []
-    for m in re.finditer(r"^\s*(\w+)\s+\[([^\]]*)\];", out, re.M | re.S):
+    for m in re.finditer(r"^\s*(\w+)\s+\[([^\]]*)\];", out, re.MULTILINE | re.DOTALL):
         attrs = m.group(2)
         pos = re.search(r'\bpos="([\d.]+),([\d.]+)"', attrs)
         w = re.search(r'\bwidth="?([\d.]+)', attrs)
@@ -192,7 +192,7 @@ def _layout(dot_source: str) -> tuple[dict[str, tuple[float, float, float, float
             x, y = float(pos.group(1)), float(pos.group(2))
             hw, hh = float(w.group(1)) * 36, float(h.group(1)) * 36
             boxes[m.group(1)] = (x - hw, y - hh, x + hw, y + hh)
-    for m in re.finditer(r"^\s*\w+ -> \w+\s+\[([^\]]*)\];", out, re.M | re.S):
+    for m in re.finditer(r"^\s*\w+ -> \w+\s+\[([^\]]*)\];", out, re.MULTILINE | re.DOTALL):
         pos = re.search(r'\bpos="([^"]*)"', m.group(1))
         if pos and "style=invis" not in m.group(1):
             pts = [tuple(map(float, p.split(",")[-2:])) for p in pos.group(1).split()
