@@ -59,7 +59,7 @@ def test_a_chinese_word_is_not_split() -> None:
 
 def test_a_label_that_fits_needs_no_segmenter() -> None:
     # short labels, the most of them, never load the dictionary
-    import polc.viz.common as common
+    from polc.viz import common
 
     common._segmenter.cache_clear()
     assert wrap("审核认定", 12) == "审核认定"
