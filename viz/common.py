@@ -171,7 +171,7 @@ def _inside_words(para: str) -> frozenset[int]:
 def _segmenter() -> Any:
     # imported on the first label long enough to wrap: loading the dictionary takes about
     # a second, which a check or a diagram without such a label never pays
-    import jieba
+    import jieba  # type: ignore[import-untyped]  # no stubs
 
     jieba.setLogLevel(logging.WARNING)  # it reports loading the dictionary on stderr
     tokenizer = jieba.Tokenizer()
