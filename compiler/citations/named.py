@@ -71,10 +71,11 @@ class _Names:
                 written = (it.label, *it.aliases) if isinstance(it, A.BodyDecl) \
                     else (it.label,)
                 self.written[it.name] = written
-                # a label of several words (「施泉 区住房和城乡建设局局长」: a person and the
-                # post a list gives) is named by any of them, as the text names the person
-                forms = [*written, *(w for n in written if len(n.split()) > 1
-                                     for w in n.split())]
+                # a role's label of several words (「施泉 区住房和城乡建设局局长」: a person and
+                # the post a list gives) is named by any of them, as the text names the person
+                words = [w for n in written if isinstance(it, A.RoleDecl)
+                         and len(n.split()) > 1 for w in n.split()]
+                forms = [*written, *words]
                 self.names[it.name] = tuple(dict.fromkeys(f for f in map(_one, forms) if f))
 
     def named(self, name: str, text: str) -> bool:
