@@ -307,6 +307,8 @@ class Keyword(enum.Enum):
     NOTICE_YEAR = "成文年份"
     EXTEND = "延长"
     ON_BRANCH = "当"
+    # a 阶梯 whose measures are a menu (「根据情况采取下列措施」), not an escalation
+    MENU = "视情"
 
 
 # what a top-level item starts with: after a syntax error, parsing resumes at the next line

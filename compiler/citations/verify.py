@@ -25,6 +25,8 @@ Diagnostics (each names the rule, the quote and the notice):
 * E425 -- a validity line's date or 暂行 years (施行日期, 有效期至, 暂行 N年, 替代/废止 … 自
   DATE) is not stated by its quotes (「自印发之日起施行」 states the 成文日期).
 * W418 -- quotes not verified: the policy opts out with ``引文未核对``.
+
+The names and periods of the organisation (E437–E444) are checked by :mod:`.named`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.syntax import ast as A
 
-from . import sources, structure
+from . import named, sources, structure
 
 __all__ = ["find_sources_dir", "nearest_sources_dir", "opted_out", "quantity_needles", "rules",
            "verify"]
@@ -391,6 +393,7 @@ def verify(module: A.Module, sources_dir: Path | None, diags: Diagnostics) -> No
     for rule in rules(module):
         _check_rule(rule, notice, diags)
     _check_validity(module, diags, notice.docno)
+    named.check(module, notice, diags)
 
 
 def _check_rule(rule: Rule, notice: sources.Notice, diags: Diagnostics) -> None:

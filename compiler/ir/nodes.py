@@ -529,6 +529,8 @@ class Ladder:
     target: str
     rungs: tuple[tuple[str, Site], ...]
     site: Site
+    # 视情: a menu of measures taken as the case requires, in no order; else an escalation
+    menu: bool = False
 
 
 @attrs.frozen

@@ -624,6 +624,8 @@ class Ladder:
     annot: Annot
     rungs: tuple[Rung, ...]
     span: Span
+    # 视情: the measures are a menu, taken as the case requires, not an escalation
+    menu: bool = False
 
 
 @attrs.frozen

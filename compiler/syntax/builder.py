@@ -560,8 +560,8 @@ class _Builder:
         return A.Rung(_strip_string(ch[0]), ch[1], self._span(meta))
 
     def ladder(self, meta: Any, ch: list[Any]) -> A.Ladder:
-        return A.Ladder(str(ch[0]), _strip_string(ch[1]), str(ch[2]), str(ch[3]), ch[4],
-                        tuple(ch[5:]), self._span(meta))
+        return A.Ladder(str(ch[0]), _strip_string(ch[1]), str(ch[3]), str(ch[4]), ch[5],
+                        tuple(ch[6:]), self._span(meta), menu=ch[2] is not None)
 
 
 # rule name -> its builder: every rule and alias of grammar/pol.lark that can name a tree

@@ -203,10 +203,10 @@ def test_hostile_labels_are_escaped() -> None:
                             text=True)
     assert result.returncode == 0, result.stderr
     assert "evi" in result.stdout and "&lt;b&gt;x&lt;/b&gt;" in result.stdout
-    # no node was injected: only the two declared ones and the legend's
+    # no node was injected: only the two declared ones, the lane's title and the legend's
     nodes = set(re.findall(r'class="node">\s*<title>([^<]*)</title>', result.stdout))
-    assert nodes == {"n_e", "n_s", "legend_event", "legend_step", "legend_e0a", "legend_e0b",
-                     "legend_e1a", "legend_e1b"}
+    assert nodes == {"n_e", "n_s", "lane_a", "legend_event", "legend_step", "legend_e0a",
+                     "legend_e0b", "legend_e1a", "legend_e1b"}
 
 
 def test_bad_flow_input_is_a_located_error() -> None:
