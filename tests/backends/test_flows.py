@@ -181,7 +181,9 @@ def test_54_ladder_and_deadline_labels(m54: types.ModuleType) -> None:
     assert "时限 10日（顺延）" in dot
     ladder = graphs["ladder_measures"]
     rungs = [ln for ln in ladder.splitlines() if "rung_0" in ln and "->" in ln]
-    assert len(rungs) == 7 and all(flows.DEADLINE_COLOR in ln for ln in rungs[1:])
+    # 第十四条 says 根据情况: a menu (视情), each measure an option, none an escalation
+    assert len(rungs) == 7 and all(ln.startswith("\tmenu -> ") and "可选" in ln for ln in rungs)
+    assert not any(flows.DEADLINE_COLOR in ln for ln in rungs)
     assert ladder.index("rung_01 [") < ladder.index("rung_07 [")
 
 
