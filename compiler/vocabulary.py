@@ -172,6 +172,15 @@ class Header(enum.Enum):
     SOURCE = "来源"
     # the visible opt-out of citation verification: 引文未核对 "why" (citations/verify.py)
     UNVERIFIED = "引文未核对"
+    # policies over time (docs/versions.md): the period a policy is in force, the notices
+    # it replaces or repeals, and the series of versions it belongs to
+    END = "有效期至"
+    PROVISIONAL = "暂行"  # 暂行3年: in force for N years from 施行日期
+    REPLACES = "替代"  # 替代 "文号" 自 DATE
+    REPEALS = "废止"  # 废止 "文号" 自 DATE
+    SERIES = "系列"
+    # 示例修订 "why": a version written to demonstrate a revision; no such notice exists
+    ILLUSTRATIVE = "示例修订"
 
 
 # 关系 SUBJECT VERB OBJECT
@@ -223,6 +232,7 @@ class Keyword(enum.Enum):
 
     # the items of a file (after the header keys)
     CONVENTION = "约定"
+    SINCE = "自"  # 替代 "文号" 自 2023-10-01
     SCOPE = "适用于"  # 约定 以下 不含本数 适用于 一（二）
     ENUM = "枚举"
     ROLE = "角色"
@@ -304,6 +314,8 @@ class Keyword(enum.Enum):
     ALONG = "沿"
     FROM = "从"
     PER_LEVEL = "每级"
+    # a 阶梯 whose measures are a menu (「根据情况采取下列措施」), not an escalation
+    MENU = "视情"
 
 
 # what a top-level item starts with: after a syntax error, parsing resumes at the next line

@@ -139,13 +139,15 @@ class FlowSpec(NamedTuple):
 
 
 class LadderSpec(NamedTuple):
-    """An escalation ladder: measures in the notice's order, mildest first."""
+    """An escalation ladder: measures in the notice's order, mildest first; or, with
+    ``menu``, measures taken as the case requires, alone or together, in no order."""
 
     title: str
     actor: str
     target: str
     measures: tuple[str, ...]
     clauses: tuple[str | None, ...]
+    menu: bool = False
 
 
 class FlowBook:

@@ -10,12 +10,16 @@ whatever the policy says.
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import graphviz
 
@@ -128,31 +132,87 @@ def _width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def _tokens(para: str) -> list[str]:
+def _tokens(para: str, inside: frozenset[int] = frozenset()) -> list[str]:
     """`para` cut where a line may break: never inside a word or number, never before a
-    closing mark or after an opening one."""
+    closing mark or after an opening one; `inside` holds the offsets that fall inside a
+    Chinese word (`_inside_words`)."""
     out: list[str] = []
-    for tok in _UNBREAKABLE.findall(para):
+    for m in _UNBREAKABLE.finditer(para):
+        tok = m.group()
         # spaces stay with the word before them: a break never drops a character
-        if out and (tok.isspace() or tok[0] in _CLOSERS or out[-1][-1] in _OPENERS):
+        if out and (tok.isspace() or tok[0] in _CLOSERS or out[-1][-1] in _OPENERS
+                    or m.start() in inside):
             out[-1] += tok
         else:
             out.append(tok)
     return out
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# a longer "word" is a phrase the dictionary happens to hold: breaking it is no worse than
+# breaking a line of such words
+_WORD_MAX = 6
+
+
+def _inside_words(para: str) -> frozenset[int]:
+    """The offsets of `para` where a line break would split a Chinese word (年度/申报/
+    （/每年/集中/办理/一次/）: never 一 / 次), by jieba's dictionary segmentation."""
+    out: set[int] = set()
+    for run in _HAN.finditer(para):
+        pos = run.start()
+        for word in _segmenter().cut(run.group(), HMM=True):
+            if 2 <= len(word) <= _WORD_MAX:
+                out.update(range(pos + 1, pos + len(word)))
+            pos += len(word)
+    return frozenset(out)
+
+
+@functools.cache
+def _segmenter() -> Any:
+    # imported on the first label long enough to wrap: loading the dictionary takes about
+    # a second, which a check or a diagram without such a label never pays
+    import jieba  # type: ignore[import-untyped]  # no stubs
+
+    jieba.setLogLevel(logging.WARNING)  # it reports loading the dictionary on stderr
+    tokenizer = jieba.Tokenizer()
+    # jieba keeps its dictionary as a marshal file in the shared temporary folder by
+    # default, and loads any file it finds there: keep it in a private folder instead
+    tokenizer.tmp_dir = _private_cache_dir()
+    return tokenizer
+
+
+def _private_cache_dir() -> str:
+    """$POLC_CACHE_DIR, else $XDG_CACHE_HOME/polc or ~/.cache/polc, when it is ours and not
+    group or world writable (as the parser's cache, compiler/syntax/grammar.py); else a
+    fresh folder of this process's own."""
+    root = os.environ.get("POLC_CACHE_DIR")
+    base = Path(root) if root else \
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "polc"
+    try:
+        if root != "":
+            base.mkdir(mode=0o700, parents=True, exist_ok=True)
+            st = base.stat()
+            getuid = getattr(os, "getuid", None)
+            if (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022:
+                return str(base)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory
+        pass
+    return tempfile.mkdtemp(prefix="polc-jieba-")
+
+
 def wrap(text: str, width: int = 18) -> str:
     """Break text into lines of about `width` CJK characters (DOT has no wrapping).
 
     A line never splits a word or a number (`年满1/8周岁` may break before or after
-    `1/8`, never inside it), never starts with closing punctuation or ends with opening
+    `1/8`, never inside it; `每年集中办理一次` before or after `一次`), never starts with closing punctuation or ends with opening
     punctuation, and prefers to end after 、，；： when one falls in its last third.  A word
     longer than a line gets a line of its own, whole."""
     lines: list[str] = []
     for para in text.split("\n"):
         done: list[list[str]] = []
         line: list[str] = []
-        for tok in _tokens(para):
+        inside = _inside_words(para) if _width(para) > width else frozenset()
+        for tok in _tokens(para, inside):
             if line and _width("".join(line) + tok.rstrip()) > width:
                 # step back to the last clause break in the last third of the line
                 soft = max((i for i, t in enumerate(line) if t.rstrip()[-1:] in

@@ -178,6 +178,38 @@ class _Drawer:
             prev = rid
         return prev
 
+    def conjunction(self, sub: graphviz.Digraph, anchor: str, e: ir.NamedE,
+                    rows: Sequence[Row]) -> None:
+        """全部满足 as one conjunction: the conditions joined by 且, one after the other,
+        into the single outcome they give together; drawn as branches from one node, each
+        ending in 「全部满足」, they would read as alternatives."""
+        head, skipped, tail = ends(list(rows))
+        jid = self.node_id("all")
+        sub.node(jid, label(f"全部满足：以下 {len(rows):,} 项须同时成立"), shape="box",
+                 style="bold")
+        sub.edge(anchor, jid)
+        prev = jid
+        for i, (cond, _, site) in [*enumerate(head, 1),
+                                   *enumerate(tail, len(rows) - len(tail) + 1)]:
+            if skipped and i == len(head) + skipped + 1:
+                gap = self.node_id("gap")
+                sub.node(gap, label(f"…… 且 第 {len(head) + 1:,}–{len(head) + skipped:,} 项，"
+                                    f"见报告 {report_path(self.p)} ……"), shape="plaintext")
+                sub.edge(prev, gap, label=label("且"), style="dotted")
+                prev = gap
+            rid = self.node_id("row")
+            lines = "\n".join(wrap(line, 36) for line in cond.split("\n"))
+            cite = cite_text(site)
+            tip = tooltip(cite_tooltip(site, cond.replace("\n", "　")))
+            sub.node(rid, label(f"（{i}）{lines}" + (f"\n{cite}" if cite else "")), shape="box",
+                     **tip)
+            sub.edge(prev, rid, label=label("且" if prev != jid else "须"), **tip)
+            prev = rid
+        vid = self.node_id("val")
+        sub.node(vid, label(f"{len(rows):,} 项全部满足 ⇒ 是\n任一项不满足 ⇒ 否"),
+                 style="rounded,filled", fillcolor="#eef5ff")
+        sub.edge(prev, vid)
+
     def summary(self, sub: graphviz.Digraph, anchor: str, e: Structure,
                 rows: list[Row]) -> None:
         """A table too long to draw: what it holds, its first and last rows."""
@@ -212,7 +244,7 @@ class _Drawer:
             a, b = (test_text(t, k, self.p) for t, k in zip(r.tests, e.keys, strict=True))
             row_keys.setdefault(a)
             col_keys.setdefault(b)
-            cells[(a, b)] = value_text(r.expr, self.p)
+            cells[(a, b)] = _shown_result(e, r.expr, self.p)
         esc = html_text
         head = "".join(f"<TD><B>{esc(expr_text(e.keys[1]))} = {esc(c)}</B></TD>"
                        for c in col_keys)
@@ -233,7 +265,7 @@ class _Drawer:
         sub.node(gid, table, shape="plain", fontname=FONT, **tip)
         sub.edge(anchor, gid, **tip)
         if e.otherwise is not None:
-            self.rows_node(sub, anchor, [("否则", value_text(e.otherwise.expr, self.p),
+            self.rows_node(sub, anchor, [("否则", _shown_result(e, e.otherwise.expr, self.p),
                                           e.otherwise.site)])
         return True
 
@@ -256,7 +288,9 @@ class _Drawer:
             sub.node(hid, label(f"{_kind(e)}\n{HIT_SHOWN[hit]}"), shape="note")
             sub.edge(anchor, hid)
             anchor = hid
-        if _count(e) > SUMMARY_ROWS:
+        if isinstance(e, ir.NamedE) and e.kind is ir.Quantifier.ALL:
+            self.conjunction(sub, anchor, e, rows)
+        elif _count(e) > SUMMARY_ROWS:
             self.summary(sub, anchor, e, rows)
         elif not (isinstance(e, ir.TableE) and hit is ir.HitPolicy.UNIQUE
                   and self.grid(sub, anchor, e)):
@@ -290,7 +324,31 @@ def table_rows(e: Structure, p: ir.Policy) -> list[Row]:
         return [(f"{it.label}\n{cond_text(it.cond)}", joiner, it.site) for it in e.items]
     if e.otherwise:
         rows.append(("否则", value_text(e.otherwise.expr, p), e.otherwise.site))
+    if e.type.kind is ir.TypeKind.ROLE:
+        rows = [(cond, _who(x, result), site)
+                for (cond, result, site), x in zip(rows, _row_exprs(e), strict=True)]
     return rows
+
+
+NO_ONE = "未明确（原文未指明由谁）"
+
+
+def _shown_result(e: Structure, expr: ir.Expr, p: ir.Policy) -> str:
+    shown = value_text(expr, p)
+    return _who(expr, shown) if e.type.kind is ir.TypeKind.ROLE else shown
+
+
+def _who(expr: ir.Expr | None, shown: str) -> str:
+    # who decides or answers, where the text names no one: 无 would read as "nobody"
+    return NO_ONE if isinstance(expr, ir.Lit) and expr.value is None else shown
+
+
+def _row_exprs(e: ir.LevelsE | ir.TableE | ir.RulesE) -> list[ir.Expr | None]:
+    out: list[ir.Expr | None] = [None] * len(e.rows) if isinstance(e, ir.LevelsE) \
+        else [r.expr for r in e.rows]
+    if e.otherwise:
+        out.append(e.otherwise.expr)
+    return out
 
 
 def test_text(t: ir.Test, key: ir.Expr, p: ir.Policy) -> str:

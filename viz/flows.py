@@ -3,10 +3,12 @@
 * `flow_<name>`: a swimlane chart, one cluster per actor in order of first
   appearance; events and ends have no actor of their own and sit in the lane
   of the step they lead to or come from, so every lane reads as one party's
-  work.  Deadlines are written on their edges and drawn red; loops are dashed
+  work.  A choice (判断) without 由 is a decision the text gives no one: it sits
+  outside every lane, marked 「决定者未明确」, rather than borrowing a lane.  Deadlines are written on their edges and drawn red; loops are dashed
   and do not constrain the ranking, so a "continue until …" edge cannot pull
   the chart out of order.
-* `ladder_<name>`: the measures of an escalation ladder in the notice's order.
+* `ladder_<name>`: the measures of an escalation ladder in the notice's order, or, for
+  a 阶梯 … 视情, the menu of measures taken as the case requires.
 * `org`: bodies and roles with their relations (设在, 隶属, 担任 …) and the
   working groups, 牵头 as bold edges and 参与 as dashed ones.
 
@@ -139,7 +141,7 @@ def _lanes(f: ir.Flow) -> dict[str, str | None]:
     for _ in range(len(f.nodes)):
         changed = False
         for n in f.nodes:
-            if lane[n.name] is not None:
+            if lane[n.name] is not None or _undecided(n):
                 continue
             near = succ.get(n.name, []) + pred.get(n.name, []) if n.kind is not FK.END \
                 else pred.get(n.name, []) + succ.get(n.name, [])
@@ -150,6 +152,30 @@ def _lanes(f: ir.Flow) -> dict[str, str | None]:
         if not changed:
             break
     return lane
+
+
+NO_DECIDER = "决定者未明确"  # a 判断 the notice gives no one (issue 13): no lane lends it one
+
+
+def _undecided(n: ir.FlowNode) -> bool:
+    return n.kind is FK.CHOICE and n.actor is None
+
+
+def _lane_header(sub: graphviz.Digraph, policy: ir.Policy, actor: str,
+                 nodes: list[ir.FlowNode]) -> None:
+    """A lane's title as a node above its first node, not as the cluster's label: edges
+    are routed around nodes but straight through cluster labels, which they crossed."""
+    hid = "lane_" + safe_id(actor)
+    with sub.subgraph() as row:
+        # beside the lane's first node, on its rank: a rank of its own would push the lanes
+        # apart
+        row.attr(rank="same")
+        row.node(hid, label(policy.title(actor)), shape="plaintext", fontsize="13",
+                 fontcolor="#34495e", margin="0.02,0.02")
+        if nodes:
+            # a flat edge puts the title to the node's left, away from the east ports
+            # that loops come back by
+            row.edge(hid, _nid(nodes[0].name), style="invis")
 
 
 def _node_attrs(kind: ir.FlowNodeKind) -> dict[str, str]:
@@ -178,6 +204,8 @@ def _node_text(n: ir.FlowNode) -> str:
     cite = _cite(n.site)
     if cite and n.kind in (FK.STEP, FK.EVENT):
         parts.append(cite)
+    if _undecided(n):
+        parts.append(f"（{NO_DECIDER}）")
     return "\n".join(parts)
 
 
@@ -209,9 +237,9 @@ def flow_graph(policy: ir.Policy, f: ir.Flow) -> graphviz.Digraph:
     actors = list(dict.fromkeys(a for n in nodes if (a := lane[n.name]) is not None))
     for i, actor in enumerate(actors):
         with g.subgraph(name=f"cluster_{safe_id(actor)}") as sub:
-            sub.attr(label=label(policy.title(actor)), style="filled,rounded",
-                     fillcolor=LANE_FILL[i % 2], color="#9aa7b4", fontsize="13",
-                     labeljust="l")
+            sub.attr(label="", style="filled,rounded", fillcolor=LANE_FILL[i % 2],
+                     color="#9aa7b4")
+            _lane_header(sub, policy, actor, [n for n in nodes if lane[n.name] == actor])
             for n in nodes:
                 if lane[n.name] == actor and n.escalation is None:
                     sub.node(_nid(n.name), label(_node_text(n)), **_node_attrs(n.kind),
@@ -306,7 +334,9 @@ def full_flows(policy: ir.Policy) -> list[str]:
         lines.append("")
     for lad in policy.ladders:
         if ends(lad.rungs)[1]:
-            lines += [f"### 阶梯 `{lad.name}` {md_cell(lad.label)}: {len(lad.rungs):,} 项措施", "",
+            kind = "（视情采取，不分先后）" if lad.menu else ""
+            title = f"### 阶梯 `{lad.name}` {md_cell(lad.label)}: {len(lad.rungs):,} 项措施{kind}"
+            lines += [title, "",
                       "| # | 措施 | 依据 |", "|---:|---|---|"]
             lines += [f"| {i} | {md_cell(text)} | {md_cell(_cite(site))} |"
                       for i, (text, site) in enumerate(lad.rungs, 1)]
@@ -349,7 +379,12 @@ def _legend(g: graphviz.Digraph, kinds: list[ir.FlowNodeKind], deadlines: bool,
                 lg.edge(x, y, style="invis")
 
 
+MENU_NOTE = "根据情况采取下列措施\n（可单独或合并采用，不分先后）"
+
+
 def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
+    if lad.menu:
+        return menu_graph(policy, lad)
     g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site))
     g.attr(fontsize="18", ranksep="0.3")
     g.attr("node", fontsize="11")
@@ -379,6 +414,36 @@ def ladder_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
             g.edge(prev, rid, color=DEADLINE_COLOR, penwidth="1.6",
                    fontcolor=DEADLINE_COLOR, label=label("升级"), **tip)
         prev = rid
+    return g
+
+
+def menu_graph(policy: ir.Policy, lad: ir.Ladder) -> graphviz.Digraph:
+    """A 阶梯 … 视情: the measures as a menu, one choice node and each measure beside the
+    others, with no order between them, no 「升级」 and no measure drawn as heavier."""
+    g = new_graph(f"ladder_{lad.name}", _doc_title(policy, lad.label, lad.site), rankdir="LR")
+    g.attr(fontsize="18", nodesep="0.15")
+    g.attr("node", fontsize="11")
+    g.attr("edge", fontsize="10")
+    who = f"{policy.title(lad.actor)} 对 {policy.title(lad.target)}"
+    g.node("actor", label(wrap(who, 16)), shape="box", style="filled", fillcolor="#e8eef6",
+           **tooltip(cite_tooltip(lad.site, lad.label)))
+    g.node("menu", label(MENU_NOTE), shape="diamond", style="filled", fillcolor="#fff6d5",
+           **tooltip(cite_tooltip(lad.site, lad.label)))
+    g.edge("actor", "menu")
+    head, skipped, tail = ends(lad.rungs)
+    numbered = [*enumerate(head, start=1),
+                *enumerate(tail, start=len(lad.rungs) - len(tail) + 1)]
+    for i, (text, site) in numbered:
+        if skipped and i == len(head) + skipped + 1:
+            g.node(GAP, label(f"…… 第 {len(head) + 1:,}–{len(head) + skipped:,} 项措施，"
+                              f"见报告 {report_path(policy)} ……"), shape="plaintext")
+            g.edge("menu", GAP, style="dotted", arrowhead="none")
+        rid = f"rung_{i:02d}"
+        tip = tooltip(cite_tooltip(site, f"（{i}）{text}"))
+        # the notice's numbering, which is how the text refers to a measure, not an order
+        g.node(rid, label(f"（{i}）{wrap(text, 18)}\n{_cite(site)}"), shape="box",
+               style="rounded,filled", fillcolor="white", **tip)
+        g.edge("menu", rid, label=label("可选"), **tip)
     return g
 
 

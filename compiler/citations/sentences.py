@@ -35,8 +35,9 @@ _NUM = r"(?:[0-9０-９]+(?:[.．][0-9]+)?|[" + _CN_NUM + r"]+)"
 
 # signal -> the pattern that finds it; the keys are the names the report uses
 SIGNALS: dict[str, re.Pattern[str]] = {
-    "责任": re.compile("负责|牵头|参与|配合|审定|审核|审批|批准|同意|签发|报告|报送|上报|督促"
-                     "|责任单位"),
+    # 参与 after 企业 is firms taking part (「企业参与高新技术企业认定」), not a duty assigned
+    "责任": re.compile("负责|牵头|(?<!企业)参与|配合|审定|审核|审批|批准|同意|签发|报告|报送|上报"
+                     "|督促|责任单位"),
     "情态": re.compile("应当|须|不得|可以|严禁|禁止|不予"),
     "日期": re.compile(
         r"[0-9]{4}年|[0-9０-９一二三四五六七八九十]{1,3}月(?:[0-9０-９一二三四五六七八九十]{1,3}日)?"
@@ -118,10 +119,12 @@ def _deepest_clause(notice: sources.Notice, offset: int) -> str:
     return best
 
 
-# 以下/以上 as "the following"/"the above" (分为以下四类, 以下简称, 以上各项): no threshold
+# 以下/以上 as "the following"/"the above" (分为以下四类, 以下简称, 以上各项), and a
+# threshold word's character inside another word (安居超市, 圆满完成, 下达): no threshold
 _NOT_THRESHOLD_RE = re.compile(
     r"以[下上](?=[简统]称|[一二两三四五六七八九十几各]+[类级项种个条点方部]|[：:]|内容|情形|条件"
-    r"|措施|事项|所述|规定|要求|工作)")
+    r"|措施|事项|所述|规定|要求|工作|类型)"
+    r"|超市|圆满|满意|充满|美满|传达|表达|发达|到达|抵达|转达|下达|通达")
 
 
 def _signals(text: str) -> dict[str, list[str]]:

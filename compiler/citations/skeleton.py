@@ -97,12 +97,19 @@ def render(notice: sources.Notice) -> tuple[str, int]:
     h = header_of(notice)
     out = [f"文号 {_string(h.docno)}"]
     out.append(f"标题 {_string(h.title)}" if h.title else "# 标题: not found in the text")
+    split = sentences.split(notice)
     for key, value in (("发文机关", h.issuer), ("成文日期", h.written), ("施行日期", h.effective)):
         if value is None:
             out.append(f"# {key}: not stated plainly in the text; add it if it is")
         else:
             out.append(f"{key} {_string(value) if key == '发文机关' else value}")
-    sents = [s for s in sentences.split(notice) if s.rule_bearing]
+    # the 施行日期 cites the sentence that states it, as a validity line (docs/versions.md)
+    stating = next((x for x in split if h.effective and x.clause
+                    and _EFFECTIVE_RE.search(sources.normalise(x.text))
+                    and "「" not in x.text and "」" not in x.text), None)
+    if stating is not None:
+        out.append(f"  引 {stating.clause} 「{_comment(stating.text.strip())}」")
+    sents = [s for s in split if s.rule_bearing]
     out += ["", (f"# The rule-bearing sentences of {notice.docno} ({len(sents)}), each to be "
                  "encoded (a rule citing it with 引) or marked in the .uncovered file beside "
                  "this policy (docs/coverage.md).  polc coverage lists those left.")]

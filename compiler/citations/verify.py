@@ -22,7 +22,11 @@ Diagnostics (each names the rule, the quote and the notice):
 * E421 -- the manifest cannot be read (not JSON, not the documented format).
 * E422 -- the notice's file is listed but missing, unreadable or not UTF-8.
 * E423 -- the notice's file does not contain its 文号 and the manifest does not declare it.
+* E425 -- a validity line's date or 暂行 years (施行日期, 有效期至, 暂行 N年, 替代/废止 … 自
+  DATE) is not stated by its quotes (「自印发之日起施行」 states the 成文日期).
 * W418 -- quotes not verified: the policy opts out with ``引文未核对``.
+
+The names and periods of the organisation (E437–E444) are checked by :mod:`.named`.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.syntax import ast as A
 
-from . import sources, structure
+from . import named, sources, structure
 
 __all__ = ["find_sources_dir", "nearest_sources_dir", "opted_out", "quantity_needles", "rules",
            "verify"]
@@ -113,6 +117,8 @@ def _verify_cached(sources_dir: Path) -> list[sources.SourceError]:
 
 def _describe(node: object, context: str) -> str:
     prefix = f"{context} 的" if context else ""
+    if isinstance(node, A.Header):
+        return f"文件头 {node.key}"
     if isinstance(node, A.Decision):
         return f"决策 {node.name}"
     if isinstance(node, A.LevelRow):
@@ -392,6 +398,8 @@ def verify(module: A.Module, sources_dir: Path | None, diags: Diagnostics) -> No
                              "`polc source add` after review")
     for rule in rules(module):
         _check_rule(rule, notice, diags)
+    _check_validity(module, diags, notice.docno)
+    named.check(module, notice, diags)
 
 
 def _check_rule(rule: Rule, notice: sources.Notice, diags: Diagnostics) -> None:
@@ -437,6 +445,48 @@ def _check_rule(rule: Rule, notice: sources.Notice, diags: Diagnostics) -> None:
                     "包含本数取决于原文的用词", span,
                     hint="quote the sentence with this word, or use the word the notice uses",
                     related=[(c.span, "the citation") for c in rule.annot.cites[:1]])
+
+
+# a policy in force from the day it is issued: 印发 and 公布 are read as its 成文日期
+_ON_ISSUE = re.compile(r"自(印发|公布|发布|下发)之日起")
+
+
+def _date_needles(day: str) -> list[str]:
+    y, m, d = day.split("-")
+    return sorted({f"{y}年{mm}月{dd}日" for mm in (m, m.lstrip("0"))
+                   for dd in (d, d.lstrip("0"))})
+
+
+def _check_validity(module: A.Module, diags: Diagnostics, doc: str) -> None:
+    """E425: each cited validity line's date or years is what its quotes state."""
+    heads = [it for it in module.items if isinstance(it, A.Header)]
+    written = next((h.value for h in heads if h.key == V.Header.WRITTEN.value), None)
+    effective = next((h.value for h in heads if h.key == V.Header.EFFECTIVE.value), None)
+    for h in heads:
+        if not h.annot.cites or h.annot.derived:
+            continue
+        text = sources.normalise("".join(q for c in h.annot.cites for q in c.quotes))
+        text = text.translate(_FULLWIDTH)
+        if h.key in (V.Header.EFFECTIVE.value, V.Header.END.value) and h.kind == "date":
+            stated = any(n in text for n in _date_needles(h.value)) or (
+                h.key == V.Header.EFFECTIVE.value and h.value == written
+                and _ON_ISSUE.search(text) is not None)
+            what = h.value
+        elif h.key == V.Header.PROVISIONAL.value and h.kind == "quantity":
+            number = h.value.removesuffix("年")
+            stated = _mentions(text, A.Quantity(number, "年", h.span))
+            what = h.value
+        elif h.key in (V.Header.REPLACES.value, V.Header.REPEALS.value) and h.since:
+            stated = any(n in text for n in _date_needles(h.since)) or (
+                h.since == effective and "同时" in text)
+            what = f"自 {h.since}"
+        else:
+            continue
+        if not stated:
+            diags.error("E425", f"{_describe(h, '')} 写的是 {what}，但它的引文里没有（{doc}）",
+                        h.span, hint="quote the sentence that states the date (自印发之日起 "
+                                     "states the 成文日期) or the years",
+                        related=[(c.span, "the citation") for c in h.annot.cites[:1]])
 
 
 def _word_quoted(word: str, text: str) -> bool:

@@ -76,9 +76,11 @@ from .nodes import (
     Shift,
     Site,
     StepDue,
+    Supersession,
     TableE,
     TableRow,
     Test,
+    Validity,
     Var,
 )
 from .types import BOOL, DATE, DATETIME, NULL, ROLE, Type
@@ -93,6 +95,6 @@ __all__ = [
     "IfE", "InRangeE", "Input", "Ladder", "Let", "LevelRow", "LevelsE", "Lit", "MatchKind", "MinMax",
     "NamedE", "NamedItem", "NotC", "OrC", "Otherwise", "Policy", "Quantifier", "RangeE", "RangeEnd", "Rejected",
     "RelationDef", "Require", "RoleDef", "RoleVal", "Roll", "RuleRow", "RulesE", "Scalar",
-    "ScheduleE", "Scope", "Shift", "Site", "StepDue", "TableE", "TableRow", "Test", "Type", "TypeKind",
-    "Var", "date_inputs", "walk",
+    "ScheduleE", "Scope", "Shift", "Site", "StepDue", "Supersession", "TableE", "TableRow", "Test", "Type", "TypeKind",
+    "Validity", "Var", "date_inputs", "walk",
 ]

@@ -555,6 +555,38 @@ class Ladder:
     target: str
     rungs: tuple[tuple[str, Site], ...]
     site: Site
+    # 视情: a menu of measures taken as the case requires, in no order; else an escalation
+    menu: bool = False
+
+
+@attrs.frozen
+class Supersession:
+    """替代/废止 "文号" 自 DATE: another notice this one ends (docs/versions.md)."""
+
+    kind: str  # 替代 or 废止, as written
+    docno: str
+    # the first day the other notice is no longer in force; None: this policy's start
+    since: _dt.date | None
+    site: Site
+
+
+@attrs.frozen
+class Validity:
+    """When a policy is in force: from `start` to `end`, both days included; None is open."""
+
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+    start_site: Site | None = None
+    end_site: Site | None = None
+    supersedes: tuple[Supersession, ...] = ()
+    # 系列 "name": the versions of one subject; "" when the policy is in no series
+    series: str = ""
+    # 引文未核对 "…illustrative…": a revision written to show what polc does, no real notice
+    illustrative: bool = False
+
+    def covers(self, day: _dt.date) -> bool:
+        return (self.start is None or self.start <= day) and \
+            (self.end is None or day <= self.end)
 
 
 @attrs.frozen
@@ -576,6 +608,7 @@ class Policy:
     ladders: tuple[Ladder, ...]
     readings: tuple[tuple[Span, str], ...]
     sha256: str
+    validity: Validity = Validity()
     # name -> declaration, built once: backends look names up once per use, and a
     # scan per lookup made a policy of n decisions cost n² (a 5 MB policy took 46 s)
     _enums: dict[str, EnumDef] = attrs.field(init=False, eq=False, repr=False)

@@ -112,7 +112,9 @@ def _headers(module: A.Module, d: Diagnostics) -> tuple[tuple[str, str], ...]:
     headers: list[tuple[str, str]] = []
     for it in module.items:
         if isinstance(it, A.Header):
-            if any(k == it.key for k, _ in headers):
+            # a notice may replace or repeal several others (semantics/validity.py)
+            if any(k == it.key for k, _ in headers) and it.key not in (
+                    V.Header.REPLACES.value, V.Header.REPEALS.value):
                 d.error("E101", f"重复的文件头 {it.key}", it.span)
             headers.append((it.key, it.value))
     if not any(k == V.Header.DOCNO.value for k, _ in headers):

@@ -58,7 +58,7 @@ def organisation(cx: Context, items: tuple[A.Item, ...]) -> Organisation:
             _actor(cx, actors, it.target, it.span)
             rungs = tuple((r.label, site(r.annot, r.span)) for r in it.rungs)
             ladders.append(ir.Ladder(it.name, it.label, it.actor, it.target, rungs,
-                                     site(it.annot, it.span)))
+                                     site(it.annot, it.span), menu=it.menu))
         elif isinstance(it, A.Flow):
             flows.append(_flow(cx, it, actors))
     return Organisation(tuple(flows), tuple(ladders), tuple(relations), tuple(groups))

@@ -17,7 +17,7 @@ from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostics
 from polc.compiler.syntax import ast as A
 
-from . import decisions, declarations, examples, lints, sites
+from . import decisions, declarations, examples, lints, sites, validity
 from .context import Context, Source
 from .organisation import organisation
 
@@ -40,6 +40,7 @@ def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:
     org = organisation(cx, module.items)
     sites.report_uncited(module, symbols, diags)
     lints.report_unused(cx, lowered, org)
+    period = validity.validity(module, diags)
     return ir.Policy(
         file=module.file, docno=dict(symbols.headers).get(V.Header.DOCNO.value, ""),
         headers=symbols.headers, conventions=symbols.convention_sites,
@@ -48,5 +49,5 @@ def check(module: A.Module, text: str, diags: Diagnostics) -> ir.Policy | None:
         inputs=tuple(symbols.inputs.values()), consts=tuple(cx.consts.values()),
         decisions=lowered, examples=examples_, flows=org.flows, ladders=org.ladders,
         readings=sites.readings(module, symbols, text),
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), validity=period,
     )

@@ -141,6 +141,8 @@ def readings(module: A.Module, symbols: Symbols, text: str
         return ()
     items = module.items
     out: list[A.Reading] = []
+    # the header's validity lines (印发日按成文日期计 …), first as the file has them
+    out += [r for it in items if isinstance(it, A.Header) for r in it.annot.readings]
     out += [r for it in items if isinstance(it, A.Convention) for r in it.annot.readings]
     for it in items:
         if isinstance(it, A.EnumDecl) and symbols.holds("type", it.name, it.span):

@@ -391,6 +391,12 @@ class Header:
     key: str
     value: str
     span: Span
+    # the validity lines cite their clause (docs/versions.md); other header lines need not
+    annot: Annot = Annot()
+    # 替代/废止 "文号" 自 DATE: the date the other notice stops being in force
+    since: str | None = None
+    # what the value was written as: "string", "date" or "quantity" (暂行 3年)
+    kind: str = "string"
 
 
 @attrs.frozen
@@ -639,6 +645,8 @@ class Ladder:
     annot: Annot
     rungs: tuple[Rung, ...]
     span: Span
+    # 视情: the measures are a menu, taken as the case requires, not an escalation
+    menu: bool = False
 
 
 @attrs.frozen

@@ -77,9 +77,15 @@ class _Builder:
         return ch
 
     def header(self, meta: Any, ch: list[Any]) -> A.Header:
-        key, val = ch
-        text = _strip_string(val) if val.type == "STRING" else str(val)
-        return A.Header(str(key), text, self._span(meta))
+        key, val, since, annot = ch
+        if isinstance(val, A.Quantity):
+            text, kind = val.number + (val.unit or ""), "quantity"
+        elif val.type == "STRING":
+            text, kind = _strip_string(val), "string"
+        else:
+            text, kind = str(val), "date"
+        return A.Header(str(key), text, self._span(meta), annot,
+                        None if since is None else str(since), kind)
 
     def convention(self, meta: Any, ch: list[Any]) -> A.Convention:
         clause = None if ch[2] is None else str(ch[2])
@@ -595,8 +601,8 @@ class _Builder:
         return A.Rung(_strip_string(ch[0]), ch[1], self._span(meta))
 
     def ladder(self, meta: Any, ch: list[Any]) -> A.Ladder:
-        return A.Ladder(str(ch[0]), _strip_string(ch[1]), str(ch[2]), str(ch[3]), ch[4],
-                        tuple(ch[5:]), self._span(meta))
+        return A.Ladder(str(ch[0]), _strip_string(ch[1]), str(ch[3]), str(ch[4]), ch[5],
+                        tuple(ch[6:]), self._span(meta), menu=ch[2] is not None)
 
 
 # rule name -> its builder: every rule and alias of grammar/pol.lark that can name a tree

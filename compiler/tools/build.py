@@ -72,6 +72,16 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str],
     for k in (V.Header.ISSUER, V.Header.WRITTEN, V.Header.EFFECTIVE):
         if k.value in headers:
             lines.append(f"- {k.value}: {headers[k.value]}")
+    v = p.validity
+    if v.start is not None or v.end is not None:
+        lines.append(f"- in force: {v.start or '…'} 至 {v.end or '（未规定终止日）'}")
+    for s in v.supersedes:
+        lines.append(f"- {s.kind} {s.docno}" + (f" 自 {s.since}" if s.since else ""))
+    if v.series:
+        lines.append(f"- 系列: {v.series} (docs/versions.md)")
+    if V.Header.ILLUSTRATIVE.value in headers:
+        lines.append(f"- **illustrative revision, no such notice**: "
+                     f"{headers[V.Header.ILLUSTRATIVE.value]}")
     lines += [f"- source: `{compiled.path}` (sha256 `{p.sha256[:16]}…`)"]
     if V.Header.UNVERIFIED.value in headers:
         lines.append(f"- **quotes not verified**: {headers[V.Header.UNVERIFIED.value]}")
@@ -244,6 +254,7 @@ def build_all(files: list[Path], out: Path, *, render: bool,
                 sources[source] = dots[-1]
             _write(stage, f"reports/{name}.md", report(compiled, name, sorted(graphs), f))
             done.append(f"ok   {compiled.path} -> {out / module} ({len(graphs)} diagrams)")
+        failed += _write_series(files, names, compilations, stage, modules, echo)
         format_python(modules)
         problems = _render_all(dots, stage) if render and dots else []
         if render and shutil.which("dot") is not None:
@@ -257,6 +268,35 @@ def build_all(files: list[Path], out: Path, *, render: bool,
     summary = f"built {len(files) - len(failed)} of {len(files)} policies into {out}"
     echo(summary + (f"; failed: {', '.join(failed)}" if failed else ""))
     return len(failed) + len(problems)
+
+
+def _write_series(files: list[Path], names: dict[Path, str],
+                  compilations: dict[Path, pipeline.Compilation], stage: Path,
+                  modules: list[Path], echo: Callable[[str], None]) -> list[str]:
+    """python/series_<name>.py for each series whose versions all compile and do not
+    overlap (docs/versions.md); the series that cannot be built, by name."""
+    from polc.compiler.backends.python import series as dispatcher
+
+    from . import versions
+    found = versions.find(files)
+    show(found.diagnostics, found.sources, echo)
+    failed: list[str] = []
+    written: set[str] = set()
+    for s in found.series:
+        paths = [found.files[v.policy.file] for v in s.versions]
+        if not s.ok or not all(compilations[p].ok for p in paths if p in compilations):
+            failed.append(f"series {s.name}")
+            echo(f"FAIL series {s.name}: a version does not compile, or versions overlap")
+            continue
+        if s.name in written:
+            failed.append(f"series {s.name}")
+            echo(f"FAIL series {s.name}: two folders hold a series of this name")
+            continue
+        written.add(s.name)
+        text = dispatcher.generate(s, {v.policy.file: f"policy_{names[found.files[v.policy.file]]}"
+                                       for v in s.versions})
+        modules.append(_write(stage, f"python/series_{s.name}.py", text))
+    return failed
 
 
 def _write_site(files: list[Path], compilations: dict[Path, pipeline.Compilation],

@@ -23,7 +23,9 @@ import click
 
 from polc.compiler import files as fileio
 from polc.compiler import pipeline
+from polc.compiler import vocabulary as V
 from polc.compiler.diagnostics import Diagnostic, Span, show
+from polc.compiler.syntax import ast as A
 from polc.runtime import CalendarError, CalendarFileError, InputError, PolcError, dumps, loads
 from polc.runtime import calendar as _calendar
 
@@ -102,18 +104,29 @@ def check(paths: tuple[str, ...], fmt: str, no_sources: bool, watching: bool) ->
 def _check(paths: tuple[str, ...], fmt: str, no_sources: bool) -> None:
     files = policy_files(paths)
     results = [pipeline.compile_file(f, verify_sources=not no_sources) for f in files]
-    errors = sum(1 for r in results for d in r.diagnostics if d.severity == "error")
-    warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
+    # the versions of each series, across files: overlaps and gaps (docs/versions.md)
+    from . import versions
+    series = versions.find(files)
+    across = list(series.diagnostics)
+    everything = [d for r in results for d in r.diagnostics] + across
+    errors = sum(1 for d in everything if d.severity == "error")
+    warnings = sum(1 for d in everything if d.severity == "warning")
     if fmt == "json":
         click.echo(json.dumps({
             "files": [{"path": r.path, "ok": r.ok,
                        "diagnostics": [d.to_json() for d in r.diagnostics],
                        "readings": _readings(r)} for r in results],
+            "series": [{"name": s.name, "versions": [
+                {"path": v.policy.file, "docno": v.policy.docno, "from": str(v.start),
+                 "to": None if v.end is None else str(v.end)} for v in s.versions]}
+                for s in series.series],
+            "series_diagnostics": [d.to_json() for d in across],
             "errors": errors, "warnings": warnings, "quotes_verified": not no_sources,
         }, ensure_ascii=False, indent=2))
     else:
         for r in results:
             r.show(click.echo)
+        show(across, series.sources, click.echo)
         readings = [(r.path, x) for r in results for x in _readings(r)]
         if readings:
             click.echo(f"\nreadings ({len(readings)}):")
@@ -178,10 +191,13 @@ def _use_calendar(files: Iterable[str], policies: Iterable[Path]) -> None:
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), default="duckdb",
               show_default=True, help="With --table: what runs the decision.")
 @click.option("--summary", is_flag=True, help="With --table: print how many rows got each answer.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Evaluate the version of POLICY's series in force on DATE (YYYY-MM-DD; "
+                   "docs/versions.md); a date no version covers is refused (exit 2).")
 @_calendar_option
 def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explain: bool,
           table: str | None, out: str | None, engine: str, summary: bool,
-          calendars: tuple[str, ...]) -> None:
+          as_of: str | None, calendars: tuple[str, ...]) -> None:
     """Evaluate DECISION of POLICY on JSON input, through the generated module.
 
     Prints one JSON object per case: {"value": …} (with "explain" on request), or
@@ -200,6 +216,8 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
         _die(str(problem), EXIT_INPUT)
     if sum(x is not None for x in (input_json, jsonl, table)) != 1:
         _die("give exactly one of --input JSON, --jsonl FILE or --table FILE", EXIT_INPUT)
+    if as_of is not None:
+        policy = str(_version_in_force(Path(policy), decision, as_of))
     compiled = _compile_or_exit(Path(policy))
     specs = compiled.module.DECISIONS
     if decision not in specs:
@@ -248,6 +266,34 @@ def eval_(policy: str, decision: str, input_json: str | None, jsonl: Any, explai
         bad = fast_jsonl.run(numbered, fast, one, _error, out)
     out.flush()
     sys.exit(EXIT_INPUT if bad else EXIT_OK)
+
+
+def _version_in_force(policy: Path, decision: str, as_of: str) -> Path:
+    """The file of the version of `policy`'s series in force on `as_of`; exit 2 naming the
+    date when it is not a date or no version is in force then (docs/versions.md)."""
+    from . import versions
+    day = versions.parse_day(as_of)
+    if day is None:
+        _die(f"--as-of {as_of!r}: expected a date YYYY-MM-DD (e.g. 2023-10-01)", EXIT_INPUT)
+    series, found = versions.of_policy(policy)
+    if series is None:
+        # a policy in no series is its own one version
+        compiled = _compile_or_exit(policy)
+        assert compiled.ir is not None
+        period = compiled.ir.validity
+        if not period.covers(day):
+            _die(f"--as-of {day}: {compiled.path} ({compiled.ir.docno}) is not in force on "
+                 f"{day}: it is in force {period.start or '…'} 至 {period.end or '今'}",
+                 EXIT_INPUT)
+        return policy
+    version = series.version_on(day)
+    if version is None:
+        _die(f"--as-of {day}: no version of series {series.name} is in force on {day} "
+             f"(the versions: {series.covered()})", EXIT_INPUT)
+    if decision not in version.policy.decisions and decision in series.decisions():
+        _die(f"--as-of {day}: the version in force on {day}, {version.policy.docno} "
+             f"({version.policy.file}), has no decision {decision!r}", EXIT_INPUT)
+    return found.files[version.policy.file]
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -306,6 +352,60 @@ def _eval_one(spec: Any, line: str, explain: bool, lineno: int | None) -> tuple[
         return _error(str(exc), exc.field, lineno), False
     except PolcError as exc:  # NoRuleApplies, …: each says what and where
         return _error(str(exc), None, lineno), False
+
+
+@cli.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--table", help="A Parquet or CSV file of cases (as `polc eval --table` reads "
+              "it): count the rows whose answer changes, per decision.")
+def diff_(old: str, new: str, fmt: str, table: str | None) -> None:
+    """What NEW changes against OLD, decision by decision (docs/versions.md).
+
+    Inputs added and removed, thresholds and amounts changed (with the sentences both
+    versions quote), and the regions of input space whose answer changes, each with a
+    case that `polc eval` confirms.  Exit 0: nothing changes; 1: something changes;
+    2: bad input (a missing file, a version that does not compile, a bad table).
+    """
+    from polc.compiler.backends.sql import engines
+    from polc.compiler.backends.sql.staging import SchemaError
+
+    from . import diff as semantic
+    for p in (old, new):
+        if (problem := fileio.problem(Path(p))) is not None:
+            _die(str(problem), EXIT_INPUT)
+    versions = []
+    for p in (old, new):
+        compiled = pipeline.compile_file(Path(p))
+        if not compiled.ok:
+            compiled.show(functools.partial(click.echo, err=True), errors_only=True)
+            _die(f"{compiled.path} does not compile", EXIT_INPUT)
+        versions.append(compiled)
+    if table is not None:
+        # a table that cannot be read is refused before the comparison is made
+        if not Path(table).is_file():
+            _die(f"--table {table}: no such file", EXIT_INPUT)
+        try:
+            engines.file_format(Path(table))
+            next(iter(engines._batches(Path(table))), None)
+        except (engines.TableError, SchemaError) as exc:
+            _die(f"--table {table}: {exc}", EXIT_INPUT)
+    report = semantic.compare(versions[0], versions[1])
+    counts = None
+    if table is not None:
+        try:
+            counts = semantic.table_counts(report, Path(table))
+        except (engines.TableError, SchemaError) as exc:
+            _die(f"--table {table}: {exc}", EXIT_INPUT)
+    if fmt == "json":
+        click.echo(json.dumps(semantic.render_json(report, counts), ensure_ascii=False,
+                              indent=2, default=str))
+    else:
+        semantic.render_text(report, click.echo)
+        if counts is not None:
+            semantic.render_table(report, counts, click.echo)
+    sys.exit(EXIT_FAIL if report.changed else EXIT_OK)
 
 
 @cli.command(name="sql")
@@ -503,8 +603,12 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
     from polc.compiler.citations import coverage as cov
     results: list[cov.NoticeCoverage] = []
     problems: list[str] = []
+    skipped: list[str] = []
     for f in policy_files(paths or ("policies",)):
         r = _coverage(cov, f)
+        if r is None:
+            skipped.append(fileio.display_path(f))
+            continue
         if isinstance(r, str):
             problems.append(r)
         else:
@@ -517,6 +621,8 @@ def coverage(paths: tuple[str, ...], fmt: str, minimum: float | None) -> None:
                               indent=2))
     else:
         click.echo(cov.render_text(results))
+        for name in skipped:
+            click.echo(f"skipped {name}: an illustrative revision (示例修订), no notice to cover")
         for p in problems:
             if not any(p in r.errors for r in results):
                 click.echo(f"error: {p}")
@@ -534,6 +640,9 @@ def _coverage(cov: Any, path: Path) -> Any:
         return f"{c.path}: not UTF-8 ({c.read_error.reason})"
     if c.ast is None:
         return f"{c.path}: does not parse (run polc check)"
+    if any(isinstance(it, A.Header) and it.key == V.Header.ILLUSTRATIVE.value
+           for it in c.ast.items):
+        return None  # no notice exists to cover (docs/versions.md): not counted
     return cov.coverage(c.ast, path)
 
 

@@ -11,6 +11,7 @@ writes the result; `polc site` and `polc build` call `write_site`.
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from polc.compiler import ir, pipeline
+from polc.compiler import vocabulary as V
 from polc.compiler.citations import coverage, sources, verify
 from polc.compiler.syntax import ast as A
 from polc.runtime import dumps
@@ -447,7 +449,9 @@ def collect_notice(compiled: pipeline.Compilation, pol: Path, slug: str, *,
     status = sentence_statuses(module, pol) if module is not None else \
         f"{compiled.path}: does not parse (run polc check)"
     notice = None
-    if isinstance(status, str):
+    if V.Header.ILLUSTRATIVE.value in headers:
+        status = ""  # an illustrative revision has no notice text, by design (versions.md)
+    elif isinstance(status, str):
         problems.append(status)
     else:
         sdir = verify.find_sources_dir(str(pol))
@@ -492,10 +496,43 @@ def collect(policy_files: list[Path], *, package: str = "build.python",
     holds it already).  Raises install.Refused when two policies would get the same output
     name (build.output_names)."""
     names = build.output_names(policy_files)
-    known = compiled or {}
-    notices = [collect_notice(known.get(p) or pipeline.compile_file(p), p, names[p],
-                              package=package, svg=svg) for p in policy_files]
-    return M.Site(SITE_TITLE, tuple(notices))
+    known = dict(compiled or {})
+    for p in policy_files:
+        known.setdefault(p, pipeline.compile_file(p))
+    notices = [collect_notice(known[p], p, names[p], package=package, svg=svg)
+               for p in policy_files]
+    return M.Site(SITE_TITLE, tuple(notices), collect_series(policy_files, names, known))
+
+
+def collect_series(policy_files: list[Path], names: dict[Path, str],
+                   compiled: dict[Path, pipeline.Compilation]) -> tuple[M.Series, ...]:
+    """Each series among the policies (docs/versions.md): its versions and, for each
+    version after the first, `polc diff`'s text against the one before."""
+    from . import diff, versions
+    found = versions.find(policy_files)
+    out = []
+    for s in found.series:
+        problems: list[str] = []
+        for d in found.diagnostics:
+            if f"系列 {s.name} " in d.message:
+                problems.append(f"{d.span.file}:{d.span.line}: {d.severity}[{d.code}]: "
+                                f"{d.message}")
+        files = [found.files[v.policy.file] for v in s.versions]
+        shown = tuple(M.SeriesVersion(v.policy.docno, names[f], v.period)
+                      for v, f in zip(s.versions, files, strict=True))
+        diffs = []
+        for a, b in itertools.pairwise(files):
+            old, new = compiled[a], compiled[b]
+            if not (old.ok and new.ok):
+                problems.append(f"{names[a]} → {names[b]}: a version does not compile")
+                continue
+            lines: list[str] = []
+            report = diff.compare(old, new)
+            diff.render_text(report, lines.append)
+            diffs.append(M.SeriesDiff(names[a], names[b], report.changed,
+                                      tuple(ln for chunk in lines for ln in chunk.split("\n"))))
+        out.append(M.Series(s.name, shown, tuple(diffs), tuple(problems)))
+    return tuple(out)
 
 
 def write_site(policy_files: list[Path], out: Path, echo: Callable[[str], None], *,

@@ -3,7 +3,7 @@
     GET  /api/policies                                   every policy and its decisions
     GET  /api/policies/{policy}                          one policy
     GET  /api/policies/{policy}/decisions/{decision}     inputs and output as JSON Schema
-    POST /api/policies/{policy}/decisions/{decision}/evaluate[?explain=true]
+    POST /api/policies/{policy}/decisions/{decision}/evaluate[?explain=true][&as_of=DATE]
 
 The body of `evaluate` is one case, a JSON object exactly as `polc eval --input` takes it,
 or a JSON array of such cases.  One case is answered as `polc eval` answers it (the same
@@ -15,6 +15,11 @@ field at fault.  Nothing a request holds can stop the server: an unexpected erro
 for that request alone.
 
 {policy} is the policy's output name (its file name without .pol), as in `polc build`.
+
+Each policy states when it is in force ("in_force": from, to; null is open) and its
+"series".  With `as_of=YYYY-MM-DD` the case is answered by the version of {policy}'s series in force
+on that day, as `polc eval --as-of` answers it (docs/versions.md); a day no version covers
+is a 422 naming the day, with "field": "as_of".
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from polc.compiler import pipeline
+from polc.compiler.analysis import versions
+from polc.compiler.diagnostics import Diagnostics
+from polc.compiler.ir import Validity
 from polc.runtime import InputError, dumps, loads
 from polc.viz.site import model as M
 
@@ -64,6 +72,10 @@ class Policies:
     """Every policy being served, by its output name; replaced whole on a rebuild."""
 
     by_slug: dict[str, PolicyEntry]
+    # slug -> the series it is a version of, and the slug of each version by its file
+    series: dict[str, tuple[versions.Series, dict[str, str]]] = attrs.Factory(dict)
+    # slug -> its own period, for a policy in no series
+    periods: dict[str, Validity] = attrs.Factory(dict)
 
 
 def entries(site: M.Site, compiled: dict[str, pipeline.Compilation]) -> Policies:
@@ -72,7 +84,20 @@ def entries(site: M.Site, compiled: dict[str, pipeline.Compilation]) -> Policies
     for n in site.notices:
         c = compiled[n.slug]
         out[n.slug] = PolicyEntry(n, dict(c.module.DECISIONS) if c.ok else {}, c.ok)
-    return Policies(out)
+    folders: dict[str, list[versions.Member]] = {}
+    slugs: dict[str, str] = {}
+    periods: dict[str, Validity] = {}
+    for slug, c in compiled.items():
+        if c.ok and c.ir is not None:
+            periods[slug] = c.ir.validity
+            folders.setdefault(c.path.rpartition("/")[0], []).append(versions.member(c.ir))
+            slugs[c.path] = slug
+    series: dict[str, tuple[versions.Series, dict[str, str]]] = {}
+    for members in folders.values():
+        for s in versions.series_of(members, Diagnostics()):  # polc check reports these
+            for v in s.versions:
+                series[slugs[v.policy.file]] = (s, slugs)
+    return Policies(out, series, periods)
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -145,9 +170,22 @@ def decision_json(slug: str, d: M.Decision) -> dict[str, Any]:
     }
 
 
-def policy_json(entry: PolicyEntry) -> dict[str, Any]:
+def policy_json(entry: PolicyEntry, state: Policies | None = None) -> dict[str, Any]:
     n = entry.notice
-    return {"policy": n.slug, "docno": n.docno, "title": n.title, "path": n.policy_path,
+    extra: dict[str, Any] = {}
+    if state is not None:
+        period = state.periods.get(n.slug)
+        series = state.series.get(n.slug)
+        # when the policy is in force (docs/versions.md): its own period, or as its series
+        # places it; evaluate takes ?as_of=DATE
+        version = next((v for v in series[0].versions if series[1][v.policy.file] == n.slug),
+                       None) if series else None
+        start, end = ((version.start, version.end) if version is not None else
+                      (period.start, period.end) if period is not None else (None, None))
+        extra = {"in_force": {"from": None if start is None else str(start),
+                              "to": None if end is None else str(end)},
+                 "series": series[0].name if series else None}
+    return {**extra, "policy": n.slug, "docno": n.docno, "title": n.title, "path": n.policy_path,
             "ok": entry.compiles, "errors": list(n.problems),
             "decisions": {d.name: {"label": d.label,
                                    "url": f"/api/policies/{n.slug}/decisions/{d.name}"}
@@ -207,6 +245,34 @@ def _explain_flag(request: Request) -> bool:
     raise ApiError(400, f"explain must be true or false, got {raw!r}", "explain")
 
 
+def _as_of(state: Policies, slug: str, decision: str, request: Request) -> str:
+    """The policy that answers: `slug`, or with ?as_of=DATE the version of its series in
+    force on DATE (the choice `polc eval --as-of` makes: analysis.versions)."""
+    raw = request.query_params.get("as_of")
+    if raw is None:
+        return slug
+    from .versions import parse_day
+    day = parse_day(raw)
+    if day is None:
+        raise ApiError(400, f"as_of must be a date YYYY-MM-DD, got {raw!r}", "as_of")
+    _entry(state, slug)
+    if slug not in state.series:
+        period = state.periods.get(slug)
+        if period is not None and not period.covers(day):
+            raise ApiError(422, f"{slug} is not in force on {day}: it is in force "
+                           f"{period.start or '…'} 至 {period.end or '今'}", "as_of")
+        return slug
+    series, slugs = state.series[slug]
+    version = series.version_on(day)
+    if version is None:
+        raise ApiError(422, f"no version of series {series.name} is in force on {day} "
+                       f"(the versions: {series.covered()})", "as_of")
+    if decision not in version.policy.decisions and decision in series.decisions():
+        raise ApiError(422, f"the version in force on {day}, {version.policy.docno}, has no "
+                       f"decision {decision!r}", "as_of")
+    return slugs[version.policy.file]
+
+
 async def _body(request: Request) -> str:
     kind = request.headers.get("content-type", JSON).split(";")[0].strip().lower()
     # curl -d sends its JSON as a form: read as JSON too; multipart, XML … are refused
@@ -263,10 +329,10 @@ def app(current: Callable[[], Policies], site: ASGIApp) -> Starlette:
         return endpoint
 
     async def policies(request: Request, state: Policies) -> Response:
-        return _json({"policies": [policy_json(e) for e in state.by_slug.values()]})
+        return _json({"policies": [policy_json(e, state) for e in state.by_slug.values()]})
 
     async def policy(request: Request, state: Policies) -> Response:
-        return _json(policy_json(_entry(state, request.path_params["policy"])))
+        return _json(policy_json(_entry(state, request.path_params["policy"]), state))
 
     async def decision(request: Request, state: Policies) -> Response:
         p = request.path_params
@@ -278,7 +344,8 @@ def app(current: Callable[[], Policies], site: ASGIApp) -> Starlette:
             raise ApiError(405, f"{request.method} {request.url.path}: evaluate takes POST "
                            "with the case as its JSON body", "method")
         p = request.path_params
-        entry, d = _decision(state, p["policy"], p["decision"])
+        entry, d = _decision(state, _as_of(state, p["policy"], p["decision"], request),
+                             p["decision"])
         explain = _explain_flag(request)
         text = await _body(request)
         result: Response = await run_in_threadpool(_evaluate, entry.specs[d.name], text,

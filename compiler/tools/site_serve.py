@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 
 from polc.compiler import files as fileio
 from polc.compiler import pipeline
+from polc.viz.site import model as M
 from polc.viz.site.render import render_site
 
 from . import build, install, site, site_api
@@ -40,6 +41,8 @@ class Build:
     root: Path
     policies: site_api.Policies
     static: StaticFiles
+    # the series the index shows (docs/versions.md), as collected
+    series: tuple[M.Series, ...] = ()
 
 
 def build_once(files: list[Path]) -> Build:
@@ -54,7 +57,7 @@ def build_once(files: list[Path]) -> Build:
         shutil.rmtree(root, ignore_errors=True)
         raise
     policies = site_api.entries(collected, {names[p]: compiled[p] for p in files})
-    return Build(root, policies, StaticFiles(directory=root, html=True))
+    return Build(root, policies, StaticFiles(directory=root, html=True), collected.series)
 
 
 class Live:

@@ -33,21 +33,22 @@ def test_bad_program(path: Path) -> None:
 # ---------------------------------------------------------------- seeded defects
 REF = POLICIES / "55_overseas_labor_emergency.pol"
 SEEDS = [
-    # (name, old text, new text, expected code, expected line)
+    # (name, old text, new text, expected code, expected line; 55's header cites its
+    # 施行日期 on two lines)
     ("nonmonotone", "people_involved 300人以上400人以下，", "people_involved 200人以上300人以下，",
-     "W607", 66),
+     "W607", 68),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W601", 122),
+     "III 若 possible_people_involved 300人以上", "W601", 124),
     ("gap_and_shadow", "III 若 possible_people_involved 200人以上300人以下",
-     "III 若 possible_people_involved 300人以上", "W605", 127),
+     "III 若 possible_people_involved 300人以上", "W605", 129),
     # 55's commander is a 分级负责 (a grade twice is the checker's E243): seed warning_color
     ("duplicate_row", "    III => yellow 引 三（三） 「黄色（Ⅲ级）」\n",
-     "    III => yellow 引 三（三） 「黄色（Ⅲ级）」\n    II => blue\n", "E604", 141),
+     "    III => yellow 引 三（三） 「黄色（Ⅲ级）」\n    II => blue\n", "E604", 143),
     ("overlap", "    IV => blue 引 三（三） 「蓝色（Ⅳ级）」\n",
-     "    IV => blue 引 三（三） 「蓝色（Ⅳ级）」\n    * => blue\n", "E602", 142),
+     "    IV => blue 引 三（三） 「蓝色（Ⅳ级）」\n    * => blue\n", "E602", 144),
     ("unit", "possible_people_involved 400人以上", "possible_people_involved 400元以上",
-     "E204", 123),
-    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 123),
+     "E204", 125),
+    ("undefined", "I 若 possible_people_involved", "I 若 possible_people_involve", "E110", 125),
 ]
 
 

@@ -181,7 +181,9 @@ def test_54_ladder_and_deadline_labels(m54: types.ModuleType) -> None:
     assert "时限 10日（顺延）" in dot
     ladder = graphs["ladder_measures"]
     rungs = [ln for ln in ladder.splitlines() if "rung_0" in ln and "->" in ln]
-    assert len(rungs) == 7 and all(flows.DEADLINE_COLOR in ln for ln in rungs[1:])
+    # 第十四条 says 根据情况: a menu (视情), each measure an option, none an escalation
+    assert len(rungs) == 7 and all(ln.startswith("\tmenu -> ") and "可选" in ln for ln in rungs)
+    assert not any(flows.DEADLINE_COLOR in ln for ln in rungs)
     assert ladder.index("rung_01 [") < ladder.index("rung_07 [")
 
 
@@ -203,10 +205,10 @@ def test_hostile_labels_are_escaped() -> None:
                             text=True)
     assert result.returncode == 0, result.stderr
     assert "evi" in result.stdout and "&lt;b&gt;x&lt;/b&gt;" in result.stdout
-    # no node was injected: only the two declared ones and the legend's
+    # no node was injected: only the two declared ones, the lane's title and the legend's
     nodes = set(re.findall(r'class="node">\s*<title>([^<]*)</title>', result.stdout))
-    assert nodes == {"n_e", "n_s", "legend_event", "legend_step", "legend_e0a", "legend_e0b",
-                     "legend_e1a", "legend_e1b"}
+    assert nodes == {"n_e", "n_s", "lane_a", "legend_event", "legend_step", "legend_e0a",
+                     "legend_e0b", "legend_e1a", "legend_e1b"}
 
 
 def test_bad_flow_input_is_a_located_error() -> None:

@@ -114,7 +114,8 @@ def test_corpus_diagrams_are_well_formed_and_literal(pol: Path) -> None:
     for f in p.flows:
         shown = texts(svgs[f"flow_{f.name}"])
         for actor in {n.actor for n in f.nodes if n.actor}:
-            assert shown[f"cluster_{actor}"][0] == titles[actor]
+            # the lane's title is a node beside its first node (edges cross cluster labels)
+            assert shown[f"lane_{actor}"][0] == titles[actor]
 
 
 # ---------------------------------------------------------------- hostile labels
@@ -198,7 +199,7 @@ def test_hostile_labels_render_as_typed(group: str) -> None:
     assert shown["document"]["doc"][:len(lines)] == lines
     assert "\n".join(shown["decision_d"]["d"]) == f"{seen} · {seen}（d）"
     assert "\n".join(shown["decision_d"]["decision"]) == f"{seen} : Level\n推导"
-    assert "\n".join(shown["flow_f"]["cluster_office"]) == seen
+    assert "\n".join(shown["flow_f"]["lane_office"]) == seen
     assert flat(shown["org"]["n_office"]) == one_line
     # the HTML-like grid cell: "A <label of A>"
     grid = next(v for k, v in shown["decision_grid"].items() if k.startswith("grid0"))

@@ -189,7 +189,9 @@ def test_columns_answer_as_the_scalar_function(compiled: pipeline.Compilation,
     compare(decision, batch, expected)
     if decision.name not in compiled.batch.ROW_BY_ROW:
         # the kernel did the work: only the rows it cannot vouch for went row by row
-        assert batch.vectorised >= sum(not isinstance(e, PolcError) for e in expected) * 0.5
+        # (a row whose amounts pass what int64 分 holds goes row by row: the random cases
+        # reach 10**18, so a decision summing several amounts vouches for fewer rows)
+        assert batch.vectorised >= sum(not isinstance(e, PolcError) for e in expected) * 0.25
 
 
 def _invalid(inp: ir.Input, rng: random.Random) -> object:

@@ -51,7 +51,7 @@ def built(corpus_build: site_serve.Build) -> tuple[M.Site, Path]:
     """The corpus's site as its model and the folder it is rendered in."""
     notices = tuple(e.notice for e in corpus_build.policies.by_slug.values())
     assert len(list(corpus_build.root.rglob("*.*"))) == len(list(POLICIES.glob("*.pol"))) + 4
-    return M.Site(site_collect.SITE_TITLE, notices), corpus_build.root
+    return M.Site(site_collect.SITE_TITLE, notices, corpus_build.series), corpus_build.root
 
 
 @pytest.fixture(scope="session")

@@ -46,3 +46,21 @@ def test_nothing_is_lost_and_no_line_starts_with_a_closing_mark(text: str, width
         # a Latin word or number never runs across a break
         assert not (before[-1:] and WORD.fullmatch(before[-1]) and WORD.fullmatch(line[:1])), \
             (before, line)
+
+
+def test_a_chinese_word_is_not_split() -> None:
+    # the 63 flow's start event broke as 每年集中办理一 / 次
+    assert wrap("年度申报（每年集中办理一次）", 12) == "年度申报（每年集中办理\n一次）"
+    for width in range(4, 16):
+        lines = wrap("对照问题清单形成《审计整改任务清单》，随同审计结果文书送达", width).split("\n")
+        for word in ("问题", "清单", "审计", "整改", "任务", "随同", "结果", "文书", "送达"):
+            assert any(word in line for line in lines), (width, lines)
+
+
+def test_a_label_that_fits_needs_no_segmenter() -> None:
+    # short labels, the most of them, never load the dictionary
+    from polc.viz import common
+
+    common._segmenter.cache_clear()
+    assert wrap("审核认定", 12) == "审核认定"
+    assert common._segmenter.cache_info().currsize == 0

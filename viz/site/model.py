@@ -297,9 +297,37 @@ class SearchEntry:
 
 
 @dataclass(frozen=True)
+class SeriesVersion:
+    docno: str
+    slug: str  # its page is <slug>.html
+    period: str  # 2022-10-01 至 2023-09-30
+
+
+@dataclass(frozen=True)
+class SeriesDiff:
+    """What one version changes against the one before it: `polc diff`'s text."""
+
+    old: str  # slugs
+    new: str
+    changed: bool
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Series:
+    """The versions of one subject (系列, docs/versions.md), by start, and their diffs."""
+
+    name: str
+    versions: tuple[SeriesVersion, ...]
+    diffs: tuple[SeriesDiff, ...]
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     notices: tuple[Notice, ...]
+    series: tuple[Series, ...] = ()
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)

@@ -170,7 +170,8 @@ def lines(p: ir.Policy, scope: ModuleScope) -> list[str]:
         measures = tuple(text for text, _site in lad.rungs)
         clauses = tuple(site.clause for _text, site in lad.rungs)
         out.append(f"    {lad.name!r}: {rt('LadderSpec')}({lad.label!r}, {lad.actor!r}, "
-                   f"{lad.target!r}, {measures!r}, {clauses!r}),")
+                   f"{lad.target!r}, {measures!r}, {clauses!r}"
+                   f"{', menu=True' if lad.menu else ''}),")
     out.append("}")
     scope.std("date")
     scope.std("datetime")
