@@ -6,7 +6,6 @@ code ruff/mypy clean."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from polc.compiler.tools.examples import run_examples
 from polc.compiler.tools.fmt import format_text
 from polc.runtime import Due, InputError
 
+from ..generated import assert_ruff_and_mypy_clean
 from ..paths import ROOT
 
 HERE = Path(__file__).resolve().parent / "constructs"
@@ -181,28 +181,7 @@ def test_cli_eval_explains_the_responsible_level() -> None:
 
 
 def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
-    (tmp_path / "esc.py").write_text(fixture().python, encoding="utf-8")
-    shim = tmp_path / "shim" / "polc"
-    shim.mkdir(parents=True)
-    (shim / "__init__.py").write_text("", encoding="utf-8")
-    (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "esc.py"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "esc.py"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-        env={**os.environ, "MYPYPATH": str(tmp_path / "shim")},
-    )
-    assert mypy.returncode == 0, mypy.stdout
+    assert_ruff_and_mypy_clean(fixture().python, tmp_path, 'esc.py')
 
 
 def test_an_unassigned_grade_is_reported_once_by_name() -> None:

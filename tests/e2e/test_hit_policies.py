@@ -3,9 +3,6 @@ compile, evaluate, explain, diagram, analyse, fmt, and generated code ruff/mypy 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +10,7 @@ from polc.compiler.pipeline import Compilation, compile_source
 from polc.compiler.tools.examples import run_examples
 from polc.compiler.tools.fmt import format_text
 
-from ..paths import ROOT
+from ..generated import assert_ruff_and_mypy_clean
 
 HERE = Path(__file__).resolve().parent / "constructs"
 HEAD = '文号 "测试〔2024〕1号"\n输入 n "人数" : 计数(人) 取值 [0人, ∞)\n'
@@ -82,18 +79,7 @@ def test_fmt_is_idempotent_and_keeps_the_policy() -> None:
 
 
 def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
-    (tmp_path / "hit.py").write_text(fixture().python, encoding="utf-8")
-    shim = tmp_path / "shim" / "polc"
-    shim.mkdir(parents=True)
-    (shim / "__init__.py").write_text("", encoding="utf-8")
-    (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "hit.py"],
-                          capture_output=True, text=True, cwd=tmp_path, check=False)
-    assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                           "hit.py"], capture_output=True, text=True, cwd=tmp_path,
-                          check=False, env={**os.environ, "MYPYPATH": str(tmp_path / "shim")})
-    assert mypy.returncode == 0, mypy.stdout
+    assert_ruff_and_mypy_clean(fixture().python, tmp_path, 'hit.py')
 
 
 def test_overlap_is_an_error_by_default_and_allowed_by_first() -> None:

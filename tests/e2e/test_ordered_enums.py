@@ -4,16 +4,13 @@ analyse, fmt, and generated code ruff/mypy clean."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from polc.compiler.pipeline import Compilation, compile_source
 from polc.compiler.tools.examples import run_examples
 from polc.compiler.tools.fmt import format_text
 
-from ..paths import ROOT
+from ..generated import assert_ruff_and_mypy_clean
 
 HERE = Path(__file__).resolve().parent / "constructs"
 ENUM = ('文号 "测试〔2024〕1号"\n枚举 G "等级" {order} 推导 "t" {{\n'
@@ -107,15 +104,4 @@ def test_diagram_and_fmt() -> None:
 
 
 def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
-    (tmp_path / "oe.py").write_text(fixture().python, encoding="utf-8")
-    shim = tmp_path / "shim" / "polc"
-    shim.mkdir(parents=True)
-    (shim / "__init__.py").write_text("", encoding="utf-8")
-    (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "oe.py"],
-                          capture_output=True, text=True, cwd=tmp_path, check=False)
-    assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                           "oe.py"], capture_output=True, text=True, cwd=tmp_path,
-                          check=False, env={**os.environ, "MYPYPATH": str(tmp_path / "shim")})
-    assert mypy.returncode == 0, mypy.stdout
+    assert_ruff_and_mypy_clean(fixture().python, tmp_path, 'oe.py')

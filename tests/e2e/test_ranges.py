@@ -5,7 +5,6 @@ backends' refusals, and generated code ruff/mypy clean."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -18,7 +17,8 @@ from polc.compiler.tools.examples import run_examples
 from polc.compiler.tools.fmt import format_text
 from polc.runtime import OutOfRange, Range, dumps
 
-from ..paths import FIXTURES, ROOT
+from ..generated import assert_ruff_and_mypy_clean
+from ..paths import FIXTURES
 
 POLICY = FIXTURES / "ranges" / "safety_fines.pol"
 HEAD = '文号 "测试〔2024〕1号"\n引文未核对 "t"\n输入 n "人数" : 计数(人)\n输入 x "金额" : 金额\n'
@@ -158,28 +158,7 @@ def test_fmt_is_idempotent() -> None:
 
 
 def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
-    (tmp_path / "ranges.py").write_text(fixture().python, encoding="utf-8")
-    shim = tmp_path / "shim" / "polc"
-    shim.mkdir(parents=True)
-    (shim / "__init__.py").write_text("", encoding="utf-8")
-    (shim / "runtime").symlink_to(ROOT / "runtime", target_is_directory=True)
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "ranges.py"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "ranges.py"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-        env={**os.environ, "MYPYPATH": str(tmp_path / "shim")},
-    )
-    assert mypy.returncode == 0, mypy.stdout
+    assert_ruff_and_mypy_clean(fixture().python, tmp_path, 'ranges.py')
 
 
 def test_an_empty_range_of_expressions_is_refused_at_run_time() -> None:
