@@ -84,7 +84,10 @@ def test_rejected_example_with_duplicated_input_in_62(repro: Path) -> None:
     shutil.copyfile(repro / name, sub / name)
     code, out, _ = polc(sub, "check", name)
     assert code == 1
-    assert errors(out) == [f"with_sources/{name}:68:1 E114", f"with_sources/{name}:68:81 E120"]
+    # the mutant is of an older 62 whose bodies and groups the checks of issue 13.3
+    # (E437–E447: actors named by their quotes) now refuse too; the finding is the example
+    found = [e for e in errors(out) if not re.search(r" E4(3[7-9]|4[0-9])$", e)]
+    assert found == [f"with_sources/{name}:68:1 E114", f"with_sources/{name}:68:81 E120"]
     code, _, _ = polc(sub, "test", name)
     assert code == 1
 
