@@ -11,6 +11,9 @@ from ..paths import CALENDARS
 from ..paths import ROOT as REPO
 
 pytest_plugins = ["pytester"]
+# the inner sessions need neither the cache nor pytest-asyncio (which warns there, with no
+# ini to set its loop scope)
+INNER = ("-p", "no:cacheprovider", "-p", "no:asyncio")
 
 
 TINY = """文号 "海政办发〔2022〕55号"
@@ -37,14 +40,14 @@ def _project(pytester: pytest.Pytester, expected: str) -> Path:
 
 def test_collects_one_item_per_example(pytester: pytest.Pytester) -> None:
     _project(pytester, "否")
-    result = pytester.runpytest("--polc", "-v", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--polc", "-v", *INNER)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*tiny.pol::big*line 11* PASSED*"])
 
 
 def test_failure_shows_expected_got_and_quote(pytester: pytest.Pytester) -> None:
     _project(pytester, "是")
-    result = pytester.runpytest("--polc", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--polc", *INNER)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*expected: True*", "*got:      False*",
                                  "*quote:    「可能发生涉及400人以上的风险信息」*"])
@@ -53,12 +56,12 @@ def test_failure_shows_expected_got_and_quote(pytester: pytest.Pytester) -> None
 def test_ini_option_enables_collection(pytester: pytest.Pytester) -> None:
     _project(pytester, "否")
     pytester.makeini("[pytest]\npolc_examples = true\n")
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest(*INNER).assert_outcomes(passed=2)
 
 
 def test_without_the_flag_nothing_is_collected(pytester: pytest.Pytester) -> None:
     _project(pytester, "否")
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest(*INNER)
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
@@ -68,7 +71,7 @@ def test_policy_that_does_not_compile_is_one_failing_item(pytester: pytest.Pytes
     pol.write_text(pol.read_text(encoding="utf-8").replace("400人以上的风险信息」\n{",
                                                            "400人以上的风险讯息」\n{"),
                    encoding="utf-8")
-    result = pytester.runpytest("--polc", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--polc", *INNER)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*E411*"])
 
@@ -83,9 +86,9 @@ DEADLINE = """文号 "测试"
 
 def test_examples_count_on_the_calendar_beside_the_policy(pytester: pytest.Pytester) -> None:
     pytester.makefile(".pol", deadline=DEADLINE)
-    refused = pytester.runpytest("--polc", "-p", "no:cacheprovider")
+    refused = pytester.runpytest("--polc", *INNER)
     refused.assert_outcomes(failed=1)
     refused.stdout.fnmatch_lines(["*working days in 2027 are not known*"])
     (pytester.path / "calendar").mkdir()
     shutil.copy(CALENDARS / "made_up_2027.toml", pytester.path / "calendar")
-    pytester.runpytest("--polc", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("--polc", *INNER).assert_outcomes(passed=1)
