@@ -109,6 +109,11 @@ class Fast:
             return None
         if not self.convert:
             return case
+        return self._converted(case)
+
+    def _converted(self, case: msgspec.Struct) -> list[Any] | None:
+        """The case's values with its numbers, dates and roles converted as the old path
+        converts them, or None: the old path must take it (and says why, in its words)."""
         values = list(msgspec.structs.astuple(case))
         for i in self.convert:
             f = self.spec.fields[i]
@@ -120,7 +125,7 @@ class Fast:
             try:
                 values[i] = f.from_json(value)
             except PolcError:
-                return None  # the old path says why, in its words
+                return None
         return values
 
     def chunk(self, lines: list[str]) -> list[Any] | None:
@@ -155,21 +160,7 @@ class Fast:
             return None
         if not self.convert:
             return cases
-        rows: list[Any] = [list(msgspec.structs.astuple(case)) for case in cases]
-        for i in self.convert:
-            f = self.spec.fields[i]
-            for k, row in enumerate(rows):
-                if row is None:
-                    continue
-                value = _number(row[i]) if f.kind == "num" else row[i]
-                try:
-                    # None: not a JSON number, which the old path names
-                    row[i] = f.from_json(value) if value is not None else None
-                except PolcError:
-                    value = None
-                if value is None:
-                    rows[k] = None  # the old path says why, in its words
-        return rows
+        return [self._converted(case) for case in cases]
 
     def answer(self, cases: list[Any]) -> tuple[list[str], tuple[RowError, ...]]:
         """The output line of each case (placeholders where refused) and the refusals,
