@@ -1,4 +1,5 @@
-"""Static analyses of the IR: gaps, overlaps, shadowed rows, monotone levels.
+"""Static analyses of the IR: gaps, overlaps, shadowed rows, monotone levels, and
+(`deadlines`) flows whose deadlines contradict their order or each other.
 
 Four layers, each importing only the ones below it: `checks` (the W6xx/E6xx findings
 and N608) -> `messages` (their counterexamples in words) and `sweeps` (the n log n

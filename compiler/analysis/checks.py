@@ -34,6 +34,7 @@ from polc.compiler.diagnostics import Diagnostics, Span
 from polc.compiler.ir import TypeKind as TK
 
 from .algebra import Con, Iv, cmp_iv, pick, scalar
+from .deadlines import check_flows
 from .messages import show_keys, show_point, show_value
 from .space import (
     TOP,
@@ -57,8 +58,9 @@ WHAT = {ir.LevelsE: "取最严重", ir.RulesE: "依次", ir.TableE: "查表"}
 
 
 def analyse(policy: ir.Policy, diags: Diagnostics) -> None:
-    """Every check on every decision of `policy`; findings go to `diags`."""
+    """Every check on every decision and every flow of `policy`; findings go to `diags`."""
     Analyser(policy, diags).run()
+    check_flows(policy, diags)
 
 
 class Analyser:

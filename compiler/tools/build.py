@@ -113,6 +113,14 @@ def report(compiled: pipeline.Compilation, name: str, diagram_names: list[str],
         for span, text in p.readings:
             lines.append(f"- {span}: {text}")
         lines.append("")
+    # what `polc check` warns of (gaps, dates that contradict a flow, …) is for the
+    # reviewer too, who reads this report and not the build's console
+    found = [d for d in compiled.diagnostics if d.severity != "error"]
+    if found:
+        lines += ["## Findings of `polc check`", ""]
+        for d in found:
+            lines.append(f"- line {d.span.line}: {d.severity}[{d.code}]: {d.message}")
+        lines.append("")
     results = run_examples(compiled)
     if results:
         passed = sum(r.passed for r in results)

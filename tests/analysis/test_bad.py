@@ -62,7 +62,11 @@ def test_seeded_into_real_policy(name: str, old: str, new: str, code: str, line:
 
 
 def test_real_policies_have_no_analysis_findings() -> None:
+    found = []
     for path in sorted(POLICIES.glob("*.pol")):
         compiled = pipeline.compile_source(path.read_text(encoding="utf-8"), path.name,
                                          verify_sources=False)
-        assert not [d for d in compiled.diagnostics if d.code[1] == "6"], path.name
+        found += [(path.name, d.code) for d in compiled.diagnostics if d.code[1] == "6"]
+    # the one: 56's 四（一） sets 2022年8月30日前 in a notice dated 2022年9月2日, a true
+    # finding about the text (tests/analysis/test_deadlines.py)
+    assert found == [("56_childcare_governance.pol", "W611")]
