@@ -486,7 +486,9 @@ def collect_notice(compiled: pipeline.Compilation, pol: Path, slug: str, *,
         slug, headers.get("文号", compiled.path), headers.get("标题", ""),
         headers.get("发文机关", ""), headers.get("成文日期", ""), headers.get("施行日期", ""),
         compiled.path, tuple(lines), tuple(sentences), tuple(rules), tuple(decisions),
-        tuple(diagrams), tuple(readings), tuple(problems))
+        tuple(diagrams), tuple(readings), tuple(problems),
+        tuple(M.Finding(d.span.line, d.code, d.message) for d in compiled.diagnostics
+              if d.severity == "warning"))
 
 
 def collect(policy_files: list[Path], *, package: str = "build.python",

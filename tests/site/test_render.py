@@ -301,6 +301,18 @@ def test_the_whole_notice_text_is_on_its_page(corpus: tuple[M.Site, Path]) -> No
     assert rebuilt == lexical.normalise(text)
 
 
+def test_the_checkers_findings_are_on_the_page_for_the_reviewer(
+        corpus: tuple[M.Site, Path]) -> None:
+    site, out = corpus
+    n56 = next(n for n in site.notices if n.slug.startswith("56_"))
+    assert [(f.code, f.line) for f in n56.findings] == [("W611", 149)]
+    page = (out / n56.page).read_text(encoding="utf-8")
+    section = page.split('id="findings"', 1)[1].split("</section>", 1)[0]
+    assert "W611" in section and "self_check" in section and "第 149 行" in section
+    n55 = next(n for n in site.notices if n.slug.startswith("55_"))
+    assert not n55.findings and 'id="findings"' not in (out / n55.page).read_text("utf-8")
+
+
 def test_rules_and_sentences_point_at_each_other(corpus: tuple[M.Site, Path]) -> None:
     site, _ = corpus
     for n in site.notices:

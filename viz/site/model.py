@@ -219,6 +219,15 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A warning of `polc check` (a gap, a date the flow contradicts…), for the reviewer."""
+
+    line: int  # of the .pol file
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """One notice with the policy that encodes it: one page of the site."""
 
@@ -237,6 +246,7 @@ class Notice:
     readings: tuple[Reading, ...] = ()
     # what stopped part of the page from being built (a compile error, no notice text)
     problems: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
     _by_id: dict[str, object] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
