@@ -195,3 +195,10 @@ def test_batch_falls_back_and_sql_refuses() -> None:
 
 def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
     assert_ruff_and_mypy_clean(fines().python, tmp_path, "open_ranges.py")
+
+
+def test_a_local_one_ended_range() -> None:
+    text = HEAD + '决策 d "d" (x) : 是否 推导 "t" {\n  令 r = 5000元以上\n  结果 x 在 r\n}\n'
+    c = compiled(text)
+    assert c.ok, [str(x) for x in c.diagnostics]
+    assert c.module.d(x=Decimal(10) ** 12) is True and c.module.d(x=Decimal(4999)) is False
