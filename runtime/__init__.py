@@ -39,7 +39,7 @@ from .flows import (
     StepDue,
     WorkingGroup,
 )
-from .ranges import Range, make_range, money_range
+from .ranges import Range, make_range, money_range, range_end
 from .trace import Explanation, Site, Step, Tracer
 from .values import (
     BOUND,
@@ -122,6 +122,7 @@ __all__ = [
     "next_weekly",
     "num",
     "quarter_end",
+    "range_end",
     "roll_forward",
     "schedule",
     "sub",

@@ -39,7 +39,7 @@ from .flows import (
     StepDue,
     WorkingGroup,
 )
-from .ranges import Range, make_range, money_range
+from .ranges import Range, make_range, money_range, range_end
 from .trace import Explanation, Site, Tracer
 from .values import (
     DecisionSpec,
@@ -93,6 +93,7 @@ __all__ = [
     "months_before",
     "mul",
     "quarter_end",
+    "range_end",
     "roll_forward",
     "schedule",
     "sub",

@@ -100,8 +100,7 @@ def expr_text(e: ir.Expr) -> str:
     if isinstance(e, ir.RangeE):
         # the words as written, then what they mean: a reader of the diagram sees
         # whether each end is included without knowing the 约定
-        ends = f"{'含' if e.lo_closed else '不含'}下限，{'含' if e.hi_closed else '不含'}上限"
-        return f"{e.text}（{ends}）"
+        return f"{e.text}（{e.ends()}）"
     if isinstance(e, ir.RangeEnd):
         word = V.Function.UPPER_END if e.upper else V.Function.LOWER_END
         return f"{word.value}({expr_text(e.range)})"

@@ -171,6 +171,11 @@ class Analysis:
             self.expr(e.expr)
             return None
         if isinstance(e, ir.RangeE):
+            if e.lo is None or e.hi is None:  # one-ended: never empty, and unbounded
+                for end in (e.lo, e.hi):
+                    if end is not None:
+                        self.expr(end)
+                return None
             lo, hi = self.expr(e.lo), self.expr(e.hi)
             if lo is not None and hi is not None and (lo.lo > hi.hi or (
                     lo.lo == hi.hi and not (e.lo_closed and e.hi_closed))):

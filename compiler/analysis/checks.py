@@ -137,12 +137,29 @@ class Analyser:
         ends, two neighbouring grades that share values (W311) or leave values between
         them that no grade gives (W312) are reported: the first is often a 约定 the text
         gives and the policy lacks, the second a grade left out."""
+        # a one-ended grade (情节特别严重的 50万元以上) is taken with its open end as
+        # beyond every number: it neither overlaps nor leaves a gap on that side
         fixed = [(r, site) for r, site in rows if isinstance(r, ir.RangeE)
-                 and isinstance(r.lo, ir.Lit) and isinstance(r.hi, ir.Lit)]
+                 and isinstance(r.lo, ir.Lit | None) and isinstance(r.hi, ir.Lit | None)
+                 and not (r.lo is None and r.hi is None)]
         if len(fixed) < 2:
             return
-        fixed.sort(key=lambda rs: (rs[0].lo.value, not rs[0].lo_closed))  # type: ignore[union-attr]
+        fixed.sort(key=lambda rs: (rs[0].lo is not None,
+                                   rs[0].lo.value if rs[0].lo is not None else 0,
+                                   not rs[0].lo_closed))  # type: ignore[union-attr]
         for (a, sa), (b, sb) in itertools.pairwise(fixed):
+            if a.hi is None:
+                # a grade with no upper end takes everything above its lower end
+                self.d.warning("W313", f"两档范围重叠：{a.text} 没有上限，与 {b.text} 重叠",
+                               sb.span, related=[(sa.span, "the grade with no upper end")],
+                               hint="a grade with no upper end (5000元以上) is the highest; "
+                                    "the one above it takes values it already gives")
+                continue
+            if b.lo is None:
+                self.d.warning("W313", f"两档范围重叠：{b.text} 没有下限，与 {a.text} 重叠",
+                               sb.span, related=[(sa.span, "the other grade")],
+                               hint="only the lowest grade may lack a lower end (20万元以下)")
+                continue
             a_hi, b_lo = a.hi.value, b.lo.value  # type: ignore[union-attr]
             if b_lo < a_hi or (b_lo == a_hi and a.hi_closed and b.lo_closed):  # type: ignore[operator]
                 shared = show_value(b.type.item or b.lo.type, b_lo)

@@ -254,13 +254,20 @@ class RangeE:
     whether each end is included was decided by the checker (threshold words, 约定,
     marks), so `text` says it as the notice does, with the 约定 that decided it."""
 
-    lo: Expr
-    hi: Expr
+    lo: Expr | None  # None: an end the text does not give (5000元以上), open
+    hi: Expr | None
     lo_closed: bool
     hi_closed: bool
     text: str
     type: Type  # RANGE, item = the ends' type
     span: Span
+
+    def ends(self) -> str:
+        """Whether each end is included, for explanations and diagrams; a one-ended
+        range's text already says its open side (5000元以上（无上限）)."""
+        lo = f"{'含' if self.lo_closed else '不含'}下限"
+        hi = f"{'含' if self.hi_closed else '不含'}上限"
+        return lo if self.hi is None else hi if self.lo is None else f"{lo}，{hi}"
 
 
 @attrs.frozen

@@ -343,11 +343,15 @@ def _in_value(cx: Context, c: A.InValue, env: Env) -> ir.Cond | None:
         return None
     text = cx.quote(c.span)
     if isinstance(r, ir.RangeE):
-        lo = ir.Compare(subj, C.GE if r.lo_closed else C.GT, r.lo, f"{text}（下限 {r.text}）",
-                        c.span)
-        hi = ir.Compare(subj, C.LE if r.hi_closed else C.LT, r.hi, f"{text}（上限 {r.text}）",
-                        c.span)
-        return ir.AndC((lo, hi), text, c.span)
+        # an open end (5000元以上) tests nothing on its side
+        tests: list[ir.Cond] = []
+        if r.lo is not None:
+            tests.append(ir.Compare(subj, C.GE if r.lo_closed else C.GT, r.lo,
+                                    f"{text}（下限 {r.text}）", c.span))
+        if r.hi is not None:
+            tests.append(ir.Compare(subj, C.LE if r.hi_closed else C.LT, r.hi,
+                                    f"{text}（上限 {r.text}）", c.span))
+        return tests[0] if len(tests) == 1 else ir.AndC(tuple(tests), text, c.span)
     return ir.BoolC(ir.InRangeE(subj, r, ir.BOOL, c.span), text, c.span)
 
 

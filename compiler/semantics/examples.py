@@ -132,6 +132,8 @@ def _value(cx: Context, v: A.Value, typ: ir.Type, what: str, clause: str | None 
 def _range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str | None) -> object:
     """`=> 10万元以上20万元以下`, `=> 2000元 至 5000元（不含）`: the range the example
     expects, its words read as the decision's rule reads them (约定 and marks)."""
+    if v.kind == "range_open":
+        return _open_range(cx, v, item, what, clause)
     if v.kind != "range":
         cx.d.error("E203", f"{what} 须为范围（如 10万元以上20万元以下、2000元 至 5000元）",
                    v.span)
@@ -160,3 +162,24 @@ def _range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str | None
         return None
     # a range's ends are Decimals, as the generated code makes them
     return Range(Decimal(lo), Decimal(hi), closed[0], closed[1])
+
+
+def _open_range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str | None
+                ) -> object:
+    """`=> 5000元以上`, `=> 20万元以下`: a one-ended range, its other end open (None)."""
+    word = v.text
+    info = V.THRESHOLD.get(word)
+    if info is None or not info.after_number:
+        cx.d.error("E239", f"{word!r} 不能单独作为一端开放的范围（应为 5000元以上 或 20万元以下）",
+                   v.span)
+        return None
+    end = _value(cx, v.items[0], item, what)
+    if not isinstance(end, (int, Decimal)):
+        return None
+    how = conditions.comparison(cx, word, None, None, v.span, clause)
+    if how is None:
+        return None
+    closed = how[0] in (ir.CompareOp.GE, ir.CompareOp.LE)
+    if info.direction is V.Direction.UPPER:
+        return Range(None, Decimal(end), True, closed)
+    return Range(Decimal(end), None, closed, True)

@@ -219,7 +219,11 @@ def _step(cx: Context, e: A.Call, env: Env, expected: ir.Type | None) -> ir.Expr
 def _range(cx: Context, e: A.RangeLit, env: Env, expected: ir.Type | None
            ) -> ir.Expr | None:
     """`10万元以上20万元以下` (each end's word read as a comparison is: the clause's 约定,
-    the document's, the law), or `income × 40% 至 income × 80%` (included unless marked)."""
+    the document's, the law), or `income × 40% 至 income × 80%` (included unless marked);
+    `5000元以上` / `20万元以下` alone is one-ended, the other end open (None): the text
+    gives no number for it, so none is invented."""
+    if e.lo is None or e.hi is None:
+        return _open_range(cx, e, env)
     lo = lower(cx, e.lo, env)
     hi = lower(cx, e.hi, env)
     d = cx.d
@@ -268,6 +272,37 @@ def _range(cx: Context, e: A.RangeLit, env: Env, expected: ir.Type | None
                      ir.Type(TK.RANGE, item=item), e.span)
 
 
+def _open_range(cx: Context, e: A.RangeLit, env: Env) -> ir.Expr | None:
+    """`5000元以上` (no upper end) / `20万元以下` (no lower end)."""
+    upper = e.lo is None
+    end_ast, word, mark = (e.hi, e.hi_word, e.hi_mark) if upper else (e.lo, e.lo_word, e.lo_mark)
+    assert end_ast is not None and word is not None
+    d = cx.d
+    info = V.THRESHOLD.get(word)
+    if info is None or not info.after_number:
+        d.error("E239", f"{word!r} 不能单独作为一端开放的范围（应为 5000元以上 或 20万元以下）",
+                e.span, hint="a one-ended range is a number followed by 以上 or 以下 (or "
+                             "another word written after its number)")
+        return None
+    end = lower(cx, end_ast, env)
+    if end is None or not T.present(end, "范围的一端", d):
+        return None
+    if not end.type.numeric:
+        d.error("E232", f"范围的一端须为数量，此处是 {end.type.show()}", e.span)
+        return None
+    how = conditions.comparison(cx, word, None, mark, e.span, env.site.clause)
+    if how is None:
+        return None
+    op, note = how
+    closed = op in (ir.CompareOp.GE, ir.CompareOp.LE)
+    item = ir.Type(TK.COUNT if end.type.kind is TK.COUNT else TK.NUM, end.type.unit)
+    # the explanation and diagrams say the open side honestly: 5000元以上（无上限）
+    text = cx.quote(e.span) + note + ("（无下限）" if upper else "（无上限）")
+    return ir.RangeE(None if upper else end, end if upper else None,
+                     True if upper else closed, closed if upper else True, text,
+                     ir.Type(TK.RANGE, item=item), e.span)
+
+
 def _range_end(cx: Context, e: A.Call, env: Env) -> ir.Expr | None:
     """下限(r) / 上限(r): an end of a range value (its number, included or not)."""
     if len(e.args) != 1:
@@ -280,9 +315,15 @@ def _range_end(cx: Context, e: A.Call, env: Env) -> ir.Expr | None:
         cx.d.error("E234", f"{e.func} 的参数须为范围，此处是 {r.type.show()}", e.span,
                    hint="下限(fine) where fine is a 范围(金额) decision or local")
         return None
+    upper = e.func == V.Function.UPPER_END.value
     if isinstance(r, ir.RangeE):  # written out: the end itself
-        return r.hi if e.func == V.Function.UPPER_END.value else r.lo
-    return ir.RangeEnd(r, e.func == V.Function.UPPER_END.value, r.type.item, e.span)
+        end = r.hi if upper else r.lo
+        if end is None:
+            cx.d.error("E238", f"{e.func} 无从取得：范围 {r.text} 没有{'上限' if upper else '下限'}",
+                       e.span, hint="the text gives that end no number; nothing is "
+                                    "invented for it")
+        return end
+    return ir.RangeEnd(r, upper, r.type.item, e.span)
 
 
 # the functions of a date, each to the IR's function

@@ -269,8 +269,8 @@ class RangeLit:
     """A range value: 10万元以上20万元以下 (each end's word), or income × 40% 至 income × 80%
     (no words; each end included unless marked （不含）)."""
 
-    lo: Expr
-    hi: Expr
+    lo: Expr | None  # None: an end the text does not give (5000元以上), open
+    hi: Expr | None
     lo_word: str | None
     hi_word: str | None
     lo_mark: str | None

@@ -386,6 +386,19 @@ class _Builder:
         return A.PreCompare(subj, str(word), rhs, str(mark) if mark is not None else None,
                             str(word2), self._span(meta))
 
+    def open_compare(self, meta: Any, ch: list[Any]) -> Any:
+        subj, word, mark = ch
+        span = self._span(meta)
+        # "5000元以上" alone: the word follows its number and nothing is compared, so a
+        # one-ended range; the end the text does not give stays open (None)
+        upper = str(word) in V.THRESHOLD and V.THRESHOLD[str(word)].direction \
+            is V.Direction.UPPER
+        lo, hi = (None, subj) if upper else (subj, None)
+        lo_word, hi_word = (None, str(word)) if upper else (str(word), None)
+        rng = A.RangeLit(lo, hi, lo_word, hi_word, None if upper else _opt(mark),
+                         _opt(mark) if upper else None, span)
+        return A.Truth(rng, span)
+
     def cmp(self, meta: Any, ch: list[Any]) -> A.Cmp:
         op = {"≥": ">=", "≤": "<=", "≠": "!="}.get(str(ch[1]), str(ch[1]))
         return A.Cmp(ch[0], op, ch[2], self._span(meta))
@@ -464,6 +477,10 @@ class _Builder:
         lo, w1, hi, w2 = ch
         return self._value("range", meta, f"{w1}||{w2}|",
                            items=(self._as_value(lo), self._as_value(hi)))
+
+    def range_open_value(self, meta: Any, ch: list[Any]) -> A.Value:
+        q, w = ch
+        return self._value("range_open", meta, str(w), items=(self._as_value(q),))
 
     def range_value(self, meta: Any, ch: list[Any]) -> A.Value:
         lo, m1, hi, m2 = ch
@@ -634,6 +651,8 @@ RULES: dict[str, Callable[[_Builder, Any, list[Any]], Any]] = {
     "in_value": _Builder.in_value,
     "range_words_value": _Builder.range_words_value,
     "range_value": _Builder.range_value,
+    "range_open_value": _Builder.range_open_value,
+    "open_compare": _Builder.open_compare,
     "domain": _Builder.domain,
     "input_decl": _Builder.input_decl,
     "const_decl": _Builder.const_decl,

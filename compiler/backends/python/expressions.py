@@ -85,13 +85,17 @@ def value(e: ir.Expr, f: Frame, num: bool = False) -> Code:
     if isinstance(e, ir.RangeE):
         if f.tracing:
             # the explanation says which range was made, and whether each end is included
-            ends = f"{'含' if e.lo_closed else '不含'}下限，{'含' if e.hi_closed else '不含'}上限"
+            ends = e.ends()
             f.emit(f"_tr.row({('范围 ' + e.text + '（' + ends + '）')!r}, {f.scope.site(f.site)})")
         # every range holds Decimals, so rows giving 范围(计数) and 范围(比率) share a type
-        return call(f.rt("make_range"), value(e.lo, f, True), value(e.hi, f, True),
+        lo = Code("None") if e.lo is None else value(e.lo, f, True)
+        hi = Code("None") if e.hi is None else value(e.hi, f, True)
+        return call(f.rt("make_range"), lo, hi,
                     repr(e.lo_closed), repr(e.hi_closed), repr(f.owner), repr(str(e.span)))
     if isinstance(e, ir.RangeEnd):
-        end = Code(f"{value(e.range, f).within(Prec.ATOM)}.{'hi' if e.upper else 'lo'}")
+        # a one-ended range has no number for its open end: refused there, not invented
+        end = call(f.rt("range_end"), value(e.range, f), repr(e.upper), repr(f.owner),
+                   repr(str(e.span)))
         # the ends of a range of counts are whole numbers (the checker made them so)
         return call("int", end) if e.type.kind is TK.COUNT and not num else end
     if isinstance(e, ir.InRangeE):
