@@ -255,7 +255,9 @@ class _Builder:
         return A.DecisionRef(str(ch[0]), self._span(meta))
 
     def if_expr(self, meta: Any, ch: list[Any]) -> A.If:
-        return A.If(ch[0], ch[1], ch[2], self._span(meta))
+        # a branch written as a bare condition is the same value as that condition in
+        # parentheses, so every later stage sees one form
+        return A.If(ch[0], self._value_of(ch[1]), self._value_of(ch[2]), self._span(meta))
 
     def roll_forward(self, meta: Any, ch: list[Any]) -> A.RollForward:
         return A.RollForward(ch[0], self._span(meta))
