@@ -4,7 +4,7 @@
   the dates contradict the order, so one of them (or the flow) does not say what the
   text says;
 - W611 a step due by a date before the notice's 成文日期: it cannot be met by anyone
-  who reads the notice;
+  who reads the notice; or after its 有效期至: it falls due when the notice has lapsed;
 - W612 a deadline from one step to another that a longer path of deadlines between
   the same two steps cannot keep when each hop takes its full period.
 
@@ -39,6 +39,7 @@ def check_flows(policy: ir.Policy, diags: Diagnostics) -> None:
         _order(flow, diags)
         if day is not None:
             _before_written(flow, day, written or "", diags)
+        _after_end(flow, policy, diags)
         _paths(flow, diags)
 
 
@@ -103,6 +104,26 @@ def _before_written(flow: ir.Flow, written_day: dt.date, written: str,
                 node.site.span,
                 hint="check the date against the text (a year taken from 成文日期 may be the "
                      "wrong one: write the year, or 年份 输入)")
+
+
+def _after_end(flow: ir.Flow, policy: ir.Policy, diags: Diagnostics) -> None:
+    # a step due after the notice lapses is due under no notice at all
+    end = dict(policy.headers).get(V.Header.END.value)
+    try:
+        end_day = dt.date.fromisoformat(end) if end else None
+    except ValueError:
+        return
+    if end_day is None:
+        return
+    for node, day in _dated(flow).values():
+        if day > end_day:
+            assert node.due is not None
+            shown = "" if node.due.text == day.isoformat() else f"（{day.isoformat()}）"
+            diags.warning(
+                "W611", f"步骤 {node.name} 截止 {node.due.text}前{shown}，晚于 "
+                f"{V.Header.END.value} {end}：到期时通知已经失效",
+                node.site.span,
+                hint="check the date against the text, or the 有效期至 of the notice")
 
 
 def _period(e: ir.FlowEdge) -> tuple[V.Duration, int | Decimal] | None:

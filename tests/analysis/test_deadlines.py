@@ -110,3 +110,17 @@ def test_the_reviewers_report_lists_the_finding() -> None:
     # a policy the checker has nothing to say about has no such section
     clean = pipeline.compile_file(POLICIES / "43_eco_environment_plan.pol")
     assert "## Findings" not in build.report(clean, "43_eco_environment_plan", [])
+
+
+def test_date_after_the_notice_lapses() -> None:
+    flow = '''
+流程 f "报送" 推导 "测试" {
+  事件 a "印发"
+  步骤 b "总结" 由 office 截止 2025-01-31 前（含） 解读 "含当日"
+  转 a -> b
+}
+'''
+    head = HEAD + "成文日期 2024-03-01\n"
+    assert codes(flow, head + '有效期至 2024-12-31 推导 "测试"\n') == [("W611", 8)]
+    # due on the last day in force is not after it
+    assert codes(flow, head + '有效期至 2025-01-31 推导 "测试"\n') == []
