@@ -37,9 +37,7 @@ def check_flows(policy: ir.Policy, diags: Diagnostics) -> None:
     day = dt.date.fromisoformat(written) if written else None
     for flow in policy.flows:
         _order(flow, diags)
-        if day is not None:
-            _before_written(flow, day, written or "", diags)
-        _after_end(flow, policy, diags)
+        _outside(flow, day, policy.validity.end, diags)
         _paths(flow, diags)
 
 
@@ -92,36 +90,24 @@ def _order(flow: ir.Flow, diags: Diagnostics) -> None:
             related=[(pnode.site.span, f"the earlier step {pnode.name}")])
 
 
-def _before_written(flow: ir.Flow, written_day: dt.date, written: str,
-                    diags: Diagnostics) -> None:
+def _outside(flow: ir.Flow, written: dt.date | None, end: dt.date | None,
+             diags: Diagnostics) -> None:
+    """Dates before the notice was written (no reader can meet them) or after it lapses
+    (due under no notice at all)."""
     for node, day in _dated(flow).values():
-        if day < written_day:
-            assert node.due is not None
-            shown = "" if node.due.text == day.isoformat() else f"（{day.isoformat()}）"
+        assert node.due is not None
+        shown = "" if node.due.text == day.isoformat() else f"（{day.isoformat()}）"
+        if written is not None and day < written:
             diags.warning(
                 "W611", f"步骤 {node.name} 截止 {node.due.text}前{shown}，早于 "
-                f"{V.Header.WRITTEN.value} {written}：印发时已经过期",
+                f"{V.Header.WRITTEN.value} {written.isoformat()}：印发时已经过期",
                 node.site.span,
                 hint="check the date against the text (a year taken from 成文日期 may be the "
                      "wrong one: write the year, or 年份 输入)")
-
-
-def _after_end(flow: ir.Flow, policy: ir.Policy, diags: Diagnostics) -> None:
-    # a step due after the notice lapses is due under no notice at all
-    end = dict(policy.headers).get(V.Header.END.value)
-    try:
-        end_day = dt.date.fromisoformat(end) if end else None
-    except ValueError:
-        return
-    if end_day is None:
-        return
-    for node, day in _dated(flow).values():
-        if day > end_day:
-            assert node.due is not None
-            shown = "" if node.due.text == day.isoformat() else f"（{day.isoformat()}）"
+        elif end is not None and day > end:
             diags.warning(
                 "W611", f"步骤 {node.name} 截止 {node.due.text}前{shown}，晚于 "
-                f"{V.Header.END.value} {end}：到期时通知已经失效",
+                f"{V.Header.END.value} {end.isoformat()}：到期时通知已经失效",
                 node.site.span,
                 hint="check the date against the text, or the 有效期至 of the notice")
 
