@@ -106,10 +106,11 @@ def _outside(flow: ir.Flow, written: dt.date | None, end: dt.date | None,
                      "wrong one: write the year, or 年份 输入)")
         elif end is not None and day > end:
             diags.warning(
-                "W611", f"步骤 {node.name} 截止 {node.due.text}前{shown}，晚于 "
-                f"{V.Header.END.value} {end.isoformat()}：到期时通知已经失效",
+                "W611", f"步骤 {node.name} 截止 {node.due.text}前{shown}，晚于"
+                f"通知有效期的最后一日 {end.isoformat()}：到期时通知已经失效",
                 node.site.span,
-                hint="check the date against the text, or the 有效期至 of the notice")
+                hint="check the date against the text, and the notice's period in force "
+                     "(有效期至, 暂行 N年, 替代/废止)")
 
 
 def _period(e: ir.FlowEdge) -> tuple[V.Duration, int | Decimal] | None:
