@@ -25,6 +25,23 @@ from . import types_and_units as T
 from .context import Context, Env, clause_parts, suggest
 
 
+def open_end(cx: Context, word: str, mark: str | None, span: Span,
+             clause: str | None) -> tuple[bool, str] | None:
+    """A one-ended range's end (5000元以上, 20万元以下), in a rule or an example: whether
+    it is included, and the note naming the 约定 that decided it; E239 for a word that is
+    written before its number (不超过 5000元), which cannot stand alone."""
+    info = V.THRESHOLD.get(word)
+    if info is None or not info.after_number:
+        cx.d.error("E239", f"{word!r} 不能单独作为一端开放的范围（应为 5000元以上 或 20万元以下）",
+                   span, hint="a one-ended range is a number followed by 以上 or 以下 (or "
+                              "another word written after its number)")
+        return None
+    how = comparison(cx, word, None, mark, span, clause)
+    if how is None:
+        return None
+    return how[0] in (ir.CompareOp.GE, ir.CompareOp.LE), how[1]
+
+
 def comparison(cx: Context, word: str, mark_before: str | None, mark_after: str | None,
                span: Span, clause: str | None = None) -> tuple[ir.CompareOp, str] | None:
     """The comparison a threshold word makes at a rule cited from `clause`, and a note

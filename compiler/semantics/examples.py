@@ -168,18 +168,13 @@ def _open_range(cx: Context, v: A.Value, item: ir.Type, what: str, clause: str |
                 ) -> object:
     """`=> 5000元以上`, `=> 20万元以下`: a one-ended range, its other end open (None)."""
     word = v.text
-    info = V.THRESHOLD.get(word)
-    if info is None or not info.after_number:
-        cx.d.error("E239", f"{word!r} 不能单独作为一端开放的范围（应为 5000元以上 或 20万元以下）",
-                   v.span)
+    how = conditions.open_end(cx, word, None, v.span, clause)
+    if how is None:
         return None
     end = _value(cx, v.items[0], item, what)
     if not isinstance(end, (int, Decimal)):
         return None
-    how = conditions.comparison(cx, word, None, None, v.span, clause)
-    if how is None:
-        return None
-    closed = how[0] in (ir.CompareOp.GE, ir.CompareOp.LE)
-    if info.direction is V.Direction.UPPER:
+    closed = how[0]
+    if V.THRESHOLD[word].direction is V.Direction.UPPER:
         return Range(None, Decimal(end), True, closed)
     return Range(Decimal(end), None, closed, True)

@@ -278,23 +278,16 @@ def _open_range(cx: Context, e: A.RangeLit, env: Env) -> ir.Expr | None:
     end_ast, word, mark = (e.hi, e.hi_word, e.hi_mark) if upper else (e.lo, e.lo_word, e.lo_mark)
     assert end_ast is not None and word is not None
     d = cx.d
-    info = V.THRESHOLD.get(word)
-    if info is None or not info.after_number:
-        d.error("E239", f"{word!r} 不能单独作为一端开放的范围（应为 5000元以上 或 20万元以下）",
-                e.span, hint="a one-ended range is a number followed by 以上 or 以下 (or "
-                             "another word written after its number)")
-        return None
     end = lower(cx, end_ast, env)
     if end is None or not T.present(end, "范围的一端", d):
         return None
     if not end.type.numeric:
         d.error("E232", f"范围的一端须为数量，此处是 {end.type.show()}", e.span)
         return None
-    how = conditions.comparison(cx, word, None, mark, e.span, env.site.clause)
+    how = conditions.open_end(cx, word, mark, e.span, env.site.clause)
     if how is None:
         return None
-    op, note = how
-    closed = op in (ir.CompareOp.GE, ir.CompareOp.LE)
+    closed, note = how
     item = ir.Type(TK.COUNT if end.type.kind is TK.COUNT else TK.NUM, end.type.unit)
     # the explanation and diagrams say the open side honestly: 5000元以上（无上限）
     text = cx.quote(e.span) + note + ("（无下限）" if upper else "（无上限）")
